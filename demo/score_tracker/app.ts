@@ -1,0 +1,17 @@
+// Global state (Interface State guide): `scores` lives in the module, so every user shares it.
+import * as tr from "tradio";
+
+const scores: number[] = [];
+
+function trackScore(score: number) {
+  scores.push(score);
+  return [...scores].sort((a, b) => b - a).slice(0, 3);
+}
+
+export default new tr.Interface({
+  fn: trackScore,
+  inputs: new tr.Number({ label: "Score" }),
+  outputs: new tr.JSON({ label: "Top Scores" }),
+  title: "Score tracker",
+  description: "Every visitor adds to one shared list; the top three scores are shown.",
+});

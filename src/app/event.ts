@@ -1,0 +1,206 @@
+import { ValidationError, type ComponentContext } from "../components/component.js";
+import { State } from "../components/state.js";
+import { TradioError } from "../errors.js";
+import type { App, EventDef } from "./app.js";
+import { codeRequest, makeProgress, type CallContext, type ProgressUnit, type RequestInfo } from "./context.js";
+import type { FileStore } from "./files.js";
+
+export interface RunOptions {
+  /** Key of the session whose state the event reads and writes; null gives a one-off session. */
+  sessionKey: string | null;
+  /** Absolute URL of the app, for output file URLs. */
+  root: string;
+  request?: RequestInfo;
+  signal?: AbortSignal;
+  onProgress?: (data: ProgressUnit[]) => void;
+  /** Each value a generator yields, postprocessed. */
+  onGenerate?: (data: unknown[]) => void;
+  /** Calls from the author's code may name any readable file as a media input. */
+  trusted?: boolean;
+  /** Values of state inputs given directly (calls from code); otherwise they come from the session. */
+  stateOverride?: Map<number, unknown>;
+}
+
+/** Where an error in the run path came from: decides what the caller is told. */
+export type RunFailure =
+  | { kind: "input"; message: string } // the caller sent a bad value: 4xx
+  | { kind: "user"; message: string; title: string; duration: number | null } // tr.Error: shown as is
+  | { kind: "internal"; message: string; error: unknown }; // anything else: logged; shown with showError
+
+export class RunError extends globalThis.Error {
+  constructor(readonly failure: RunFailure) {
+    super(failure.message);
+  }
+}
+
+function classify(err: unknown): RunFailure {
+  if (err instanceof RunError) return err.failure;
+  if (err instanceof TradioError) return { kind: "user", message: err.message, title: err.title, duration: err.duration };
+  if (err instanceof ValidationError) return { kind: "input", message: err.message };
+  const message = err instanceof globalThis.Error ? err.message : String(err);
+  return { kind: "internal", message, error: err };
+}
+
+function trustedFiles(files: FileStore): FileStore {
+  // Code calls may pass a path anywhere on disk: copy it into the store instead of refusing it.
+  return Object.assign(Object.create(files) as FileStore, {
+    clientPath: async (p: unknown) => {
+      if (typeof p === "string") {
+        try {
+          return await files.clientPath(p);
+        } catch {
+          return await files.copyIn(p);
+        }
+      }
+      return files.clientPath(p);
+    },
+  });
+}
+
+function isGenerator(v: unknown): v is AsyncIterator<unknown> | Iterator<unknown> {
+  if (v === null || typeof v !== "object") return false;
+  const o = v as Record<PropertyKey, unknown>;
+  return typeof o.next === "function" && (Symbol.asyncIterator in o || Symbol.iterator in o) && !Array.isArray(v);
+}
+
+/** With `batch: true` the function returns one list per output (a one-element array for one output), each as long as the batch. */
+export function checkBatch(event: EventDef, returned: unknown, size: number): unknown[][] {
+  const n = event.outputs.length;
+  if (!Array.isArray(returned) || returned.length !== n || !returned.every((l) => Array.isArray(l) && l.length === size)) {
+    throw new RunError({
+      kind: "internal",
+      message: `with batch: true the function must return ${n} list(s), one per output, each with ${size} item(s)`,
+      error: null,
+    });
+  }
+  return returned as unknown[][];
+}
+
+/** Splits what the function returned into one value per output. */
+function spread(event: EventDef, result: unknown): unknown[] {
+  const n = event.outputs.length;
+  if (n === 0) return [];
+  if (n === 1) return [result];
+  if (!Array.isArray(result)) {
+    throw new RunError({
+      kind: "internal",
+      message: `the function must return ${n} values (one per output) as an array, got ${result === null ? "null" : typeof result}`,
+      error: null,
+    });
+  }
+  if (result.length !== n) {
+    throw new RunError({
+      kind: "internal",
+      message: `the function returned ${result.length} values, but the interface has ${n} outputs`,
+      error: null,
+    });
+  }
+  return result;
+}
+
+/**
+ * The one run path: preprocess every input (state from the session), call the function, postprocess
+ * every output (state back into the session). The server, the queue and calls from code all use it.
+ */
+export async function runEvent(app: App, event: EventDef, data: unknown, opts: RunOptions): Promise<unknown[]> {
+  if (!event.fn) throw new RunError({ kind: "input", message: `event ${event.apiName ?? event.id} has no backend function` });
+  if (!Array.isArray(data)) throw new RunError({ kind: "input", message: '"data" must be an array with one value per input' });
+  if (data.length > event.inputs.length) {
+    throw new RunError({
+      kind: "input",
+      message: `expected at most ${event.inputs.length} input values, got ${data.length}`,
+    });
+  }
+  const ctx: ComponentContext = {
+    files: opts.trusted ? trustedFiles(app.files) : app.files,
+    root: opts.root,
+    trusted: opts.trusted ?? false,
+  };
+  const session = opts.sessionKey === null ? undefined : app.sessions.get(opts.sessionKey);
+  try {
+    const args: unknown[] = [];
+    for (const [i, component] of event.inputs.entries()) {
+      if (component instanceof State) {
+        if (opts.stateOverride?.has(component.id)) args.push(opts.stateOverride.get(component.id));
+        else if (session?.has(component.id)) args.push(session.get(component.id));
+        else args.push(component.fresh());
+      } else {
+        args.push(await component.preprocess(data[i] ?? null, ctx));
+      }
+    }
+    const callContext: CallContext = {
+      request: opts.request ?? codeRequest(),
+      progress: makeProgress(opts.onProgress ?? (() => {})),
+      signal: opts.signal ?? new AbortController().signal,
+    };
+    let result: unknown;
+    if (event.batch) {
+      const lists = checkBatch(event, await event.fn(args.map((a) => [a]), callContext), 1);
+      result = event.outputs.length === 1 ? lists[0][0] : lists.map((l) => l[0]);
+    } else {
+      result = await event.fn(args, callContext);
+    }
+    if (isGenerator(result)) {
+      let last: unknown = undefined;
+      let any = false;
+      const iterator = result as AsyncIterator<unknown>;
+      for (;;) {
+        if (callContext.signal.aborted) {
+          await iterator.return?.();
+          break;
+        }
+        const step = await iterator.next();
+        if (step.done) break;
+        last = step.value;
+        any = true;
+        if (opts.onGenerate) opts.onGenerate(await postprocessAll(event, spread(event, last), ctx, undefined));
+      }
+      if (!any) throw new RunError({ kind: "internal", message: "the generator yielded no value", error: null });
+      result = last;
+    }
+    const outputs = spread(event, result);
+    const stateOut = new Map<number, unknown>(session ?? []);
+    const wire = await postprocessAll(event, outputs, ctx, stateOut);
+    if (opts.sessionKey !== null && event.outputs.some((c) => c instanceof State)) {
+      app.sessions.set(opts.sessionKey, stateOut);
+    }
+    if (opts.stateOverride) for (const [id, v] of stateOut) opts.stateOverride.set(id, v);
+    return wire;
+  } catch (err) {
+    if (err instanceof RunError) throw err;
+    // A ValidationError thrown while postprocessing is the function's fault, not the caller's.
+    const failure = classify(err);
+    throw new RunError(failure);
+  }
+}
+
+async function postprocessAll(
+  event: EventDef,
+  outputs: unknown[],
+  ctx: ComponentContext,
+  stateOut: Map<number, unknown> | undefined,
+): Promise<unknown[]> {
+  const wire: unknown[] = [];
+  for (const [i, component] of event.outputs.entries()) {
+    if (component instanceof State) {
+      stateOut?.set(component.id, outputs[i]);
+      wire.push(null);
+      continue;
+    }
+    try {
+      wire.push(await component.postprocess(outputs[i], ctx));
+    } catch (err) {
+      if (err instanceof ValidationError) {
+        throw new RunError({ kind: "internal", message: `invalid return value: ${err.message}`, error: err });
+      }
+      throw err;
+    }
+  }
+  return wire;
+}
+
+/** What a caller is told about a failure: tr.Error and bad input as they are; the rest only with showError. */
+export function publicMessage(failure: RunFailure, showError: boolean): string | null {
+  if (failure.kind === "internal") return showError ? failure.message : null;
+  return failure.message;
+}

@@ -1,0 +1,198 @@
+import { createHash } from "node:crypto";
+import { mkdir, realpath, stat, writeFile, copyFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ValidationError } from "../components/component.js";
+
+/** Gradio's FileData as it travels on the wire. */
+export interface FileData {
+  path: string;
+  url?: string | null;
+  size?: number | null;
+  orig_name?: string | null;
+  mime_type?: string | null;
+  is_stream?: boolean;
+  meta: { _type: "gradio.FileData" };
+}
+
+const MIME: Record<string, string> = {
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".gif": "image/gif",
+  ".webp": "image/webp",
+  ".avif": "image/avif",
+  ".bmp": "image/bmp",
+  ".svg": "image/svg+xml",
+  ".wav": "audio/wav",
+  ".mp3": "audio/mpeg",
+  ".ogg": "audio/ogg",
+  ".webm": "audio/webm",
+  ".flac": "audio/flac",
+  ".m4a": "audio/mp4",
+  ".mp4": "video/mp4",
+  ".txt": "text/plain",
+  ".csv": "text/csv",
+  ".json": "application/json",
+  ".pdf": "application/pdf",
+  ".html": "text/html",
+  ".htm": "text/html",
+};
+
+export function mimeOf(file: string): string {
+  return MIME[path.extname(file).toLowerCase()] ?? "application/octet-stream";
+}
+
+/** Names a client sends are reduced to a plain base name: no directories, no dotfile, no control characters. */
+export function safeName(name: string | undefined | null, fallback = "file"): string {
+  const base = path.basename(String(name ?? "").replaceAll("\\", "/"));
+  const cleaned = base.replace(/[\u0000-\u001f<>:"|?*]/g, "_").replace(/^\.+/, "");
+  return cleaned.slice(0, 200) || fallback;
+}
+
+function inside(dir: string, file: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
+}
+
+/**
+ * Every file tradio reads for a client or serves to one goes through here. Files tradio writes live in
+ * one cache folder (`<dir>/<sha256>/<name>`, like Gradio); the author may allow more files or folders.
+ * Nothing else is ever served, and the working directory is refused even when allowed by accident.
+ */
+export class FileStore {
+  readonly dir: string;
+  private readonly allowed: string[] = [];
+  private ready: Promise<string> | undefined;
+
+  constructor(dir = process.env.TRADIO_TEMP_DIR ?? path.join(tmpdir(), "tradio")) {
+    this.dir = path.resolve(dir);
+  }
+
+  /** The cache folder's real path, created on first use. */
+  private root(): Promise<string> {
+    this.ready ??= mkdir(this.dir, { recursive: true, mode: 0o700 }).then(() => realpath(this.dir));
+    return this.ready;
+  }
+
+  /** Lets the page and clients fetch a file or folder the author chose (examples, `allowedPaths`). */
+  allow(p: string): void {
+    const abs = path.resolve(p);
+    if (abs === path.resolve(process.cwd()) || abs === path.parse(abs).root) {
+      throw new Error(`allowedPaths: refusing to serve the whole folder ${abs}`);
+    }
+    this.allowed.push(abs);
+  }
+
+  /** Stores bytes under their content hash; the same bytes with the same name land on the same path. */
+  async save(data: Uint8Array, name: string): Promise<string> {
+    const root = await this.root();
+    const hash = createHash("sha256").update(data).digest("hex");
+    const folder = path.join(root, hash);
+    await mkdir(folder, { recursive: true });
+    const file = path.join(folder, safeName(name));
+    await writeFile(file, data);
+    return file;
+  }
+
+  /** Copies an author's file into the cache (for examples and outputs given as paths). */
+  async copyIn(source: string): Promise<string> {
+    const root = await this.root();
+    const real = await realpath(source);
+    if (inside(root, real)) return real;
+    const { createReadStream } = await import("node:fs");
+    const hash = createHash("sha256");
+    for await (const chunk of createReadStream(real)) hash.update(chunk as Buffer);
+    const folder = path.join(root, hash.digest("hex"));
+    await mkdir(folder, { recursive: true });
+    const file = path.join(folder, safeName(path.basename(real)));
+    await copyFile(real, file);
+    return file;
+  }
+
+  /**
+   * A path a client sent in a FileData: accepted only when it resolves (symlinks followed) to a file
+   * inside the cache folder, where uploads land.
+   */
+  async clientPath(p: unknown): Promise<string> {
+    if (typeof p !== "string" || p.length === 0 || p.includes("\0")) {
+      throw new ValidationError("file path must be a non-empty string");
+    }
+    const root = await this.root();
+    let real: string;
+    try {
+      real = await realpath(path.resolve(root, p));
+    } catch {
+      throw new ValidationError("file not found in the upload folder; upload it first");
+    }
+    if (!inside(root, real)) throw new ValidationError("file paths must point inside the upload folder");
+    const info = await stat(real);
+    if (!info.isFile()) throw new ValidationError("file path is not a file");
+    return real;
+  }
+
+  /**
+   * The real path of a file that may be served, or undefined. Callers answer the same 403 whether the
+   * file is missing or forbidden, so existence never leaks.
+   */
+  async servable(p: string): Promise<string | undefined> {
+    if (!p || p.includes("\0")) return undefined;
+    const root = await this.root();
+    const candidate = path.isAbsolute(p) ? p : path.resolve(root, p);
+    let real: string;
+    try {
+      real = await realpath(candidate);
+      if (!(await stat(real)).isFile()) return undefined;
+    } catch {
+      return undefined;
+    }
+    if (path.basename(real).startsWith(".")) return undefined;
+    if (inside(root, real)) return real;
+    for (const allowed of this.allowed) {
+      let realAllowed: string;
+      try {
+        realAllowed = await realpath(allowed);
+      } catch {
+        continue;
+      }
+      if (real === realAllowed || inside(realAllowed, real)) {
+        const rel = path.relative(realAllowed, real);
+        if (rel.split(path.sep).some((part) => part.startsWith("."))) return undefined;
+        return real;
+      }
+    }
+    return undefined;
+  }
+
+  /** Output FileData for a stored file, with an absolute URL the client passes through unchanged. */
+  async fileData(file: string, root: string, origName?: string): Promise<FileData> {
+    const info = await stat(file);
+    return {
+      path: file,
+      url: `${root}/gradio_api/file=${encodeURI(file)}`,
+      size: info.size,
+      orig_name: origName ?? path.basename(file),
+      mime_type: mimeOf(file),
+      is_stream: false,
+      meta: { _type: "gradio.FileData" },
+    };
+  }
+}
+
+/** Checks the FileData shape a client sent and returns its path. */
+export function fileDataPath(payload: unknown): string {
+  if (typeof payload === "string") return payload;
+  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
+    throw new ValidationError("expected a FileData object ({ path, meta: { _type: \"gradio.FileData\" } })");
+  }
+  const p = (payload as { path?: unknown }).path;
+  if (typeof p !== "string" || p === "") throw new ValidationError("FileData.path must be a non-empty string");
+  return p;
+}
+
+let shared: FileStore | undefined;
+/** The process-wide store every app shares unless given its own. */
+export function defaultFileStore(): FileStore {
+  shared ??= new FileStore();
+  return shared;
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { launchCount } from "./server/launch.js";
+
+const USAGE = `Usage: tradio <app.ts|app.js> [--reload] [--port N] [--host H]
+
+Runs a file that launches an Interface, or default-exports one (then tradio launches it).
+  --reload   restart when the file or anything it imports changes
+  --port N   port to listen on (default 7860; 0 = any free port)
+  --host H   address to listen on (default 127.0.0.1)`;
+
+interface Args {
+  file: string;
+  reload: boolean;
+  port?: string;
+  host?: string;
+}
+
+function parse(argv: string[]): Args {
+  let file: string | undefined;
+  let reload = false;
+  let port: string | undefined;
+  let host: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--reload") reload = true;
+    else if (a === "--port" || a === "--host") {
+      const v = argv[++i];
+      if (v === undefined) fail(`${a} needs a value`);
+      if (a === "--port") port = v;
+      else host = v;
+    } else if (a.startsWith("--port=")) port = a.slice(7);
+    else if (a.startsWith("--host=")) host = a.slice(7);
+    else if (a === "-h" || a === "--help") {
+      console.log(USAGE);
+      process.exit(0);
+    } else if (a.startsWith("-")) fail(`unknown option ${a}`);
+    else if (file === undefined) file = a;
+    else fail(`unexpected argument ${a}`);
+  }
+  if (!file) fail("no app file given");
+  if (port !== undefined && !/^\d{1,5}$/.test(port)) fail(`--port must be a number from 0 to 65535, got ${port}`);
+  return { file: file!, reload, port, host };
+}
+
+function fail(message: string): never {
+  console.error(`tradio: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+async function run(args: Args): Promise<void> {
+  const file = path.resolve(args.file);
+  if (!existsSync(file)) fail(`no such file: ${args.file}`);
+  if (args.port !== undefined) process.env.TRADIO_SERVER_PORT = args.port;
+  if (args.host !== undefined) process.env.TRADIO_SERVER_NAME = args.host;
+  if (args.reload) return watch(file, args);
+  const { tsImport } = await import("tsx/esm/api");
+  const before = launchCount();
+  const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: { launch?: () => Promise<unknown> } };
+  // A file that launched its own app is left alone; otherwise its default export is launched.
+  if (launchCount() === before) {
+    const app = mod.default;
+    if (!app || typeof app.launch !== "function") {
+      fail(`${args.file} neither launched an app nor default-exports one (export default new tr.Interface({...}))`);
+    }
+    await app.launch();
+  }
+}
+
+/** tsx's watch mode reruns this CLI (without --reload) whenever the file or one of its imports changes. */
+function watch(file: string, args: Args): void {
+  const tsxCli = fileURLToPath(import.meta.resolve("tsx/cli"));
+  const self = fileURLToPath(import.meta.url);
+  const childArgs = [tsxCli, "watch", "--clear-screen=false", self, file];
+  if (args.port !== undefined) childArgs.push("--port", args.port);
+  if (args.host !== undefined) childArgs.push("--host", args.host);
+  const child = spawn(process.execPath, childArgs, { stdio: "inherit", env: process.env });
+  const stop = () => child.kill("SIGTERM");
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  child.on("exit", (code) => process.exit(code ?? 0));
+}
+
+await run(parse(process.argv.slice(2)));

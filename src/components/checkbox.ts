@@ -1,0 +1,50 @@
+import { Component, describe, type ComponentContext, type ComponentOptions, type JSONSchema, type OptionKind } from "./component.js";
+
+export interface CheckboxOptions extends ComponentOptions {
+  /** Initial state; defaults to unchecked. */
+  value?: boolean;
+}
+
+/** A single true/false box. Gradio shortcut: "checkbox". */
+export class Checkbox extends Component<boolean, boolean> {
+  readonly type = "checkbox";
+  readonly className = "Checkbox";
+
+  constructor(opts: CheckboxOptions = {}) {
+    super(opts);
+  }
+
+  protected override extraOptions(): Record<string, OptionKind> {
+    return { value: "boolean" };
+  }
+
+  override props(): Record<string, unknown> {
+    return { ...super.props(), value: this.value === true };
+  }
+
+  override async initialValue(_ctx?: ComponentContext): Promise<unknown> {
+    return this.value === true;
+  }
+
+  apiInfo(): JSONSchema {
+    return { type: "boolean" };
+  }
+  exampleInput(): unknown {
+    return true;
+  }
+  override pythonType(): string {
+    return "bool";
+  }
+
+  preprocess(payload: unknown, _ctx?: ComponentContext): boolean {
+    if (payload === null || payload === undefined) return false;
+    if (typeof payload !== "boolean") this.fail(`expected true or false, got ${describe(payload)}`);
+    return payload;
+  }
+
+  postprocess(value: boolean, _ctx?: ComponentContext): boolean {
+    if (value === null || value === undefined) return false;
+    if (typeof value !== "boolean") this.fail(`the function returned ${describe(value)}, expected true or false`);
+    return value;
+  }
+}

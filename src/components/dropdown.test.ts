@@ -1,0 +1,104 @@
+import { describe, it, expect } from "vitest";
+import { Dropdown } from "./dropdown.js";
+import { ValidationError } from "./component.js";
+
+describe("Dropdown options", () => {
+  it("rejects unknown options and wrong types", () => {
+    expect(() => new Dropdown({ multiple: true } as never)).toThrow(/unknown option "multiple"/);
+    expect(() => new Dropdown({ multiselect: "yes" } as never)).toThrow(/option "multiselect" must be a boolean/);
+    expect(() => new Dropdown({ maxChoices: "2" } as never)).toThrow(/option "maxChoices" must be a number/);
+    expect(() => new Dropdown({ value: 3 } as never)).toThrow(/option "value"/);
+  });
+  it("checks option semantics", () => {
+    expect(() => new Dropdown({ choices: ["a"], maxChoices: 2 })).toThrow(/"maxChoices" needs multiselect: true/);
+    expect(() => new Dropdown({ multiselect: true, maxChoices: 0 })).toThrow(/"maxChoices" must be a positive integer/);
+    expect(() => new Dropdown({ allowCustomValue: true, type: "index" })).toThrow(/"allowCustomValue" cannot be used with type "index"/);
+    expect(() => new Dropdown({ choices: ["a"], value: "b" })).toThrow(/option "value" is invalid: the string "b" is not one of the choices: "a"/);
+    expect(() => new Dropdown({ choices: ["a", "b"], multiselect: true, value: ["a", "b"], maxChoices: 1 })).toThrow(/more than maxChoices/);
+    expect(() => new Dropdown({ choices: ["a"], multiselect: true, value: "a" as never })).toThrow(/expected an array for a multiselect dropdown/);
+  });
+  it("selects the first choice by default (nothing for multiselect or value: null)", () => {
+    expect(new Dropdown({ choices: ["x", "y"] }).props().value).toBe("x");
+    expect(new Dropdown({ choices: ["x", "y"], value: null }).props().value).toBeNull();
+    expect(new Dropdown().props().value).toBeNull();
+    expect(new Dropdown({ choices: ["x"], multiselect: true }).props().value).toEqual([]);
+  });
+  it("accepts a custom initial value with allowCustomValue", () => {
+    expect(new Dropdown({ choices: ["a"], allowCustomValue: true, value: "zzz" }).props().value).toBe("zzz");
+  });
+});
+
+describe("Dropdown props and api info", () => {
+  it("gives Gradio's props", async () => {
+    const d = new Dropdown({ choices: [["One", "1"], "2"], multiselect: true, maxChoices: 2, value: ["2"] });
+    expect(d.type).toBe("dropdown");
+    expect(d.className).toBe("Dropdown");
+    expect(d.props()).toMatchObject({
+      choices: [["One", "1"], ["2", "2"]],
+      multiselect: true,
+      type: "value",
+      allow_custom_value: false,
+      max_choices: 2,
+      filterable: true,
+      value: ["2"],
+    });
+    expect(await d.initialValue()).toEqual(["2"]);
+  });
+  it("describes the wire value", () => {
+    const single = new Dropdown({ choices: ["a", "b"] });
+    expect(single.apiInfo()).toEqual({ type: "string", enum: ["a", "b"] });
+    expect(single.exampleInput()).toBe("a");
+    expect(single.pythonType()).toBe("Literal['a', 'b']");
+    const multi = new Dropdown({ choices: ["a", "b"], multiselect: true });
+    expect(multi.apiInfo()).toEqual({ type: "array", items: { type: "string", enum: ["a", "b"] } });
+    expect(multi.exampleInput()).toEqual(["a"]);
+    expect(multi.pythonType()).toBe("List[Literal['a', 'b']]");
+    const custom = new Dropdown({ choices: ["a"], allowCustomValue: true });
+    expect(custom.apiInfo()).toEqual({ type: "string" });
+    expect(custom.pythonType()).toBe("str");
+  });
+});
+
+describe("Dropdown preprocess", () => {
+  it("single: returns the value or its index; null and unknown values fail", () => {
+    const d = new Dropdown({ choices: ["a", ["Bee", "b"]] });
+    expect(d.preprocess("b")).toBe("b");
+    expect(new Dropdown({ choices: ["a", ["Bee", "b"]], type: "index" }).preprocess("b")).toBe(1);
+    expect(() => d.preprocess(null)).toThrow(ValidationError);
+    expect(() => d.preprocess(null)).toThrow(/no choice selected/);
+    expect(() => d.preprocess("Bee")).toThrow(/the string "Bee" is not one of the choices: "a", "b"/);
+    expect(() => d.preprocess(["a"])).toThrow(/expected one of the choices: "a", "b", got an array/);
+  });
+  it("single with allowCustomValue: passes any string", () => {
+    const d = new Dropdown({ choices: ["a"], allowCustomValue: true });
+    expect(d.preprocess("typed by hand")).toBe("typed by hand");
+    expect(() => d.preprocess(5)).toThrow(/got number 5/);
+  });
+  it("multiselect: returns values or indices; enforces maxChoices and no duplicates", () => {
+    const d = new Dropdown({ choices: ["a", "b", "c"], multiselect: true, maxChoices: 2 });
+    expect(d.preprocess(["c", "a"])).toEqual(["c", "a"]);
+    expect(d.preprocess(null)).toEqual([]);
+    expect(new Dropdown({ choices: ["a", "b", "c"], multiselect: true, type: "index" }).preprocess(["c", "a"])).toEqual([2, 0]);
+    expect(() => d.preprocess(["a", "b", "c"])).toThrow(/at most 2 choices may be selected, got 3/);
+    expect(() => d.preprocess(["a", "a"])).toThrow(/selected twice/);
+    expect(() => d.preprocess("a")).toThrow(/expected an array of choices/);
+    expect(() => d.preprocess(["z"])).toThrow(/not one of the choices/);
+  });
+});
+
+describe("Dropdown postprocess", () => {
+  it("single: passes a choice, null clears, others fail", () => {
+    const d = new Dropdown({ choices: ["a", "b"] });
+    expect(d.postprocess("b")).toBe("b");
+    expect(d.postprocess(null as never)).toBeNull();
+    expect(() => d.postprocess("z")).toThrow(/the function returned an invalid value: the string "z" is not one of the choices/);
+  });
+  it("multiselect: passes a list (a single string is wrapped), null is empty", () => {
+    const d = new Dropdown({ choices: ["a", "b"], multiselect: true });
+    expect(d.postprocess(["a", "b"])).toEqual(["a", "b"]);
+    expect(d.postprocess("a" as never)).toEqual(["a"]);
+    expect(d.postprocess(null as never)).toEqual([]);
+    expect(() => d.postprocess(["a", 3] as never)).toThrow(/got number 3/);
+    expect(() => d.postprocess({} as never)).toThrow(/expected an array of choices, got an object/);
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, it, expect } from "vitest";
+import { HTML } from "./html.js";
+import { ValidationError } from "./component.js";
+
+describe("HTML", () => {
+  it("validates options", () => {
+    expect(() => new HTML({ sanitize: true } as never)).toThrow(/unknown option "sanitize"/);
+    expect(() => new HTML({ value: 1 } as never)).toThrow(/option "value" must be a string/);
+  });
+  it("gives props and api info", async () => {
+    const h = new HTML({ value: "<b>hi</b>" });
+    expect(h.type).toBe("html");
+    expect(h.className).toBe("HTML");
+    expect(h.props()).toMatchObject({ value: "<b>hi</b>" });
+    expect(new HTML().props().value).toBe("");
+    expect(await h.initialValue()).toBe("<b>hi</b>");
+    expect(h.apiInfo()).toEqual({ type: "string" });
+    expect(h.exampleInput()).toBe("<p>Hello</p>");
+    expect(h.pythonType()).toBe("str");
+  });
+  it("preprocesses strings; null is empty", () => {
+    const h = new HTML();
+    expect(h.preprocess("<i>x</i>")).toBe("<i>x</i>");
+    expect(h.preprocess(null)).toBe("");
+    expect(() => h.preprocess(5)).toThrow(ValidationError);
+    expect(() => h.preprocess({})).toThrow(/expected a string of HTML, got an object/);
+  });
+  it("postprocesses strings unchanged; numbers become text; objects fail", () => {
+    const h = new HTML();
+    expect(h.postprocess("<div>  raw  </div>")).toBe("<div>  raw  </div>");
+    expect(h.postprocess(42 as never)).toBe("42");
+    expect(h.postprocess(null as never)).toBeNull();
+    expect(() => h.postprocess({} as never)).toThrow(/the function returned an object, expected a string of HTML/);
+  });
+});

@@ -1,0 +1,306 @@
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import sharp, { type Metadata, type Sharp } from "sharp";
+import type { FileData } from "../app/files.js";
+import { fileDataSchema, uploadedFile, urlFileData } from "./file.js";
+import {
+  Component,
+  ValidationError,
+  describe,
+  type ComponentContext,
+  type ComponentOptions,
+  type JSONSchema,
+  type OptionKind,
+} from "./component.js";
+
+/** Decoded pixels, row-major and interleaved: `data[(y * width + x) * channels + c]`, one byte per sample. */
+export interface Pixels {
+  width: number;
+  height: number;
+  /** 1 = grey, 2 = grey + alpha, 3 = RGB, 4 = RGBA. */
+  channels: number;
+  data: Uint8Array;
+}
+
+export type ImageType = "pixels" | "buffer" | "filepath";
+export type ImageMode = "RGB" | "RGBA" | "L";
+export type ImageSource = "upload" | "webcam" | "clipboard";
+export type ImageFormat = "png" | "jpeg" | "webp";
+
+/** What the function receives for each `type`. */
+export type ImageIn<T extends ImageType> = T extends "pixels" ? Pixels : T extends "buffer" ? Buffer : string;
+/** What the function may return, whatever the `type`: pixels, encoded image bytes, a file path or URL, or null. */
+export type ImageOut = Pixels | Uint8Array | string | null;
+
+export interface ImageOptions<T extends ImageType = "pixels"> extends ComponentOptions {
+  /** `[width, height]`: uploads are resized to cover it and centre-cropped to exactly this size. */
+  shape?: [number, number];
+  /** What the function receives: decoded `Pixels` (default), encoded bytes, or a path in the file store. */
+  type?: T;
+  /** Colour mode the upload is converted to before the function sees it. Default "RGB". */
+  imageMode?: ImageMode;
+  /** Where the page lets users take an image from. Default ["upload", "webcam", "clipboard"]. */
+  sources?: ImageSource[];
+  /** Format used to encode returned pixels (and returned bytes a browser cannot show). Default "png". */
+  format?: ImageFormat;
+  /** Display height on the page: pixels, or any CSS length. */
+  height?: number | string;
+  /** Display width on the page: pixels, or any CSS length. */
+  width?: number | string;
+  showDownloadButton?: boolean;
+  mirrorWebcam?: boolean;
+  /** Text shown in the empty upload area. */
+  placeholder?: string;
+}
+
+/** Decompression-bomb guard: images with more pixels than this are refused before they are decoded. */
+export const MAX_IMAGE_PIXELS = 100_000_000;
+
+const TYPES: readonly ImageType[] = ["pixels", "buffer", "filepath"];
+const MODES: readonly ImageMode[] = ["RGB", "RGBA", "L"];
+const SOURCES: readonly ImageSource[] = ["upload", "webcam", "clipboard"];
+const FORMATS: readonly ImageFormat[] = ["png", "jpeg", "webp"];
+/** Formats accepted from clients; SVG, PDF and the exotic loaders libvips may carry are refused. */
+const INPUT_FORMATS = new Set(["png", "jpeg", "webp", "gif", "avif", "heif", "tiff"]);
+/** Formats a browser shows as they are, so returned bytes in them are stored unchanged. */
+const WEB_FORMATS = new Set(["png", "jpeg", "webp", "gif", "avif"]);
+const EXT: Record<string, string> = { png: "png", jpeg: "jpeg", webp: "webp", gif: "gif", avif: "avif", heif: "avif" };
+
+const isCssSize = (v: unknown) => (typeof v === "number" && v > 0) || typeof v === "string";
+
+/**
+ * An image. Gradio shortcuts: "image" (and "webcam", which is `new Image({ sources: ["webcam"] })`).
+ *
+ * As an input the function receives, by `type`: `Pixels` (default), a `Buffer` of encoded bytes (the
+ * upload unchanged, or a PNG when `shape`, `imageMode` or EXIF orientation changed it), or a path in the
+ * file store. As an output the function may return `Pixels`, encoded bytes, a file path or URL, or null.
+ */
+export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>, ImageOut, FileData | string> {
+  readonly type = "image";
+  readonly className = "Image";
+  readonly shape: [number, number] | undefined;
+  readonly imageType: T;
+  readonly imageMode: ImageMode;
+  readonly sources: ImageSource[];
+  readonly format: ImageFormat;
+  readonly height: number | string | undefined;
+  readonly width: number | string | undefined;
+  readonly showDownloadButton: boolean;
+  readonly mirrorWebcam: boolean;
+  readonly placeholder: string | undefined;
+
+  constructor(opts: ImageOptions<T> = {}) {
+    super(opts);
+    this.shape = opts.shape ? [opts.shape[0], opts.shape[1]] : undefined;
+    this.imageType = opts.type ?? ("pixels" as T);
+    this.imageMode = opts.imageMode ?? "RGB";
+    this.sources = opts.sources ? [...new Set(opts.sources)] : [...SOURCES];
+    this.format = opts.format ?? "png";
+    this.height = opts.height;
+    this.width = opts.width;
+    this.showDownloadButton = opts.showDownloadButton ?? true;
+    this.mirrorWebcam = opts.mirrorWebcam ?? true;
+    this.placeholder = opts.placeholder;
+  }
+
+  protected override extraOptions(): Record<string, OptionKind> {
+    return {
+      shape: (v) =>
+        Array.isArray(v) &&
+        v.length === 2 &&
+        v.every((n) => Number.isInteger(n) && n > 0 && n <= 65_535) &&
+        v[0] * v[1] <= MAX_IMAGE_PIXELS,
+      type: (v) => TYPES.includes(v as ImageType),
+      imageMode: (v) => MODES.includes(v as ImageMode),
+      sources: (v) => Array.isArray(v) && v.length > 0 && v.every((s) => SOURCES.includes(s as ImageSource)),
+      format: (v) => FORMATS.includes(v as ImageFormat),
+      height: isCssSize,
+      width: isCssSize,
+      showDownloadButton: "boolean",
+      mirrorWebcam: "boolean",
+      placeholder: "string",
+    };
+  }
+
+  override props(): Record<string, unknown> {
+    return {
+      ...super.props(),
+      image_mode: this.imageMode,
+      sources: this.sources,
+      type: this.imageType,
+      format: this.format,
+      height: this.height ?? null,
+      width: this.width ?? null,
+      streaming: false,
+      show_download_button: this.showDownloadButton,
+      show_share_button: false,
+      show_fullscreen_button: true,
+      mirror_webcam: this.mirrorWebcam,
+      webcam_options: { mirror: this.mirrorWebcam, constraints: null },
+      webcam_constraints: null,
+      placeholder: this.placeholder ?? null,
+    };
+  }
+
+  apiInfo(): JSONSchema {
+    return fileDataSchema("ImageData");
+  }
+  exampleInput(): unknown {
+    return {
+      path: "https://raw.githubusercontent.com/gradio-app/gradio/main/test/test_files/bus.png",
+      meta: { _type: "gradio.FileData" },
+    };
+  }
+  override pythonType(): string {
+    return "filepath";
+  }
+
+  async preprocess(payload: unknown, ctx: ComponentContext): Promise<ImageIn<T>> {
+    if (payload === null || payload === undefined) this.fail("no image");
+    const file = await uploadedFile(payload, ctx, (m) => this.fail(m));
+    const bytes = await readFile(file);
+    const meta = await this.inspect(bytes, "the uploaded file");
+    if (!INPUT_FORMATS.has(meta.format ?? "")) {
+      this.fail(`unsupported image format "${meta.format}"; upload a PNG, JPEG, WebP, GIF, AVIF or TIFF image`);
+    }
+
+    const unchanged =
+      this.shape === undefined &&
+      (meta.orientation ?? 1) === 1 &&
+      meta.depth === "uchar" &&
+      modeOf(meta) === this.imageMode;
+
+    if (this.imageType === "buffer" && unchanged) return bytes as ImageIn<T>;
+    if (this.imageType === "filepath" && unchanged) return file as ImageIn<T>;
+
+    const pipeline = this.convert(bytes);
+    try {
+      if (this.imageType === "pixels") {
+        const { data, info } = await pipeline.raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
+        const pixels: Pixels = {
+          width: info.width,
+          height: info.height,
+          channels: info.channels,
+          data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+        };
+        return pixels as ImageIn<T>;
+      }
+      const png = await pipeline.png().toBuffer();
+      if (this.imageType === "buffer") return png as ImageIn<T>;
+      const stem = path.basename(file, path.extname(file)) || "image";
+      return (await ctx.files.save(png, `${stem}.png`)) as ImageIn<T>;
+    } catch (err) {
+      if (err instanceof ValidationError) throw err;
+      this.fail(`could not decode the image (${(err as Error).message})`);
+    }
+  }
+
+  async postprocess(value: ImageOut, ctx: ComponentContext): Promise<FileData | null> {
+    if (value === null || value === undefined) return null;
+    if (typeof value === "string") return this.fromPath(value, ctx);
+    if (value instanceof Uint8Array) return this.fromBytes(value, ctx);
+    if (typeof value === "object" && !Array.isArray(value) && "data" in value) return this.fromPixels(value, ctx);
+    this.fail(
+      `the function returned ${describe(value)}, expected Pixels ({ width, height, channels, data }), ` +
+        `encoded image bytes, a file path or null`,
+    );
+  }
+
+  /** Reads the header only; refuses non-images and images over the pixel limit before any decoding. */
+  private async inspect(input: Buffer | string, what: string): Promise<Metadata> {
+    try {
+      return await sharp(input, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
+    } catch (err) {
+      const msg = (err as Error).message;
+      if (/pixel limit/i.test(msg)) this.fail(`${what} is larger than ${MAX_IMAGE_PIXELS / 1_000_000} megapixels`);
+      this.fail(`${what} is not an image that can be read (expected PNG, JPEG, WebP, GIF, AVIF or TIFF)`);
+    }
+  }
+
+  /** The decode pipeline: EXIF orientation, `shape`, then `imageMode`. */
+  private convert(bytes: Buffer): Sharp {
+    let img = sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, autoOrient: true });
+    if (this.shape) img = img.resize(this.shape[0], this.shape[1], { fit: "cover", position: "centre" });
+    switch (this.imageMode) {
+      case "L":
+        return img.removeAlpha().toColourspace("b-w");
+      case "RGBA":
+        return img.ensureAlpha().toColourspace("srgb");
+      default:
+        return img.removeAlpha().toColourspace("srgb");
+    }
+  }
+
+  private async fromPath(value: string, ctx: ComponentContext): Promise<FileData> {
+    if (/^https?:\/\//i.test(value)) return urlFileData(value);
+    const name = path.basename(value);
+    let isFile = false;
+    try {
+      isFile = (await stat(value)).isFile();
+    } catch {
+      // reported below
+    }
+    if (!isFile) this.fail(`the image file "${name}" does not exist or is not a file`);
+    const meta = await this.inspect(value, `the file "${name}"`);
+    if (!WEB_FORMATS.has(meta.format ?? "")) {
+      // A browser cannot show it (TIFF, HEIC, ...): store a converted copy instead.
+      return this.store(await this.encode(sharp(value, { limitInputPixels: MAX_IMAGE_PIXELS, autoOrient: true })), ctx);
+    }
+    const stored = await ctx.files.copyIn(value);
+    return ctx.files.fileData(stored, ctx.root, name);
+  }
+
+  private async fromBytes(value: Uint8Array, ctx: ComponentContext): Promise<FileData> {
+    const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    const meta = await this.inspect(bytes, "the returned bytes");
+    if (WEB_FORMATS.has(meta.format ?? "")) {
+      return ctx.files.fileData(await ctx.files.save(bytes, `image.${EXT[meta.format!]}`), ctx.root);
+    }
+    return this.store(await this.encode(sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, autoOrient: true })), ctx);
+  }
+
+  private async fromPixels(value: object, ctx: ComponentContext): Promise<FileData> {
+    const px = value as Partial<Pixels>;
+    const { width, height, channels } = px;
+    const data = px.data as unknown;
+    const dim = (n: unknown) => Number.isInteger(n) && (n as number) > 0;
+    if (!dim(width) || !dim(height)) {
+      this.fail(`Pixels width and height must be positive integers, got ${describe(width)} and ${describe(height)}`);
+    }
+    if (!Number.isInteger(channels) || channels! < 1 || channels! > 4) {
+      this.fail(`Pixels channels must be 1, 2, 3 or 4, got ${describe(channels)}`);
+    }
+    if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) {
+      this.fail(`Pixels data must be a Uint8Array, got ${describe(data)}`);
+    }
+    if (width! * height! > MAX_IMAGE_PIXELS) this.fail(`image is larger than ${MAX_IMAGE_PIXELS / 1_000_000} megapixels`);
+    const expected = width! * height! * channels!;
+    if (data.length !== expected) {
+      this.fail(`Pixels data has ${data.length} bytes, expected width × height × channels = ${expected}`);
+    }
+    const raw = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    let img = sharp(raw, { raw: { width: width!, height: height!, channels: channels as 1 | 2 | 3 | 4 } });
+    if (channels! <= 2) img = img.toColourspace("b-w");
+    return this.store(await this.encode(img), ctx);
+  }
+
+  private async encode(img: Sharp): Promise<Buffer> {
+    try {
+      return await img.toFormat(this.format).toBuffer();
+    } catch (err) {
+      this.fail(`could not encode the image as ${this.format} (${(err as Error).message})`);
+    }
+  }
+
+  private async store(bytes: Buffer, ctx: ComponentContext): Promise<FileData> {
+    return ctx.files.fileData(await ctx.files.save(bytes, `image.${this.format}`), ctx.root);
+  }
+}
+
+/** Gradio's colour-mode name for what sharp read, as far as the three modes tradio offers go. */
+function modeOf(meta: Metadata): string {
+  if (meta.space === "srgb" && meta.channels === 3) return "RGB";
+  if (meta.space === "srgb" && meta.channels === 4 && meta.hasAlpha) return "RGBA";
+  if (meta.channels === 1 && (meta.space === "b-w" || meta.space === "grey16")) return "L";
+  return "other";
+}

@@ -1,0 +1,107 @@
+import { describe, it, expect } from "vitest";
+import { NumberComponent, roundTo } from "./number.js";
+import { ValidationError } from "./component.js";
+
+describe("NumberComponent options", () => {
+  it("rejects unknown options and wrong types, naming the option", () => {
+    expect(() => new NumberComponent({ minimun: 1 } as never)).toThrow(/unknown option "minimun"/);
+    expect(() => new NumberComponent({ precision: "2" } as never)).toThrow(TypeError);
+    expect(() => new NumberComponent({ precision: "2" } as never)).toThrow(/"precision"/);
+    expect(() => new NumberComponent({ value: "3" } as never)).toThrow(/"value" must be a number/);
+  });
+
+  it("checks option semantics", () => {
+    expect(() => new NumberComponent({ minimum: 5, maximum: 1 })).toThrow(/"minimum" \(5\) must not be greater than "maximum" \(1\)/);
+    expect(() => new NumberComponent({ precision: -1 })).toThrow(/"precision" must be an integer/);
+    expect(() => new NumberComponent({ precision: 1.5 })).toThrow(/"precision"/);
+    expect(() => new NumberComponent({ step: 0 })).toThrow(/"step" must be greater than 0/);
+    expect(() => new NumberComponent({ minimum: Number.NaN })).toThrow(/"minimum" must be a finite number/);
+    expect(() => new NumberComponent({ value: 20, maximum: 10 })).toThrow(/"value" \(20\) is outside/);
+  });
+
+  it("defaults the value to 0, moved into the range", () => {
+    expect(new NumberComponent().props().value).toBe(0);
+    expect(new NumberComponent({ minimum: 5 }).props().value).toBe(5);
+    expect(new NumberComponent({ maximum: -2 }).props().value).toBe(-2);
+    expect(new NumberComponent({ value: 1.256, precision: 2 }).props().value).toBe(1.26);
+  });
+});
+
+describe("NumberComponent props and api info", () => {
+  it("gives Gradio's props", () => {
+    const n = new NumberComponent({ label: "Age", minimum: 0, maximum: 120, precision: 0, value: 30 });
+    expect(n.type).toBe("number");
+    expect(n.className).toBe("Number");
+    expect(n.props()).toMatchObject({ label: "Age", minimum: 0, maximum: 120, precision: 0, step: 1, value: 30, show_label: true });
+    expect(new NumberComponent().props()).toMatchObject({ minimum: null, maximum: null, precision: null });
+  });
+  it("describes the wire value", async () => {
+    const n = new NumberComponent();
+    expect(n.apiInfo()).toEqual({ type: "number" });
+    expect(n.pythonType()).toBe("float");
+    expect(n.exampleInput()).toBe(3);
+    expect(new NumberComponent({ maximum: 1 }).exampleInput()).toBe(1);
+    expect(await n.initialValue()).toBe(0);
+  });
+});
+
+describe("NumberComponent preprocess", () => {
+  const n = new NumberComponent({ minimum: -10, maximum: 10 });
+  it("passes finite numbers in range", () => {
+    expect(n.preprocess(3.5)).toBe(3.5);
+    expect(n.preprocess(-10)).toBe(-10);
+    expect(n.preprocess(10)).toBe(10);
+  });
+  it("rejects null, strings and other types with a clear message", () => {
+    expect(() => n.preprocess(null)).toThrow(ValidationError);
+    expect(() => n.preprocess(null)).toThrow(/expected a number, got null/);
+    expect(() => n.preprocess(undefined)).toThrow(/expected a number/);
+    expect(() => n.preprocess("3.5")).toThrow(/expected a number, got the string "3.5" \(send a JSON number, not a string\)/);
+    expect(() => n.preprocess(true)).toThrow(/expected a number, got boolean true/);
+    expect(() => n.preprocess([1])).toThrow(/got an array/);
+    expect(() => n.preprocess(Infinity)).toThrow(/finite/);
+  });
+  it("enforces minimum and maximum", () => {
+    expect(() => n.preprocess(-11)).toThrow(/-11 is less than the minimum -10/);
+    expect(() => n.preprocess(10.5)).toThrow(/10.5 is greater than the maximum 10/);
+  });
+  it("rounds to the precision; precision 0 gives integers", () => {
+    expect(new NumberComponent({ precision: 2 }).preprocess(3.14159)).toBe(3.14);
+    expect(new NumberComponent({ precision: 0 }).preprocess(2.7)).toBe(3);
+    expect(Object.is(new NumberComponent({ precision: 0 }).preprocess(-0.2), 0)).toBe(true);
+  });
+  it("names the component and its label in errors", () => {
+    const labelled = new NumberComponent({ label: "Age" });
+    expect(() => labelled.preprocess("x")).toThrow(/^Number "Age": expected a number/);
+  });
+});
+
+describe("NumberComponent postprocess", () => {
+  const n = new NumberComponent({ precision: 1 });
+  it("passes numbers, rounded", () => {
+    expect(n.postprocess(1.26)).toBe(1.3);
+    expect(new NumberComponent().postprocess(1e300)).toBe(1e300);
+  });
+  it("maps null and undefined to null", () => {
+    expect(n.postprocess(null as never)).toBeNull();
+    expect(n.postprocess(undefined as never)).toBeNull();
+  });
+  it("rejects non-numbers and non-finite numbers", () => {
+    expect(() => n.postprocess("3" as never)).toThrow(/the function returned the string "3", expected a number/);
+    expect(() => n.postprocess(Number.NaN)).toThrow(/expected a finite number/);
+    expect(() => n.postprocess({} as never)).toThrow(ValidationError);
+  });
+  it("does not enforce the range on output, like Gradio", () => {
+    expect(new NumberComponent({ maximum: 1 }).postprocess(5)).toBe(5);
+  });
+});
+
+describe("roundTo", () => {
+  it("rounds half away from zero on the exact binary value", () => {
+    expect(roundTo(2.5, 0)).toBe(3);
+    expect(roundTo(-2.5, 0)).toBe(-3);
+    expect(roundTo(1.005, 2)).toBe(1); // 1.005 is 1.00499… in binary
+    expect(roundTo(123.456, undefined)).toBe(123.456);
+    expect(roundTo(1e21 + 0.5, 2)).toBe(1e21);
+  });
+});

@@ -1,0 +1,125 @@
+import { Component, describe, type ComponentContext, type ComponentOptions, type JSONSchema, type OptionKind } from "./component.js";
+
+export interface NumberOptions extends ComponentOptions {
+  /** Initial value; defaults to 0 (moved into [minimum, maximum] when 0 is outside it). */
+  value?: number;
+  /** Smallest value accepted from a client. */
+  minimum?: number;
+  /** Largest value accepted from a client. */
+  maximum?: number;
+  /** Decimal places kept on the way in and out; 0 gives integers. Unset keeps every digit. */
+  precision?: number;
+  /** Increment of the page's arrows. */
+  step?: number;
+}
+
+/**
+ * A number field. Gradio shortcut: "number". (The class is not called `Number` so that it never hides
+ * the global `Number` in a module that imports it.)
+ */
+export class NumberComponent extends Component<number, number> {
+  readonly type = "number";
+  readonly className = "Number";
+  readonly minimum: number | undefined;
+  readonly maximum: number | undefined;
+  readonly precision: number | undefined;
+  readonly step: number;
+  private readonly initial: number;
+
+  constructor(opts: NumberOptions = {}) {
+    super(opts);
+    const owner = this.constructor.name;
+    for (const key of ["minimum", "maximum", "step", "value"] as const) {
+      const v = opts[key];
+      if (v !== undefined && !globalThis.Number.isFinite(v)) throw new TypeError(`${owner}: option "${key}" must be a finite number, got ${v}`);
+    }
+    this.minimum = opts.minimum;
+    this.maximum = opts.maximum;
+    this.precision = opts.precision;
+    this.step = opts.step ?? 1;
+    if (this.minimum !== undefined && this.maximum !== undefined && this.minimum > this.maximum) {
+      throw new TypeError(`${owner}: option "minimum" (${this.minimum}) must not be greater than "maximum" (${this.maximum})`);
+    }
+    if (this.precision !== undefined && (!globalThis.Number.isInteger(this.precision) || this.precision < 0 || this.precision > 100)) {
+      throw new TypeError(`${owner}: option "precision" must be an integer from 0 to 100, got ${this.precision}`);
+    }
+    if (this.step <= 0) throw new TypeError(`${owner}: option "step" must be greater than 0, got ${this.step}`);
+    if (opts.value !== undefined && !this.inRange(opts.value)) {
+      throw new TypeError(`${owner}: option "value" (${opts.value}) is outside [${this.minimum ?? "-∞"}, ${this.maximum ?? "∞"}]`);
+    }
+    this.initial = roundTo(opts.value ?? this.clamp(0), this.precision);
+  }
+
+  protected override extraOptions(): Record<string, OptionKind> {
+    return {
+      value: "number",
+      minimum: "number",
+      maximum: "number",
+      precision: "number",
+      step: "number",
+    };
+  }
+
+  override props(): Record<string, unknown> {
+    return {
+      ...super.props(),
+      minimum: this.minimum ?? null,
+      maximum: this.maximum ?? null,
+      step: this.step,
+      precision: this.precision ?? null,
+      value: this.initial,
+    };
+  }
+
+  override async initialValue(_ctx?: ComponentContext): Promise<unknown> {
+    return this.initial;
+  }
+
+  apiInfo(): JSONSchema {
+    return { type: "number" };
+  }
+  exampleInput(): unknown {
+    return this.clamp(3);
+  }
+  override pythonType(): string {
+    return "float";
+  }
+
+  preprocess(payload: unknown, _ctx?: ComponentContext): number {
+    if (typeof payload !== "number") {
+      const hint = typeof payload === "string" ? " (send a JSON number, not a string)" : "";
+      this.fail(`expected a number, got ${describe(payload ?? null)}${hint}`);
+    }
+    if (!globalThis.Number.isFinite(payload)) this.fail(`expected a finite number, got ${payload}`);
+    if (this.minimum !== undefined && payload < this.minimum) this.fail(`${payload} is less than the minimum ${this.minimum}`);
+    if (this.maximum !== undefined && payload > this.maximum) this.fail(`${payload} is greater than the maximum ${this.maximum}`);
+    return roundTo(payload, this.precision);
+  }
+
+  postprocess(value: number, _ctx?: ComponentContext): number | null {
+    if (value === null || value === undefined) return null;
+    if (typeof value !== "number") this.fail(`the function returned ${describe(value)}, expected a number`);
+    if (!globalThis.Number.isFinite(value)) this.fail(`the function returned ${value}, expected a finite number`);
+    return roundTo(value, this.precision);
+  }
+
+  private inRange(x: number): boolean {
+    return (this.minimum === undefined || x >= this.minimum) && (this.maximum === undefined || x <= this.maximum);
+  }
+
+  private clamp(x: number): number {
+    if (this.minimum !== undefined && x < this.minimum) return this.minimum;
+    if (this.maximum !== undefined && x > this.maximum) return this.maximum;
+    return x;
+  }
+}
+
+/**
+ * Rounds to `precision` decimal places (halves away from zero, on the number's exact binary value), as
+ * Gradio's `round_to_precision` does; `undefined` leaves the number alone. Never gives -0.
+ */
+export function roundTo(x: number, precision: number | undefined): number {
+  if (precision === undefined) return x;
+  const r = globalThis.Number(x.toFixed(precision));
+  return r === 0 ? 0 : r;
+}

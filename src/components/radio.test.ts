@@ -1,0 +1,57 @@
+import { describe, it, expect } from "vitest";
+import { Radio } from "./radio.js";
+import { ValidationError } from "./component.js";
+
+describe("Radio options", () => {
+  it("rejects unknown options and wrong types", () => {
+    expect(() => new Radio({ choice: ["a"] } as never)).toThrow(/unknown option "choice"/);
+    expect(() => new Radio({ choices: [["a", 1]] } as never)).toThrow(/option "choices"/);
+    expect(() => new Radio({ value: 1 } as never)).toThrow(/option "value"/);
+    expect(() => new Radio({ type: "values" } as never)).toThrow(/option "type"/);
+  });
+  it("checks option semantics", () => {
+    expect(() => new Radio({ choices: ["a", "b", "a"] })).toThrow(/"choices" has the value "a" twice/);
+    expect(() => new Radio({ choices: ["a"], value: "z" })).toThrow(/option "value" \("z"\) is not one of the choices: "a"/);
+  });
+});
+
+describe("Radio props and api info", () => {
+  it("describes itself like Gradio", async () => {
+    const r = new Radio({ choices: [["Small", "s"], "m"], value: "m" });
+    expect(r.type).toBe("radio");
+    expect(r.className).toBe("Radio");
+    expect(r.props()).toMatchObject({ choices: [["Small", "s"], ["m", "m"]], type: "value", value: "m" });
+    expect(new Radio({ choices: ["a"] }).props().value).toBeNull();
+    expect(await r.initialValue()).toBe("m");
+    expect(r.apiInfo()).toEqual({ enum: ["s", "m"], title: "Radio", type: "string" });
+    expect(r.exampleInput()).toBe("s");
+    expect(r.pythonType()).toBe("Literal['s', 'm']");
+    expect(new Radio().exampleInput()).toBeNull();
+  });
+});
+
+describe("Radio preprocess", () => {
+  const r = new Radio({ choices: ["a", ["Bee", "b"]] });
+  it("returns the chosen value, or its index with type index", () => {
+    expect(r.preprocess("b")).toBe("b");
+    expect(new Radio({ choices: ["a", ["Bee", "b"]], type: "index" }).preprocess("b")).toBe(1);
+  });
+  it("fails with no choice selected or an unknown choice", () => {
+    expect(() => r.preprocess(null)).toThrow(ValidationError);
+    expect(() => r.preprocess(null)).toThrow(/no choice selected \(expected one of: "a", "b"\)/);
+    expect(() => r.preprocess("Bee")).toThrow(/the string "Bee" is not one of the choices: "a", "b"/);
+    expect(() => r.preprocess(0)).toThrow(/number 0 is not one of the choices/);
+  });
+});
+
+describe("Radio postprocess", () => {
+  const r = new Radio({ choices: ["a", "b"] });
+  it("passes a choice; null clears", () => {
+    expect(r.postprocess("a")).toBe("a");
+    expect(r.postprocess(null as never)).toBeNull();
+  });
+  it("rejects values outside the choices", () => {
+    expect(() => r.postprocess("c")).toThrow(/the function returned the string "c", expected one of the choices: "a", "b"/);
+    expect(() => r.postprocess(1 as never)).toThrow(ValidationError);
+  });
+});

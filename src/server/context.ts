@@ -1,0 +1,59 @@
+import { randomBytes } from "node:crypto";
+import type { FastifyRequest } from "fastify";
+import type { App } from "../app/app.js";
+import type { RequestInfo } from "../app/context.js";
+import type { Scheduler } from "../queue/scheduler.js";
+import { Channels } from "./channels.js";
+
+export interface ServeOptions {
+  /** Send the text of unexpected exceptions to clients (otherwise a generic message). */
+  showError: boolean;
+  /** Largest upload in bytes; null for no limit beyond the server's own. */
+  maxFileSize: number | null;
+  /** Path prefix the app is mounted under ("" at the root). */
+  prefix: string;
+}
+
+/** Everything the routes of one mounted app share. */
+export class Served {
+  readonly channels = new Channels();
+  constructor(
+    readonly app: App,
+    readonly scheduler: Scheduler,
+    readonly options: ServeOptions,
+  ) {}
+
+  /** The app's public URL for this request, as Gradio computes it: forwarded host and proto first. */
+  root(req: FastifyRequest): string {
+    const fwdHost = header(req, "x-forwarded-host");
+    const fwdProto = header(req, "x-forwarded-proto");
+    const host = sanitiseHost(fwdHost ?? req.headers.host ?? "localhost");
+    const proto = fwdProto === "https" || fwdProto === "http" ? fwdProto : req.protocol;
+    return `${proto}://${host}${this.options.prefix}`;
+  }
+
+  requestInfo(req: FastifyRequest, sessionHash: string | null): RequestInfo {
+    return { username: null, headers: { ...req.headers }, sessionHash, client: { host: req.ip ?? null } };
+  }
+
+  /** State is keyed per app by the page load's session hash. */
+  sessionKey(sessionHash: string): string {
+    return sessionHash;
+  }
+}
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  const first = Array.isArray(v) ? v[0] : v;
+  return first?.split(",")[0]?.trim() || undefined;
+}
+
+/** Host headers are echoed into URLs, so only host[:port] characters pass. */
+function sanitiseHost(host: string): string {
+  return /^[A-Za-z0-9.\-:[\]]+$/.test(host) ? host : "localhost";
+}
+
+/** Unguessable ids for events. */
+export function newId(): string {
+  return randomBytes(16).toString("hex");
+}

@@ -1,0 +1,98 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import { checkOptions, describe } from "../components/component.js";
+import type { App } from "../app/app.js";
+import { MemorySessionStore } from "../app/session.js";
+import { mountApp } from "./mount.js";
+
+export interface LaunchOptions {
+  /** Default 7860, or env TRADIO_SERVER_PORT; 0 picks any free port. */
+  port?: number;
+  /** Default 127.0.0.1, or env TRADIO_SERVER_NAME; "0.0.0.0" listens on every interface. */
+  host?: string;
+  /** Kept for Gradio code: the queue is always on. */
+  enableQueue?: boolean;
+  /** Show the text of unexpected exceptions to users (otherwise a generic message). */
+  showError?: boolean;
+  /** Print nothing. */
+  quiet?: boolean;
+  /** Largest upload in bytes. */
+  maxFileSize?: number;
+  /** Most sessions whose state is kept (least recently used evicted first). Default 10 000. */
+  stateSessionCapacity?: number;
+  /** Seconds a session's state is kept after its last use. Default 3600. */
+  stateTtl?: number;
+  /** Files or folders (besides uploads and outputs) that the file route may serve. */
+  allowedPaths?: string[];
+  /** Login: [user, pass], a list of them, or a check function. */
+  auth?: [string, string] | [string, string][] | ((user: string, pass: string) => boolean | Promise<boolean>);
+  authMessage?: string;
+}
+
+export interface Launched {
+  url: string;
+  port: number;
+  server: FastifyInstance;
+  close(): Promise<void>;
+}
+
+interface Launchable {
+  app: App;
+  queueOptions: Record<string, unknown>;
+}
+
+const nonNegativeInt = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0 && v < 65536;
+const positive = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v > 0;
+
+// Counted on globalThis so the CLI sees launches made by another copy of tradio (dist vs. src).
+const LAUNCHES = Symbol.for("tradio.launches");
+type Counter = { [LAUNCHES]?: number };
+/** How many apps this process has launched: the CLI launches a default export only if the file launched none. */
+export function launchCount(): number {
+  return (globalThis as Counter)[LAUNCHES] ?? 0;
+}
+
+/** Builds a Fastify server for one app and starts listening. */
+export async function launch(target: Launchable, opts: LaunchOptions = {}): Promise<Launched> {
+  checkOptions("launch", opts as Record<string, unknown>, {
+    port: nonNegativeInt,
+    host: "string",
+    enableQueue: "boolean",
+    showError: "boolean",
+    quiet: "boolean",
+    maxFileSize: positive,
+    stateSessionCapacity: (v) => typeof v === "number" && Number.isInteger(v) && v > 0,
+    stateTtl: positive,
+    allowedPaths: "string[]",
+    auth: (v) => typeof v === "function" || Array.isArray(v),
+    authMessage: "string",
+  });
+  if (opts.auth !== undefined) {
+    throw new Error("launch: option \"auth\" is not available yet in this version of tradio; it is planned (see the README)");
+  }
+  const envPort = process.env.TRADIO_SERVER_PORT;
+  const port = opts.port ?? (envPort !== undefined ? Number(envPort) : 7860);
+  if (!nonNegativeInt(port)) throw new TypeError(`launch: port must be an integer from 0 to 65535, got ${describe(envPort ?? port)}`);
+  const host = opts.host ?? process.env.TRADIO_SERVER_NAME ?? "127.0.0.1";
+  (globalThis as Counter)[LAUNCHES] = launchCount() + 1;
+
+  const app = target.app;
+  if (opts.stateSessionCapacity !== undefined || opts.stateTtl !== undefined) {
+    app.sessions = new MemorySessionStore({ capacity: opts.stateSessionCapacity, ttlMs: (opts.stateTtl ?? 3600) * 1000 });
+  }
+  for (const p of opts.allowedPaths ?? []) app.files.allow(p);
+
+  const server = Fastify({ logger: opts.quiet ? false : { level: "warn" }, bodyLimit: 16 * 1024 * 1024, trustProxy: false });
+  const q = target.queueOptions as { defaultConcurrencyLimit?: number; maxSize?: number };
+  await mountApp(server, app, {
+    showError: opts.showError,
+    maxFileSize: opts.maxFileSize ?? null,
+    queue: { defaultConcurrencyLimit: q.defaultConcurrencyLimit, maxSize: q.maxSize },
+  });
+  await server.listen({ port, host });
+  const address = server.server.address();
+  const actualPort = typeof address === "object" && address ? address.port : port;
+  const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  const url = `http://${shownHost}:${actualPort}/`;
+  if (!opts.quiet) console.log(`Running on local URL:  ${url}`);
+  return { url, port: actualPort, server, close: () => server.close() };
+}

@@ -1,0 +1,54 @@
+import { tmpdir } from "node:os";
+import type { FastifyError, FastifyInstance } from "fastify";
+import multipart from "@fastify/multipart";
+import staticFiles from "@fastify/static";
+import type { App } from "../app/app.js";
+import { HttpError } from "../errors.js";
+import { MemoryScheduler } from "../queue/memory.js";
+import type { QueueSettings, Scheduler } from "../queue/scheduler.js";
+import { Served, type ServeOptions } from "./context.js";
+import { configRoutes } from "./routes/config.js";
+import { fileRoutes } from "./routes/files.js";
+import { pageRoutes } from "./routes/page.js";
+import { queueRoutes } from "./routes/queue.js";
+import { runRoutes } from "./routes/run.js";
+
+export interface MountOptions extends Partial<ServeOptions> {
+  queue?: Partial<QueueSettings>;
+  scheduler?: Scheduler;
+}
+
+/**
+ * Registers one app's routes (page, config, API, queue, files) on a Fastify instance; call it inside
+ * `fastify.register(..., { prefix })` to mount several apps on one server, as the demo gallery does.
+ */
+export async function mountApp(f: FastifyInstance, app: App, opts: MountOptions = {}): Promise<Served> {
+  const options: ServeOptions = {
+    showError: opts.showError ?? false,
+    maxFileSize: opts.maxFileSize ?? null,
+    prefix: opts.prefix ?? "",
+  };
+  const scheduler =
+    opts.scheduler ??
+    new MemoryScheduler({ defaultConcurrencyLimit: opts.queue?.defaultConcurrencyLimit ?? 1, maxSize: opts.queue?.maxSize ?? null });
+  const served = new Served(app, scheduler, options);
+
+  f.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
+    if (err instanceof HttpError) return reply.code(err.statusCode).send({ error: err.message, detail: err.message });
+    const status = typeof err.statusCode === "number" && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) req.log.error({ err }, "request failed");
+    const message = status === 500 ? "Internal server error" : err.message;
+    return reply.code(status).send({ error: message, detail: message });
+  });
+  f.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route ${req.method} ${req.url.split("?")[0]}`, detail: "Not Found" }));
+
+  const fileSize = options.maxFileSize ?? 1024 ** 3;
+  await f.register(multipart, { limits: { fileSize, files: 100, fields: 50, parts: 200, fieldSize: 1024 * 1024, headerPairs: 200 } });
+  await f.register(staticFiles, { root: tmpdir(), serve: false });
+  configRoutes(f, served);
+  runRoutes(f, served);
+  queueRoutes(f, served);
+  fileRoutes(f, served);
+  await pageRoutes(f, served);
+  return served;
+}

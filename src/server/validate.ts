@@ -1,0 +1,28 @@
+import { HttpError } from "../errors.js";
+
+/** Request bodies are checked by hand at the edge: every refusal is a 4xx with a message. */
+export function body(value: unknown): Record<string, unknown> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new HttpError(400, "request body must be a JSON object");
+  }
+  return value as Record<string, unknown>;
+}
+
+const SESSION = /^[A-Za-z0-9_-]{1,128}$/;
+
+export function sessionHash(value: unknown, required = true): string | null {
+  if (value === undefined || value === null || value === "") {
+    if (required) throw new HttpError(400, "session_hash is required");
+    return null;
+  }
+  if (typeof value !== "string" || !SESSION.test(value)) {
+    throw new HttpError(400, "session_hash must be 1-128 letters, digits, '-' or '_'");
+  }
+  return value;
+}
+
+export function optionalString(value: unknown, name: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string") throw new HttpError(400, `${name} must be a string`);
+  return value;
+}

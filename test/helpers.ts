@@ -1,0 +1,44 @@
+import { request } from "node:http";
+import { Client } from "@gradio/client";
+import type { Launched } from "../src/index.js";
+
+/** Launches an interface on a free loopback port; `close()` in afterAll/finally. */
+export async function start(iface: { launch(o: object): Promise<Launched> }, opts: object = {}): Promise<Launched & { base: string }> {
+  const launched = await iface.launch({ port: 0, quiet: true, ...opts });
+  return Object.assign(launched, { base: launched.url.replace(/\/$/, "") });
+}
+
+export function connect(base: string, opts: Parameters<typeof Client.connect>[1] = {}) {
+  return Client.connect(base, opts);
+}
+
+export async function post(base: string, path: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(base + path, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: unknown = undefined;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, json: json as any, text };
+}
+
+/** A GET whose path goes out byte for byte (fetch would normalise `..` and `%2e%2e` before sending). */
+export function rawGet(base: string, path: string): Promise<{ status: number; body: string }> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname.replace(/\/$/, "") + path, method: "GET" }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
