@@ -38,5 +38,5 @@ server.get("/", async (_req, reply) => reply.type("text/html; charset=utf-8").se
 
 const port = Number(process.env.TRADIO_SERVER_PORT ?? 7860);
 const host = process.env.TRADIO_SERVER_NAME ?? "127.0.0.1";
-await server.listen({ port, host });
-console.log(`tradio demo gallery on http://${host}:${port}/`);
+const address = await server.listen({ port, host });
+console.log(`tradio demo gallery on ${address}/`);

@@ -57,9 +57,13 @@ async function run(args: Args): Promise<void> {
   if (args.port !== undefined) process.env.TRADIO_SERVER_PORT = args.port;
   if (args.host !== undefined) process.env.TRADIO_SERVER_NAME = args.host;
   if (args.reload) return watch(file, args);
-  const { tsImport } = await import("tsx/esm/api");
   const before = launchCount();
-  const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: { launch?: () => Promise<unknown> } };
+  const url = pathToFileURL(file).href;
+  // Under `tsx watch` (--reload) the tsx loader is already active, and a plain import lets it track the
+  // file's imports; otherwise tsx is registered just for this file.
+  const mod = (process.env.TRADIO_RELOAD_CHILD
+    ? await import(url)
+    : await (await import("tsx/esm/api")).tsImport(url, import.meta.url)) as { default?: { launch?: () => Promise<unknown> } };
   // A file that launched its own app is left alone; otherwise its default export is launched.
   if (launchCount() === before) {
     const app = mod.default;
@@ -77,7 +81,7 @@ function watch(file: string, args: Args): void {
   const childArgs = [tsxCli, "watch", "--clear-screen=false", self, file];
   if (args.port !== undefined) childArgs.push("--port", args.port);
   if (args.host !== undefined) childArgs.push("--host", args.host);
-  const child = spawn(process.execPath, childArgs, { stdio: "inherit", env: process.env });
+  const child = spawn(process.execPath, childArgs, { stdio: "inherit", env: { ...process.env, TRADIO_RELOAD_CHILD: "1" } });
   const stop = () => child.kill("SIGTERM");
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
