@@ -10,8 +10,10 @@ export interface RunOptions {
   sessionKey: string | null;
   /** Absolute URL of the app, for output file URLs. */
   root: string;
-  request?: RequestInfo;
-  signal?: AbortSignal;
+  /** Who is calling; a function is only called if the event's function reads `ctx.request`. */
+  request?: RequestInfo | (() => RequestInfo);
+  /** Fires on cancel; a function is only called if the event's function reads `ctx.signal`. */
+  signal?: AbortSignal | (() => AbortSignal);
   onProgress?: (data: ProgressUnit[]) => void;
   /** Each value a generator yields, postprocessed. */
   onGenerate?: (data: unknown[]) => void;
@@ -125,14 +127,11 @@ export async function runEvent(app: App, event: EventDef, data: unknown, opts: R
         else if (session?.has(component.id)) args.push(session.get(component.id));
         else args.push(component.fresh());
       } else {
-        args.push(await component.preprocess(data[i] ?? null, ctx));
+        const value = component.preprocess(data[i] ?? null, ctx);
+        args.push(value instanceof Promise ? await value : value);
       }
     }
-    const callContext: CallContext = {
-      request: opts.request ?? codeRequest(),
-      progress: makeProgress(opts.onProgress ?? (() => {})),
-      signal: opts.signal ?? new AbortController().signal,
-    };
+    const callContext = lazyContext(opts);
     let result: unknown;
     if (event.batch) {
       const lists = checkBatch(event, await event.fn(args.map((a) => [a]), callContext), 1);
@@ -188,7 +187,8 @@ async function postprocessAll(
       continue;
     }
     try {
-      wire.push(await component.postprocess(outputs[i], ctx));
+      const value = component.postprocess(outputs[i], ctx);
+      wire.push(value instanceof Promise ? await value : value);
     } catch (err) {
       if (err instanceof ValidationError) {
         throw new RunError({ kind: "internal", message: `invalid return value: ${err.message}`, error: err });
@@ -197,6 +197,24 @@ async function postprocessAll(
     }
   }
   return wire;
+}
+
+/** Most functions never read their context, so its parts are built on first use (this is the hot path). */
+function lazyContext(opts: RunOptions): CallContext {
+  let request: RequestInfo | undefined;
+  let progress: CallContext["progress"] | undefined;
+  let signal: AbortSignal | undefined;
+  return {
+    get request() {
+      return (request ??= typeof opts.request === "function" ? opts.request() : (opts.request ?? codeRequest()));
+    },
+    get progress() {
+      return (progress ??= makeProgress(opts.onProgress ?? (() => {})));
+    },
+    get signal() {
+      return (signal ??= typeof opts.signal === "function" ? opts.signal() : (opts.signal ?? new AbortController().signal));
+    },
+  };
 }
 
 /** What a caller is told about a failure: tr.Error and bad input as they are; the rest only with showError. */

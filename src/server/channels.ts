@@ -2,6 +2,8 @@ import type { ServerResponse } from "node:http";
 import type { QueueMessage } from "../queue/scheduler.js";
 
 const HEARTBEAT_MS = 15_000;
+/** A finished session whose client never opened its stream is forgotten after this long. */
+const UNCLAIMED_MS = 60_000;
 
 /**
  * One SSE stream per session (sse_v3): every event of the session travels on it. Messages are buffered
@@ -28,7 +30,10 @@ export class Channel {
     else this.buffer.push(frame);
     if (msg.msg === "process_completed" && typeof msg.event_id === "string") {
       this.pending.delete(msg.event_id);
-      if (this.pending.size === 0) this.close();
+      if (this.pending.size === 0) {
+        if (this.res) this.close();
+        else setTimeout(() => !this.res && this.pending.size === 0 && this.onEmpty(), UNCLAIMED_MS).unref();
+      }
     }
   }
 

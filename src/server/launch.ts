@@ -81,7 +81,7 @@ export async function launch(target: Launchable, opts: LaunchOptions = {}): Prom
   }
   for (const p of opts.allowedPaths ?? []) app.files.allow(p);
 
-  const server = Fastify({ logger: opts.quiet ? false : { level: "warn" }, bodyLimit: 16 * 1024 * 1024, trustProxy: false });
+  const server = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024, trustProxy: false });
   const q = target.queueOptions as { defaultConcurrencyLimit?: number; maxSize?: number };
   await mountApp(server, app, {
     showError: opts.showError,

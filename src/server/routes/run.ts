@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { API_PREFIX } from "../../app/config.js";
 import { publicMessage, runEvent, RunError } from "../../app/event.js";
 import { HttpError } from "../../errors.js";
@@ -10,23 +10,27 @@ import { body, sessionHash } from "../validate.js";
  * and for clients that skip the queue. State still works when a session_hash is sent.
  */
 export function runRoutes(f: FastifyInstance, s: Served): void {
-  const handler = async (req: import("fastify").FastifyRequest<{ Params: { api: string } }>) => {
+  const handler = async (req: FastifyRequest<{ Params: { api: string } }>, reply: FastifyReply) => {
     const b = body(req.body);
     const event = s.app.eventByName(req.params.api);
     if (!event) throw new HttpError(404, `no endpoint named /${req.params.api}`);
     if (!("data" in b)) throw new HttpError(400, 'body must have a "data" array');
     const hash = sessionHash(b.session_hash, false);
-    const controller = new AbortController();
-    req.raw.on("close", () => {
-      if (!req.raw.complete) controller.abort();
-    });
+    // The signal (and its listener) exist only if the function asks for it.
+    const signal = () => {
+      const controller = new AbortController();
+      reply.raw.on("close", () => {
+        if (!reply.raw.writableFinished) controller.abort();
+      });
+      return controller.signal;
+    };
     const started = performance.now();
     try {
       const data = await runEvent(s.app, event, b.data, {
         sessionKey: hash === null ? null : s.sessionKey(hash),
         root: s.root(req),
-        request: s.requestInfo(req, hash),
-        signal: controller.signal,
+        request: () => s.requestInfo(req, hash),
+        signal,
       });
       const duration = (performance.now() - started) / 1000;
       return { data, is_generating: false, duration, average_duration: duration, render_config: null, changed_state_ids: [] };

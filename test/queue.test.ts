@@ -1,0 +1,162 @@
+import { describe, expect, it } from "vitest";
+import * as tr from "../src/index.js";
+import { connect, post, start } from "./helpers.js";
+
+/** A gate the test opens by hand, so ordering never depends on timing. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((r) => (open = r));
+  return { open, opened };
+}
+
+describe("the queue", () => {
+  it("runs one job at a time by default and reports positions", async () => {
+    const g = gate();
+    let running = 0;
+    let maxRunning = 0;
+    const fn = async (s: string) => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      await g.opened;
+      running--;
+      return s;
+    };
+    const app = await start(new tr.Interface({ fn, inputs: "text", outputs: "text" }));
+    try {
+      const client = await connect(app.base, { events: ["data", "status"] });
+      const positions: number[] = [];
+      const jobs = ["a", "b", "c"].map((s) => client.submit("/predict", [s]));
+      const results = jobs.map(async (job, i) => {
+        let data: unknown;
+        for await (const m of job) {
+          if (m.type === "status" && i === 2 && typeof m.position === "number") positions.push(m.position);
+          if (m.type === "data") data = m.data;
+        }
+        return data;
+      });
+      // Wait until the third job has been told it is waiting behind the others, then let them run.
+      await expect.poll(() => positions.length).toBeGreaterThan(0);
+      g.open();
+      expect(await Promise.all(results)).toEqual([["a"], ["b"], ["c"]]);
+      expect(maxRunning).toBe(1);
+      expect(positions[0]).toBeGreaterThanOrEqual(1);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("respects a per-interface concurrency limit", async () => {
+    const g = gate();
+    let running = 0;
+    let maxRunning = 0;
+    const fn = async (s: string) => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      await g.opened;
+      running--;
+      return s;
+    };
+    const app = await start(new tr.Interface({ fn, inputs: "text", outputs: "text", concurrencyLimit: 3 }));
+    try {
+      const client = await connect(app.base);
+      const all = Promise.all(["a", "b", "c", "d", "e"].map((s) => client.predict("/predict", [s])));
+      await expect.poll(() => running).toBe(3);
+      g.open();
+      await all;
+      expect(maxRunning).toBe(3);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("cancels a waiting job, and a running one through its AbortSignal", async () => {
+    const g = gate();
+    let aborted = false;
+    const fn = async (s: string, ctx: tr.CallContext) => {
+      if (s === "slow") {
+        await new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => ((aborted = true), resolve())));
+        return "aborted";
+      }
+      await g.opened;
+      return s;
+    };
+    const app = await start(new tr.Interface({ fn, inputs: "text", outputs: "text", concurrencyLimit: 1 }));
+    try {
+      const client = await connect(app.base, { events: ["data", "status"] });
+      const running = client.submit("/predict", ["slow"]);
+      const stages: string[] = [];
+      const watch = (async () => {
+        for await (const m of running) if (m.type === "status") stages.push(m.stage);
+      })();
+      await expect.poll(() => stages.includes("pending")).toBe(true);
+      const waiting = client.submit("/predict", ["never"]);
+      await running.cancel();
+      await expect.poll(() => aborted).toBe(true);
+      await waiting.cancel();
+      g.open();
+      await watch;
+      // The server still answers normally afterwards.
+      expect((await (await connect(app.base)).predict("/predict", ["after"])).data).toEqual(["after"]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("reports progress from the function", async () => {
+    const fn = async (n: number, ctx: tr.CallContext) => {
+      let total = 0;
+      for await (const i of ctx.progress.track([1, 2, 3], { desc: "counting" })) total += i * n;
+      ctx.progress(1, "done");
+      return total;
+    };
+    const app = await start(new tr.Interface({ fn, inputs: "number", outputs: "number" }));
+    try {
+      const client = await connect(app.base, { events: ["data", "status"] });
+      const progress: unknown[] = [];
+      let data: unknown;
+      for await (const m of client.submit("/predict", [2])) {
+        if (m.type === "status" && m.progress_data) progress.push(m.progress_data[0]);
+        if (m.type === "data") data = m.data;
+      }
+      expect(data).toEqual([12]);
+      expect(progress).toContainEqual(expect.objectContaining({ index: 3, length: 3, desc: "counting" }));
+      expect(progress).toContainEqual(expect.objectContaining({ progress: 1, desc: "done" }));
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("streams a generator's values and ends with the last one", async () => {
+    async function* count(n: number) {
+      for (let i = 1; i <= n; i++) yield `${i}`;
+    }
+    const app = await start(new tr.Interface({ fn: count, inputs: "number", outputs: "text" }));
+    try {
+      const client = await connect(app.base);
+      const seen: unknown[] = [];
+      for await (const m of client.submit("/predict", [3])) if (m.type === "data") seen.push(m.data);
+      expect(seen.at(-1)).toEqual(["3"]);
+      expect(seen.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("answers 503 when the queue is full", async () => {
+    const g = gate();
+    const app = await start(
+      new tr.Interface({ fn: async (s: string) => (await g.opened, s), inputs: "text", outputs: "text" }).queue({ maxSize: 1 }),
+    );
+    try {
+      const join = (hash: string) => post(app.base, "/gradio_api/queue/join", { data: ["x"], fn_index: 0, session_hash: hash });
+      expect((await join("s1")).status).toBe(200); // running
+      expect((await join("s2")).status).toBe(200); // waiting: the queue is now full
+      const full = await join("s3");
+      expect(full.status).toBe(503);
+      expect(full.json.error).toMatch(/full/);
+      g.open();
+    } finally {
+      await app.close();
+    }
+  });
+});
