@@ -1,8 +1,9 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import type { App } from "../app/app.js";
 import type { RequestInfo } from "../app/context.js";
 import type { Scheduler } from "../queue/scheduler.js";
+import type { TokenStore } from "../auth/tokens.js";
 import { Channels } from "./channels.js";
 
 export interface ServeOptions {
@@ -14,6 +15,16 @@ export interface ServeOptions {
   prefix: string;
 }
 
+/** Login settings of a mounted app (`launch({ auth })`). */
+export interface AuthSettings {
+  check: (username: string, password: string) => Promise<boolean>;
+  message: string | null;
+  tokens: TokenStore;
+  /** Per app, so several apps on one host keep separate logins. */
+  cookieName: string;
+  attemptsPerMinute: { address: number; username: number };
+}
+
 /** Everything the routes of one mounted app share. */
 export class Served {
   readonly channels = new Channels();
@@ -21,7 +32,13 @@ export class Served {
     readonly app: App,
     readonly scheduler: Scheduler,
     readonly options: ServeOptions,
+    readonly auth: AuthSettings | null = null,
   ) {}
+
+  /** https directly, or behind a proxy that says so. */
+  isHttps(req: FastifyRequest): boolean {
+    return req.protocol === "https" || header(req, "x-forwarded-proto") === "https";
+  }
 
   /** The app's public URL for this request, as Gradio computes it: forwarded host and proto first. */
   root(req: FastifyRequest): string {
@@ -33,12 +50,17 @@ export class Served {
   }
 
   requestInfo(req: FastifyRequest, sessionHash: string | null): RequestInfo {
-    return { username: null, headers: { ...req.headers }, sessionHash, client: { host: req.ip ?? null } };
+    return { username: req.tradioUser ?? null, headers: { ...req.headers }, sessionHash, client: { host: req.ip ?? null } };
   }
 
-  /** State is keyed per app by the page load's session hash. */
-  sessionKey(sessionHash: string): string {
-    return sessionHash;
+  /**
+   * State and event streams are keyed by the page load's session hash, bound to the login when the app
+   * has auth, so a session hash alone never opens another user's state or stream.
+   */
+  sessionKey(req: FastifyRequest, sessionHash: string): string {
+    if (!this.auth) return sessionHash;
+    const token = req.cookies?.[this.auth.cookieName] ?? "";
+    return `${createHash("sha256").update(token).digest("base64url").slice(0, 22)}:${sessionHash}`;
   }
 }
 

@@ -3,6 +3,7 @@ import { checkOptions, describe } from "../components/component.js";
 import type { App } from "../app/app.js";
 import { MemorySessionStore } from "../app/session.js";
 import { mountApp } from "./mount.js";
+import type { AuthSpec } from "../auth/credentials.js";
 
 export interface LaunchOptions {
   /** Default 7860, or env TRADIO_SERVER_PORT; 0 picks any free port. */
@@ -23,9 +24,12 @@ export interface LaunchOptions {
   stateTtl?: number;
   /** Files or folders (besides uploads and outputs) that the file route may serve. */
   allowedPaths?: string[];
-  /** Login: [user, pass], a list of them, or a check function. */
-  auth?: [string, string] | [string, string][] | ((user: string, pass: string) => boolean | Promise<boolean>);
+  /** Login: [user, pass], a list of them, or a check function `(user, pass) => boolean | Promise<boolean>`. */
+  auth?: AuthSpec;
+  /** Shown on the login page (as text). */
   authMessage?: string;
+  /** Seconds a login lasts (default 7 days). */
+  authTtl?: number;
 }
 
 export interface Launched {
@@ -65,10 +69,8 @@ export async function launch(target: Launchable, opts: LaunchOptions = {}): Prom
     allowedPaths: "string[]",
     auth: (v) => typeof v === "function" || Array.isArray(v),
     authMessage: "string",
+    authTtl: positive,
   });
-  if (opts.auth !== undefined) {
-    throw new Error("launch: option \"auth\" is not available yet in this version of tradio; it is planned (see the README)");
-  }
   const envPort = process.env.TRADIO_SERVER_PORT;
   const port = opts.port ?? (envPort !== undefined ? Number(envPort) : 7860);
   if (!nonNegativeInt(port)) throw new TypeError(`launch: port must be an integer from 0 to 65535, got ${describe(envPort ?? port)}`);
@@ -87,6 +89,9 @@ export async function launch(target: Launchable, opts: LaunchOptions = {}): Prom
     showError: opts.showError,
     maxFileSize: opts.maxFileSize ?? null,
     queue: { defaultConcurrencyLimit: q.defaultConcurrencyLimit, maxSize: q.maxSize },
+    auth: opts.auth,
+    authMessage: opts.authMessage,
+    authTtl: opts.authTtl,
   });
   await server.listen({ port, host });
   const address = server.server.address();

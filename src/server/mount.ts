@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import type { FastifyError, FastifyInstance } from "fastify";
 import multipart from "@fastify/multipart";
@@ -6,7 +7,10 @@ import type { App } from "../app/app.js";
 import { HttpError } from "../errors.js";
 import { MemoryScheduler } from "../queue/memory.js";
 import type { QueueSettings, Scheduler } from "../queue/scheduler.js";
-import { Served, type ServeOptions } from "./context.js";
+import { Served, type AuthSettings, type ServeOptions } from "./context.js";
+import { credentialCheck, type AuthSpec } from "../auth/credentials.js";
+import { TokenStore } from "../auth/tokens.js";
+import { loginRoutes } from "./routes/login.js";
 import { configRoutes } from "./routes/config.js";
 import { fileRoutes } from "./routes/files.js";
 import { pageRoutes } from "./routes/page.js";
@@ -16,6 +20,14 @@ import { runRoutes } from "./routes/run.js";
 export interface MountOptions extends Partial<ServeOptions> {
   queue?: Partial<QueueSettings>;
   scheduler?: Scheduler;
+  /** Login: [user, pass], a list of them, or a check function. */
+  auth?: AuthSpec;
+  /** Shown on the login page, as text. */
+  authMessage?: string;
+  /** How long a login lasts, in seconds (default 7 days). */
+  authTtl?: number;
+  /** Login attempts allowed per minute, per client address and per username. */
+  loginAttemptsPerMinute?: { address?: number; username?: number };
 }
 
 /**
@@ -31,7 +43,17 @@ export async function mountApp(f: FastifyInstance, app: App, opts: MountOptions 
   const scheduler =
     opts.scheduler ??
     new MemoryScheduler({ defaultConcurrencyLimit: opts.queue?.defaultConcurrencyLimit ?? 1, maxSize: opts.queue?.maxSize ?? null });
-  const served = new Served(app, scheduler, options);
+  const auth: AuthSettings | null =
+    opts.auth === undefined
+      ? null
+      : {
+          check: credentialCheck(opts.auth),
+          message: opts.authMessage ?? null,
+          tokens: new TokenStore((opts.authTtl ?? 7 * 24 * 3600) * 1000),
+          cookieName: `access-token-${randomBytes(6).toString("hex")}`,
+          attemptsPerMinute: { address: opts.loginAttemptsPerMinute?.address ?? 30, username: opts.loginAttemptsPerMinute?.username ?? 10 },
+        };
+  const served = new Served(app, scheduler, options, auth);
 
   f.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
     if (err instanceof HttpError) return reply.code(err.statusCode).send({ error: err.message, detail: err.message });
@@ -45,6 +67,7 @@ export async function mountApp(f: FastifyInstance, app: App, opts: MountOptions 
   const fileSize = options.maxFileSize ?? 1024 ** 3;
   await f.register(multipart, { limits: { fileSize, files: 100, fields: 50, parts: 200, fieldSize: 1024 * 1024, headerPairs: 200 } });
   await f.register(staticFiles, { root: tmpdir(), serve: false });
+  if (auth) await loginRoutes(f, served, auth);
   configRoutes(f, served);
   runRoutes(f, served);
   queueRoutes(f, served);

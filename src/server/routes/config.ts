@@ -7,7 +7,7 @@ export function configRoutes(f: FastifyInstance, s: Served): void {
     const root = s.root(req);
     return buildConfig(
       s.app,
-      { root, showError: s.options.showError, maxFileSize: s.options.maxFileSize, username: null, authRequired: false },
+      { root, showError: s.options.showError, maxFileSize: s.options.maxFileSize, username: req.tradioUser ?? null, authRequired: s.auth !== null },
       { files: s.app.files, root },
     );
   });

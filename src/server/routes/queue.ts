@@ -17,7 +17,8 @@ export function queueRoutes(f: FastifyInstance, s: Served): void {
     if (!event || !event.fn) throw new HttpError(404, `unknown function: fn_index ${JSON.stringify(b.fn_index ?? b.api_name ?? null)}`);
     if (!Array.isArray(b.data)) throw new HttpError(422, '"data" must be an array with one value per input');
 
-    const channel = s.channels.open(hash);
+    const key = s.sessionKey(req, hash);
+    const channel = s.channels.open(key);
     const id = newId();
     const root = s.root(req);
     const request = s.requestInfo(req, hash);
@@ -35,7 +36,7 @@ export function queueRoutes(f: FastifyInstance, s: Served): void {
         let first = true;
         try {
           const output = await runEvent(s.app, event, data, {
-            sessionKey: s.sessionKey(hash),
+            sessionKey: key,
             root,
             request,
             signal: job.controller.signal,
@@ -98,7 +99,7 @@ export function queueRoutes(f: FastifyInstance, s: Served): void {
       "x-accel-buffering": "no",
     });
     res.flushHeaders();
-    const channel = s.channels.get(hash);
+    const channel = s.channels.get(s.sessionKey(req, hash));
     if (!channel) {
       res.write(`data: ${JSON.stringify({ msg: "unexpected_error", message: "Session not found.", session_not_found: true, success: false, event_id: null })}\n\n`);
       res.write(`data: ${JSON.stringify({ msg: "close_stream", event_id: null })}\n\n`);
@@ -113,7 +114,7 @@ export function queueRoutes(f: FastifyInstance, s: Served): void {
     if (typeof b.event_id !== "string") throw new HttpError(400, "event_id must be a string");
     const hash = sessionHash(b.session_hash)!;
     // Only the session that started a job may cancel it.
-    const channel = s.channels.get(hash);
+    const channel = s.channels.get(s.sessionKey(req, hash));
     if (channel?.pending.has(b.event_id)) s.scheduler.cancel(b.event_id);
     return { success: true };
   });

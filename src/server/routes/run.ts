@@ -27,7 +27,7 @@ export function runRoutes(f: FastifyInstance, s: Served): void {
     const started = performance.now();
     try {
       const data = await runEvent(s.app, event, b.data, {
-        sessionKey: hash === null ? null : s.sessionKey(hash),
+        sessionKey: hash === null ? null : s.sessionKey(req, hash),
         root: s.root(req),
         request: () => s.requestInfo(req, hash),
         signal,

@@ -1,0 +1,106 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import cookie from "@fastify/cookie";
+import formbody from "@fastify/formbody";
+import rateLimit, { type RateLimitOptions } from "@fastify/rate-limit";
+import { HttpError } from "../../errors.js";
+import type { AuthSettings, Served } from "../context.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** Set by the login guard for a request with a valid token. */
+    tradioUser?: string;
+  }
+}
+
+const OPEN = new Set(["/", "/login", "/logout", "/assets/*"]);
+
+/** The body of a 401, in the shape `@gradio/client` reads (`detail.auth_message`). */
+function unauthorised(reply: FastifyReply, auth: AuthSettings) {
+  return reply.code(401).send({ error: "Not authenticated", detail: { error: "Not authenticated", auth_message: auth.message } });
+}
+
+/** Reads username and password from a urlencoded or multipart login form. */
+async function credentials(req: FastifyRequest): Promise<{ username: string; password: string }> {
+  let fields: Record<string, unknown> = {};
+  if (req.isMultipart()) {
+    for await (const part of req.parts()) {
+      if (part.type === "field") fields[part.fieldname] = part.value;
+      else await part.toBuffer(); // drain stray files; size is bounded by the multipart limits
+    }
+  } else if (req.body && typeof req.body === "object") fields = req.body as Record<string, unknown>;
+  const { username, password } = fields;
+  if (typeof username !== "string" || typeof password !== "string" || username.length > 256 || password.length > 1024) {
+    throw new HttpError(400, "username and password are required form fields");
+  }
+  return { username: username.trim(), password };
+}
+
+/**
+ * `POST /login`, `GET /logout` and the guard that keeps every other route (but the page and its assets)
+ * behind a valid login token.
+ */
+export async function loginRoutes(f: FastifyInstance, s: Served, auth: AuthSettings): Promise<void> {
+  await f.register(cookie);
+  await f.register(formbody, { bodyLimit: 16 * 1024 });
+
+  f.addHook("onRequest", async (req, reply) => {
+    const route = req.routeOptions.url?.slice(s.options.prefix.length) || "";
+    if (OPEN.has(route) || (route === "" && req.routeOptions.url !== undefined)) return;
+    const user = auth.tokens.user(req.cookies[auth.cookieName]);
+    if (user === null) return unauthorised(reply, auth);
+    req.tradioUser = user;
+  });
+
+  const retryMessage = (_req: FastifyRequest, ctx: { after: string; statusCode: number }) => ({
+    statusCode: 429,
+    message: `Too many login attempts; retry in ${ctx.after}`,
+  });
+  // One rate-limit registration lets only one of its limiters run per request, so each limit gets its own.
+  const limiter = async (options: RateLimitOptions) => {
+    let handler!: ReturnType<FastifyInstance["rateLimit"]>;
+    await f.register(async (child) => {
+      await child.register(rateLimit, { global: false });
+      handler = child.rateLimit(options);
+    });
+    await f.after();
+    return handler;
+  };
+  const perAddress = await limiter({ max: auth.attemptsPerMinute.address, timeWindow: 60_000, errorResponseBuilder: retryMessage });
+  const perUser = await limiter({
+    max: auth.attemptsPerMinute.username,
+    timeWindow: 60_000,
+    keyGenerator: (req) => `user:${(req as FastifyRequest & { loginName?: string }).loginName ?? ""}`,
+    errorResponseBuilder: retryMessage,
+  });
+
+  f.post("/login", {
+    onRequest: perAddress,
+    preValidation: async (req) => {
+      const c = await credentials(req);
+      (req as FastifyRequest & { loginName?: string; login?: typeof c }).loginName = c.username.toLowerCase();
+      (req as FastifyRequest & { login?: typeof c }).login = c;
+    },
+    preHandler: perUser,
+    handler: async (req, reply) => {
+      const { username, password } = (req as FastifyRequest & { login: { username: string; password: string } }).login;
+      if (!(await auth.check(username, password))) {
+        return reply.code(401).send({ error: "Incorrect credentials.", detail: "Incorrect credentials." });
+      }
+      const token = auth.tokens.issue(username);
+      reply.setCookie(auth.cookieName, token, {
+        httpOnly: true,
+        sameSite: "lax",
+        secure: s.isHttps(req),
+        path: s.options.prefix || "/",
+        maxAge: Math.floor(auth.tokens.ttlMs / 1000),
+      });
+      return { success: true };
+    },
+  });
+
+  f.get("/logout", async (req, reply) => {
+    auth.tokens.revoke(req.cookies[auth.cookieName]);
+    reply.clearCookie(auth.cookieName, { path: s.options.prefix || "/" });
+    return reply.redirect(`${s.options.prefix}/`);
+  });
+}
