@@ -5,10 +5,16 @@ import Fastify from "fastify";
 const port = Number(process.argv[2] ?? 0);
 const server = Fastify({ logger: false });
 server.get("/config", async () => ({ ok: true }));
-server.post("/gradio_api/run/predict", async (req, reply) => {
+const echo = (s: string) => s;
+server.post("/gradio_api/run/:api", async (req, reply) => {
+  const started = performance.now();
   const body = req.body as { data?: unknown[] };
-  if (!body || !Array.isArray(body.data) || typeof body.data[0] !== "string") return reply.code(422).send({ error: "bad" });
-  return { data: [body.data[0]], is_generating: false, duration: 0, average_duration: 0, render_config: null, changed_state_ids: [] };
+  if (!body || typeof body !== "object" || !Array.isArray(body.data)) return reply.code(400).send({ error: "bad body" });
+  if ((req.params as { api: string }).api !== "predict") return reply.code(404).send({ error: "no such endpoint" });
+  const value = body.data[0];
+  if (typeof value !== "string") return reply.code(422).send({ error: "expected a string" });
+  const duration = (performance.now() - started) / 1000;
+  return { data: [echo(value)], is_generating: false, duration, average_duration: duration, render_config: null, changed_state_ids: [] };
 });
 await server.listen({ port, host: "127.0.0.1" });
 const address = server.server.address();

@@ -131,7 +131,7 @@ export async function runEvent(app: App, event: EventDef, data: unknown, opts: R
         args.push(value instanceof Promise ? await value : value);
       }
     }
-    const callContext = lazyContext(opts);
+    const callContext = new LazyContext(opts);
     let result: unknown;
     if (event.batch) {
       const lists = checkBatch(event, await event.fn(args.map((a) => [a]), callContext), 1);
@@ -200,21 +200,22 @@ async function postprocessAll(
 }
 
 /** Most functions never read their context, so its parts are built on first use (this is the hot path). */
-function lazyContext(opts: RunOptions): CallContext {
-  let request: RequestInfo | undefined;
-  let progress: CallContext["progress"] | undefined;
-  let signal: AbortSignal | undefined;
-  return {
-    get request() {
-      return (request ??= typeof opts.request === "function" ? opts.request() : (opts.request ?? codeRequest()));
-    },
-    get progress() {
-      return (progress ??= makeProgress(opts.onProgress ?? (() => {})));
-    },
-    get signal() {
-      return (signal ??= typeof opts.signal === "function" ? opts.signal() : (opts.signal ?? new AbortController().signal));
-    },
-  };
+class LazyContext implements CallContext {
+  private req?: RequestInfo;
+  private prog?: CallContext["progress"];
+  private sig?: AbortSignal;
+  constructor(private readonly opts: RunOptions) {}
+  get request(): RequestInfo {
+    const r = this.opts.request;
+    return (this.req ??= typeof r === "function" ? r() : (r ?? codeRequest()));
+  }
+  get progress(): CallContext["progress"] {
+    return (this.prog ??= makeProgress(this.opts.onProgress ?? (() => {})));
+  }
+  get signal(): AbortSignal {
+    const s = this.opts.signal;
+    return (this.sig ??= typeof s === "function" ? s() : (s ?? new AbortController().signal));
+  }
 }
 
 /** What a caller is told about a failure: tr.Error and bad input as they are; the rest only with showError. */

@@ -1,0 +1,66 @@
+// Shared helpers for the browser tests: one headless Debian chromium per test file, the built page,
+// apps launched on 127.0.0.1 with a free port, and screenshots under test-output/screenshots/.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Launched } from "../../src/index.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const SCREENSHOTS = path.join(ROOT, "test-output", "screenshots");
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** Builds the page once if `dist/frontend` is missing (a fresh clone before `npm run build`). */
+export function ensurePageBuilt(): void {
+  if (existsSync(path.join(ROOT, "dist", "frontend", "index.html"))) return;
+  const vite = path.join(ROOT, "node_modules", "vite", "bin", "vite.js");
+  execFileSync(process.execPath, [vite, "build", "--config", "frontend/vite.config.ts", "--logLevel", "warn"], { cwd: ROOT, stdio: "inherit" });
+}
+
+/** Headless chromium; `fakeMedia` adds a fake camera and microphone that need no permission prompt. */
+export async function launchBrowser(opts: { fakeMedia?: boolean } = {}): Promise<Browser> {
+  ensurePageBuilt();
+  const media = opts.fakeMedia ? ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"] : [];
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", ...media],
+  });
+}
+
+/** Starts an interface on 127.0.0.1 with a free port. */
+export async function startApp(iface: { launch(o: object): Promise<Launched> }, opts: object = {}): Promise<Launched> {
+  return iface.launch({ port: 0, quiet: true, host: "127.0.0.1", ...opts });
+}
+
+/** A new browser context (its own cookies and storage, like a separate user) and a page in it. */
+export async function newPage(browser: Browser, opts: { width?: number; height?: number; dark?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: { width: opts.width ?? 1100, height: opts.height ?? 800 },
+    colorScheme: opts.dark ? "dark" : "light",
+    deviceScaleFactor: 1,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (err) => errors.push(err.message));
+  (page as Page & { errors: string[] }).errors = errors;
+  return { context, page };
+}
+
+/** Opens the app's page and waits until the layout has rendered. */
+export async function openApp(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForSelector(".gradio-container .app .block", { timeout: 20_000 });
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Errors thrown in the page (uncaught), collected since the page opened. */
+export function pageErrors(page: Page): string[] {
+  return (page as Page & { errors?: string[] }).errors ?? [];
+}
