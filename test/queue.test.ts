@@ -159,4 +159,117 @@ describe("the queue", () => {
       await app.close();
     }
   });
+
+  it("groups waiting jobs of a batch function up to maxBatchSize", async () => {
+    const g = gate();
+    const sizes: number[] = [];
+    const fn = async (xs: number[]) => {
+      sizes.push(xs.length);
+      if (sizes.length === 1) await g.opened;
+      return [xs.map((x) => x * 10)];
+    };
+    const app = await start(new tr.Interface({ fn, inputs: "number", outputs: "number", batch: true, maxBatchSize: 3 }));
+    try {
+      const client = await connect(app.base, { events: ["data", "status"] });
+      const first = client.predict("/predict", [0]);
+      await expect.poll(() => sizes.length).toBe(1);
+      // Five more jobs wait behind the first; each is told its place in the queue.
+      const queued = new Set<number>();
+      const rest = [1, 2, 3, 4, 5].map(async (x) => {
+        let data: unknown;
+        for await (const m of client.submit("/predict", [x])) {
+          if (m.type === "status" && m.stage === "pending" && typeof m.position === "number") queued.add(x);
+          if (m.type === "data") data = m.data;
+        }
+        return { data };
+      });
+      await expect.poll(() => queued.size).toBe(5);
+      g.open();
+      const results = await Promise.all([first, ...rest]);
+      expect(results.map((r) => r.data)).toEqual([[0], [10], [20], [30], [40], [50]]);
+      expect(sizes[0]).toBe(1);
+      expect(sizes.slice(1).every((n) => n <= 3)).toBe(true);
+      expect(sizes.slice(1).reduce((a, b) => a + b, 0)).toBe(5);
+      expect(sizes.length).toBeLessThan(6);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("streams a chat history growing token by token through the real client's diffs", async () => {
+    const words = "the quick brown fox jumps over the lazy dog".split(" ");
+    async function* reply(message: string, history: [string, string][] = []) {
+      const pairs: [string, string][] = [...history, [message, ""]];
+      for (const w of words) {
+        pairs[pairs.length - 1] = [message, `${pairs[pairs.length - 1][1]}${w} `];
+        yield [structuredClone(pairs), pairs];
+      }
+    }
+    const app = await start(new tr.Interface({ fn: reply, inputs: ["text", "state"], outputs: ["chatbot", "state"] }));
+    try {
+      const client = await connect(app.base);
+      const expected = words.map((_, i) => words.slice(0, i + 1).join(" ") + " ");
+      for (const message of ["first", "second"]) {
+        const seen: string[] = [];
+        let last: unknown;
+        for await (const m of client.submit("/predict", [message])) {
+          if (m.type !== "data") continue;
+          const history = (m.data as [[string, string][]])[0];
+          seen.push(history[history.length - 1][1]);
+          last = history;
+        }
+        // Every update the client rebuilt is a value the generator really yielded, in order.
+        const positions = seen.map((v) => expected.indexOf(v));
+        expect(positions.every((p) => p >= 0)).toBe(true);
+        expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+        expect(seen.at(-1)).toBe(expected.at(-1));
+        expect((last as unknown[]).length).toBe(message === "first" ? 1 : 2);
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("sends a failure only to its caller; others finish normally", async () => {
+    const fn = async (s: string) => {
+      if (s === "boom") throw new tr.Error("only you see this");
+      return s.toUpperCase();
+    };
+    const app = await start(new tr.Interface({ fn, inputs: "text", outputs: "text", concurrencyLimit: 4 }));
+    try {
+      const a = await connect(app.base);
+      const b = await connect(app.base);
+      const [bad, good] = await Promise.allSettled([a.predict("/predict", ["boom"]), b.predict("/predict", ["fine"])]);
+      expect(bad).toMatchObject({ status: "rejected", reason: { message: "only you see this" } });
+      expect(good).toMatchObject({ status: "fulfilled", value: { data: ["FINE"] } });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("aborts a running job when its client goes away", async () => {
+    let aborted = false;
+    let started = false;
+    const fn = async (s: string, ctx: tr.CallContext) => {
+      if (s !== "x") return s;
+      started = true;
+      await new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => ((aborted = true), resolve())));
+      return "never seen";
+    };
+    const app = await start(new tr.Interface({ fn, inputs: "text", outputs: "text" }));
+    try {
+      const join = await post(app.base, "/gradio_api/queue/join", { data: ["x"], fn_index: 0, session_hash: "vanishing" });
+      expect(join.status).toBe(200);
+      const controller = new AbortController();
+      const stream = await fetch(app.base + "/gradio_api/queue/data?session_hash=vanishing", { signal: controller.signal });
+      expect(stream.status).toBe(200);
+      await expect.poll(() => started).toBe(true);
+      controller.abort();
+      await expect.poll(() => aborted).toBe(true);
+      expect((await (await connect(app.base)).predict("/predict", ["next"])).data).toBeDefined();
+    } finally {
+      await app.close();
+    }
+  });
 });
+

@@ -15,8 +15,9 @@ export interface RunOptions {
   /** Fires on cancel; a function is only called if the event's function reads `ctx.signal`. */
   signal?: AbortSignal | (() => AbortSignal);
   onProgress?: (data: ProgressUnit[]) => void;
-  /** Each value a generator yields, postprocessed. */
-  onGenerate?: (data: unknown[]) => void;
+  /** Called for each value a generator yields; `render` postprocesses it, so a transport that skips
+   *  an update (rate limit) skips its postprocessing too. */
+  onGenerate?: (render: () => Promise<unknown[]>) => void;
   /** Calls from the author's code may name any readable file as a media input. */
   trusted?: boolean;
   /** Values of state inputs given directly (calls from code); otherwise they come from the session. */
@@ -100,77 +101,141 @@ function spread(event: EventDef, result: unknown): unknown[] {
   return result;
 }
 
+function checkData(event: EventDef, data: unknown): unknown[] {
+  if (!event.fn) throw new RunError({ kind: "input", message: `event ${event.apiName ?? event.id} has no backend function` });
+  if (!Array.isArray(data)) throw new RunError({ kind: "input", message: '"data" must be an array with one value per input' });
+  if (data.length > event.inputs.length) {
+    throw new RunError({ kind: "input", message: `expected at most ${event.inputs.length} input values, got ${data.length}` });
+  }
+  return data;
+}
+
+function contextFor(app: App, opts: RunOptions): ComponentContext {
+  return { files: opts.trusted ? trustedFiles(app.files) : app.files, root: opts.root, trusted: opts.trusted ?? false };
+}
+
+/** Preprocessed arguments, one per input; state inputs come from the session (or the override). */
+async function preprocessInputs(
+  event: EventDef,
+  data: unknown[],
+  opts: RunOptions,
+  ctx: ComponentContext,
+  session: Map<number, unknown> | undefined,
+): Promise<unknown[]> {
+  const args: unknown[] = [];
+  for (const [i, component] of event.inputs.entries()) {
+    if (component instanceof State) {
+      if (opts.stateOverride?.has(component.id)) args.push(opts.stateOverride.get(component.id));
+      else if (session?.has(component.id)) args.push(session.get(component.id));
+      else args.push(component.fresh());
+    } else {
+      const value = component.preprocess(data[i] ?? null, ctx);
+      args.push(value instanceof Promise ? await value : value);
+    }
+  }
+  return args;
+}
+
+/** Streams a generator's values (rendered only when the transport asks), then postprocesses the final outputs and stores state. */
+async function complete(
+  app: App,
+  event: EventDef,
+  result: unknown,
+  opts: RunOptions,
+  ctx: ComponentContext,
+  session: Map<number, unknown> | undefined,
+  callContext: CallContext,
+): Promise<unknown[]> {
+  if (isGenerator(result)) {
+    let last: unknown = undefined;
+    let any = false;
+    const iterator = result as AsyncIterator<unknown>;
+    for (;;) {
+      if (callContext.signal.aborted) {
+        await iterator.return?.();
+        break;
+      }
+      const step = await iterator.next();
+      if (step.done) break;
+      const value = step.value;
+      last = value;
+      any = true;
+      opts.onGenerate?.(() => postprocessAll(event, spread(event, value), ctx, undefined));
+    }
+    if (!any) throw new RunError({ kind: "internal", message: "the generator yielded no value", error: null });
+    result = last;
+  }
+  const outputs = spread(event, result);
+  const stateOut = new Map<number, unknown>(session ?? []);
+  const wire = await postprocessAll(event, outputs, ctx, stateOut);
+  if (opts.sessionKey !== null && event.outputs.some((c) => c instanceof State)) {
+    app.sessions.set(opts.sessionKey, stateOut);
+  }
+  if (opts.stateOverride) for (const [id, v] of stateOut) opts.stateOverride.set(id, v);
+  return wire;
+}
+
 /**
  * The one run path: preprocess every input (state from the session), call the function, postprocess
  * every output (state back into the session). The server, the queue and calls from code all use it.
  */
 export async function runEvent(app: App, event: EventDef, data: unknown, opts: RunOptions): Promise<unknown[]> {
-  if (!event.fn) throw new RunError({ kind: "input", message: `event ${event.apiName ?? event.id} has no backend function` });
-  if (!Array.isArray(data)) throw new RunError({ kind: "input", message: '"data" must be an array with one value per input' });
-  if (data.length > event.inputs.length) {
-    throw new RunError({
-      kind: "input",
-      message: `expected at most ${event.inputs.length} input values, got ${data.length}`,
-    });
-  }
-  const ctx: ComponentContext = {
-    files: opts.trusted ? trustedFiles(app.files) : app.files,
-    root: opts.root,
-    trusted: opts.trusted ?? false,
-  };
+  const values = checkData(event, data);
+  const ctx = contextFor(app, opts);
   const session = opts.sessionKey === null ? undefined : app.sessions.get(opts.sessionKey);
   try {
-    const args: unknown[] = [];
-    for (const [i, component] of event.inputs.entries()) {
-      if (component instanceof State) {
-        if (opts.stateOverride?.has(component.id)) args.push(opts.stateOverride.get(component.id));
-        else if (session?.has(component.id)) args.push(session.get(component.id));
-        else args.push(component.fresh());
-      } else {
-        const value = component.preprocess(data[i] ?? null, ctx);
-        args.push(value instanceof Promise ? await value : value);
-      }
-    }
+    const args = await preprocessInputs(event, values, opts, ctx, session);
     const callContext = new LazyContext(opts);
     let result: unknown;
     if (event.batch) {
-      const lists = checkBatch(event, await event.fn(args.map((a) => [a]), callContext), 1);
+      const lists = checkBatch(event, await event.fn!(args.map((a) => [a]), callContext), 1);
       result = event.outputs.length === 1 ? lists[0][0] : lists.map((l) => l[0]);
     } else {
-      result = await event.fn(args, callContext);
+      result = await event.fn!(args, callContext);
     }
-    if (isGenerator(result)) {
-      let last: unknown = undefined;
-      let any = false;
-      const iterator = result as AsyncIterator<unknown>;
-      for (;;) {
-        if (callContext.signal.aborted) {
-          await iterator.return?.();
-          break;
-        }
-        const step = await iterator.next();
-        if (step.done) break;
-        last = step.value;
-        any = true;
-        if (opts.onGenerate) opts.onGenerate(await postprocessAll(event, spread(event, last), ctx, undefined));
-      }
-      if (!any) throw new RunError({ kind: "internal", message: "the generator yielded no value", error: null });
-      result = last;
-    }
-    const outputs = spread(event, result);
-    const stateOut = new Map<number, unknown>(session ?? []);
-    const wire = await postprocessAll(event, outputs, ctx, stateOut);
-    if (opts.sessionKey !== null && event.outputs.some((c) => c instanceof State)) {
-      app.sessions.set(opts.sessionKey, stateOut);
-    }
-    if (opts.stateOverride) for (const [id, v] of stateOut) opts.stateOverride.set(id, v);
-    return wire;
+    return await complete(app, event, result, opts, ctx, session, callContext);
   } catch (err) {
-    if (err instanceof RunError) throw err;
-    // A ValidationError thrown while postprocessing is the function's fault, not the caller's.
-    const failure = classify(err);
-    throw new RunError(failure);
+    // A ValidationError thrown while postprocessing is the function's fault, not the caller's (see postprocessAll).
+    throw err instanceof RunError ? err : new RunError(classify(err));
   }
+}
+
+export type BatchOutcome = { ok: true; data: unknown[] } | { ok: false; error: RunError };
+
+/**
+ * Several calls of a `batch: true` event in one function call (the queue groups waiting jobs). A call
+ * whose inputs are bad fails alone; the rest still run together. The first call's context is passed.
+ */
+export async function runEventBatch(app: App, event: EventDef, calls: { data: unknown; opts: RunOptions }[]): Promise<BatchOutcome[]> {
+  const outcomes: BatchOutcome[] = new Array(calls.length);
+  const ready: { index: number; args: unknown[]; ctx: ComponentContext }[] = [];
+  for (const [index, call] of calls.entries()) {
+    try {
+      const ctx = contextFor(app, call.opts);
+      const args = await preprocessInputs(event, checkData(event, call.data), call.opts, ctx, undefined);
+      ready.push({ index, args, ctx });
+    } catch (err) {
+      outcomes[index] = { ok: false, error: err instanceof RunError ? err : new RunError(classify(err)) };
+    }
+  }
+  if (ready.length === 0) return outcomes;
+  try {
+    const columns = event.inputs.map((_, i) => ready.map((r) => r.args[i]));
+    const callContext = new LazyContext(calls[ready[0].index].opts);
+    const lists = checkBatch(event, await event.fn!(columns, callContext), ready.length);
+    for (const [k, r] of ready.entries()) {
+      try {
+        const outputs = lists.map((l) => l[k]);
+        outcomes[r.index] = { ok: true, data: await postprocessAll(event, outputs, r.ctx, undefined) };
+      } catch (err) {
+        outcomes[r.index] = { ok: false, error: err instanceof RunError ? err : new RunError(classify(err)) };
+      }
+    }
+  } catch (err) {
+    const error = err instanceof RunError ? err : new RunError(classify(err));
+    for (const r of ready) outcomes[r.index] = { ok: false, error };
+  }
+  return outcomes;
 }
 
 async function postprocessAll(

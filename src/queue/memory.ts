@@ -12,15 +12,21 @@ class Durations {
   }
 }
 
+/** With "auto", waiting jobs hear of their new rank at most this often (one broadcast per burst of starts). */
+const AUTO_BROADCAST_MS = 250;
+
 /**
- * First-in, first-out per event, with a concurrency limit per event (its own, or the default). Jobs of
- * different events never wait for each other's slots.
+ * First in, first out, with a concurrency limit per event (its own, or the default). Jobs of different
+ * events never wait for each other's slots. Jobs of a `batch: true` event start together, up to its
+ * `maxBatchSize`, in one slot.
  */
 export class MemoryScheduler implements Scheduler {
   private readonly queue: Job[] = [];
   private readonly active = new Map<string, Job>();
   private readonly runningPerEvent = new Map<number, number>();
   private readonly durations = new Map<number, Durations>();
+  private broadcastTimer: NodeJS.Timeout | null = null;
+  private periodic: NodeJS.Timeout | null = null;
 
   constructor(private readonly settings: QueueSettings) {}
 
@@ -49,7 +55,7 @@ export class MemoryScheduler implements Scheduler {
       const [job] = this.queue.splice(i, 1);
       job.controller.abort();
       job.send({ msg: "process_completed", output: { error: "Cancelled", title: "Cancelled", visible: false }, success: false });
-      this.broadcastEstimations();
+      this.scheduleBroadcast();
       return true;
     }
     const running = this.active.get(jobId);
@@ -60,19 +66,39 @@ export class MemoryScheduler implements Scheduler {
     return false;
   }
 
+  /** Seconds until a job at `rank` finishes: the slots ahead of it drain at the average duration. */
   private eta(job: Job, rank: number): number | null {
     const avg = this.durations.get(job.event.id)?.average ?? null;
     if (avg === null) return null;
     const limit = Math.min(this.limit(job), 1e6);
-    return ((rank + 1) / limit) * avg + avg;
+    return (Math.floor(rank / limit) + 1) * avg + avg;
   }
 
   private sendEstimation(job: Job, rank: number) {
     job.send({ msg: "estimation", rank, queue_size: this.queue.length, rank_eta: this.eta(job, rank) });
   }
 
-  private broadcastEstimations() {
+  private broadcast = () => {
+    this.broadcastTimer = null;
     this.queue.forEach((job, rank) => this.sendEstimation(job, rank));
+  };
+
+  /** Ranks change whenever a job starts; with many waiting jobs the updates are coalesced. */
+  private scheduleBroadcast() {
+    if (this.queue.length === 0) return;
+    const rate = this.settings.statusUpdateRate ?? "auto";
+    if (rate === "auto") {
+      this.broadcastTimer ??= setTimeout(this.broadcast, AUTO_BROADCAST_MS);
+      this.broadcastTimer.unref();
+    } else if (!this.periodic) {
+      this.periodic = setInterval(() => {
+        if (this.queue.length === 0 && this.periodic) {
+          clearInterval(this.periodic);
+          this.periodic = null;
+        } else this.broadcast();
+      }, rate * 1000);
+      this.periodic.unref();
+    }
   }
 
   private dispatch() {
@@ -84,24 +110,32 @@ export class MemoryScheduler implements Scheduler {
         i++;
         continue;
       }
+      const group = [job];
       this.queue.splice(i, 1);
+      if (job.event.batch && job.runBatch) {
+        for (let k = i; k < this.queue.length && group.length < job.event.maxBatchSize; ) {
+          if (this.queue[k].event === job.event) group.push(...this.queue.splice(k, 1));
+          else k++;
+        }
+      }
       started = true;
-      this.start(job);
+      this.start(group);
     }
-    if (started) this.broadcastEstimations();
+    if (started) this.scheduleBroadcast();
   }
 
-  private start(job: Job) {
-    const eventId = job.event.id;
+  private start(group: Job[]) {
+    const eventId = group[0].event.id;
     this.runningPerEvent.set(eventId, (this.runningPerEvent.get(eventId) ?? 0) + 1);
-    this.active.set(job.id, job);
+    for (const job of group) this.active.set(job.id, job);
     const began = performance.now();
-    job.send({ msg: "process_starts", eta: this.durations.get(eventId)?.average ?? null });
-    void job
-      .run()
+    const eta = this.durations.get(eventId)?.average ?? null;
+    for (const job of group) job.send({ msg: "process_starts", eta });
+    const run = group.length > 1 || (group[0].event.batch && group[0].runBatch) ? group[0].runBatch!(group) : group[0].run();
+    void run
       .catch(() => {})
       .finally(() => {
-        this.active.delete(job.id);
+        for (const job of group) this.active.delete(job.id);
         this.runningPerEvent.set(eventId, (this.runningPerEvent.get(eventId) ?? 1) - 1);
         let d = this.durations.get(eventId);
         if (!d) this.durations.set(eventId, (d = new Durations()));

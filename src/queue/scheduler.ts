@@ -13,6 +13,8 @@ export interface Job {
   controller: AbortController;
   /** Runs the job; resolves when its final message has been sent. */
   run(): Promise<void>;
+  /** For `batch: true` events: runs this job together with others of the same event in one call. */
+  runBatch?(jobs: Job[]): Promise<void>;
   /** Sends a status message to the job's client. */
   send(msg: QueueMessage): void;
 }
@@ -22,6 +24,8 @@ export interface QueueSettings {
   defaultConcurrencyLimit: number;
   /** Most jobs waiting; more are refused with the protocol's queue-full answer. Null: no bound. */
   maxSize: number | null;
+  /** "auto": waiting jobs hear of their new rank when jobs start (coalesced); N: every N seconds. */
+  statusUpdateRate?: "auto" | number;
 }
 
 export class QueueFullError extends globalThis.Error {

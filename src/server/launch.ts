@@ -84,11 +84,11 @@ export async function launch(target: Launchable, opts: LaunchOptions = {}): Prom
   for (const p of opts.allowedPaths ?? []) app.files.allow(p);
 
   const server = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024, trustProxy: false });
-  const q = target.queueOptions as { defaultConcurrencyLimit?: number; maxSize?: number };
+  const q = target.queueOptions as { defaultConcurrencyLimit?: number; maxSize?: number; statusUpdateRate?: "auto" | number };
   await mountApp(server, app, {
     showError: opts.showError,
     maxFileSize: opts.maxFileSize ?? null,
-    queue: { defaultConcurrencyLimit: q.defaultConcurrencyLimit, maxSize: q.maxSize },
+    queue: { defaultConcurrencyLimit: q.defaultConcurrencyLimit, maxSize: q.maxSize, statusUpdateRate: q.statusUpdateRate },
     auth: opts.auth,
     authMessage: opts.authMessage,
     authTtl: opts.authTtl,

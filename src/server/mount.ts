@@ -42,7 +42,11 @@ export async function mountApp(f: FastifyInstance, app: App, opts: MountOptions 
   };
   const scheduler =
     opts.scheduler ??
-    new MemoryScheduler({ defaultConcurrencyLimit: opts.queue?.defaultConcurrencyLimit ?? 1, maxSize: opts.queue?.maxSize ?? null });
+    new MemoryScheduler({
+      defaultConcurrencyLimit: opts.queue?.defaultConcurrencyLimit ?? 1,
+      maxSize: opts.queue?.maxSize ?? null,
+      statusUpdateRate: opts.queue?.statusUpdateRate ?? "auto",
+    });
   const auth: AuthSettings | null =
     opts.auth === undefined
       ? null

@@ -1,13 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import { API_PREFIX } from "../../app/config.js";
-import { publicMessage, runEvent, RunError } from "../../app/event.js";
 import { HttpError } from "../../errors.js";
-import { QueueFullError, type Job, type QueueMessage } from "../../queue/scheduler.js";
+import { QueueFullError, type QueueMessage } from "../../queue/scheduler.js";
+import { makeJob } from "../jobs.js";
 import { newId, type Served } from "../context.js";
 import { body, sessionHash } from "../validate.js";
-
-/** Generators stream at most this many updates a second per client; the final value is always sent. */
-const GENERATE_INTERVAL_MS = 50;
 
 export function queueRoutes(f: FastifyInstance, s: Served): void {
   f.post(`${API_PREFIX}/queue/join`, async (req, reply) => {
@@ -20,60 +17,8 @@ export function queueRoutes(f: FastifyInstance, s: Served): void {
     const key = s.sessionKey(req, hash);
     const channel = s.channels.open(key);
     const id = newId();
-    const root = s.root(req);
-    const request = s.requestInfo(req, hash);
     const send = (msg: QueueMessage) => channel.send({ ...msg, event_id: id });
-    const data = b.data;
-    const job: Job = {
-      id,
-      sessionHash: hash,
-      event,
-      controller: new AbortController(),
-      send,
-      run: async () => {
-        const started = performance.now();
-        let lastGenerate = 0;
-        let first = true;
-        try {
-          const output = await runEvent(s.app, event, data, {
-            sessionKey: key,
-            root,
-            request,
-            signal: job.controller.signal,
-            onProgress: (progress_data) => send({ msg: "progress", progress_data }),
-            onGenerate: (values) => {
-              const now = performance.now();
-              if (!first && now - lastGenerate < GENERATE_INTERVAL_MS) return;
-              lastGenerate = now;
-              // The first update carries full values; later ones replace each output whole (a valid diff).
-              const output = first ? values : values.map((v) => [["replace", [], v]]);
-              first = false;
-              send({ msg: "process_generating", output: { data: output, is_generating: true }, success: true });
-            },
-          });
-          const duration = (performance.now() - started) / 1000;
-          send({
-            msg: "process_completed",
-            output: { data: output, is_generating: false, duration, average_duration: duration, render_config: null, changed_state_ids: [] },
-            success: true,
-          });
-        } catch (err) {
-          const failure = err instanceof RunError ? err.failure : { kind: "internal" as const, message: String(err), error: err };
-          if (failure.kind === "internal") req.log.error({ err: failure.error ?? failure.message }, "function failed");
-          const message = job.controller.signal.aborted ? "Cancelled" : publicMessage(failure, s.options.showError);
-          send({
-            msg: "process_completed",
-            output: {
-              error: message,
-              title: failure.kind === "user" ? failure.title : "Error",
-              duration: failure.kind === "user" ? failure.duration : null,
-              visible: true,
-            },
-            success: false,
-          });
-        }
-      },
-    };
+    const job = makeJob(s, event, { id, sessionHash: hash }, b.data, { sessionKey: key, root: s.root(req), request: s.requestInfo(req, hash) }, send);
     channel.pending.add(id);
     channel.onDisconnect = () => {
       for (const pending of channel.pending) s.scheduler.cancel(pending);
