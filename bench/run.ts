@@ -99,5 +99,76 @@ async function startup() {
   );
 }
 
+function forkClient(args: string[]) {
+  return fork(path.join(here, "clients", "load.ts"), args, { execArgv: ["--import", tsx], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+}
+
+function nextMessage<T>(child: import("node:child_process").ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    child.once("message", (m) => resolve(m as T));
+    child.once("exit", (code) => reject(new Error(`process exited with ${code}`)));
+  });
+}
+
+function startQueueApp(mode: string) {
+  const child = fork(path.join(here, "servers", "queue-app.ts"), [mode], { execArgv: ["--import", tsx], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  return { child, ready: nextMessage<{ port: number; rss: number }>(child) };
+}
+
+/** Gradio's load test: every client streams 500 tokens at 100 tokens/s; ideal 5.0 s. */
+async function streamLoad(clients: number, target: number) {
+  const server = startQueueApp("stream");
+  const { port } = await server.ready;
+  const client = forkClient(["stream", `http://127.0.0.1:${port}`, String(clients)]);
+  try {
+    const r = await nextMessage<{ seconds: number; complete: number }>(client);
+    console.log(
+      `streaming load, ${clients} clients x 500 tokens at 100/s: ${r.seconds.toFixed(2)} s, ratio to the ideal 5.0 s ${(r.seconds / 5).toFixed(2)} (target <= ${target}); ${r.complete}/${clients} complete`,
+    );
+  } finally {
+    client.kill();
+    server.child.kill();
+  }
+}
+
+/** 1000 jobs of 20 ms at concurrency 4: ideal 5.0 s. */
+async function drain() {
+  const server = startQueueApp("drain");
+  const { port } = await server.ready;
+  const client = forkClient(["drain", `http://127.0.0.1:${port}`, "1000"]);
+  try {
+    const r = await nextMessage<{ seconds: number; p50: number; p99: number; jobs: number }>(client);
+    console.log(
+      `drain, 1000 jobs of 20 ms at concurrency 4: ${r.seconds.toFixed(2)} s, ratio to the ideal 5.0 s ${(r.seconds / 5).toFixed(2)} (target <= 1.1); overhead per job p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`,
+    );
+  } finally {
+    client.kill();
+    server.child.kill();
+  }
+}
+
+/** Resident memory per connected client holding an open stream (a waiting job each). */
+async function idleMemory(clients: number) {
+  const server = startQueueApp("idle");
+  const { port, rss: before } = await server.ready;
+  const client = forkClient(["idle", `http://127.0.0.1:${port}`, String(clients)]);
+  try {
+    await nextMessage(client);
+    server.child.send("rss");
+    const { rss } = await nextMessage<{ rss: number }>(server.child);
+    console.log(`memory: ${(((rss - before) / clients) / 1024).toFixed(1)} KiB resident per connected client with an open stream (${clients} clients; ${(before / 1048576).toFixed(0)} MiB at start)`);
+  } finally {
+    client.kill();
+    server.child.kill();
+  }
+}
+
 if (want("run")) await runRoute();
 if (want("startup")) await startup();
+if (want("queue")) {
+  await streamLoad(250, 1.2);
+  await streamLoad(1000, 2);
+  await drain();
+  await idleMemory(1000);
+}
+if (want("interpret")) await import("./interpretation.js");

@@ -14,7 +14,14 @@ const names = readdirSync(here, { withFileTypes: true })
 const server = Fastify({ logger: { level: "warn" } });
 const entries: { name: string; title: string; description: string }[] = [];
 for (const name of names) {
-  const mod = await import(pathToFileURL(path.join(here, name, "app.ts")).href);
+  let mod;
+  try {
+    mod = await import(pathToFileURL(path.join(here, name, "app.ts")).href);
+  } catch (err) {
+    // Demos that load Hub models need the network; offline they are left out rather than stopping the gallery.
+    console.warn(`demo/${name}/app.ts could not be loaded; skipped (${err instanceof Error ? err.message : String(err)})`);
+    continue;
+  }
   const demo = mod.default;
   if (!demo?.app) {
     console.warn(`demo/${name}/app.ts does not default-export an app; skipped`);

@@ -9,8 +9,12 @@ import { State } from "./components/state.js";
 import type { BatchFn, CallArgs, CallResult, InterfaceFn, Specs } from "./types.js";
 import type { LaunchOptions, Launched } from "./server/launch.js";
 import { examplesBlock, normaliseExamples } from "./app/examples.js";
+import { isFlaggingCallback, type FlaggingCallback } from "./flagging/callback.js";
+import type { Flagger, FlaggingMode } from "./flagging/flagger.js";
+import { addFlagging } from "./flagging/graph.js";
+import { addInterpretation, interpretFromCode, planInterpretation } from "./interpretation/index.js";
 
-export type FlaggingMode = "manual" | "auto" | "never";
+export type { FlaggingMode };
 export type InterpretationMethod = "default" | "shap" | "shapley";
 
 interface CommonOptions<I extends Specs, O extends Specs> {
@@ -32,10 +36,14 @@ interface CommonOptions<I extends Specs, O extends Specs> {
   /** No Submit button: the function runs whenever an input changes. */
   live?: boolean;
   maxBatchSize?: number;
+  /** "manual" (default; "never" for an interface without outputs): Flag buttons; "auto": every run is flagged; "never". */
   allowFlagging?: FlaggingMode;
+  /** One button per option: a string gives "Flag as <option>", a [label, value] pair sets both. */
   flaggingOptions?: (string | [string, string])[];
+  /** Where flagged samples go (default "flagged", relative to the working directory). */
   flaggingDir?: string;
-  flaggingCallback?: object;
+  /** Default: a CSVLogger writing `<flaggingDir>/log.csv`. */
+  flaggingCallback?: FlaggingCallback;
   interpretation?: InterpretationMethod | ((...args: any[]) => unknown) | (InterpretationMethod | ((...args: any[]) => unknown) | null)[];
   numShap?: number;
   interpretationConcurrency?: number;
@@ -72,7 +80,7 @@ const OPTION_KINDS: Record<string, OptionKind> = {
     Array.isArray(v) &&
     v.every((o) => typeof o === "string" || (Array.isArray(o) && o.length === 2 && o.every((x) => typeof x === "string"))),
   flaggingDir: "string",
-  flaggingCallback: (v) => typeof v === "object" && v !== null,
+  flaggingCallback: isFlaggingCallback,
   interpretation: (v) => isMethod(v) || (Array.isArray(v) && v.every((m) => m === null || isMethod(m))),
   numShap: (v) => typeof v === "number" && Number.isFinite(v) && v > 0,
   interpretationConcurrency: isPositiveInt,
@@ -82,6 +90,9 @@ const OPTION_KINDS: Record<string, OptionKind> = {
   concurrencyLimit: (v) => v === null || v === "default" || isPositiveInt(v),
   allowScreenshot: "boolean",
 };
+
+/** Each interface's flagging, kept off the public surface. */
+const FLAGGERS = new WeakMap<object, Flagger>();
 
 function isMethod(v: unknown): boolean {
   return v === "default" || v === "shap" || v === "shapley" || typeof v === "function";
@@ -158,6 +169,11 @@ export class Interface<const I extends Specs, const O extends Specs> {
       if (c.label === undefined) c.label = visibleOutputs.length === 1 ? "output" : `output ${i}`;
     });
 
+    const interpretation =
+      options.interpretation === undefined
+        ? null
+        : planInterpretation(options.interpretation, inputs, outputs, options.numShap, options.interpretationConcurrency);
+    const flagMode = options.allowFlagging ?? (visibleOutputs.length > 0 ? "manual" : "never");
     const app = new App({
       title: options.title ?? null,
       description: options.description ?? null,
@@ -166,7 +182,7 @@ export class Interface<const I extends Specs, const O extends Specs> {
       theme: options.theme ?? "default",
       thumbnail: options.thumbnail ?? null,
       extra: {
-        allow_flagging: options.allowFlagging ?? "manual",
+        allow_flagging: flagMode,
         flagging_options: (options.flaggingOptions ?? []).map((o) => (typeof o === "string" ? [`Flag as ${o}`, o] : o)),
         interpretation: options.interpretation ? true : false,
         live: options.live ?? false,
@@ -195,7 +211,7 @@ export class Interface<const I extends Specs, const O extends Specs> {
     const targets: [number, string][] = live
       ? inputs.filter((c) => !(c instanceof State)).map((c) => [c.id, "change"])
       : [[submit!.id, "click"], ...inputs.filter((c) => c.type === "textbox").map((c): [number, string] => [c.id, "submit"])];
-    app.addEvent({
+    const predict = app.addEvent({
       apiName,
       inputs,
       outputs,
@@ -203,7 +219,7 @@ export class Interface<const I extends Specs, const O extends Specs> {
       fn: backend,
       batch: options.batch ?? false,
       maxBatchSize: options.maxBatchSize ?? 4,
-      concurrencyLimit: options.concurrencyLimit ?? "default",
+      concurrencyLimit: options.concurrencyLimit === undefined ? "default" : options.concurrencyLimit,
       showApi: true,
       live,
     });
@@ -221,6 +237,15 @@ export class Interface<const I extends Specs, const O extends Specs> {
       live: false,
     });
 
+    const flagging = addFlagging(app, predict, {
+      mode: flagMode,
+      options: options.flaggingOptions,
+      dir: options.flaggingDir,
+      callback: options.flaggingCallback,
+    });
+    FLAGGERS.set(self, flagging.flagger);
+    const interpretButton = interpretation ? addInterpretation(app, predict, interpretation) : null;
+
     const inChildren: LayoutNode[] = inputs.filter((c) => !(c instanceof State)).map((c) => layout(c));
     inChildren.push(layout(buttons, [layout(clear), ...(submit ? [layout(submit)] : [])]));
     const examples = normaliseExamples(options.examples, inputs);
@@ -230,7 +255,7 @@ export class Interface<const I extends Specs, const O extends Specs> {
     }
     const outChildren: LayoutNode[] = outputs.filter((c) => !(c instanceof State)).map((c) => layout(c));
     const outButtons = app.add(new Block("row", { elem_classes: ["output-buttons"] }));
-    outChildren.push(layout(outButtons, []));
+    outChildren.push(layout(outButtons, [...flagging.buttons, ...(interpretButton ? [interpretButton] : [])].map((b) => layout(b))));
     root.push(layout(row, [layout(inCol, inChildren), layout(outCol, outChildren)]));
     if (options.article) root.push(layout(app.add(new Block("markdown", { value: options.article, elem_classes: ["article"] }))));
     app.layout = { id: 0, children: root };
@@ -269,6 +294,14 @@ export class Interface<const I extends Specs, const O extends Specs> {
     return (result.length === 1 ? result[0] : result) as CallResult<O>;
   }
 
+  /**
+   * Interprets one set of inputs (wire values, as `predict` takes them) with the `interpretation` option and
+   * returns one entry per input: the scores the page lays over that input, or null.
+   */
+  async interpret(inputs: CallArgs<I>): Promise<unknown[]> {
+    return interpretFromCode(this.app, inputs);
+  }
+
   /** Queue settings (Gradio's `queue()`); the queue is always on. Returns the interface for chaining. */
   queue(opts: { defaultConcurrencyLimit?: number; maxSize?: number; statusUpdateRate?: number | "auto" } = {}): this {
     checkOptions("queue", opts as Record<string, unknown>, {
@@ -283,7 +316,19 @@ export class Interface<const I extends Specs, const O extends Specs> {
   /** Starts a server for this interface and prints its URL. */
   async launch(opts: LaunchOptions = {}): Promise<Launched> {
     const { launch } = await import("./server/launch.js");
-    return launch(this, opts);
+    const flagger = FLAGGERS.get(this);
+    // A flagging log this interface cannot append to is reported now, not at the first flag.
+    if (flagger && flagger.opts.mode !== "never") await flagger.setup();
+    const launched = await launch(this, opts);
+    if (!flagger) return launched;
+    // Closing waits for automatic flags still being written.
+    return { ...launched, close: async () => (await launched.close(), await flagger.settled()) };
+  }
+
+  /** Gradio's `Interface.load`: the same as `tr.load(name, options)`. */
+  static async load(name: string, options?: import("./load/index.js").LoadOptions): Promise<import("./load/index.js").LoadedInterface> {
+    const { load } = await import("./load/index.js");
+    return load(name, options);
   }
 }
 

@@ -37,6 +37,7 @@ describe("Interface options are validated at construction", () => {
   it("accepts every documented option", () => {
     expect(
       make({
+        outputs: "label",
         title: "T",
         description: "D",
         article: "A",
@@ -105,11 +106,11 @@ describe("the app graph and its config", () => {
     });
     const config = await buildConfig(iface.app, extras, ctx(iface));
     const byType = (t: string) => (config.components as any[]).filter((c) => c.type === t);
-    expect(byType("textbox").map((c) => c.props.label)).toEqual(["name", "output"]);
+    expect(byType("textbox").filter((c) => c.props.visible).map((c) => c.props.label)).toEqual(["name", "output"]);
     expect(byType("checkbox")[0].props.label).toBe("excited");
     expect(byType("html")[0].props.value).toBe("<h1>Greeter &lt;3</h1>");
     expect(byType("markdown").map((c) => c.props.value)).toEqual(["Say *hi*", "More"]);
-    expect(byType("button").map((c) => c.props.value)).toEqual(["Clear", "Submit"]);
+    expect(byType("button").map((c) => c.props.value)).toEqual(["Clear", "Submit", "Flag"]);
     const dataset = byType("dataset")[0];
     expect(dataset.props.samples).toEqual([["Ada", true]]);
     expect(dataset.props.cached_outputs).toEqual([["Ada!"]]);
@@ -123,7 +124,7 @@ describe("the app graph and its config", () => {
     const config = await buildConfig(iface.app, extras, ctx(iface));
     const comps = config.components as any[];
     expect(comps.find((c) => c.type === "dataset").props.samples).toEqual([["a"], ["b"]]);
-    expect(comps.filter((c) => c.type === "button").map((c) => c.props.value)).toEqual(["Clear"]);
+    expect(comps.filter((c) => c.type === "button").map((c) => c.props.value)).toEqual(["Clear", "Flag"]);
     const predict = (config.dependencies as any[]).find((d) => d.api_name === "predict");
     expect(predict.targets).toEqual([[comps.find((c) => c.type === "textbox" && c.props.label === "s").id, "change"]]);
   });

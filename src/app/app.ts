@@ -26,6 +26,10 @@ export interface EventDef {
   showApi: boolean;
   /** Runs on every input change, debounced by the page. */
   live: boolean;
+  /** false: fn receives the wire values as sent, unchecked (Gradio's `preprocess=False`; the flag event). Default true. */
+  preprocess?: boolean;
+  /** Called after each successful run for a client (not for calls from the author's code) with the wire inputs and outputs; must not throw. */
+  onSuccess?: (inputs: unknown[], outputs: unknown[], ctx: import("./context.js").CallContext) => void;
 }
 
 export interface AppMeta {

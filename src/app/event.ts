@@ -128,6 +128,8 @@ async function preprocessInputs(
       if (opts.stateOverride?.has(component.id)) args.push(opts.stateOverride.get(component.id));
       else if (session?.has(component.id)) args.push(session.get(component.id));
       else args.push(component.fresh());
+    } else if (event.preprocess === false) {
+      args.push(data[i] ?? null);
     } else {
       const value = component.preprocess(data[i] ?? null, ctx);
       args.push(value instanceof Promise ? await value : value);
@@ -193,7 +195,9 @@ export async function runEvent(app: App, event: EventDef, data: unknown, opts: R
     } else {
       result = await event.fn!(args, callContext);
     }
-    return await complete(app, event, result, opts, ctx, session, callContext);
+    const wire = await complete(app, event, result, opts, ctx, session, callContext);
+    if (event.onSuccess && !opts.trusted) event.onSuccess(values, wire, callContext);
+    return wire;
   } catch (err) {
     // A ValidationError thrown while postprocessing is the function's fault, not the caller's (see postprocessAll).
     throw err instanceof RunError ? err : new RunError(classify(err));
@@ -226,7 +230,10 @@ export async function runEventBatch(app: App, event: EventDef, calls: { data: un
     for (const [k, r] of ready.entries()) {
       try {
         const outputs = lists.map((l) => l[k]);
-        outcomes[r.index] = { ok: true, data: await postprocessAll(event, outputs, r.ctx, undefined) };
+        const data = await postprocessAll(event, outputs, r.ctx, undefined);
+        outcomes[r.index] = { ok: true, data };
+        const call = calls[r.index];
+        if (event.onSuccess && !call.opts.trusted) event.onSuccess(call.data as unknown[], data, new LazyContext(call.opts));
       } catch (err) {
         outcomes[r.index] = { ok: false, error: err instanceof RunError ? err : new RunError(classify(err)) };
       }

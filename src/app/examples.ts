@@ -5,6 +5,7 @@ import { Block } from "../components/layout.js";
 import { State } from "../components/state.js";
 import type { App } from "./app.js";
 import { runEvent } from "./event.js";
+import { flaggedExamples } from "../flagging/examples.js";
 
 /**
  * Examples as rows, one value per visible input: a list of lists, a flat list for one input, or a folder
@@ -17,9 +18,8 @@ export function normaliseExamples(examples: unknown[] | string | undefined, inpu
     if (!existsSync(examples) || !statSync(examples).isDirectory()) {
       throw new TypeError(`Interface: option "examples" names a folder that does not exist: ${examples}`);
     }
-    if (existsSync(path.join(examples, "log.csv"))) {
-      throw new TypeError(`Interface: loading examples from a flagging log (${examples}/log.csv) is not supported yet`);
-    }
+    // A flagging folder (or a Gradio examples folder with a log.csv): one example per row.
+    if (existsSync(path.join(examples, "log.csv"))) return flaggedExamples(examples, inputs);
     if (k !== 1) throw new TypeError(`Interface: option "examples" as a folder of files needs exactly one input, got ${k}`);
     return readdirSync(examples)
       .filter((f) => !f.startsWith("."))

@@ -10,6 +10,7 @@ import {
   type OptionKind,
 } from "./component.js";
 import { fileDataSchema, uploadedFile, urlFileData } from "./file.js";
+import type { Tokens } from "../interpretation/types.js";
 
 /**
  * Audio samples. With more than one channel the samples are interleaved, frame by frame:
@@ -53,6 +54,8 @@ export interface AudioOptions<T extends AudioType = "samples"> extends Component
   showDownloadButton?: boolean;
   /** Lets users trim recordings on the page. */
   editable?: boolean;
+  /** Interpretation: how many equal time segments the audio is split into (default 8). */
+  segments?: number;
 }
 
 const SOURCES: readonly AudioSource[] = ["upload", "microphone"];
@@ -188,6 +191,8 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
   readonly loop: boolean;
   readonly showDownloadButton: boolean;
   readonly editable: boolean;
+  readonly segments: number;
+  readonly interpretationShape = "segments";
 
   constructor(opts: AudioOptions<T> = {}) {
     super(opts);
@@ -198,6 +203,7 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
     this.loop = opts.loop ?? false;
     this.showDownloadButton = opts.showDownloadButton ?? true;
     this.editable = opts.editable ?? true;
+    this.segments = opts.segments ?? 8;
   }
 
   protected override extraOptions(): Record<string, OptionKind> {
@@ -209,6 +215,7 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
       loop: "boolean",
       showDownloadButton: "boolean",
       editable: "boolean",
+      segments: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 10_000,
     };
   }
 
@@ -326,5 +333,33 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
     }
     if (!isFile) this.fail(`the audio file "${name}" does not exist or is not a file`);
     return ctx.files.fileData(await ctx.files.copyIn(value), ctx.root, name);
+  }
+
+  /** Interpretation tokens: `segments` equal stretches of time; an absent one is silenced. Scores: one per segment. */
+  async interpretationTokens(value: AudioIn<T>, ctx: ComponentContext): Promise<Tokens<AudioIn<T>>> {
+    let audio: DecodedAudio;
+    if (typeof value === "string") {
+      try {
+        audio = decodeWav(await readFile(value));
+      } catch (err) {
+        if (err instanceof WavError) this.fail(`interpretation needs a WAV file: ${err.message}`);
+        throw err;
+      }
+    } else audio = value as DecodedAudio;
+    const channels = audio.channels ?? 1;
+    const frames = Math.floor(audio.data.length / channels);
+    const count = Math.min(this.segments, frames);
+    const edge = (i: number) => Math.floor((i * frames) / count) * channels;
+    return {
+      count,
+      build: async (present) => {
+        const data = new Float32Array(audio.data);
+        for (let i = 0; i < count; i++) if (!present[i]) data.fill(0, edge(i), edge(i + 1));
+        const out: DecodedAudio = { sampleRate: audio.sampleRate, data, channels };
+        if (this.audioType !== "filepath") return out as AudioIn<T>;
+        return (await ctx.files.save(encodeWav(out), "interpretation.wav")) as AudioIn<T>;
+      },
+      shape: (scores) => [...scores],
+    };
   }
 }

@@ -1,4 +1,6 @@
 import { Component, describe, type ComponentContext, type ComponentOptions, type JSONSchema, type OptionKind } from "./component.js";
+import { toggleEach } from "../interpretation/choices.js";
+import type { Neighbours } from "../interpretation/types.js";
 import { isChoiceSpecList, isChoiceType, listValues, literalType, normalizeChoices, type Choice, type ChoiceSpec, type ChoiceType } from "./choices.js";
 
 export interface CheckboxGroupOptions<T extends ChoiceType = "value"> extends ComponentOptions {
@@ -19,6 +21,7 @@ export class CheckboxGroup<T extends ChoiceType = "value"> extends Component<Che
   readonly className = "CheckboxGroup";
   readonly choices: Choice[];
   readonly inputType: T;
+  readonly interpretationShape = "pairs";
   private readonly values: string[];
   private readonly initial: string[];
 
@@ -93,5 +96,11 @@ export class CheckboxGroup<T extends ChoiceType = "value"> extends Component<Che
       seen.add(i);
       return i;
     });
+  }
+
+  /** Interpretation: each choice toggled in turn; shown as `[scoreIfUnchecked, scoreIfChecked]` per choice. */
+  interpretationNeighbours(x: CheckboxGroupIn<T>): Neighbours<CheckboxGroupIn<T>> {
+    const keys = this.inputType === "index" ? this.values.map((_, i) => i) : this.values;
+    return toggleEach<string | number>(x, keys) as unknown as Neighbours<CheckboxGroupIn<T>>;
   }
 }

@@ -1,4 +1,5 @@
 import { Component, describe, type ComponentContext, type ComponentOptions, type JSONSchema, type OptionKind } from "./component.js";
+import type { Neighbours } from "../interpretation/types.js";
 
 export interface CheckboxOptions extends ComponentOptions {
   /** Initial state; defaults to unchecked. */
@@ -9,6 +10,7 @@ export interface CheckboxOptions extends ComponentOptions {
 export class Checkbox extends Component<boolean, boolean> {
   readonly type = "checkbox";
   readonly className = "Checkbox";
+  readonly interpretationShape = "pair";
 
   constructor(opts: CheckboxOptions = {}) {
     super(opts);
@@ -46,5 +48,10 @@ export class Checkbox extends Component<boolean, boolean> {
     if (value === null || value === undefined) return false;
     if (typeof value !== "boolean") this.fail(`the function returned ${describe(value)}, expected true or false`);
     return value;
+  }
+
+  /** Interpretation: the other state; shown as `[scoreIfFalse, scoreIfTrue]` with null at the current one. */
+  interpretationNeighbours(x: boolean): Neighbours<boolean> {
+    return { values: [!x], shape: (scores) => (x ? [scores[0], null] : [null, scores[0]]) };
   }
 }

@@ -1,4 +1,6 @@
 import { Component, describe, type ComponentContext, type ComponentOptions, type JSONSchema, type OptionKind } from "./component.js";
+import { pickEach, toggleEach } from "../interpretation/choices.js";
+import type { Neighbours } from "../interpretation/types.js";
 import { isChoiceSpecList, isChoiceType, listValues, literalType, normalizeChoices, type Choice, type ChoiceSpec, type ChoiceType } from "./choices.js";
 
 export interface DropdownOptions<M extends boolean = false, T extends ChoiceType = "value"> extends ComponentOptions {
@@ -50,6 +52,10 @@ export class Dropdown<M extends boolean = false, T extends ChoiceType = "value">
   readonly maxChoices: number | undefined;
   readonly filterable: boolean;
   private readonly values: string[];
+  /** Interpretation shape: per-choice pairs when several choices can be selected, else one score per choice. */
+  get interpretationShape(): "pairs" | "choices" {
+    return this.multiselect ? "pairs" : "choices";
+  }
   private readonly initial: string | string[] | null;
 
   constructor(opts: DropdownOptions<M, T> = {}) {
@@ -171,5 +177,12 @@ export class Dropdown<M extends boolean = false, T extends ChoiceType = "value">
       seen.add(v);
       return v;
     });
+  }
+
+  /** Interpretation: each choice toggled (multiselect) or every other choice (single select). */
+  interpretationNeighbours(x: DropdownIn<M, T>): Neighbours<DropdownIn<M, T>> {
+    const keys = this.inputType === "index" ? this.values.map((_, i) => i) : this.values;
+    const n = this.multiselect ? toggleEach<string | number>(x as (string | number)[], keys) : pickEach<string | number>(x as string | number, keys);
+    return n as unknown as Neighbours<DropdownIn<M, T>>;
   }
 }

@@ -3,6 +3,8 @@ import path from "node:path";
 import sharp, { type Metadata, type Sharp } from "sharp";
 import type { FileData } from "../app/files.js";
 import { fileDataSchema, uploadedFile, urlFileData } from "./file.js";
+import { slic } from "../interpretation/slic.js";
+import type { Tokens } from "../interpretation/types.js";
 import {
   Component,
   ValidationError,
@@ -51,6 +53,8 @@ export interface ImageOptions<T extends ImageType = "pixels"> extends ComponentO
   mirrorWebcam?: boolean;
   /** Text shown in the empty upload area. */
   placeholder?: string;
+  /** Interpretation: about how many superpixels the image is split into (default 16). */
+  segments?: number;
 }
 
 /** Decompression-bomb guard: images with more pixels than this are refused before they are decoded. */
@@ -88,6 +92,8 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
   readonly showDownloadButton: boolean;
   readonly mirrorWebcam: boolean;
   readonly placeholder: string | undefined;
+  readonly segments: number;
+  readonly interpretationShape = "pixels";
 
   constructor(opts: ImageOptions<T> = {}) {
     super(opts);
@@ -101,6 +107,7 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
     this.showDownloadButton = opts.showDownloadButton ?? true;
     this.mirrorWebcam = opts.mirrorWebcam ?? true;
     this.placeholder = opts.placeholder;
+    this.segments = opts.segments ?? 16;
   }
 
   protected override extraOptions(): Record<string, OptionKind> {
@@ -119,6 +126,7 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
       showDownloadButton: "boolean",
       mirrorWebcam: "boolean",
       placeholder: "string",
+      segments: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 10_000,
     };
   }
 
@@ -294,6 +302,48 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
 
   private async store(bytes: Buffer, ctx: ComponentContext): Promise<FileData> {
     return ctx.files.fileData(await ctx.files.save(bytes, `image.${this.format}`), ctx.root);
+  }
+
+  /**
+   * Interpretation tokens: SLIC superpixels. An absent superpixel is filled with the image's mean colour
+   * (alpha kept). Scores come back as a 2-D array, one score per pixel.
+   */
+  async interpretationTokens(value: ImageIn<T>, ctx: ComponentContext): Promise<Tokens<ImageIn<T>>> {
+    const px = await this.decodeForInterpretation(value);
+    const { width, height, channels, data } = px;
+    const { labels, count } = slic(px, { segments: this.segments });
+    const colours = channels >= 3 ? 3 : 1;
+    const mean = Array.from({ length: colours }, (_, c) => {
+      let total = 0;
+      for (let p = c; p < data.length; p += channels) total += data[p];
+      return Math.round(total / (width * height));
+    });
+    return {
+      count,
+      build: async (present) => {
+        const out = new Uint8Array(data);
+        for (let p = 0; p < labels.length; p++) {
+          if (present[labels[p]]) continue;
+          for (let c = 0; c < colours; c++) out[p * channels + c] = mean[c];
+        }
+        const pixels: Pixels = { width, height, channels, data: out };
+        if (this.imageType === "pixels") return pixels as ImageIn<T>;
+        const raw = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+        const png = await sharp(raw, { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } }).png().toBuffer();
+        if (this.imageType === "buffer") return png as ImageIn<T>;
+        return (await ctx.files.save(png, "interpretation.png")) as ImageIn<T>;
+      },
+      shape: (scores) => Array.from({ length: height }, (_, y) => Array.from({ length: width }, (_, x) => scores[labels[y * width + x]])),
+    };
+  }
+
+  /** The function's input as pixels, whatever its `type`. */
+  private async decodeForInterpretation(value: ImageIn<T>): Promise<Pixels> {
+    if (typeof value === "object" && !(value instanceof Uint8Array) && "data" in value) return value as Pixels;
+    const { data, info } = await sharp(value as Buffer | string, { limitInputPixels: MAX_IMAGE_PIXELS })
+      .raw({ depth: "uchar" })
+      .toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   }
 }
 

@@ -1,4 +1,5 @@
 import { Component, describe, type ComponentContext, type ComponentOptions, type JSONSchema, type OptionKind } from "./component.js";
+import type { Neighbours } from "../interpretation/types.js";
 
 export interface NumberOptions extends ComponentOptions {
   /** Initial value; defaults to 0 (moved into [minimum, maximum] when 0 is outside it). */
@@ -11,6 +12,12 @@ export interface NumberOptions extends ComponentOptions {
   precision?: number;
   /** Increment of the page's arrows. */
   step?: number;
+  /** Interpretation: how many values to try on each side of the input (default 3). Not `step`. */
+  steps?: number;
+  /** Interpretation: the distance between tried values (default 1), in percent of the input or absolute. */
+  delta?: number;
+  /** Interpretation: whether `delta` is a percentage of the input (default) or an absolute amount. */
+  deltaType?: "percent" | "absolute";
 }
 
 /**
@@ -24,6 +31,10 @@ export class NumberComponent extends Component<number, number> {
   readonly maximum: number | undefined;
   readonly precision: number | undefined;
   readonly step: number;
+  readonly steps: number;
+  readonly delta: number;
+  readonly deltaType: "percent" | "absolute";
+  readonly interpretationShape = "number";
   private readonly initial: number;
 
   constructor(opts: NumberOptions = {}) {
@@ -37,6 +48,9 @@ export class NumberComponent extends Component<number, number> {
     this.maximum = opts.maximum;
     this.precision = opts.precision;
     this.step = opts.step ?? 1;
+    this.steps = opts.steps ?? 3;
+    this.delta = opts.delta ?? 1;
+    this.deltaType = opts.deltaType ?? "percent";
     if (this.minimum !== undefined && this.maximum !== undefined && this.minimum > this.maximum) {
       throw new TypeError(`${owner}: option "minimum" (${this.minimum}) must not be greater than "maximum" (${this.maximum})`);
     }
@@ -57,6 +71,9 @@ export class NumberComponent extends Component<number, number> {
       maximum: "number",
       precision: "number",
       step: "number",
+      steps: (v) => globalThis.Number.isInteger(v) && (v as number) > 0 && (v as number) <= 1000,
+      delta: (v) => typeof v === "number" && globalThis.Number.isFinite(v) && v > 0,
+      deltaType: (v) => v === "percent" || v === "absolute",
     };
   }
 
@@ -101,6 +118,30 @@ export class NumberComponent extends Component<number, number> {
     if (typeof value !== "number") this.fail(`the function returned ${describe(value)}, expected a number`);
     if (!globalThis.Number.isFinite(value)) this.fail(`the function returned ${value}, expected a finite number`);
     return roundTo(value, this.precision);
+  }
+
+  /**
+   * Interpretation neighbours: `steps` values below and above x, `delta` apart (a percentage of |x| by
+   * default). With `precision` set, values are rounded to it and the distance is at least one unit of the
+   * last kept digit, so rounding never folds a neighbour back onto x. Values outside [minimum, maximum]
+   * are skipped: the function would never receive them.
+   */
+  interpretationNeighbours(x: number): Neighbours<number> {
+    let d = this.deltaType === "percent" ? (Math.abs(x) * this.delta) / 100 : this.delta;
+    if (this.precision !== undefined) d = Math.max(roundTo(d, this.precision), 10 ** -this.precision);
+    const around = (k: number) => roundTo(x + k * d, this.precision);
+    const below: number[] = [];
+    const above: number[] = [];
+    for (let k = this.steps; k >= 1; k--) if (this.inRange(around(-k))) below.push(around(-k));
+    for (let k = 1; k <= this.steps; k++) if (this.inRange(around(k))) above.push(around(k));
+    return {
+      values: [...below, ...above],
+      shape: (scores) => [
+        ...below.map((v, i) => [v, scores[i]]),
+        [x, null],
+        ...above.map((v, i) => [v, scores[below.length + i]]),
+      ],
+    };
   }
 
   private inRange(x: number): boolean {

@@ -1,4 +1,6 @@
 import { Component, describe, type ComponentContext, type ComponentOptions, type JSONSchema, type OptionKind } from "./component.js";
+import { pickEach } from "../interpretation/choices.js";
+import type { Neighbours } from "../interpretation/types.js";
 import { isChoiceSpecList, isChoiceType, listValues, literalType, normalizeChoices, type Choice, type ChoiceSpec, type ChoiceType } from "./choices.js";
 
 export interface RadioOptions<T extends ChoiceType = "value"> extends ComponentOptions {
@@ -22,6 +24,7 @@ export class Radio<T extends ChoiceType = "value"> extends Component<RadioIn<T>,
   readonly className = "Radio";
   readonly choices: Choice[];
   readonly inputType: T;
+  readonly interpretationShape = "choices";
   private readonly values: string[];
   private readonly initial: string | null;
 
@@ -82,5 +85,11 @@ export class Radio<T extends ChoiceType = "value"> extends Component<RadioIn<T>,
       this.fail(`the function returned ${describe(value)}, expected one of the choices: ${listValues(this.values)}`);
     }
     return value;
+  }
+
+  /** Interpretation: every other choice; shown as one score per choice, null at the selected one. */
+  interpretationNeighbours(x: RadioIn<T>): Neighbours<RadioIn<T>> {
+    const keys = this.inputType === "index" ? this.values.map((_, i) => i) : this.values;
+    return pickEach<string | number>(x, keys) as Neighbours<RadioIn<T>>;
   }
 }

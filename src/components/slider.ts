@@ -1,4 +1,5 @@
 import { Component, describe, type ComponentContext, type ComponentOptions, type JSONSchema, type OptionKind } from "./component.js";
+import type { Neighbours } from "../interpretation/types.js";
 
 export interface SliderOptions extends ComponentOptions {
   /** Defaults to 0. */
@@ -18,6 +19,7 @@ export class Slider extends Component<number, number> {
   readonly minimum: number;
   readonly maximum: number;
   readonly step: number;
+  readonly interpretationShape = "scores";
   private readonly initial: number;
 
   constructor(opts: SliderOptions = {}) {
@@ -94,5 +96,12 @@ export class Slider extends Component<number, number> {
       this.fail(`the function returned ${value}, expected a number between ${this.minimum} and ${this.maximum}`);
     }
     return value;
+  }
+
+  /** Interpretation neighbours: 8 values evenly spaced from minimum to maximum, as Gradio tries them. */
+  interpretationNeighbours(_x: number): Neighbours<number> {
+    const n = 8;
+    const values = Array.from({ length: n }, (_, i) => (i === n - 1 ? this.maximum : this.minimum + ((this.maximum - this.minimum) * i) / (n - 1)));
+    return { values, shape: (scores) => [...scores] };
   }
 }

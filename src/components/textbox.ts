@@ -1,4 +1,5 @@
 import { Component, describe, type ComponentContext, type ComponentOptions, type JSONSchema, type OptionKind } from "./component.js";
+import type { Tokens } from "../interpretation/types.js";
 
 export interface TextboxOptions extends ComponentOptions {
   /** Visible rows; more than one makes a multi-line box where Enter inserts a newline. */
@@ -8,6 +9,10 @@ export interface TextboxOptions extends ComponentOptions {
   type?: "text" | "password" | "email";
   /** Longest text accepted from a client. */
   maxLength?: number;
+  /** Interpretation: what splits the text into tokens (default a space). */
+  separator?: string;
+  /** Interpretation: what stands in for an absent token (default: the token is dropped). */
+  replacement?: string;
 }
 
 /** Free text. Gradio shortcuts: "text", "textbox". */
@@ -19,6 +24,9 @@ export class Textbox extends Component<string, string> {
   readonly placeholder: string | undefined;
   readonly inputType: "text" | "password" | "email";
   readonly maxLength: number | undefined;
+  readonly separator: string;
+  readonly replacement: string | undefined;
+  readonly interpretationShape = "text";
 
   constructor(opts: TextboxOptions = {}) {
     super(opts);
@@ -27,6 +35,8 @@ export class Textbox extends Component<string, string> {
     this.placeholder = opts.placeholder;
     this.inputType = opts.type ?? "text";
     this.maxLength = opts.maxLength;
+    this.separator = opts.separator ?? " ";
+    this.replacement = opts.replacement;
     if (!Number.isInteger(this.lines) || this.lines < 1) throw new TypeError(`Textbox: option "lines" must be a positive integer, got ${opts.lines}`);
   }
 
@@ -37,6 +47,8 @@ export class Textbox extends Component<string, string> {
       placeholder: "string",
       type: (v) => v === "text" || v === "password" || v === "email",
       maxLength: "number",
+      separator: (v) => typeof v === "string" && v.length > 0,
+      replacement: "string",
     };
   }
 
@@ -77,5 +89,41 @@ export class Textbox extends Component<string, string> {
     if (typeof value !== "string") this.fail(`the function returned ${describe(value)}, expected a string`);
     return value;
   }
-}
 
+  /**
+   * Interpretation tokens: the non-empty pieces between separators. An absent token is dropped with one
+   * separator (or swapped for `replacement`), so with every token present the text comes back unchanged.
+   */
+  interpretationTokens(value: string): Tokens<string> {
+    const sep = this.separator;
+    const pieces = value.split(sep);
+    const count = pieces.filter((p) => p !== "").length;
+    return {
+      count,
+      build: (present) => {
+        const out: string[] = [];
+        let t = 0;
+        for (const p of pieces) {
+          if (p === "") out.push(p);
+          else if (present[t++]) out.push(p);
+          else if (this.replacement !== undefined) out.push(this.replacement);
+        }
+        return out.join(sep);
+      },
+      shape: (scores) => {
+        const pairs: [string, number][] = [];
+        let gap = "";
+        let t = 0;
+        pieces.forEach((p, i) => {
+          if (i > 0) gap += sep;
+          if (p === "") return;
+          if (gap) pairs.push([gap, 0]);
+          gap = "";
+          pairs.push([p, scores[t++]]);
+        });
+        if (gap) pairs.push([gap, 0]);
+        return pairs;
+      },
+    };
+  }
+}

@@ -192,6 +192,36 @@ describe("browser: every component", () => {
     }
   });
 
+  it("shows a generator's values as they stream in", async () => {
+    const iface = new tr.Interface({
+      fn: async function* (s: string) {
+        for (let i = 1; i <= 3; i++) {
+          yield s.repeat(i);
+          await new Promise((r) => setTimeout(r, 700));
+        }
+      },
+      inputs: "text",
+      outputs: "text",
+    });
+    const app = await startApp(iface);
+    const { context, page } = await newPage(browser);
+    try {
+      await openApp(page, app.url);
+      await page.getByLabel("s", { exact: true }).fill("ab");
+      await page.getByLabel("s", { exact: true }).press("Enter");
+      const out = page.getByLabel("output", { exact: true });
+      await expect.poll(() => out.inputValue(), { timeout: 10_000 }).toBe("abab");
+      // While it streams, the value shows through: only the timer sits on top.
+      expect(await page.locator(".status-overlay.streaming").count()).toBe(1);
+      await screenshot(page, "streaming");
+      await expect.poll(() => out.inputValue(), { timeout: 10_000 }).toBe("ababab");
+      await expect.poll(() => page.locator(".status-overlay").count(), { timeout: 10_000 }).toBe(0);
+    } finally {
+      await context.close();
+      await app.close();
+    }
+  });
+
   it("runs live apps on change without a Submit button", async () => {
     let calls = 0;
     const iface = new tr.Interface({

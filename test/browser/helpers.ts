@@ -1,7 +1,7 @@
 // Shared helpers for the browser tests: one headless Debian chromium per test file, the built page,
 // apps launched on 127.0.0.1 with a free port, and screenshots under test-output/screenshots/.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -11,11 +11,37 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const SCREENSHOTS = path.join(ROOT, "test-output", "screenshots");
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-/** Builds the page once if `dist/frontend` is missing (a fresh clone before `npm run build`). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the page when `dist/frontend` is missing (a fresh clone) or older than `frontend/`'s sources. */
 export function ensurePageBuilt(): void {
-  if (existsSync(path.join(ROOT, "dist", "frontend", "index.html"))) return;
-  const vite = path.join(ROOT, "node_modules", "vite", "bin", "vite.js");
-  execFileSync(process.execPath, [vite, "build", "--config", "frontend/vite.config.ts", "--logLevel", "warn"], { cwd: ROOT, stdio: "inherit" });
+  const index = path.join(ROOT, "dist", "frontend", "index.html");
+  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(path.join(ROOT, "frontend"))) return;
+  // Test files run in parallel workers: one builds, the others wait for it.
+  const lock = path.join(ROOT, "dist", ".frontend-build.lock");
+  mkdirSync(path.dirname(lock), { recursive: true });
+  try {
+    mkdirSync(lock);
+  } catch {
+    const until = Date.now() + 120_000;
+    while (existsSync(lock) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    if (!existsSync(lock)) return;
+    rmSync(lock, { recursive: true, force: true }); // left over from a crashed build
+    mkdirSync(lock);
+  }
+  try {
+    const vite = path.join(ROOT, "node_modules", "vite", "bin", "vite.js");
+    execFileSync(process.execPath, [vite, "build", "--config", "frontend/vite.config.ts", "--logLevel", "warn"], { cwd: ROOT, stdio: "inherit" });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** Headless chromium; `fakeMedia` adds a fake camera and microphone that need no permission prompt. */

@@ -19,12 +19,14 @@ describe("browser: apps behind a login", () => {
       outputs: "text",
       title: "Private",
     });
-    const app = await startApp(iface, { auth: ["admin", "pass1234"], authMessage: "Ask **the admin** for a password." });
+    const app = await startApp(iface, { auth: ["admin", "pass1234"], authMessage: "Ask **the admin** for a password. <b>bold?</b>" });
     const { context, page } = await newPage(browser);
     try {
       await page.goto(app.url);
       await page.getByRole("heading", { name: "Login" }).waitFor({ timeout: 20_000 });
-      expect(await page.locator(".login-message strong").innerText()).toBe("the admin");
+      // Shown as text, escaped: the markup is visible, never interpreted.
+      expect(await page.locator(".login-message").innerText()).toBe("Ask **the admin** for a password. <b>bold?</b>");
+      expect(await page.locator(".login-message b").count()).toBe(0);
       await page.getByLabel("Username").fill("admin");
       await page.getByLabel("Password").fill("wrong");
       await page.getByRole("button", { name: "Login" }).click();
@@ -35,7 +37,7 @@ describe("browser: apps behind a login", () => {
       await page.getByLabel("Password").fill("pass1234");
       await page.getByLabel("Password").press("Enter");
       await page.locator(".gradio-container .app .block").first().waitFor({ timeout: 15_000 });
-      expect(await page.title()).toBe("Private");
+      await expect.poll(() => page.title()).toBe("Private");
       await page.getByLabel("text", { exact: true }).fill("hello");
       await page.getByLabel("text", { exact: true }).press("Enter");
       await expect.poll(() => page.getByLabel("output", { exact: true }).inputValue(), { timeout: 15_000 }).toBe("admin: hello");

@@ -1,0 +1,23 @@
+/**
+ * Gradio's "default" interpretation. Token inputs drop one token at a time: a token's score is how much
+ * the prediction falls without it, f(x) - f(x without token), so the parts that support the prediction
+ * are positive (red). Neighbour inputs try other values: a value's score is how much the prediction would
+ * rise with it, f(neighbour) - f(x).
+ */
+
+/** M coalitions, the i-th with every token present but token i. */
+export function leaveOneOutMasks(m: number): Uint8Array[] {
+  return Array.from({ length: m }, (_, i) => {
+    const z = new Uint8Array(m).fill(1);
+    z[i] = 0;
+    return z;
+  });
+}
+
+export function leaveOneOutScores(original: number, without: readonly number[]): number[] {
+  return without.map((v) => original - v);
+}
+
+export function neighbourScores(original: number, neighbours: readonly number[]): number[] {
+  return neighbours.map((v) => v - original);
+}

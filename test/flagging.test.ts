@@ -1,0 +1,435 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import type Database from "better-sqlite3";
+import { parse } from "csv-parse/sync";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import * as tr from "../src/index.js";
+import { buildConfig } from "../src/app/config.js";
+import { runEventBatch } from "../src/app/event.js";
+import { restore } from "../src/flagging/csv-format.js";
+import flaggingDemo from "../demo/flagging/app.js";
+import { bigCell } from "./fixtures/flag-rows.js";
+import { connect, post, start } from "./helpers.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dirs: string[] = [];
+const tmp = () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "tradio-flag-"));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const readLog = (dir: string): string[][] => parse(readFileSync(path.join(dir, "log.csv")), { bom: true });
+const greet = (text: string, n: number) => `${text}:${n}`;
+const config = async (iface: { app: any }) => buildConfig(iface.app, { root: "http://h", showError: false, maxFileSize: null, username: null, authRequired: false }, { files: iface.app.files, root: "http://h" }) as Promise<any>;
+const flagDependency = (cfg: any) => cfg.dependencies.find((d: any) => d.api_name === "flag");
+const buttonsIn = (cfg: any, ids: number[]) => ids.map((id) => cfg.components.find((c: any) => c.id === id));
+const outputButtonsRow = (cfg: any) => {
+  const row = cfg.components.find((c: any) => c.props.elem_classes?.includes("output-buttons"));
+  const find = (node: any): any => (node.id === row.id ? node : node.children?.map(find).find(Boolean));
+  return (find(cfg.layout).children ?? []).map((n: any) => n.id) as number[];
+};
+
+describe("the graph a page needs", () => {
+  it("manual without options: one Flag button in the output row, the /flag event and a hidden option box", async () => {
+    const cfg = await config(new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", flaggingDir: tmp() }));
+    expect(cfg.allow_flagging).toBe("manual");
+    const dep = flagDependency(cfg);
+    const buttons = buttonsIn(cfg, outputButtonsRow(cfg));
+    expect(buttons.map((b: any) => [b.type, b.props.value, b.props.flag_value, b.props.elem_classes])).toEqual([["button", "Flag", "", ["flag"]]]);
+    expect(dep.targets).toEqual([[buttons[0].id, "click"]]);
+    const byId = (id: number) => cfg.components.find((c: any) => c.id === id);
+    const predict = cfg.dependencies.find((d: any) => d.api_name === "predict");
+    // Data: the visible inputs, the visible outputs, then the option.
+    expect(dep.inputs.slice(0, 3)).toEqual([...predict.inputs, ...predict.outputs]);
+    expect(byId(dep.inputs[3])).toMatchObject({ type: "textbox", props: { label: "flag option", visible: false, value: "" } });
+    expect(dep.outputs).toEqual([]);
+    expect(dep.concurrency_limit).toBeNull();
+    // Outputs stay read-only although the flag event reads them.
+    expect(byId(predict.outputs[0]).props.interactive).toBe(false);
+    expect(byId(predict.inputs[0]).props.interactive).toBeUndefined();
+  });
+
+  it("options: a string gives `Flag as <x>`, a [label, value] pair sets both", async () => {
+    const cfg = await config(
+      new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", flaggingDir: tmp(), flaggingOptions: ["incorrect", ["Looks odd", "odd"]] }),
+    );
+    const buttons = buttonsIn(cfg, outputButtonsRow(cfg));
+    expect(buttons.map((b: any) => [b.props.value, b.props.flag_value])).toEqual([
+      ["Flag as incorrect", "incorrect"],
+      ["Looks odd", "odd"],
+    ]);
+    expect(flagDependency(cfg).targets).toEqual(buttons.map((b: any) => [b.id, "click"]));
+  });
+
+  it("auto and never: no buttons", async () => {
+    for (const mode of ["auto", "never"] as const) {
+      const cfg = await config(new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", allowFlagging: mode }));
+      expect(cfg.allow_flagging).toBe(mode);
+      expect(outputButtonsRow(cfg)).toEqual([]);
+      expect(flagDependency(cfg).targets).toEqual([]);
+    }
+  });
+
+  it("validates the flagging options", () => {
+    const make = (extra: object) => () => new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", ...extra } as any);
+    expect(make({ flaggingCallback: {} })).toThrow(/"flaggingCallback" must be a valid value/);
+    expect(make({ flaggingCallback: { setup() {}, flag() {} } })).not.toThrow();
+    expect(make({ flaggingOptions: [["only label"]] })).toThrow(/"flaggingOptions"/);
+    expect(make({ allowFlagging: true })).toThrow(/"allowFlagging"/);
+  });
+});
+
+describe("manual flagging through @gradio/client", () => {
+  const dir = tmp();
+  let app: Awaited<ReturnType<typeof start>>;
+  let png: Buffer;
+  beforeAll(async () => {
+    png = await sharp({ create: { width: 4, height: 4, channels: 3, background: "#ff0000" } }).png().toBuffer();
+    app = await start(
+      new tr.Interface({
+        fn: (photo: string, note: string) => [photo, { red: 0.9, blue: 0.1 }],
+        inputs: [new tr.Image({ type: "filepath", label: "photo" }), new tr.Textbox({ label: "note" })],
+        outputs: [new tr.Image({ label: "result" }), new tr.Label({ label: "guess" })],
+        flaggingDir: dir,
+        flaggingOptions: ["incorrect", "other"],
+      }),
+    );
+  });
+  afterAll(() => app.close());
+
+  it("lists /flag with one parameter per input and output, then the option", async () => {
+    const api = (await (await connect(app.base)).view_api()) as any;
+    expect(api.named_endpoints["/flag"].parameters.map((p: any) => p.parameter_name)).toEqual(["photo", "note", "result", "guess", "flag_option"]);
+    expect(api.named_endpoints["/flag"].returns).toEqual([]);
+  });
+
+  it("flags uploaded inputs and served outputs, copying the files beside the log", async () => {
+    const { handle_file } = await import("@gradio/client");
+    const client = await connect(app.base);
+    const [result, guess] = (await client.predict("/predict", [handle_file(new Blob([new Uint8Array(png)], { type: "image/png" })), "=HYPERLINK(1)"])).data as any[];
+    const flagged = await client.predict("/flag", [handle_file(new Blob([new Uint8Array(png)], { type: "image/png" })), "=HYPERLINK(1)", result, guess, "incorrect"]);
+    expect(flagged.data).toEqual([]);
+
+    const [header, row] = readLog(dir);
+    expect(header).toEqual(["photo", "note", "result", "guess", "flag", "username", "timestamp"]);
+    expect(row[0]).toMatch(/^photo\/[0-9a-f]{24}\.png$/);
+    expect(readFileSync(path.join(dir, row[0])).equals(png)).toBe(true);
+    expect(row[1]).toBe("'=HYPERLINK(1)");
+    expect(row[2]).toMatch(/^result\/[0-9a-f]{24}\.png$/);
+    expect(readFileSync(path.join(dir, row[2])).equals(png)).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(dir, row[3]), "utf8"))).toEqual(guess);
+    expect(row.slice(4, 6)).toEqual(["incorrect", ""]);
+
+    // The folder now works as examples.
+    const again = new tr.Interface({
+      fn: (photo: string, note: string) => note,
+      inputs: [new tr.Image({ type: "filepath", label: "photo" }), new tr.Textbox({ label: "note" })],
+      outputs: "text",
+      examples: dir,
+      allowFlagging: "never",
+    });
+    const cfg = await config(again);
+    const samples = cfg.components.find((c: any) => c.type === "dataset").props.samples;
+    expect(samples).toHaveLength(1);
+    expect(samples[0][1]).toBe("=HYPERLINK(1)");
+    expect(readFileSync(samples[0][0].path).equals(png)).toBe(true);
+  });
+
+  it("never copies a path the client made up", async () => {
+    const before = existsSync(path.join(dir, "photo")) ? readdirSync(path.join(dir, "photo")).length : 0;
+    for (const p of ["/etc/passwd", "../../../../etc/passwd", path.join(here, "flagging.test.ts")]) {
+      const r = await post(app.base, "/gradio_api/run/flag", { data: [{ path: p, meta: { _type: "gradio.FileData" } }, "x", null, null, "other"] });
+      expect(r.status, p).toBe(422);
+      expect(r.json.error).toMatch(/flag: "photo": (file paths must point inside the upload folder|file not found in the upload folder)/);
+    }
+    const after = existsSync(path.join(dir, "photo")) ? readdirSync(path.join(dir, "photo")).length : 0;
+    expect(after).toBe(before);
+  });
+
+  it("refuses an option the app does not offer, with the list of those it does", async () => {
+    const r = await post(app.base, "/gradio_api/run/flag", { data: [null, "x", null, null, "spam"] });
+    expect(r.status).toBe(422);
+    expect(r.json.error).toBe('flag: the option must be one of "incorrect", "other", got the string "spam"');
+    const client = await connect(app.base);
+    await expect(client.predict("/flag", [null, "x", null, null, ""])).rejects.toMatchObject({ message: expect.stringMatching(/must be one of/) });
+  });
+});
+
+describe("never", () => {
+  it("refuses /flag with a clear error on /run and on the queue, and does not list it", async () => {
+    const dir = tmp();
+    const app = await start(new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", allowFlagging: "never", flaggingDir: dir }));
+    try {
+      const r = await post(app.base, "/gradio_api/run/flag", { data: ["a", 1, "a:1", ""] });
+      expect(r.status).toBe(422);
+      expect(r.json.error).toBe('flagging is turned off for this app (allowFlagging: "never")');
+      const client = await connect(app.base);
+      expect(Object.keys(((await client.view_api()) as any).named_endpoints)).toEqual(["/predict"]);
+      await expect(client.predict("/flag", ["a", 1, "a:1", ""])).rejects.toMatchObject({ message: expect.stringMatching(/flagging is turned off/) });
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe("auto", () => {
+  it("flags every client run, inputs and outputs, but not calls from code", async () => {
+    const dir = tmp();
+    const iface = new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", allowFlagging: "auto", flaggingDir: dir });
+    const app = await start(iface);
+    try {
+      expect(await iface("from code", 0)).toBe("from code:0");
+      const client = await connect(app.base);
+      expect((await client.predict("/predict", ["via queue", 1])).data).toEqual(["via queue:1"]);
+      expect((await post(app.base, "/gradio_api/run/predict", { data: ["via run", 2] })).status).toBe(200);
+      await expect.poll(() => (existsSync(path.join(dir, "log.csv")) ? readLog(dir).length : 0)).toBe(3);
+    } finally {
+      await app.close();
+    }
+    const rows = readLog(dir).slice(1).map((r) => r.slice(0, 5));
+    expect(rows.sort()).toEqual([
+      ["via queue", "1", "via queue:1", "", ""],
+      ["via run", "2", "via run:2", "", ""],
+    ]);
+  });
+
+  it("flags each call of a batch the queue runs together", async () => {
+    const dir = tmp();
+    const iface = new tr.Interface({
+      fn: (texts: string[], ns: number[]) => [texts.map((t, i) => `${t}:${ns[i]}`)],
+      batch: true,
+      inputs: ["text", "number"],
+      outputs: "text",
+      allowFlagging: "auto",
+      flaggingDir: dir,
+    });
+    const call = (i: number) => ({ data: [`b${i}`, i], opts: { sessionKey: null, root: "http://h", request: { username: `u${i}`, headers: {}, sessionHash: null, client: { host: null } } } });
+    const outcomes = await runEventBatch(iface.app, iface.app.events[0], [call(1), call(2), call(3)]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true, true]);
+    await expect.poll(() => (existsSync(path.join(dir, "log.csv")) ? readLog(dir).length : 0)).toBe(4);
+    expect(readLog(dir).slice(1).map((r) => [...r.slice(0, 3), r[4]]).sort()).toEqual([
+      ["b1", "1", "b1:1", "u1"],
+      ["b2", "2", "b2:2", "u2"],
+      ["b3", "3", "b3:3", "u3"],
+    ]);
+  });
+
+  it("close() waits for automatic flags still being written", async () => {
+    const dir = tmp();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const written: unknown[][] = [];
+    const callback: tr.FlaggingCallback = {
+      setup() {},
+      async flag(values) {
+        await gate;
+        written.push(values);
+      },
+    };
+    const app = await start(new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", allowFlagging: "auto", flaggingCallback: callback, flaggingDir: dir }));
+    expect((await post(app.base, "/gradio_api/run/predict", { data: ["slow", 1] })).json.data).toEqual(["slow:1"]);
+    let closed = false;
+    const closing = app.close().then(() => (closed = true));
+    await new Promise((r) => setImmediate(r));
+    expect(closed).toBe(false);
+    release();
+    await closing;
+    expect(written).toEqual([["slow", 1, "slow:1"]]);
+  });
+
+  it("logs a flag that fails instead of failing the run", async () => {
+    const error = vi.spyOn(console, "error").mockImplementation(() => {});
+    const callback: tr.FlaggingCallback = { setup() {}, flag: () => Promise.reject(new Error("disk full")) };
+    const app = await start(new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", allowFlagging: "auto", flaggingCallback: callback }));
+    try {
+      expect((await post(app.base, "/gradio_api/run/predict", { data: ["x", 1] })).json.data).toEqual(["x:1"]);
+      await app.close();
+      expect(error).toHaveBeenCalledWith("tradio: an automatic flag could not be saved: disk full");
+    } finally {
+      error.mockRestore();
+    }
+  });
+});
+
+describe("flags with auth", () => {
+  it("logs the username", async () => {
+    const dir = tmp();
+    const app = await start(new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", flaggingDir: dir }), { auth: ["ada", "lovelace1"] });
+    try {
+      expect((await post(app.base, "/gradio_api/run/flag", { data: ["a", 1, "a:1", ""] })).status).toBe(401);
+      const client = await connect(app.base, { auth: ["ada", "lovelace1"] });
+      await client.predict("/flag", ["a", 1, "a:1", ""]);
+      expect(readLog(dir)[1].slice(0, 5)).toEqual(["a", "1", "a:1", "", "ada"]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe("nothing is lost", () => {
+  it("200 concurrent flags through the API give 200 intact rows (CSV)", async () => {
+    const dir = tmp();
+    const app = await start(new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", flaggingDir: dir }));
+    try {
+      const client = await connect(app.base);
+      const text = (i: number) => `flag ${i}, "quoted"\nline ${i}`;
+      await Promise.all(Array.from({ length: 200 }, (_, i) => client.predict("/flag", [text(i), i, `${text(i)}:${i}`, ""])));
+    } finally {
+      await app.close();
+    }
+    const [header, ...rows] = readLog(dir);
+    expect(header).toHaveLength(6);
+    expect(rows).toHaveLength(200);
+    for (const row of rows) {
+      expect(row).toHaveLength(6);
+      const i = Number(row[1]);
+      expect(row[0]).toBe(`flag ${i}, "quoted"\nline ${i}`);
+      expect(row[2]).toBe(`${row[0]}:${i}`);
+    }
+    expect(new Set(rows.map((r) => r[1])).size).toBe(200);
+  });
+
+  it("200 concurrent flags through the API give 200 rows (SQLite)", async () => {
+    const dir = tmp();
+    const logger = new tr.SQLiteLogger();
+    const app = await start(new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", flaggingDir: dir, flaggingCallback: logger }));
+    try {
+      const client = await connect(app.base);
+      await Promise.all(Array.from({ length: 200 }, (_, i) => client.predict("/flag", [`t${i}`, i, `t${i}:${i}`, ""])));
+    } finally {
+      await app.close();
+      logger.close();
+    }
+    const Driver = createRequire(import.meta.url)("better-sqlite3") as typeof Database;
+    const db = new Driver(path.join(dir, "log.db"), { readonly: true });
+    const rows = db.prepare("SELECT * FROM flags").all() as Record<string, string>[];
+    db.close();
+    expect(rows).toHaveLength(200);
+    for (const r of rows) expect(r.output).toBe(`${r.text}:${r.n}`);
+  });
+
+  it("a process killed while flagging leaves a log that parses, with every complete row intact", async () => {
+    const dir = tmp();
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "fixtures/flag-writer.ts"), dir], { stdio: ["ignore", "pipe", "pipe"] });
+    const acknowledged = new Set<number>();
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on("data", (d: Buffer) => {
+        for (const line of d.toString().split("\n")) if (line) acknowledged.add(Number(line));
+        if (acknowledged.size >= 36) resolve();
+      });
+      child.on("exit", (code) => reject(new Error(`the writer stopped by itself (${code}): ${stderr}`)));
+    });
+    child.kill("SIGKILL");
+    await once(child, "exit");
+
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      await new tr.CSVLogger().setup([new tr.Number({ label: "n" }), new tr.Textbox({ label: "text" })], dir);
+    } finally {
+      warn.mockRestore();
+    }
+    // Strict parsing: any torn or mixed row would throw or show a wrong column count.
+    const [header, ...rows] = readLog(dir);
+    expect(header).toEqual(["n", "text", "flag", "username", "timestamp"]);
+    expect(rows.length).toBeGreaterThanOrEqual(acknowledged.size);
+    const seen = new Set<number>();
+    for (const row of rows) {
+      expect(row).toHaveLength(5);
+      const n = Number(row[0]);
+      expect(restore(row[1]) === bigCell(n), `row ${n}`).toBe(true);
+      seen.add(n);
+    }
+    expect(seen.size).toBe(rows.length);
+    for (const n of acknowledged) expect(seen.has(n), `row ${n} was acknowledged`).toBe(true);
+  });
+
+  it("an Interface whose columns differ from the existing log refuses to launch", async () => {
+    const dir = tmp();
+    const first = await start(new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", flaggingDir: dir }));
+    try {
+      await (await connect(first.base)).predict("/flag", ["a", 1, "a:1", ""]);
+    } finally {
+      await first.close();
+    }
+    const before = readFileSync(path.join(dir, "log.csv"));
+    const other = new tr.Interface({ fn: (t: string) => t, inputs: "text", outputs: "text", flaggingDir: dir });
+    await expect(other.launch({ port: 0, quiet: true })).rejects.toThrow(/has the columns \["text","n","output",.*but this interface flags \["t","output",/);
+    expect(readFileSync(path.join(dir, "log.csv")).equals(before)).toBe(true);
+  });
+});
+
+describe("examples from a flagging folder", () => {
+  it("loads each row's inputs back as they were flagged", async () => {
+    const dir = tmp();
+    const make = (examples?: string) =>
+      new tr.Interface({
+        fn: (text: string, n: number, ok: boolean, tags: string[]) => text,
+        inputs: [new tr.Textbox({ label: "text" }), new tr.Number({ label: "n" }), new tr.Checkbox({ label: "ok" }), new tr.CheckboxGroup({ label: "tags", choices: ["a", "b"] })],
+        outputs: "text",
+        flaggingDir: dir,
+        examples,
+      });
+    const app = await start(make());
+    try {
+      const client = await connect(app.base);
+      await client.predict("/flag", ["=1+1", -2.5, true, ["a", "b"], "=1+1", ""]);
+      await client.predict("/flag", ["", 0, false, [], "", ""]);
+    } finally {
+      await app.close();
+    }
+    const cfg = await config(make(dir));
+    expect(cfg.components.find((c: any) => c.type === "dataset").props.samples).toEqual([
+      ["=1+1", -2.5, true, ["a", "b"]],
+      ["", 0, false, []],
+    ]);
+  });
+
+  it("refuses a cell that points outside the folder", () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, "log.csv"), '"img","flag","username","timestamp"\r\n"../secret.png","","",""\r\n');
+    expect(() => new tr.Interface({ fn: () => "x", inputs: "image", outputs: "text", examples: dir })).toThrow(/names a file outside/);
+  });
+});
+
+describe("demo/flagging", () => {
+  it("offers the guide's four options and logs a flag with its option", async () => {
+    const dir = (flaggingDemo.options as { flaggingDir: string }).flaggingDir;
+    expect(dir).toBe(path.join(here, "../demo/flagging/flagged"));
+    const existed = existsSync(dir);
+    const app = await start(flaggingDemo);
+    try {
+      const cfg = await (await fetch(app.base + "/config")).json();
+      expect(buttonsIn(cfg, outputButtonsRow(cfg)).map((b: any) => b.props.value)).toEqual([
+        "Flag as incorrect",
+        "Flag as ambiguous",
+        "Flag as offensive",
+        "Flag as other",
+      ]);
+      const { handle_file } = await import("@gradio/client");
+      const blue = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#2050e0" } }).png().toBuffer();
+      const client = await connect(app.base);
+      const image = handle_file(new Blob([new Uint8Array(blue)], { type: "image/png" }));
+      const [label] = (await client.predict("/predict", [image])).data as any[];
+      expect(label.label).toBe("blue");
+      const rowsBefore = existsSync(path.join(dir, "log.csv")) ? readLog(dir).length : 1;
+      await client.predict("/flag", [handle_file(new Blob([new Uint8Array(blue)], { type: "image/png" })), label, "incorrect"]);
+      const rows = readLog(dir);
+      expect(rows).toHaveLength(rowsBefore + 1);
+      expect(rows[0]).toEqual(["image", "colour", "flag", "username", "timestamp"]);
+      expect(rows.at(-1)!.slice(2, 4)).toEqual(["incorrect", ""]);
+    } finally {
+      await app.close();
+      if (!existed) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
