@@ -271,5 +271,52 @@ describe("the queue", () => {
       await app.close();
     }
   });
+
+  it("runs every call at once with concurrencyLimit: null", async () => {
+    const g = gate();
+    let running = 0;
+    const fn = async (s: string) => {
+      running++;
+      await g.opened;
+      return s;
+    };
+    const app = await start(new tr.Interface({ fn, inputs: "text", outputs: "text", concurrencyLimit: null }));
+    try {
+      const client = await connect(app.base);
+      const all = Promise.all(Array.from({ length: 12 }, (_, i) => client.predict("/predict", [`${i}`])));
+      await expect.poll(() => running).toBe(12);
+      g.open();
+      expect((await all).length).toBe(12);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("runs the queue demos: a long job with progress and a streaming chat", async () => {
+    const longJob = (await import("../demo/long_job/app.js")).default;
+    const streaming = (await import("../demo/streaming/app.js")).default;
+    const a = await start(longJob);
+    const b = await start(streaming);
+    try {
+      const client = await connect(a.base, { events: ["data", "status"] });
+      const progress: number[] = [];
+      let report: any;
+      for await (const m of client.submit("/predict", [2])) {
+        if (m.type === "status" && m.progress_data?.[0]?.index != null) progress.push(m.progress_data[0].index);
+        if (m.type === "data") report = (m.data as unknown[])[0];
+      }
+      expect(report).toMatchObject({ epochs: 2, losses: [0.7, 0.49] });
+      expect(progress).toContain(2);
+      const chat = await connect(b.base);
+      const updates: unknown[] = [];
+      for await (const m of chat.submit("/predict", ["hello"])) if (m.type === "data") updates.push(m.data);
+      const final = (updates.at(-1) as [[string, string][]])[0];
+      expect(final[0][1]).toMatch(/^You asked: "hello"\. .* would send it\. $/);
+      expect(updates.length).toBeGreaterThan(2);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
 });
 
