@@ -165,6 +165,7 @@ async function idleMemory(clients: number) {
 
 if (want("run")) await runRoute();
 if (want("startup")) await startup();
+if (want("page")) await import("./page.js");
 if (want("queue")) {
   await streamLoad(250, 1.2);
   await streamLoad(1000, 2);

@@ -1,4 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import sharp from "sharp";
+import { parse } from "csv-parse/sync";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser } from "playwright-core";
@@ -46,4 +48,42 @@ describe("browser: flag buttons", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("the flagging demo: Flag as incorrect saves the image, the label and the option", async () => {
+    const demo = (await import("../../demo/flagging/app.js")).default;
+    const dir = demo.options.flaggingDir as string;
+    const log = path.join(dir, "log.csv");
+    const rowsBefore = existsSync(log) ? (parse(readFileSync(log), { bom: true }) as string[][]).length : 0;
+    const app = await startApp(demo);
+    const { context, page } = await newPage(browser);
+    try {
+      await openApp(page, app.url);
+      const red = await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 225, g: 35, b: 40 } } }).png().toBuffer();
+      await page.setInputFiles(".comp-image.input input[type=file]", { name: "red.png", mimeType: "image/png", buffer: red });
+      await page.locator(".comp-image.input img").waitFor();
+      await page.getByRole("button", { name: "Submit" }).click();
+      await page.getByText("red", { exact: true }).first().waitFor({ timeout: 15_000 });
+      for (const option of ["incorrect", "ambiguous", "offensive", "other"]) {
+        expect(await page.getByRole("button", { name: `Flag as ${option}` }).count()).toBe(1);
+      }
+      await page.getByRole("button", { name: "Flag as incorrect" }).click();
+      await expect
+        .poll(() => (existsSync(log) ? (parse(readFileSync(log), { bom: true }) as string[][]).length : 0), { timeout: 10_000 })
+        .toBe(Math.max(rowsBefore, 1) + 1);
+      const rows = parse(readFileSync(log), { bom: true }) as string[][];
+      expect(rows[0]).toEqual(["image", "colour", "flag", "username", "timestamp"]);
+      const [image, colour, flag] = rows[rows.length - 1];
+      expect(flag).toBe("incorrect");
+      // The cells name files the logger wrote inside the flagging folder: the image and the label as JSON.
+      const saved = await sharp(path.join(dir, image)).metadata();
+      expect([saved.width, saved.height]).toEqual([64, 64]);
+      expect(JSON.parse(readFileSync(path.join(dir, colour), "utf8")).label).toBe("red");
+      await screenshot(page, "flagging-demo");
+      expect(pageErrors(page)).toEqual([]);
+    } finally {
+      await context.close();
+      await app.close();
+    }
+  });
 });
+
