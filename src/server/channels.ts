@@ -26,7 +26,7 @@ export class Channel {
 
   send(msg: QueueMessage): void {
     const frame = `data: ${JSON.stringify(msg)}\n\n`;
-    if (this.res) this.res.write(frame);
+    if (this.res) this.write(this.res, frame);
     else this.buffer.push(frame);
     if (msg.msg === "process_completed" && typeof msg.event_id === "string") {
       this.pending.delete(msg.event_id);
@@ -35,6 +35,15 @@ export class Channel {
         else setTimeout(() => !this.res && this.pending.size === 0 && this.onEmpty(), UNCLAIMED_MS).unref();
       }
     }
+  }
+
+  /** Frames sent in one tick (a rank broadcast, a burst of updates) leave in one socket write. */
+  private write(res: ServerResponse, frame: string) {
+    if (!res.writableCorked) {
+      res.cork();
+      process.nextTick(() => res.uncork());
+    }
+    res.write(frame);
   }
 
   attach(res: ServerResponse): void {
@@ -64,7 +73,7 @@ export class Channel {
   /** Sends close_stream and ends the stream once nothing is pending. */
   private close() {
     if (!this.res) return;
-    this.res.write(`data: ${JSON.stringify({ msg: "close_stream", event_id: null })}\n\n`);
+    this.write(this.res, `data: ${JSON.stringify({ msg: "close_stream", event_id: null })}\n\n`);
     this.detach(true);
     this.onEmpty();
   }
