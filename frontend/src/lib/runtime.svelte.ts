@@ -63,6 +63,8 @@ export class AppRuntime {
   private epoch = 0;
   private client: Promise<Client>;
   private readonly bindings = new Map<string, Dependency[]>();
+  /** The hidden `interpretation` output of each interpreted input, by the input's id. */
+  private readonly interpretations = new Map<number, Slot>();
   private readonly running = new Map<number, Running>();
   private readonly timers = new Map<number, ReturnType<typeof setTimeout>>();
   private active = 0;
@@ -89,7 +91,9 @@ export class AppRuntime {
       const explicit = c.props.interactive;
       const interactive =
         typeof explicit === "boolean" ? explicit : !DISPLAY_ONLY.has(c.type) && !(outputs.has(c.id) && !inputs.has(c.id));
-      this.slots.set(c.id, new Slot(c, interactive));
+      const slot = new Slot(c, interactive);
+      this.slots.set(c.id, slot);
+      if (c.type === "interpretation" && typeof c.props.component_id === "number") this.interpretations.set(c.props.component_id, slot);
     }
     for (const dep of config.dependencies) {
       for (const [id, event] of dep.targets) {
@@ -122,11 +126,29 @@ export class AppRuntime {
     return this.bindings.has(`${id}:${event}`);
   }
 
+  /** The interpretation output that explains input `id`, when the app has interpretation. */
+  interpretationOf(id: number): Slot | undefined {
+    return this.interpretations.get(id);
+  }
+
+  /** True for the first input (in config order) now showing scores: the colour key is shown there only. */
+  firstInterpreted(id: number): boolean {
+    for (const [input, scores] of this.interpretations) if (scores.value !== null && scores.value !== undefined) return input === id;
+    return false;
+  }
+
+  /** Scores explain one value of the input: an edit, an example or Clear removes them. */
+  private uninterpret(id: number): void {
+    const slot = this.interpretations.get(id);
+    if (slot) slot.value = null;
+  }
+
   /** A user edit: store the value and fire the component's change listeners. */
   setByUser(id: number, value: unknown): void {
     const slot = this.slots.get(id);
     if (!slot) return;
     slot.value = value;
+    this.uninterpret(id);
     this.trigger(id, "change");
   }
 
@@ -166,6 +188,7 @@ export class AppRuntime {
     ids.forEach((id, i) => {
       const slot = this.slots.get(id);
       if (slot) slot.value = clone(values[i] ?? null);
+      this.uninterpret(id);
     });
     if (fireChange) ids.forEach((id) => this.trigger(id, "change"));
   }
@@ -189,6 +212,11 @@ export class AppRuntime {
       .map((id) => this.slots.get(id))
       .filter((s): s is Slot => !!s && s.type !== "state")
       .map((s) => toWire(s.value));
+    // Scores that arrive after their input was edited no longer describe it: they are dropped.
+    const basis = outputs.map((s) => {
+      const input = s.type === "interpretation" ? this.slots.get(s.props.component_id) : undefined;
+      return input ? { input, value: input.value } : null;
+    });
     const start = performance.now();
     for (const s of outputs) s.status = { stage: "queued", start };
     this.tick(1);
@@ -202,7 +230,9 @@ export class AppRuntime {
         if (msg.type === "data") {
           const values = msg.data as unknown[];
           outputs.forEach((s, i) => {
-            if (i < values.length) s.value = values[i];
+            const b = basis[i];
+            const stale = b !== null && b.input.value !== b.value;
+            if (i < values.length && !stale) s.value = values[i];
             if (s.status && s.status.stage !== "error") s.status = { ...s.status, stage: "streaming", progress: undefined };
           });
         } else if (msg.type === "status") {
@@ -255,6 +285,11 @@ export class AppRuntime {
       if (!slot) continue;
       slot.value = clone(slot.config.props.value ?? null);
       slot.status = null;
+      const scores = this.interpretations.get(id);
+      if (scores) {
+        scores.value = null;
+        scores.status = null;
+      }
     }
     this.sessionHash = newSessionHash();
     const next = AppRuntime.open(this.url, this.sessionHash);
