@@ -32,6 +32,7 @@ const make = (interpretation: "default" | typeof interpretGender, title: string)
     outputs: new tr.Label({ label: "gender" }),
     interpretation,
     title,
+    allowFlagging: "never", // the gallery serves every demo from one folder: only demo/flagging flags
     description: "Submit a sentence, then press Interpret: red words pushed the prediction up, blue words pushed it down.",
   });
 

@@ -10,6 +10,7 @@ export default new tr.Interface({
   inputs: ["text", new tr.Slider({ minimum: 1, maximum: 10, step: 1, value: 1, label: "intensity" })],
   outputs: "text",
   title: "Hello",
+  allowFlagging: "never", // the gallery serves every demo from one folder: only demo/flagging flags
   description: "Type a name and get a greeting.",
   examples: [
     ["World", 1],

@@ -52,6 +52,7 @@ export default new tr.Interface({
   outputs: new tr.Label({ numTopClasses: 3, label: "classes" }),
   interpretation: "default",
   title: "Image classification + interpretation",
+  allowFlagging: "never", // the gallery serves every demo from one folder: only demo/flagging flags
   description:
     "MobileNetV2 from the nsfwjs package (Drawing, Neutral, Sexy, Porn, Hentai). Submit an image, then press Interpret: " +
     "the image is cut into about 16 superpixels, each greyed out in turn, and the parts that supported the top class turn red.",

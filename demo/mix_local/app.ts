@@ -26,6 +26,7 @@ const words = new tr.Interface({
 // Series: the shouted text is passed on to Reverse. Parallel: every member gets the same input.
 export default new tr.Parallel(shout, words, new tr.Series(shout, reverse), {
   title: "Mix local",
+  allowFlagging: "never", // the gallery serves every demo from one folder: only demo/flagging flags
   description: "A Parallel of three interfaces, the last one a Series (Shout → Reverse). Each result is labelled with its source.",
   examples: [["Hello tradio"], ["Parallel and Series"]],
 });

@@ -8,5 +8,6 @@ const generator3 = await tr.Interface.load("huggingface/EleutherAI/gpt-j-6B");
 
 export default new tr.Parallel(generator1, generator2, generator3, {
   title: "Three generators",
+  allowFlagging: "never", // the gallery serves every demo from one folder: only demo/flagging flags
   description: "One prompt, three models from the Hugging Face Hub, run at the same time.",
 });

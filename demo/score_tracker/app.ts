@@ -13,5 +13,6 @@ export default new tr.Interface({
   inputs: new tr.Number({ label: "Score" }),
   outputs: new tr.JSON({ label: "Top Scores" }),
   title: "Score tracker",
+  allowFlagging: "never", // the gallery serves every demo from one folder: only demo/flagging flags
   description: "Every visitor adds to one shared list; the top three scores are shown.",
 });

@@ -21,6 +21,7 @@ const make = (interpretation: "shap" | "default", title: string) =>
     interpretation,
     numShap: 5,
     title,
+    allowFlagging: "never", // the gallery serves every demo from one folder: only demo/flagging flags
     description:
       "An AFINN-165 lexicon classifier. Submit a review, then press Interpret: red words support the predicted sentiment, blue words work against it.",
     examples: ["I love this phone, the screen is amazing.", "Terrible service and the food was cold.", "Not bad at all."],

@@ -7,5 +7,6 @@ const translator = await tr.Interface.load("huggingface/t5-small");
 
 export default new tr.Series(generator, translator, {
   title: "Generate, then translate",
+  allowFlagging: "never", // the gallery serves every demo from one folder: only demo/flagging flags
   description: "gpt2 continues your text; t5-small translates the result to German.",
 });
