@@ -166,10 +166,10 @@ async function idleMemory(clients: number) {
 if (want("run")) await runRoute();
 if (want("startup")) await startup();
 if (want("page")) await import("./page.js");
-if (want("queue")) {
+if (want("queue") || which.has("stream")) {
   await streamLoad(250, 1.2);
   await streamLoad(1000, 2);
-  await drain();
-  await idleMemory(1000);
 }
+if (want("queue") || which.has("drain")) await drain();
+if (want("queue") || which.has("memory")) await idleMemory(1000);
 if (want("interpret")) await import("./interpretation.js");

@@ -27,7 +27,10 @@ for (const name of names) {
     console.warn(`demo/${name}/app.ts does not default-export an app; skipped`);
     continue;
   }
-  await server.register(async (f) => void (await mountApp(f, demo.app, { prefix: `/${name}`, showError: true })), { prefix: `/${name}` });
+  // A demo may export `launchOptions` (demo/auth does, for its login); the gallery honours what mounting supports.
+  const { auth, authMessage, authTtl } = (mod.launchOptions ?? {}) as { auth?: never; authMessage?: string; authTtl?: number };
+  const options = { prefix: `/${name}`, showError: true, auth, authMessage, authTtl };
+  await server.register(async (f) => void (await mountApp(f, demo.app, options)), { prefix: `/${name}` });
   entries.push({ name, title: demo.app.meta.title ?? name, description: demo.app.meta.description ?? "" });
 }
 

@@ -63,14 +63,18 @@ async function run(args: Args): Promise<void> {
   // file's imports; otherwise tsx is registered just for this file.
   const mod = (process.env.TRADIO_RELOAD_CHILD
     ? await import(url)
-    : await (await import("tsx/esm/api")).tsImport(url, import.meta.url)) as { default?: { launch?: () => Promise<unknown> } };
+    : await (await import("tsx/esm/api")).tsImport(url, import.meta.url)) as {
+    default?: { launch?: (opts?: object) => Promise<unknown> };
+    launchOptions?: object;
+  };
   // A file that launched its own app is left alone; otherwise its default export is launched.
   if (launchCount() === before) {
     const app = mod.default;
     if (!app || typeof app.launch !== "function") {
       fail(`${args.file} neither launched an app nor default-exports one (export default new tr.Interface({...}))`);
     }
-    await app.launch();
+    // A file may export `launchOptions` (auth, for example) for the launch the CLI makes.
+    await app.launch(mod.launchOptions);
   }
 }
 

@@ -1,8 +1,11 @@
-import { createHash } from "node:crypto";
-import { mkdir, realpath, stat, writeFile, copyFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, realpath, rename, rm, stat, writeFile, copyFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pipeline } from "node:stream/promises";
 import { ValidationError } from "../components/component.js";
+import { DEFAULT_FETCH_POLICY, fetchUrl, type FetchPolicy } from "./fetch-url.js";
 
 /** Gradio's FileData as it travels on the wire. */
 export interface FileData {
@@ -43,6 +46,12 @@ export function mimeOf(file: string): string {
   return MIME[path.extname(file).toLowerCase()] ?? "application/octet-stream";
 }
 
+/** A file extension for a MIME type (the first one listed), or "" when unknown. */
+export function extensionFor(mime: string | null | undefined): string {
+  const type = String(mime ?? "").split(";")[0].trim().toLowerCase();
+  return Object.entries(MIME).find(([, m]) => m === type)?.[0] ?? "";
+}
+
 /** Names a client sends are reduced to a plain base name: no directories, no dotfile, no control characters. */
 export function safeName(name: string | undefined | null, fallback = "file"): string {
   const base = path.basename(String(name ?? "").replaceAll("\\", "/"));
@@ -52,7 +61,12 @@ export function safeName(name: string | undefined | null, fallback = "file"): st
 
 function inside(dir: string, file: string): boolean {
   const rel = path.relative(dir, file);
-  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
+  return rel !== "" && rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+}
+
+/** Paths a client sends are refused outright when they carry traversal or odd characters, before any lookup. */
+function suspicious(p: string): boolean {
+  return /[\u0000-\u001f\\]/.test(p) || p.split("/").some((part) => part === "..");
 }
 
 /**
@@ -64,9 +78,18 @@ export class FileStore {
   readonly dir: string;
   private readonly allowed: string[] = [];
   private ready: Promise<string> | undefined;
+  /** How URLs given as file inputs are fetched (see `fetchUrl`). */
+  fetchPolicy: FetchPolicy = DEFAULT_FETCH_POLICY;
 
   constructor(dir = process.env.TRADIO_TEMP_DIR ?? path.join(tmpdir(), "tradio")) {
     this.dir = path.resolve(dir);
+  }
+
+  /** The same store (folder and allowed paths) with its own URL fetching rules, for one mounted app. */
+  withFetchPolicy(policy: Partial<FetchPolicy>): FileStore {
+    const view = Object.create(this) as FileStore;
+    view.fetchPolicy = { ...this.fetchPolicy, ...policy };
+    return view;
   }
 
   /** The cache folder's real path, created on first use. */
@@ -78,8 +101,9 @@ export class FileStore {
   /** Lets the page and clients fetch a file or folder the author chose (examples, `allowedPaths`). */
   allow(p: string): void {
     const abs = path.resolve(p);
-    if (abs === path.resolve(process.cwd()) || abs === path.parse(abs).root) {
-      throw new Error(`allowedPaths: refusing to serve the whole folder ${abs}`);
+    const cwd = path.resolve(process.cwd());
+    if (abs === cwd || abs === path.parse(abs).root || inside(abs, cwd)) {
+      throw new Error(`allowedPaths: refusing to serve ${abs}, which holds the working directory; allow the files or subfolder you need`);
     }
     this.allowed.push(abs);
   }
@@ -93,6 +117,50 @@ export class FileStore {
     const file = path.join(folder, safeName(name));
     await writeFile(file, data);
     return file;
+  }
+
+  /**
+   * Stores a stream (an upload) under its content hash without holding it in memory: it is written to a
+   * hidden temporary file while hashed, then moved into place. A failed stream, or a `verify` that throws
+   * once the stream has ended (say, because it was cut at a size limit), leaves nothing behind.
+   */
+  async saveStream(source: AsyncIterable<Uint8Array>, name: string, verify?: () => void): Promise<string> {
+    const root = await this.root();
+    const temp = path.join(root, `.incoming-${randomBytes(12).toString("hex")}`);
+    const hash = createHash("sha256");
+    try {
+      await pipeline(
+        source,
+        async function* (chunks: AsyncIterable<Uint8Array>) {
+          for await (const chunk of chunks) {
+            hash.update(chunk);
+            yield chunk;
+          }
+        },
+        createWriteStream(temp, { mode: 0o600 }),
+      );
+      verify?.();
+      const folder = path.join(root, hash.digest("hex"));
+      await mkdir(folder, { recursive: true });
+      const file = path.join(folder, safeName(name));
+      await rename(temp, file);
+      return file;
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+
+  /** Fetches a URL a client gave as a file input (under `fetchPolicy`) and stores it; returns the stored path. */
+  async fetchUrl(url: string): Promise<string> {
+    const fetched = await fetchUrl(url, this.fetchPolicy);
+    let name = "file";
+    try {
+      name = decodeURIComponent(fetched.url.pathname.split("/").pop() ?? "") || name;
+    } catch {
+      // a malformed escape keeps the fallback name
+    }
+    if (!path.extname(name)) name += extensionFor(fetched.contentType);
+    return this.save(fetched.data, name);
   }
 
   /** Copies an author's file into the cache (for examples and outputs given as paths). */
@@ -115,9 +183,8 @@ export class FileStore {
    * inside the cache folder, where uploads land.
    */
   async clientPath(p: unknown): Promise<string> {
-    if (typeof p !== "string" || p.length === 0 || p.includes("\0")) {
-      throw new ValidationError("file path must be a non-empty string");
-    }
+    if (typeof p !== "string" || p.length === 0) throw new ValidationError("file path must be a non-empty string");
+    if (suspicious(p)) throw new ValidationError("file paths must point inside the upload folder");
     const root = await this.root();
     let real: string;
     try {
@@ -136,7 +203,7 @@ export class FileStore {
    * file is missing or forbidden, so existence never leaks.
    */
   async servable(p: string): Promise<string | undefined> {
-    if (!p || p.includes("\0")) return undefined;
+    if (!p || suspicious(p)) return undefined;
     const root = await this.root();
     const candidate = path.isAbsolute(p) ? p : path.resolve(root, p);
     let real: string;
@@ -169,7 +236,7 @@ export class FileStore {
     const info = await stat(file);
     return {
       path: file,
-      url: `${root}/gradio_api/file=${encodeURI(file)}`,
+      url: `${root}/gradio_api/file=${fileUrlPath(file)}`,
       size: info.size,
       orig_name: origName ?? path.basename(file),
       mime_type: mimeOf(file),
@@ -177,6 +244,11 @@ export class FileStore {
       meta: { _type: "gradio.FileData" },
     };
   }
+}
+
+/** A stored path as it goes in a file URL: each segment escaped, so `#`, `?` and `%` in names survive. */
+export function fileUrlPath(file: string): string {
+  return file.split(path.sep).map(encodeURIComponent).join("/");
 }
 
 /** Checks the FileData shape a client sent and returns its path. */

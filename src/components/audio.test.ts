@@ -237,7 +237,7 @@ describe("Audio.preprocess", () => {
     await writeFile(file, encodeWav({ sampleRate: 8000, data: sine(10) }));
     await expect(new Audio().preprocess({ path: file, meta: META }, ctx)).rejects.toThrow(/inside the upload folder/);
     await expect(new Audio({ type: "filepath" }).preprocess({ path: file, meta: META }, ctx)).rejects.toThrow(/inside the upload folder/);
-    await expect(new Audio().preprocess(new Audio().exampleInput(), ctx)).rejects.toThrow(/remote URLs are not fetched/);
+    await expect(new Audio().preprocess({ path: "http://127.0.0.1:9/a.wav", meta: META }, ctx)).rejects.toThrow(/refusing to fetch .*loopback/);
     await expect(new Audio().preprocess(null, ctx)).rejects.toThrow(/^Audio: no audio$/);
     await expect(new Audio().preprocess({ meta: META }, ctx)).rejects.toThrow(/^Audio: FileData.path/);
   });

@@ -163,8 +163,8 @@ describe("File.preprocess", () => {
     await expect(new File().preprocess({ path: path.join(linkDir, "innocent.txt"), meta: META }, ctx)).rejects.toThrow(
       /inside the upload folder/,
     );
-    await expect(new File().preprocess(new File().exampleInput(), ctx)).rejects.toThrow(/remote URLs are not fetched/);
-    await expect(new File().preprocess({ path: "file:///etc/passwd", meta: META }, ctx)).rejects.toThrow(/remote URLs/);
+    await expect(new File().preprocess({ path: "http://127.0.0.1:9/a.pdf", meta: META }, ctx)).rejects.toThrow(/loopback/);
+    await expect(new File().preprocess({ path: "file:///etc/passwd", meta: META }, ctx)).rejects.toThrow(/only http\(s\) URLs are fetched/);
     await expect(new File({ fileCount: "multiple" }).preprocess([{ path: secret, meta: META }], ctx)).rejects.toThrow(ValidationError);
   });
 

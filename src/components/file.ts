@@ -195,26 +195,25 @@ export class File<T extends FileType = "filepath", C extends FileCount = "single
 }
 
 /**
- * Resolves a client's FileData (or bare path) to a file inside the upload folder. Remote URLs are not
- * fetched. `fail` reports with the calling component's name.
+ * Resolves a client's FileData (or bare path) to a file inside the upload folder. An http(s) URL (what
+ * `handle_file("https://…")` sends) is fetched into the store, refusing private and loopback hosts
+ * (see `fetchUrl`). `fail` reports with the calling component's name.
  */
 export async function uploadedFile(payload: unknown, ctx: ComponentContext, fail: (message: string) => never): Promise<string> {
-  let p: string;
-  try {
-    p = fileDataPath(payload);
-  } catch (err) {
-    if (err instanceof ValidationError) fail(err.message);
-    throw err;
-  }
+  const reported = async <T>(step: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await step();
+    } catch (err) {
+      if (err instanceof ValidationError) fail(err.message);
+      throw err;
+    }
+  };
+  const p = await reported(() => fileDataPath(payload));
+  if (/^https?:\/\//i.test(p)) return reported(() => ctx.files.fetchUrl(p));
   if (/^[a-z][a-z0-9+.-]*:/i.test(p) && !/^[a-z]:[\\/]/i.test(p)) {
-    fail("remote URLs are not fetched; upload the file first and send the path the upload returned");
+    fail("only http(s) URLs are fetched; upload the file and send the path the upload returned");
   }
-  try {
-    return await ctx.files.clientPath(p);
-  } catch (err) {
-    if (err instanceof ValidationError) fail(err.message);
-    throw err;
-  }
+  return reported(() => ctx.files.clientPath(p));
 }
 
 /** An output FileData for an http(s) URL the function returned; the page loads it directly. */

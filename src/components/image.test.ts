@@ -301,7 +301,10 @@ describe("Image.preprocess", () => {
     await expect(new Image().preprocess(undefined, ctx)).rejects.toThrow(/no image/);
     await expect(new Image().preprocess({ meta: { _type: "gradio.FileData" } }, ctx)).rejects.toThrow(/^Image: FileData.path/);
     await expect(new Image().preprocess(42, ctx)).rejects.toThrow(ValidationError);
-    await expect(new Image().preprocess(new Image().exampleInput(), ctx)).rejects.toThrow(/remote URLs are not fetched/);
+    // A URL is fetched only when it resolves outside loopback and private ranges (see src/app/fetch-url.ts).
+    await expect(new Image().preprocess({ path: "http://127.0.0.1:9/bus.png", meta: { _type: "gradio.FileData" } }, ctx)).rejects.toThrow(
+      /refusing to fetch .*loopback/,
+    );
     await expect(new Image().preprocess({ path: path.join(files.dir, "nope.png") }, ctx)).rejects.toThrow(/upload it first/);
   });
 });

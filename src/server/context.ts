@@ -13,6 +13,10 @@ export interface ServeOptions {
   maxFileSize: number | null;
   /** Path prefix the app is mounted under ("" at the root). */
   prefix: string;
+  /** CSP frame-ancestors sources (default "'self'"). */
+  frameAncestors: string;
+  /** Origins besides the app's own that may call it from a browser (CORS). */
+  allowedOrigins: readonly string[];
 }
 
 /** Login settings of a mounted app (`launch({ auth })`). */
@@ -35,17 +39,22 @@ export class Served {
     readonly auth: AuthSettings | null = null,
   ) {}
 
-  /** https directly, or behind a proxy that says so. */
+  /**
+   * https directly, or behind a proxy that says so. The header is believed even from an untrusted
+   * client: all it can do is make its own login cookie `Secure`.
+   */
   isHttps(req: FastifyRequest): boolean {
     return req.protocol === "https" || header(req, "x-forwarded-proto") === "https";
   }
 
-  /** The app's public URL for this request, as Gradio computes it: forwarded host and proto first. */
+  /**
+   * The app's public URL for this request. Fastify reads `X-Forwarded-Host`/`-Proto` only when the
+   * server trusts its proxy (`launch({ trustProxy })`); otherwise it is the Host header, which the
+   * Host check has already accepted.
+   */
   root(req: FastifyRequest): string {
-    const fwdHost = header(req, "x-forwarded-host");
-    const fwdProto = header(req, "x-forwarded-proto");
-    const host = sanitiseHost(fwdHost ?? req.headers.host ?? "localhost");
-    const proto = fwdProto === "https" || fwdProto === "http" ? fwdProto : req.protocol;
+    const host = sanitiseHost(req.host || "localhost");
+    const proto = req.protocol === "https" ? "https" : "http";
     return `${proto}://${host}${this.options.prefix}`;
   }
 

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import Fastify, { type FastifyInstance } from "fastify";
 import { checkOptions, describe } from "../components/component.js";
 import type { App } from "../app/app.js";
@@ -30,6 +31,29 @@ export interface LaunchOptions {
   authMessage?: string;
   /** Seconds a login lasts (default 7 days). */
   authTtl?: number;
+  /**
+   * Origins besides the app's own (`["https://site.example"]`) whose web pages may call the API: they get
+   * CORS headers with credentials, and their POSTs pass the cross-site check. No wildcard.
+   */
+  allowedOrigins?: string[];
+  /**
+   * Host names the app answers to (the Host header, or X-Forwarded-Host behind a trusted proxy). IP
+   * addresses, localhost and the `host` it listens on always pass; others get 403, which stops DNS
+   * rebinding. ".example.com" allows a domain and its subdomains; "*" allows any host.
+   */
+  allowedHosts?: string[];
+  /** Who may show the app in a frame: a CSP frame-ancestors source list. Default "'self'". */
+  frameAncestors?: string;
+  /**
+   * The app runs behind a reverse proxy: believe its X-Forwarded-For/-Host/-Proto headers. `true` trusts
+   * any peer (only when nothing but the proxy can reach the app); or the proxy's addresses/CIDR ranges.
+   */
+  trustProxy?: boolean | string[];
+  /**
+   * Hosts, IP addresses or CIDR ranges that URL inputs (`handle_file("https://…")`) may be fetched from
+   * even though they are loopback or private. Public addresses need no listing.
+   */
+  fetchAllowList?: string[];
 }
 
 export interface Launched {
@@ -70,6 +94,11 @@ export async function launch(target: Launchable, opts: LaunchOptions = {}): Prom
     auth: (v) => typeof v === "function" || Array.isArray(v),
     authMessage: "string",
     authTtl: positive,
+    allowedOrigins: "string[]",
+    allowedHosts: "string[]",
+    frameAncestors: "string",
+    trustProxy: (v) => typeof v === "boolean" || (Array.isArray(v) && v.every((x) => typeof x === "string")),
+    fetchAllowList: "string[]",
   });
   const envPort = process.env.TRADIO_SERVER_PORT;
   const port = opts.port ?? (envPort !== undefined ? Number(envPort) : 7860);
@@ -83,7 +112,7 @@ export async function launch(target: Launchable, opts: LaunchOptions = {}): Prom
   }
   for (const p of opts.allowedPaths ?? []) app.files.allow(p);
 
-  const server = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024, trustProxy: false });
+  const server = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024, trustProxy: opts.trustProxy ?? false });
   const q = target.queueOptions as { defaultConcurrencyLimit?: number; maxSize?: number; statusUpdateRate?: "auto" | number };
   await mountApp(server, app, {
     showError: opts.showError,
@@ -92,6 +121,11 @@ export async function launch(target: Launchable, opts: LaunchOptions = {}): Prom
     auth: opts.auth,
     authMessage: opts.authMessage,
     authTtl: opts.authTtl,
+    allowedOrigins: opts.allowedOrigins,
+    // The name the server listens on is one it answers to.
+    allowedHosts: [...(opts.allowedHosts ?? []), ...(isIP(host) || host === "localhost" ? [] : [host])],
+    frameAncestors: opts.frameAncestors,
+    fetchAllowList: opts.fetchAllowList,
   });
   await server.listen({ port, host });
   const address = server.server.address();

@@ -16,6 +16,9 @@ import { fileRoutes } from "./routes/files.js";
 import { pageRoutes } from "./routes/page.js";
 import { queueRoutes } from "./routes/queue.js";
 import { runRoutes } from "./routes/run.js";
+import { checkFrameAncestors, checkHosts, checkOrigins, registerSecurity } from "./security.js";
+import { allowEntryProblem } from "../app/fetch-url.js";
+import { API_PREFIX } from "../app/config.js";
 
 export interface MountOptions extends Partial<ServeOptions> {
   queue?: Partial<QueueSettings>;
@@ -28,6 +31,12 @@ export interface MountOptions extends Partial<ServeOptions> {
   authTtl?: number;
   /** Login attempts allowed per minute, per client address and per username. */
   loginAttemptsPerMinute?: { address?: number; username?: number };
+  /** Origins (`https://site.example`) besides the app's own whose pages may call it (CORS, cross-site POSTs). */
+  allowedOrigins?: string[];
+  /** Host names the app answers to besides IP addresses and localhost ("*" for any, ".example.com" for subdomains too). */
+  allowedHosts?: string[];
+  /** Hosts, IP addresses or CIDR ranges that URL inputs may be fetched from although loopback or private. */
+  fetchAllowList?: string[];
 }
 
 /**
@@ -39,7 +48,17 @@ export async function mountApp(f: FastifyInstance, app: App, opts: MountOptions 
     showError: opts.showError ?? false,
     maxFileSize: opts.maxFileSize ?? null,
     prefix: opts.prefix ?? "",
+    frameAncestors: checkFrameAncestors(opts.frameAncestors ?? "'self'"),
+    allowedOrigins: checkOrigins(opts.allowedOrigins ?? []),
   };
+  const allowedHosts = checkHosts(opts.allowedHosts ?? []);
+  for (const entry of opts.fetchAllowList ?? []) {
+    const problem = allowEntryProblem(entry);
+    if (problem) throw new TypeError(`fetchAllowList: ${problem}`);
+  }
+  const fileSize = options.maxFileSize ?? 1024 ** 3;
+  // URL inputs of this app are fetched under its own size limit and allow-list.
+  app.files = app.files.withFetchPolicy({ allow: [...(opts.fetchAllowList ?? [])], maxBytes: fileSize });
   const scheduler =
     opts.scheduler ??
     new MemoryScheduler({
@@ -68,8 +87,14 @@ export async function mountApp(f: FastifyInstance, app: App, opts: MountOptions 
   });
   f.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route ${req.method} ${req.url.split("?")[0]}`, detail: "Not Found" }));
 
-  const fileSize = options.maxFileSize ?? 1024 ** 3;
-  await f.register(multipart, { limits: { fileSize, files: 100, fields: 50, parts: 200, fieldSize: 1024 * 1024, headerPairs: 200 } });
+  await registerSecurity(f, {
+    allowedOrigins: options.allowedOrigins,
+    allowedHosts,
+    frameAncestors: options.frameAncestors,
+    streamedRoutes: [`${options.prefix}${API_PREFIX}/queue/data`],
+  });
+  // Bounded so one request cannot make the parser hold much: no route needs more than two small fields.
+  await f.register(multipart, { limits: { fileSize, files: 100, fields: 20, parts: 120, fieldSize: 64 * 1024, fieldNameSize: 200, headerPairs: 100 } });
   await f.register(staticFiles, { root: tmpdir(), serve: false });
   if (auth) await loginRoutes(f, served, auth);
   configRoutes(f, served);

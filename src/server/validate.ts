@@ -26,3 +26,14 @@ export function optionalString(value: unknown, name: string): string | null {
   if (typeof value !== "string") throw new HttpError(400, `${name} must be a string`);
   return value;
 }
+
+/**
+ * A failure while reading a multipart body: the parser's own complaints about a malformed body become
+ * a 400 (limits already carry 413); file system errors stay server errors.
+ */
+export function multipartFailure(err: unknown): unknown {
+  if (err instanceof HttpError) return err;
+  const e = err as { statusCode?: unknown; syscall?: unknown; message?: unknown };
+  if (typeof e?.statusCode === "number" || e?.syscall !== undefined || !(err instanceof Error)) return err;
+  return new HttpError(400, `malformed multipart body: ${String(e.message)}`);
+}

@@ -74,9 +74,10 @@ describe("browser: flag buttons", () => {
       expect(rows[0]).toEqual(["image", "colour", "flag", "username", "timestamp"]);
       const [image, colour, flag] = rows[rows.length - 1];
       expect(flag).toBe("incorrect");
-      // The cells name files the logger wrote inside the flagging folder: the image and the label as JSON.
-      const saved = await sharp(path.join(dir, image)).metadata();
-      expect([saved.width, saved.height]).toEqual([64, 64]);
+      // The cells name files the logger wrote inside the flagging folder: the uploaded image (as sent) and the label as JSON.
+      const saved = await sharp(path.join(dir, image)).raw().toBuffer({ resolveWithObject: true });
+      expect([saved.info.width, saved.info.height]).toEqual([32, 32]);
+      expect([...saved.data.subarray(0, 3)]).toEqual([225, 35, 40]);
       expect(JSON.parse(readFileSync(path.join(dir, colour), "utf8")).label).toBe("red");
       await screenshot(page, "flagging-demo");
       expect(pageErrors(page)).toEqual([]);

@@ -1,9 +1,11 @@
 import { basename, dirname } from "node:path";
+import { create as contentDisposition } from "content-disposition";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { API_PREFIX } from "../../app/config.js";
 import { mimeOf, safeName } from "../../app/files.js";
 import { HttpError } from "../../errors.js";
 import type { Served } from "../context.js";
+import { multipartFailure } from "../validate.js";
 
 /** Types a browser may show inline; anything else (HTML, SVG, unknown) is sent as a download. */
 const INLINE = /^(image\/(png|jpeg|gif|webp|avif|bmp)|audio\/|video\/|text\/plain|text\/csv|application\/pdf|application\/json)/;
@@ -12,33 +14,37 @@ export function fileRoutes(f: FastifyInstance, s: Served): void {
   f.post(`${API_PREFIX}/upload`, async (req) => {
     if (!req.isMultipart()) throw new HttpError(400, "upload must be multipart/form-data with one or more `files` parts");
     const paths: string[] = [];
-    for await (const part of req.parts()) {
-      if (part.type !== "file") continue;
-      const data = await part.toBuffer();
-      if (part.file.truncated) throw new HttpError(413, "file is larger than the maximum file size");
-      paths.push(await s.app.files.save(data, safeName(part.filename, "blob")));
+    try {
+      for await (const part of req.parts()) {
+        if (part.type !== "file") continue;
+        // Streamed to disk: memory stays small whatever the file size; a file cut at the limit is dropped.
+        const stored = await s.app.files.saveStream(part.file, safeName(part.filename, "blob"), () => {
+          if (part.file.truncated) throw new HttpError(413, "file is larger than the maximum file size");
+        });
+        paths.push(stored);
+      }
+    } catch (err) {
+      throw multipartFailure(err);
     }
     if (paths.length === 0) throw new HttpError(400, "no file in the upload");
     return paths;
   });
 
+  // The same 403 for a missing file as for a forbidden one, so the route never tells which files exist.
   const serve = async (path: string, reply: FastifyReply) => {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(path);
-    } catch {
-      throw new HttpError(403, "File not allowed");
-    }
-    const real = await s.app.files.servable(decoded);
+    const real = await s.app.files.servable(path);
     if (!real) throw new HttpError(403, "File not allowed");
     const mime = mimeOf(real);
     const inline = INLINE.test(mime);
     reply.header("x-content-type-options", "nosniff");
-    reply.header("content-security-policy", "default-src 'none'; sandbox");
-    if (!inline) reply.header("content-disposition", `attachment; filename="${safeName(real).replace(/"/g, "")}"`);
+    reply.header("content-security-policy", `default-src 'none'; sandbox; frame-ancestors ${s.options.frameAncestors}`);
+    // Other sites may not embed the files (no-cors loads) unless the author lets them call the app.
+    reply.header("cross-origin-resource-policy", s.options.allowedOrigins.length > 0 ? "cross-origin" : "same-origin");
+    if (!inline) reply.header("content-disposition", contentDisposition(safeName(basename(real))));
     reply.header("content-type", inline ? mime : "application/octet-stream");
     return reply.sendFile(basename(real), dirname(real), { contentType: false, acceptRanges: true, dotfiles: "deny" });
   };
+  // The router has already decoded the path once; it is not decoded again (no `%252e%252e` tricks).
   f.route<{ Params: { "*": string } }>({
     method: ["GET", "HEAD"],
     url: `${API_PREFIX}/file=*`,

@@ -4,6 +4,7 @@ import formbody from "@fastify/formbody";
 import rateLimit, { type RateLimitOptions } from "@fastify/rate-limit";
 import { HttpError } from "../../errors.js";
 import type { AuthSettings, Served } from "../context.js";
+import { multipartFailure } from "../validate.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -23,9 +24,13 @@ function unauthorised(reply: FastifyReply, auth: AuthSettings) {
 async function credentials(req: FastifyRequest): Promise<{ username: string; password: string }> {
   let fields: Record<string, unknown> = {};
   if (req.isMultipart()) {
-    for await (const part of req.parts()) {
-      if (part.type === "field") fields[part.fieldname] = part.value;
-      else await part.toBuffer(); // drain stray files; size is bounded by the multipart limits
+    try {
+      for await (const part of req.parts()) {
+        if (part.type === "field") fields[part.fieldname] = part.value;
+        else part.file.resume(); // stray files are skipped unread, never kept
+      }
+    } catch (err) {
+      throw multipartFailure(err);
     }
   } else if (req.body && typeof req.body === "object") fields = req.body as Record<string, unknown>;
   const { username, password } = fields;

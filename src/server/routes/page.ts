@@ -29,6 +29,8 @@ export async function pageRoutes(f: FastifyInstance, s: Served): Promise<void> {
     const [pathname, query] = req.url.split("?", 2);
     if (s.options.prefix && !pathname.endsWith("/")) return reply.redirect(`${pathname}/${query ? `?${query}` : ""}`);
     reply.header("cache-control", "no-cache");
+    // No other site's window keeps a handle on the page (it may hold a login).
+    reply.header("cross-origin-opener-policy", "same-origin");
     if (!built) return reply.type("text/html; charset=utf-8").send(FALLBACK);
     return reply.sendFile("index.html", FRONTEND_DIR);
   });
