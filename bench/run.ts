@@ -16,7 +16,8 @@ const which = new Set(process.argv.slice(2));
 const want = (name: string) => which.size === 0 || which.has(name);
 
 function startServer(script: string, port = 0) {
-  const child = fork(path.join(here, "servers", script), [String(port)], { execArgv: ["--import", tsx], stdio: "ignore" });
+  // Plain JavaScript servers, run by node alone: no TypeScript loader in the measurements.
+  const child = fork(path.join(here, "servers", script), [String(port)], { stdio: "ignore" });
   const ready = new Promise<number>((resolve, reject) => {
     child.once("message", (m: any) => resolve(m.port));
     child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
@@ -45,8 +46,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * per-round ratios.
  */
 async function runRoute() {
-  const tradio = startServer("tradio-echo.ts");
-  const bare = startServer("fastify-echo.ts");
+  const tradio = startServer("tradio-echo.mjs");
+  const bare = startServer("fastify-echo.mjs");
   const [tp, bp] = await Promise.all([tradio.ready, bare.ready]);
   try {
     for (const port of [tp, bp, tp, bp]) await rps(port, 2); // warm-up: let the JIT settle
@@ -91,8 +92,8 @@ async function startup() {
   const t: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < runs; i++) {
-    t.push(await timeToConfig("tradio-echo.ts"));
-    b.push(await timeToConfig("fastify-echo.ts"));
+    t.push(await timeToConfig("tradio-echo.mjs"));
+    b.push(await timeToConfig("fastify-echo.mjs"));
   }
   console.log(
     `start-up to first 200 on /config: tradio ${median(t).toFixed(0)} ms, bare Fastify ${median(b).toFixed(0)} ms, ratio ${(median(t) / median(b)).toFixed(2)} (target <= 2)`,

@@ -1,6 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import sharp, { type Metadata, type Sharp } from "sharp";
+import { createRequire } from "node:module";
+import type { Metadata, Sharp, SharpOptions } from "sharp";
 import type { FileData } from "../app/files.js";
 import { fileDataSchema, uploadedFile, urlFileData } from "./file.js";
 import { slic } from "../interpretation/slic.js";
@@ -14,6 +15,14 @@ import {
   type JSONSchema,
   type OptionKind,
 } from "./component.js";
+
+// sharp (libvips) is loaded on first use, so apps without images start faster.
+type SharpFactory = (input?: Buffer | Uint8Array | string, options?: SharpOptions) => Sharp;
+let sharpModule: SharpFactory | undefined;
+function sharp(input?: Buffer | Uint8Array | string, options?: SharpOptions): Sharp {
+  sharpModule ??= createRequire(import.meta.url)("sharp") as SharpFactory;
+  return sharpModule(input, options);
+}
 
 /** Decoded pixels, row-major and interleaved: `data[(y * width + x) * channels + c]`, one byte per sample. */
 export interface Pixels {

@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { fileTypeFromFile } from "file-type";
 import type { Component } from "../components/component.js";
 import { copyNewFile, flagKind, isUrl, pathOf, writeNewFile } from "./files.js";
 
@@ -37,6 +36,7 @@ async function extensionOf(item: unknown, file: string): Promise<string> {
     const ext = path.extname(candidate).toLowerCase();
     if (/^\.[a-z0-9]{1,10}$/.test(ext)) return ext;
   }
+  const { fileTypeFromFile } = await import("file-type"); // loaded on the first flag of a file
   const sniffed = await fileTypeFromFile(file).catch(() => undefined);
   return sniffed ? `.${sniffed.ext}` : "";
 }

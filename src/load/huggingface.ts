@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import * as hf from "@huggingface/inference";
+// Loaded on the first call of a loaded model, so apps that never load one do not pay for it at start-up.
+let hf: typeof import("@huggingface/inference") | undefined;
+const inference = async () => (hf ??= await import("@huggingface/inference"));
 import type { CallContext } from "../app/context.js";
 import { mimeOf } from "../app/files.js";
 import { Audio } from "../components/audio.js";
@@ -111,37 +113,37 @@ export const TASKS: Record<string, Task> = {
   "text-classification": {
     inputs: () => [new Textbox({ label: "Input", lines: 3 })],
     outputs: () => [new Label({ label: "Classification" })],
-    run: async (c, [t]) => scores(await hf.textClassification({ ...c.args, inputs: text(t) }, c.options)),
+    run: async (c, [t]) => scores(await (await inference()).textClassification({ ...c.args, inputs: text(t) }, c.options)),
   },
   "text-generation": {
     inputs: () => [new Textbox({ label: "Input", lines: 3 })],
     outputs: () => [new Textbox({ label: "Output", lines: 5 })],
     // The completions endpoint answers with the continuation only; Gradio showed the prompt continued.
-    run: async (c, [t]) => text(t) + (await hf.textGeneration({ ...c.args, inputs: text(t) }, c.options)).generated_text,
+    run: async (c, [t]) => text(t) + (await (await inference()).textGeneration({ ...c.args, inputs: text(t) }, c.options)).generated_text,
   },
   "text2text-generation": {
     inputs: () => [new Textbox({ label: "Input", lines: 3 })],
     outputs: () => [new Textbox({ label: "Output", lines: 5 })],
-    run: async (c, [t]) => (await hf.textGeneration({ ...c.args, inputs: text(t) }, c.options)).generated_text,
+    run: async (c, [t]) => (await (await inference()).textGeneration({ ...c.args, inputs: text(t) }, c.options)).generated_text,
   },
   translation: {
     inputs: () => [new Textbox({ label: "Input", lines: 3 })],
     outputs: () => [new Textbox({ label: "Translation", lines: 3 })],
     run: async (c, [t]) => {
-      const out = (await hf.translation({ ...c.args, inputs: text(t) }, c.options)) as unknown;
+      const out = (await (await inference()).translation({ ...c.args, inputs: text(t) }, c.options)) as unknown;
       return (Array.isArray(out) ? out[0] : out)?.translation_text ?? "";
     },
   },
   summarization: {
     inputs: () => [new Textbox({ label: "Input", lines: 7 })],
     outputs: () => [new Textbox({ label: "Summary", lines: 3 })],
-    run: async (c, [t]) => (await hf.summarization({ ...c.args, inputs: text(t) }, c.options)).summary_text,
+    run: async (c, [t]) => (await (await inference()).summarization({ ...c.args, inputs: text(t) }, c.options)).summary_text,
   },
   "fill-mask": {
     inputs: () => [new Textbox({ label: "Input", lines: 3 })],
     outputs: () => [new Label({ label: "Classification" })],
     run: async (c, [t]) => {
-      const out = await hf.fillMask({ ...c.args, inputs: text(t) }, c.options);
+      const out = await (await inference()).fillMask({ ...c.args, inputs: text(t) }, c.options);
       return scores(out.map((x) => ({ label: x.token_str ?? String(x.token), score: x.score })));
     },
   },
@@ -149,7 +151,7 @@ export const TASKS: Record<string, Task> = {
     inputs: () => [new Textbox({ label: "Input", lines: 3 })],
     outputs: () => [new Dataframe({ label: "Features" })],
     run: async (c, [t]) => {
-      let rows = (await hf.featureExtraction({ ...c.args, inputs: text(t) }, c.options)) as unknown[];
+      let rows = (await (await inference()).featureExtraction({ ...c.args, inputs: text(t) }, c.options)) as unknown[];
       while (Array.isArray(rows[0]) && Array.isArray((rows[0] as unknown[])[0])) rows = rows[0] as unknown[];
       const table = (rows.every((r) => typeof r === "number") ? [rows] : rows) as number[][];
       return { headers: (table[0] ?? []).map((_, i) => String(i)), data: table, metadata: null };
@@ -159,7 +161,7 @@ export const TASKS: Record<string, Task> = {
     inputs: () => [new Textbox({ label: "Input", lines: 3 })],
     outputs: () => [new HighlightedText({ label: "Output" })],
     run: async (c, [t]) => {
-      const entities = await hf.tokenClassification({ ...c.args, inputs: text(t) }, c.options);
+      const entities = await (await inference()).tokenClassification({ ...c.args, inputs: text(t) }, c.options);
       return HIGHLIGHT.postprocess({ text: text(t), entities: entities.map((e) => ({ entity: e.entity_group ?? "", start: e.start, end: e.end })) });
     },
   },
@@ -173,7 +175,7 @@ export const TASKS: Record<string, Task> = {
     run: async (c, [t, names, multi]) => {
       const candidate_labels = text(names).split(",").map((s) => s.trim()).filter(Boolean);
       if (candidate_labels.length === 0) throw new ValidationError('Textbox "Possible class names (comma-separated)": give at least one class name');
-      const out = await hf.zeroShotClassification(
+      const out = await (await inference()).zeroShotClassification(
         { ...c.args, inputs: text(t), parameters: { candidate_labels, multi_label: multi === true } },
         c.options,
       );
@@ -184,7 +186,7 @@ export const TASKS: Record<string, Task> = {
     inputs: () => [new Textbox({ label: "Context", lines: 7 }), new Textbox({ label: "Question" })],
     outputs: () => [new Textbox({ label: "Answer" }), new Label({ label: "Score" })],
     run: async (c, [context, question]) => {
-      const out = await hf.questionAnswering({ ...c.args, inputs: { context: text(context), question: text(question) } }, c.options);
+      const out = await (await inference()).questionAnswering({ ...c.args, inputs: { context: text(context), question: text(question) } }, c.options);
       return [out.answer, LABEL.postprocess(Math.round(out.score * 1000) / 1000)];
     },
   },
@@ -194,26 +196,26 @@ export const TASKS: Record<string, Task> = {
     run: async (c, [source, others]) => {
       const sentences = text(others).split("\n").map((s) => s.trim()).filter(Boolean);
       if (sentences.length === 0) throw new ValidationError('Textbox "Sentences to compare to (one per line)": give at least one sentence');
-      const out = await hf.sentenceSimilarity({ ...c.args, inputs: { source_sentence: text(source), sentences } }, c.options);
+      const out = await (await inference()).sentenceSimilarity({ ...c.args, inputs: { source_sentence: text(source), sentences } }, c.options);
       return scores(sentences.map((s, i) => ({ label: s, score: out[i] ?? 0 })));
     },
   },
   "image-classification": {
     inputs: () => [new Image({ label: "Input Image" })],
     outputs: () => [new Label({ label: "Classification" })],
-    run: async (c, [img]) => scores(await hf.imageClassification({ ...c.args, inputs: await blob(img, 'Image "Input Image"') }, c.options)),
+    run: async (c, [img]) => scores(await (await inference()).imageClassification({ ...c.args, inputs: await blob(img, 'Image "Input Image"') }, c.options)),
   },
   "image-to-text": {
     inputs: () => [new Image({ label: "Input Image" })],
     outputs: () => [new Textbox({ label: "Caption" })],
-    run: async (c, [img]) => (await hf.imageToText({ ...c.args, inputs: await blob(img, 'Image "Input Image"') }, c.options)).generated_text,
+    run: async (c, [img]) => (await (await inference()).imageToText({ ...c.args, inputs: await blob(img, 'Image "Input Image"') }, c.options)).generated_text,
   },
   "document-question-answering": {
     inputs: () => [new Image({ label: "Input Document" }), new Textbox({ label: "Question" })],
     outputs: () => [new Label({ label: "Answer" })],
     run: async (c, [img, q]) => {
       const image = await blob(img, 'Image "Input Document"');
-      const out = await hf.documentQuestionAnswering({ ...c.args, inputs: { image, question: text(q) } }, c.options);
+      const out = await (await inference()).documentQuestionAnswering({ ...c.args, inputs: { image, question: text(q) } }, c.options);
       return scores([{ label: out.answer, score: out.score ?? 1 }]);
     },
   },
@@ -222,25 +224,25 @@ export const TASKS: Record<string, Task> = {
     outputs: () => [new Label({ label: "Answer" })],
     run: async (c, [img, q]) => {
       const image = await blob(img, 'Image "Input Image"');
-      const out = await hf.visualQuestionAnswering({ ...c.args, inputs: { image, question: text(q) } }, c.options);
+      const out = await (await inference()).visualQuestionAnswering({ ...c.args, inputs: { image, question: text(q) } }, c.options);
       return scores([{ label: out.answer ?? "", score: out.score }]);
     },
   },
   "text-to-image": {
     inputs: () => [new Textbox({ label: "Input", lines: 3 })],
     outputs: () => [new Image({ label: "Output" })],
-    run: async (c, [t]) => bytesOf(await hf.textToImage({ ...c.args, inputs: text(t) }, { ...c.options, outputType: "blob" }), "image"),
+    run: async (c, [t]) => bytesOf(await (await inference()).textToImage({ ...c.args, inputs: text(t) }, { ...c.options, outputType: "blob" }), "image"),
   },
   "automatic-speech-recognition": {
     inputs: () => [new Audio({ label: "Input" })],
     outputs: () => [new Textbox({ label: "Output" })],
-    run: async (c, [a]) => (await hf.automaticSpeechRecognition({ ...c.args, inputs: await blob(a, 'Audio "Input"') }, c.options)).text,
+    run: async (c, [a]) => (await (await inference()).automaticSpeechRecognition({ ...c.args, inputs: await blob(a, 'Audio "Input"') }, c.options)).text,
   },
   "audio-to-audio": {
     inputs: () => [new Audio({ label: "Input" })],
     outputs: () => [new Audio({ label: "Output" })],
     run: async (c, [a]) => {
-      const out = await hf.audioToAudio({ ...c.args, inputs: await blob(a, 'Audio "Input"') }, c.options);
+      const out = await (await inference()).audioToAudio({ ...c.args, inputs: await blob(a, 'Audio "Input"') }, c.options);
       const first = out[0];
       if (!first) throw new TradioError("the model returned no audio");
       return bytesOf(new Blob([Buffer.from(first.blob, "base64")], { type: first["content-type"] }), "audio");
@@ -249,12 +251,12 @@ export const TASKS: Record<string, Task> = {
   "text-to-speech": {
     inputs: () => [new Textbox({ label: "Input", lines: 3 })],
     outputs: () => [new Audio({ label: "Audio" })],
-    run: async (c, [t]) => bytesOf(await hf.textToSpeech({ ...c.args, inputs: text(t) }, c.options), "speech"),
+    run: async (c, [t]) => bytesOf(await (await inference()).textToSpeech({ ...c.args, inputs: text(t) }, c.options), "speech"),
   },
   "audio-classification": {
     inputs: () => [new Audio({ label: "Input" })],
     outputs: () => [new Label({ label: "Class" })],
-    run: async (c, [a]) => scores(await hf.audioClassification({ ...c.args, inputs: await blob(a, 'Audio "Input"') }, c.options)),
+    run: async (c, [a]) => scores(await (await inference()).audioClassification({ ...c.args, inputs: await blob(a, 'Audio "Input"') }, c.options)),
   },
   conversational: {
     inputs: () => [new Textbox({ label: "Input" })],
@@ -267,13 +269,13 @@ export const TASKS: Record<string, Task> = {
         ...(bot === null ? [] : [{ role: "assistant", content: bot }]),
       ]);
       messages.push({ role: "user", content: text(message) });
-      const out = await hf.chatCompletion({ ...c.args, messages }, c.options);
+      const out = await (await inference()).chatCompletion({ ...c.args, messages }, c.options);
       const next: ChatPair[] = [...past, [text(message), out.choices[0]?.message?.content ?? ""]];
       return [next, next];
     },
   },
-  "tabular-classification": tabular(async (c, data) => hf.tabularClassification({ ...c.args, inputs: { data } }, c.options)),
-  "tabular-regression": tabular(async (c, data) => hf.tabularRegression({ ...c.args, inputs: { data } }, c.options)),
+  "tabular-classification": tabular(async (c, data) => (await inference()).tabularClassification({ ...c.args, inputs: { data } }, c.options)),
+  "tabular-regression": tabular(async (c, data) => (await inference()).tabularRegression({ ...c.args, inputs: { data } }, c.options)),
 };
 
 export const SUPPORTED_TASKS = Object.keys(TASKS).sort();
@@ -346,7 +348,7 @@ function explain(err: unknown, repo: string, hasToken: boolean, tries: string): 
   const detail = err instanceof Error ? err.message.replace(/^Failed to perform inference: /, "") : String(err);
   switch (status) {
     case undefined:
-      if (err instanceof hf.InferenceClientProviderOutputError) return new Error(`${repo}: ${detail}`);
+      if (hf && err instanceof hf.InferenceClientProviderOutputError) return new Error(`${repo}: ${detail}`);
       return new TradioError(`${repo}: could not reach the Inference API (${causeOf(err)})`);
     case 401:
     case 403:

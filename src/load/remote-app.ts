@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { Client } from "@gradio/client";
+import type { Client } from "@gradio/client";
 import { LRUCache } from "lru-cache";
 import type { CallContext } from "../app/context.js";
 import { defaultFileStore, safeName } from "../app/files.js";
@@ -38,6 +38,8 @@ const DEFAULT_TITLES = new Set(["Gradio", "tradio"]);
 
 async function connect(url: string, opts: RemoteLoadOptions): Promise<Client> {
   try {
+    // The client is loaded when an app is loaded, not when tradio starts.
+    const { Client } = await import("@gradio/client");
     return await Client.connect(url, {
       ...(opts.token ? { token: opts.token as `hf_${string}` } : {}),
       ...(opts.auth ? { auth: opts.auth } : {}),
