@@ -148,6 +148,20 @@ describe("a login app and cross-site requests", () => {
     expect(mine.status).toBe(200);
   });
 
+  it("refuses a cross-site logout link (logout CSRF): the login stays valid", async () => {
+    const body = new URLSearchParams({ username: "admin", password: "pass1234" }).toString();
+    const login = await raw(app.base, { method: "POST", path: "/login", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
+    const cookie = String(login.headers["set-cookie"]).split(";")[0];
+    const evil = await raw(app.base, { path: "/logout", headers: { cookie, "sec-fetch-site": "cross-site" } });
+    expect(evil.status).toBe(403);
+    const still = await raw(app.base, { method: "POST", path: "/gradio_api/run/predict", headers: { ...json, cookie }, body: predictBody });
+    expect(still.status).toBe(200);
+    const own = await raw(app.base, { path: "/logout", headers: { cookie, "sec-fetch-site": "same-origin" } });
+    expect(own.status).toBe(302);
+    const after = await raw(app.base, { method: "POST", path: "/gradio_api/run/predict", headers: { ...json, cookie }, body: predictBody });
+    expect(after.status).toBe(401);
+  });
+
   it("redirects only inside the app after logout", async () => {
     for (const path of ["/logout", "/logout?next=https://evil.example", "/logout?redirect=//evil.example"]) {
       const r = await raw(app.base, { path });

@@ -152,7 +152,8 @@ export async function registerSecurity(f: FastifyInstance, opts: SecurityOptions
       const name = hostName(req.host) ?? "";
       return void refuse(reply, `Host "${name.slice(0, 100)}" is not allowed; add it to launch({ allowedHosts })`);
     }
-    if (!STATE_CHANGING.has(req.method)) return done();
+    // GET /logout changes state too (it revokes the login), so a cross-site link cannot log a user out.
+    if (!STATE_CHANGING.has(req.method) && !req.routeOptions.url?.endsWith("/logout")) return done();
     const origin = req.headers.origin;
     if (origin !== undefined) {
       if (sameOrigin(origin, req) || listed(origin)) return done();
