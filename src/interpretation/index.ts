@@ -184,18 +184,25 @@ async function interpret(app: App, predict: EventDef, plan: InterpretationPlan, 
   }
 
   let shown = -1;
-  const outputs = await evaluate(tasks, (y) => y, {
+  const options = {
     event: predict,
     concurrency: plan.concurrency,
     ctx,
-    onProgress: (done, total) => {
+    onProgress: (done: number, total: number) => {
       const twentieth = Math.floor((done / total) * 20);
       if (twentieth !== shown) {
         shown = twentieth;
         ctx.progress(done / total, "Interpreting");
       }
     },
-  });
+  };
+  // The original prediction is not a perturbed input: it runs beside the perturbations, outside their
+  // `interpretationConcurrency` pool (a batch function takes it in its first batch instead). With a
+  // concurrency of 1 every call waits for the one before, the original included.
+  const apart = scored && !predict.batch && plan.concurrency > 1 && tasks.length > 1;
+  const outputs = apart
+    ? (await Promise.all([evaluate(tasks.slice(0, 1), (y) => y, { ...options, onProgress: undefined }), evaluate(tasks.slice(1), (y) => y, options)])).flat()
+    : await evaluate(tasks, (y) => y, options);
   let values: number[] = [];
   if (scored) {
     const v = measure(plan.output!, outputs[0]);

@@ -123,8 +123,10 @@ describe("custom interpretation", () => {
 });
 
 describe("evaluation", () => {
-  it("keeps interpretationConcurrency calls of an async function in flight, never more", async () => {
+  it("keeps interpretationConcurrency perturbed calls of an async function in flight, never more, beside the original", async () => {
+    const original = "a b c d e f g h";
     let inFlight = 0;
+    let perturbedInFlight = 0;
     let most = 0;
     let open!: () => void;
     const gate = new Promise<void>((r) => (open = r));
@@ -132,14 +134,16 @@ describe("evaluation", () => {
     const f = async (text: string) => {
       calls++;
       inFlight++;
-      most = Math.max(most, inFlight);
-      if (calls > 1) await gate; // the original call passes; the perturbations wait at the gate
+      if (text !== original) most = Math.max(most, ++perturbedInFlight);
+      await gate;
       inFlight--;
+      if (text !== original) perturbedInFlight--;
       return text.length;
     };
     const iface = new tr.Interface({ fn: f, inputs: "text", outputs: "number", interpretation: "default", interpretationConcurrency: 3 });
-    const done = iface.interpret(["a b c d e f g h"]);
-    await expect.poll(() => inFlight).toBe(3);
+    const done = iface.interpret([original]);
+    // Three perturbations and the original prediction, which is not a perturbed input.
+    await expect.poll(() => inFlight).toBe(4);
     open();
     await done;
     expect(most).toBe(3);
