@@ -28,17 +28,25 @@ export async function post(base: string, path: string, body: unknown, headers: R
   return { status: res.status, json: json as any, text };
 }
 
-/** A GET whose path goes out byte for byte (fetch would normalise `..` and `%2e%2e` before sending). */
-export function rawGet(base: string, path: string): Promise<{ status: number; body: string }> {
+export type RawAnswer = { status: number; headers: Record<string, string | string[] | undefined>; body: string };
+
+/** A request whose path goes out byte for byte (fetch would normalise `..` and `%2e%2e` before sending). */
+export function raw(
+  base: string,
+  opts: { method?: string; path: string; headers?: Record<string, string>; body?: Buffer | string },
+): Promise<RawAnswer> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path: url.pathname.replace(/\/$/, "") + path, method: "GET" }, (res) => {
+    const prefix = url.pathname.replace(/\/$/, "");
+    const req = request({ host: url.hostname, port: url.port, path: prefix + opts.path, method: opts.method ?? "GET", headers: opts.headers }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (c: string) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
     });
     req.on("error", reject);
-    req.end();
+    req.end(opts.body);
   });
 }
+
+export const rawGet = (base: string, path: string) => raw(base, { path });

@@ -1,30 +1,16 @@
 // The file route, uploads and client-supplied paths: nothing is read or served that tradio did not write
 // or the author did not allow, and uploads cannot bring the server down or run script in the page's origin.
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tr from "../src/index.js";
 import { FileStore } from "../src/app/files.js";
-import { rawGet, start } from "./helpers.js";
+import { raw, rawGet, start } from "./helpers.js";
 
 const META = { _type: "gradio.FileData" };
 
 /** A request whose path and body go out byte for byte. */
-function raw(base: string, opts: { method?: string; path: string; headers?: Record<string, string>; body?: Buffer | string }) {
-  const url = new URL(base);
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path: opts.path, method: opts.method ?? "GET", headers: opts.headers }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on("error", reject);
-    req.end(opts.body);
-  });
-}
 
 async function upload(base: string, name: string, data: string | Buffer): Promise<string> {
   const form = new FormData();

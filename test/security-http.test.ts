@@ -1,30 +1,15 @@
 // Requests from other sites and other names: CORS, the cross-site check on state-changing routes, the
 // Host check (DNS rebinding, Host spoofing), forwarded headers, security headers, redirects and RPC.
 import { createServer } from "node:http";
-import { request } from "node:http";
 import type { AddressInfo } from "node:net";
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tr from "../src/index.js";
 import { hostAllowed } from "../src/server/security.js";
-import { connect, start } from "./helpers.js";
+import { connect, raw, start } from "./helpers.js";
 
-type Answer = { status: number; headers: Record<string, string | string[] | undefined>; body: string };
 
 /** A request with any headers (Host and Origin included), as a browser or an attacker would send them. */
-function raw(base: string, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<Answer> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path: opts.path, method: opts.method ?? "GET", headers: opts.headers }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on("error", reject);
-    req.end(opts.body);
-  });
-}
 
 const json = { "content-type": "application/json" };
 const echo = (s: string) => `echo:${s}`;

@@ -2,6 +2,10 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tr from "../../src/index.js";
 import { launchBrowser, newPage, openApp, pageErrors, screenshot, startApp } from "./helpers.js";
+import { encodeWav } from "../../src/components/audio.js";
+
+/** A one-second 440 Hz mono WAV (16-bit PCM). */
+const toneWav = encodeWav({ sampleRate: 8000, data: Float32Array.from({ length: 8000 }, (_, i) => Math.sin((2 * Math.PI * 440 * i) / 8000) * 0.37) });
 
 let browser: Browser;
 beforeAll(async () => {
@@ -11,26 +15,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** A one-second 440 Hz mono WAV (16-bit PCM). */
-function toneWav(): Buffer {
-  const rate = 8000;
-  const n = rate;
-  const buf = Buffer.alloc(44 + n * 2);
-  buf.write("RIFF", 0);
-  buf.writeUInt32LE(36 + n * 2, 4);
-  buf.write("WAVEfmt ", 8);
-  buf.writeUInt32LE(16, 16);
-  buf.writeUInt16LE(1, 20);
-  buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(rate, 24);
-  buf.writeUInt32LE(rate * 2, 28);
-  buf.writeUInt16LE(2, 32);
-  buf.writeUInt16LE(16, 34);
-  buf.write("data", 36);
-  buf.writeUInt32LE(n * 2, 40);
-  for (let i = 0; i < n; i++) buf.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * 12000), 44 + i * 2);
-  return buf;
-}
 
 function kitchenSink() {
   return new tr.Interface({
@@ -96,7 +80,7 @@ async function fillSink(page: Page): Promise<void> {
   await page.getByLabel("Row 2, age").fill("5");
   await page.getByLabel("Row 2, age").press("Tab");
   await page.getByRole("button", { name: "+ Row" }).click();
-  await page.setInputFiles(".comp-audio.input input[type=file]", { name: "tone.wav", mimeType: "audio/wav", buffer: toneWav() });
+  await page.setInputFiles(".comp-audio.input input[type=file]", { name: "tone.wav", mimeType: "audio/wav", buffer: toneWav });
   await page.setInputFiles(".comp-file.input input[type=file]", { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") });
 }
 

@@ -6,6 +6,10 @@ import { readFile } from "node:fs/promises";
 import sentiment from "../../demo/sentiment/app.js";
 import imageClassifier from "../../demo/image_classifier/app.js";
 import { launchBrowser, newPage, openApp, pageErrors, screenshot, startApp } from "./helpers.js";
+import { encodeWav } from "../../src/components/audio.js";
+
+/** A one-second 440 Hz mono WAV (16-bit PCM). */
+const toneWav = encodeWav({ sampleRate: 8000, data: Float32Array.from({ length: 8000 }, (_, i) => Math.sin((2 * Math.PI * 440 * i) / 8000) * 0.37) });
 
 let browser: Browser;
 beforeAll(async () => {
@@ -259,7 +263,7 @@ describe("browser: interpretation", () => {
     const { context, page } = await newPage(browser, { height: 1250 });
     try {
       await openApp(page, app.url);
-      await page.locator(".comp-audio.input input[type=file]").setInputFiles({ name: "bark.wav", mimeType: "audio/wav", buffer: toneWav() });
+      await page.locator(".comp-audio.input input[type=file]").setInputFiles({ name: "bark.wav", mimeType: "audio/wav", buffer: toneWav });
       await page.locator(".comp-audio.input audio").waitFor();
       await page.getByRole("button", { name: "Submit" }).click();
       await expect.poll(() => page.getByLabel("price", { exact: true }).inputValue(), { timeout: 15_000 }).not.toBe("0");
@@ -413,24 +417,3 @@ describe("browser: interpretation", () => {
     }
   });
 });
-
-/** A one-second 440 Hz mono WAV (16-bit PCM). */
-function toneWav(): Buffer {
-  const rate = 8000;
-  const n = rate;
-  const buf = Buffer.alloc(44 + n * 2);
-  buf.write("RIFF", 0);
-  buf.writeUInt32LE(36 + n * 2, 4);
-  buf.write("WAVEfmt ", 8);
-  buf.writeUInt32LE(16, 16);
-  buf.writeUInt16LE(1, 20);
-  buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(rate, 24);
-  buf.writeUInt32LE(rate * 2, 28);
-  buf.writeUInt16LE(2, 32);
-  buf.writeUInt16LE(16, 34);
-  buf.write("data", 36);
-  buf.writeUInt32LE(n * 2, 40);
-  for (let i = 0; i < n; i++) buf.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * 12000), 44 + i * 2);
-  return buf;
-}
