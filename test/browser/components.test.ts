@@ -1,11 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tr from "../../src/index.js";
-import { launchBrowser, newPage, openApp, pageErrors, screenshot, startApp } from "./helpers.js";
-import { encodeWav } from "../../src/components/audio.js";
-
-/** A one-second 440 Hz mono WAV (16-bit PCM). */
-const toneWav = encodeWav({ sampleRate: 8000, data: Float32Array.from({ length: 8000 }, (_, i) => Math.sin((2 * Math.PI * 440 * i) / 8000) * 0.37) });
+import { launchBrowser, newPage, openApp, pageErrors, screenshot, startApp, toneWav } from "./helpers.js";
 
 let browser: Browser;
 beforeAll(async () => {

@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import type { Launched } from "../../src/index.js";
+import { encodeWav } from "../../src/components/audio.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const SCREENSHOTS = path.join(ROOT, "test-output", "screenshots");
@@ -90,3 +91,6 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 export function pageErrors(page: Page): string[] {
   return (page as Page & { errors?: string[] }).errors ?? [];
 }
+
+/** A one-second 440 Hz mono WAV (16-bit PCM). */
+export const toneWav = encodeWav({ sampleRate: 8000, data: Float32Array.from({ length: 8000 }, (_, i) => Math.sin((2 * Math.PI * 440 * i) / 8000) * 0.37) });

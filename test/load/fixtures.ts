@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { encodeWav } from "../../src/components/audio.js";
+import { start } from "../helpers.js";
 import { HubStandIn } from "./hub-server.js";
 
 /** A folder outside the file store with a small PNG (5×7) and a short WAV, as a user's own files. */
@@ -32,4 +33,21 @@ export async function standIn(): Promise<HubStandIn & { stop(): Promise<void> }>
       await hub.close();
     },
   });
+}
+
+type Started = Awaited<ReturnType<typeof start>>;
+
+/** Launches apps for one test file and closes them all at the end (call `closeAll` in afterAll). */
+export function launcher() {
+  const opened: Started[] = [];
+  return {
+    async serve(iface: Parameters<typeof start>[0], opts: object = {}): Promise<Started> {
+      const app = await start(iface, opts);
+      opened.push(app);
+      return app;
+    },
+    async closeAll() {
+      for (const app of opened.splice(0)) await app.close();
+    },
+  };
 }

@@ -4,16 +4,10 @@ import { handle_file } from "@gradio/client";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tr from "../../src/index.js";
-import { connect, post, start } from "../helpers.js";
-import { mediaFiles, standIn } from "./fixtures.js";
+import { connect, post } from "../helpers.js";
+import { launcher, mediaFiles, standIn } from "./fixtures.js";
 
-type Started = Awaited<ReturnType<typeof start>>;
-const opened: Started[] = [];
-async function serve(iface: Parameters<typeof start>[0], opts: object = {}): Promise<Started> {
-  const app = await start(iface, opts);
-  opened.push(app);
-  return app;
-}
+const { serve, closeAll } = launcher();
 let hub: Awaited<ReturnType<typeof standIn>>;
 let png: string;
 beforeAll(async () => {
@@ -21,7 +15,7 @@ beforeAll(async () => {
   ({ png } = await mediaFiles());
 });
 afterAll(async () => {
-  for (const app of opened) await app.close();
+  await closeAll();
   await hub.stop();
 });
 

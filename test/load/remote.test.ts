@@ -5,18 +5,12 @@ import Fastify from "fastify";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tr from "../../src/index.js";
-import { connect, start } from "../helpers.js";
-import { mediaFiles, standIn } from "./fixtures.js";
+import { connect } from "../helpers.js";
+import { launcher, mediaFiles, standIn } from "./fixtures.js";
 
-type Started = Awaited<ReturnType<typeof start>>;
-const opened: Started[] = [];
-async function serve(iface: Parameters<typeof start>[0], opts: object = {}): Promise<Started> {
-  const app = await start(iface, opts);
-  opened.push(app);
-  return app;
-}
+const { serve, closeAll } = launcher();
 afterAll(async () => {
-  for (const app of opened) await app.close();
+  await closeAll();
 });
 
 function shout(text: string, times: number) {
