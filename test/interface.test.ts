@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import * as tr from "../src/index.js";
-import { buildConfig, buildInfo } from "../src/app/config.js";
+import { buildConfig, buildInfo } from "../src/protocol/config.js";
 
 const echo = (s: string) => s;
 const make = (extra: Record<string, unknown>) => () => new tr.Interface({ fn: echo, inputs: "text", outputs: "text", ...extra } as any);

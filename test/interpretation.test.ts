@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { handle_file } from "@gradio/client";
 import { describe, expect, it } from "vitest";
 import * as tr from "../src/index.js";
-import { buildConfig, buildInfo } from "../src/app/config.js";
+import { buildConfig, buildInfo } from "../src/protocol/config.js";
 import gender, { custom as genderCustom, interpretGender } from "../demo/gender_sentence/app.js";
 import sentiment, { classify, leaveOneOut } from "../demo/sentiment/app.js";
 import imageClassifier from "../demo/image_classifier/app.js";

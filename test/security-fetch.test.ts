@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handle_file } from "@gradio/client";
 import * as tr from "../src/index.js";
-import { addressRange, allowEntryProblem, allowListed, fetchUrl, isPublicAddress, type FetchPolicy } from "../src/app/fetch-url.js";
+import { addressRange, allowEntryProblem, allowListed, fetchUrl, isPublicAddress, type FetchPolicy } from "../src/runtime/fetch-url.js";
 import { ValidationError } from "../src/components/component.js";
 import { connect, start } from "./helpers.js";
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tr from "../src/index.js";
-import { FileStore } from "../src/app/files.js";
+import { FileStore } from "../src/runtime/file-store.js";
 import { raw, rawGet, start } from "./helpers.js";
 
 const META = { _type: "gradio.FileData" };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tr from "../src/index.js";
-import { MemorySessionStore } from "../src/app/session.js";
+import { MemorySessionStore } from "../src/runtime/sessions.js";
 import { connect, post, start } from "./helpers.js";
 
 // The guide's chatbot, with a deterministic reply so histories can be compared exactly.

@@ -1,7 +1,7 @@
 // Compile-time checks of the function's signature against its components (run by `vitest --typecheck`).
 import { describe, expectTypeOf, it } from "vitest";
 import * as tr from "../src/index.js";
-import type { FnArgs, FnResult } from "../src/types.js";
+import type { FnArgs, FnResult } from "../src/interface/types.js";
 
 describe("the function's parameters follow the input components", () => {
   it("maps Gradio shortcuts to value types", () => {

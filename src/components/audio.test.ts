@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
-import { FileStore, type FileData } from "../app/files.js";
+import { FileStore, type FileData } from "../runtime/file-store.js";
 import { ValidationError, type ComponentContext } from "./component.js";
 import { Audio, WavError, decodeWav, encodeWav, type AudioData, type DecodedAudio } from "./audio.js";
 

@@ -1,6 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import type { FileData } from "../app/files.js";
+import type { FileData } from "../runtime/file-store.js";
 import {
   Component,
   describe,
@@ -10,7 +10,7 @@ import {
   type OptionKind,
 } from "./component.js";
 import { fileDataSchema, uploadedFile, urlFileData } from "./file.js";
-import type { Tokens } from "../interpretation/types.js";
+import type { Tokens } from "../core/interpretable.js";
 
 /**
  * Audio samples. With more than one channel the samples are interleaved, frame by frame:

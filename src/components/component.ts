@@ -1,4 +1,4 @@
-import type { FileStore } from "../app/files.js";
+import type { FileStore } from "../runtime/file-store.js";
 
 /** A JSON schema fragment, as Gradio puts in `api_info`. */
 export type JSONSchema = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { Component, describe, type ComponentContext, type ComponentOptions, type JSONSchema, type OptionKind } from "./component.js";
-import { pickEach, toggleEach } from "../interpretation/choices.js";
-import type { Neighbours } from "../interpretation/types.js";
+import { pickEach, toggleEach } from "./interpret-choices.js";
+import type { Neighbours } from "../core/interpretable.js";
 import { isChoiceSpecList, isChoiceType, listValues, literalType, normalizeChoices, type Choice, type ChoiceSpec, type ChoiceType } from "./choices.js";
 
 export interface DropdownOptions<M extends boolean = false, T extends ChoiceType = "value"> extends ComponentOptions {

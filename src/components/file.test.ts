@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
-import { FileStore, type FileData } from "../app/files.js";
+import { FileStore, type FileData } from "../runtime/file-store.js";
 import { ValidationError, type ComponentContext } from "./component.js";
 import { File, matchesFileTypes, type FileOutItem } from "./file.js";
 

@@ -1,6 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { fileDataPath, mimeOf, safeName, type FileData } from "../app/files.js";
+import { fileDataPath, mimeOf, safeName, type FileData } from "../runtime/file-store.js";
 import {
   Component,
   ValidationError,

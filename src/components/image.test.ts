@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
-import { FileStore, type FileData } from "../app/files.js";
+import { FileStore, type FileData } from "../runtime/file-store.js";
 import { ValidationError, type ComponentContext } from "./component.js";
 import { Image, MAX_IMAGE_PIXELS, type Pixels } from "./image.js";
 

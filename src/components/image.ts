@@ -2,10 +2,10 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { createRequire } from "node:module";
 import type { Metadata, Sharp, SharpOptions } from "sharp";
-import type { FileData } from "../app/files.js";
+import type { FileData } from "../runtime/file-store.js";
 import { fileDataSchema, uploadedFile, urlFileData } from "./file.js";
-import { slic } from "../interpretation/slic.js";
-import type { Tokens } from "../interpretation/types.js";
+import { slic } from "./slic.js";
+import type { Tokens } from "../core/interpretable.js";
 import {
   Component,
   ValidationError,

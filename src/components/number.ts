@@ -1,5 +1,5 @@
 import { Component, describe, type ComponentContext, type ComponentOptions, type JSONSchema, type OptionKind } from "./component.js";
-import type { Neighbours } from "../interpretation/types.js";
+import type { Neighbours } from "../core/interpretable.js";
 
 export interface NumberOptions extends ComponentOptions {
   /** Initial value; defaults to 0 (moved into [minimum, maximum] when 0 is outside it). */

@@ -1,6 +1,6 @@
 import { Component, describe, type ComponentContext, type ComponentOptions, type JSONSchema, type OptionKind } from "./component.js";
-import { pickEach } from "../interpretation/choices.js";
-import type { Neighbours } from "../interpretation/types.js";
+import { pickEach } from "./interpret-choices.js";
+import type { Neighbours } from "../core/interpretable.js";
 import { isChoiceSpecList, isChoiceType, listValues, literalType, normalizeChoices, type Choice, type ChoiceSpec, type ChoiceType } from "./choices.js";
 
 export interface RadioOptions<T extends ChoiceType = "value"> extends ComponentOptions {

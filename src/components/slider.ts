@@ -1,5 +1,5 @@
 import { Component, describe, type ComponentContext, type ComponentOptions, type JSONSchema, type OptionKind } from "./component.js";
-import type { Neighbours } from "../interpretation/types.js";
+import type { Neighbours } from "../core/interpretable.js";
 
 export interface SliderOptions extends ComponentOptions {
   /** Defaults to 0. */

@@ -1,5 +1,5 @@
 import { Component, describe, type ComponentContext, type ComponentOptions, type JSONSchema, type OptionKind } from "./component.js";
-import type { Tokens } from "../interpretation/types.js";
+import type { Tokens } from "../core/interpretable.js";
 
 export interface TextboxOptions extends ComponentOptions {
   /** Visible rows; more than one makes a multi-line box where Enter inserts a newline. */

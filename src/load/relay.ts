@@ -1,5 +1,5 @@
 import path from "node:path";
-import { safeName, type FileData } from "../app/files.js";
+import { safeName, type FileData } from "../runtime/file-store.js";
 import { Component, describe, type ComponentContext, type JSONSchema } from "../components/component.js";
 import { uploadedFile, urlFileData } from "../components/file.js";
 

@@ -1,4 +1,4 @@
-import type { EventDef } from "../app/app.js";
+import type { EventDef } from "../graph/graph.js";
 
 /** A message on a session's SSE stream, in the sse_v3 protocol's shape. */
 export type QueueMessage = Record<string, unknown> & { msg: string };

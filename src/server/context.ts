@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { FastifyRequest } from "fastify";
-import type { App } from "../app/app.js";
-import type { RequestInfo } from "../app/context.js";
+import type { App } from "../graph/graph.js";
+import type { RequestInfo } from "../core/context.js";
 import type { Scheduler } from "../queue/scheduler.js";
 import type { TokenStore } from "../auth/tokens.js";
 import { Channels } from "./channels.js";

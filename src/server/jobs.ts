@@ -1,6 +1,6 @@
-import { publicMessage, RunError, runEvent, runEventBatch, type RunOptions } from "../app/event.js";
-import type { EventDef } from "../app/app.js";
-import { diff } from "../queue/diff.js";
+import { publicMessage, RunError, runEvent, runEventBatch, type RunOptions } from "../runtime/run.js";
+import type { EventDef } from "../graph/graph.js";
+import { diff } from "../protocol/diff.js";
 import type { Job, QueueMessage } from "../queue/scheduler.js";
 import type { Served } from "./context.js";
 

@@ -1,8 +1,8 @@
 import { isIP } from "node:net";
 import Fastify, { type FastifyInstance } from "fastify";
 import { checkOptions, describe } from "../components/component.js";
-import type { App } from "../app/app.js";
-import { MemorySessionStore } from "../app/session.js";
+import type { App } from "../graph/graph.js";
+import { MemorySessionStore } from "../runtime/sessions.js";
 import { mountApp } from "./mount.js";
 import type { AuthSpec } from "../auth/credentials.js";
 

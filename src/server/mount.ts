@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import type { FastifyError, FastifyInstance } from "fastify";
 import multipart from "@fastify/multipart";
 import staticFiles from "@fastify/static";
-import type { App } from "../app/app.js";
-import { HttpError } from "../errors.js";
+import type { App } from "../graph/graph.js";
+import { HttpError } from "../core/errors.js";
 import { MemoryScheduler } from "../queue/memory.js";
 import type { QueueSettings, Scheduler } from "../queue/scheduler.js";
 import { Served, type AuthSettings, type ServeOptions } from "./context.js";
@@ -17,8 +17,8 @@ import { pageRoutes } from "./routes/page.js";
 import { queueRoutes } from "./routes/queue.js";
 import { runRoutes } from "./routes/run.js";
 import { checkFrameAncestors, checkHosts, checkOrigins, registerSecurity } from "./security.js";
-import { allowEntryProblem } from "../app/fetch-url.js";
-import { API_PREFIX } from "../app/config.js";
+import { allowEntryProblem } from "../runtime/fetch-url.js";
+import { API_PREFIX } from "../protocol/config.js";
 
 export interface MountOptions extends Partial<ServeOptions> {
   queue?: Partial<QueueSettings>;

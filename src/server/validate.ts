@@ -1,4 +1,4 @@
-import { HttpError } from "../errors.js";
+import { HttpError } from "../core/errors.js";
 
 /** Request bodies are checked by hand at the edge: every refusal is a 4xx with a message. */
 export function body(value: unknown): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { API_PREFIX, buildConfig, buildInfo } from "../../app/config.js";
+import { API_PREFIX, buildConfig, buildInfo } from "../../protocol/config.js";
 import type { Served } from "../context.js";
 
 export function configRoutes(f: FastifyInstance, s: Served): void {

@@ -1,9 +1,9 @@
 import { basename, dirname } from "node:path";
 import { create as contentDisposition } from "content-disposition";
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { API_PREFIX } from "../../app/config.js";
-import { mimeOf, safeName } from "../../app/files.js";
-import { HttpError } from "../../errors.js";
+import { API_PREFIX } from "../../protocol/config.js";
+import { mimeOf, safeName } from "../../runtime/file-store.js";
+import { HttpError } from "../../core/errors.js";
 import type { Served } from "../context.js";
 import { multipartFailure } from "../validate.js";
 

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import rateLimit, { type RateLimitOptions } from "@fastify/rate-limit";
-import { HttpError } from "../../errors.js";
+import { HttpError } from "../../core/errors.js";
 import type { AuthSettings, Served } from "../context.js";
 import { multipartFailure } from "../validate.js";
 

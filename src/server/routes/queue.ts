@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
-import { API_PREFIX } from "../../app/config.js";
-import { HttpError } from "../../errors.js";
+import { API_PREFIX } from "../../protocol/config.js";
+import { HttpError } from "../../core/errors.js";
 import { QueueFullError, type QueueMessage } from "../../queue/scheduler.js";
 import { makeJob } from "../jobs.js";
 import { newId, type Served } from "../context.js";

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { API_PREFIX } from "../../app/config.js";
-import { publicMessage, runEvent, RunError } from "../../app/event.js";
-import { HttpError } from "../../errors.js";
+import { API_PREFIX } from "../../protocol/config.js";
+import { publicMessage, runEvent, RunError } from "../../runtime/run.js";
+import { HttpError } from "../../core/errors.js";
 import type { Served } from "../context.js";
 import { body, sessionHash } from "../validate.js";
 

@@ -1,0 +1,174 @@
+import { mkdir, open, readFile, type FileHandle } from "node:fs/promises";
+import path from "node:path";
+import { checkOptions, describe, type Component } from "../../components/component.js";
+import type { FlaggingCallback } from "./callback.js";
+import { columnLabels, folderNames, renderCells } from "./columns.js";
+import { BOM, csvRecord, parseLog, restore } from "./csv-format.js";
+import { writeNewFile } from "./files.js";
+
+export interface CSVLoggerOptions {
+  /** Name of the log inside the flagging dir (default "log.csv"). */
+  filename?: string;
+}
+
+interface Pending {
+  record: Buffer;
+  resolve: (row: number) => void;
+  reject: (err: unknown) => void;
+}
+
+async function writeAll(fh: FileHandle, data: Buffer): Promise<void> {
+  for (let offset = 0; offset < data.length; ) {
+    const { bytesWritten } = await fh.write(data, offset);
+    offset += bytesWritten;
+  }
+}
+
+/**
+ * The default flagging callback (Gradio's CSVLogger): `<flaggingDir>/log.csv`, a header once (one
+ * column per component label, then `flag`, `username`, `timestamp`), one row per flag. Media and
+ * structured values go to files under `<flaggingDir>/<label>/` and the cell holds their relative path.
+ *
+ * Rows are never lost or mixed: each flag's row is appended whole in one write and flushed to disk
+ * before `flag()` resolves (rows that arrive during a write share the next one); a row cut short by a
+ * crash is moved aside on the next `setup()`; a log whose columns differ is refused, not appended to.
+ * One process should write a given log at a time.
+ */
+export class CSVLogger implements FlaggingCallback {
+  readonly filename: string;
+  private components: Component<any, any>[] = [];
+  private folders: string[] = [];
+  private header: string[] = [];
+  private dir = "";
+  private file = "";
+  private rows = 0;
+  private ready = false;
+  private readonly queue: Pending[] = [];
+  private writing = false;
+
+  constructor(opts: CSVLoggerOptions = {}) {
+    checkOptions("CSVLogger", opts as Record<string, unknown>, { filename: "string" });
+    const filename = opts.filename ?? "log.csv";
+    if (!filename || filename !== path.basename(filename) || filename.startsWith(".")) {
+      throw new TypeError(`CSVLogger: option "filename" must be a plain file name, got ${describe(filename)}`);
+    }
+    this.filename = filename;
+  }
+
+  /** The log's path (known after `setup`). */
+  get path(): string {
+    return this.file;
+  }
+
+  /** Rows in the log, header excluded. */
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  async setup(components: Component<any, any>[], dir: string): Promise<void> {
+    this.ready = false;
+    this.components = [...components];
+    this.dir = path.resolve(dir);
+    this.file = path.join(this.dir, this.filename);
+    this.folders = folderNames(this.components);
+    this.header = [...columnLabels(this.components), "flag", "username", "timestamp"];
+    this.rows = await this.recover();
+    this.ready = true;
+  }
+
+  async flag(values: unknown[], option = "", username: string | null = null): Promise<number> {
+    if (!this.ready) throw new Error("CSVLogger: call setup(components, dir) before flag()");
+    if (!Array.isArray(values) || values.length !== this.components.length) {
+      throw new TypeError(`CSVLogger: flag() needs ${this.components.length} values (one per component), got ${describe(values)}${Array.isArray(values) ? ` of length ${values.length}` : ""}`);
+    }
+    const timestamp = new Date().toISOString();
+    const cells = await renderCells(this.components, values, this.dir, this.folders);
+    return this.append(csvRecord([...cells, option ?? "", username ?? "", timestamp]));
+  }
+
+  /** Checks an existing log's header and cuts off a last row that a crash left incomplete. */
+  private async recover(): Promise<number> {
+    let buf: Buffer;
+    try {
+      buf = await readFile(this.file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return 0;
+      throw err;
+    }
+    const log = parseLog(buf);
+    if (log.damage) {
+      throw new Error(`CSVLogger: ${this.file} is damaged before its last row (${log.damage}); repair it or move it away`);
+    }
+    if (log.records.length > 0) {
+      const found = log.records[0].map(restore);
+      if (found.length !== this.header.length || found.some((h, i) => h !== this.header[i])) {
+        throw new Error(
+          `CSVLogger: ${this.file} has the columns ${JSON.stringify(found)}, but this interface flags ${JSON.stringify(this.header)}; ` +
+            `use another flaggingDir, or move the old log away`,
+        );
+      }
+    }
+    const end = log.records.length > 0 ? log.end : 0;
+    if (end < buf.length) {
+      const tail = buf.subarray(end);
+      const aside = `${this.file}.${new Date().toISOString().replace(/[:.]/g, "-")}.torn`;
+      await writeNewFile(aside, tail);
+      const fh = await open(this.file, "r+");
+      try {
+        await fh.truncate(end);
+        await fh.datasync();
+      } finally {
+        await fh.close();
+      }
+      console.warn(`tradio: ${this.file} ended with an incomplete row (${tail.length} bytes from a write cut short); moved them to ${aside}`);
+    }
+    return Math.max(0, log.records.length - 1);
+  }
+
+  private append(record: Buffer): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ record, resolve, reject });
+      if (!this.writing) void this.writeQueued();
+    });
+  }
+
+  /** Group commit: rows that arrive while a write is in flight go out together in the next write. */
+  private async writeQueued(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0);
+        try {
+          const before = await this.write(Buffer.concat(batch.map((p) => p.record)), batch.length);
+          batch.forEach((p, i) => p.resolve(before + i + 1));
+        } catch (err) {
+          for (const p of batch) p.reject(err);
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  /** Appends whole rows in one write and flushes them; a failed write is cut back off. Returns the row count before. */
+  private async write(rows: Buffer, count: number): Promise<number> {
+    await mkdir(this.dir, { recursive: true });
+    const fh = await open(this.file, "a");
+    let size = -1;
+    try {
+      size = (await fh.stat()).size;
+      // A new (or emptied) log gets its header in the same write as its first rows.
+      if (size === 0) this.rows = 0;
+      await writeAll(fh, size === 0 ? Buffer.concat([BOM, csvRecord(this.header), rows]) : rows);
+      await fh.datasync();
+    } catch (err) {
+      if (size >= 0) await fh.truncate(size).catch(() => {});
+      throw err;
+    } finally {
+      await fh.close();
+    }
+    const before = this.rows;
+    this.rows += count;
+    return before;
+  }
+}

@@ -1,0 +1,118 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+import { Image } from "../../components/image.js";
+import { Label } from "../../components/label.js";
+import { NumberComponent } from "../../components/number.js";
+import { Textbox } from "../../components/textbox.js";
+import { SQLiteLogger } from "./sqlite-logger.js";
+
+const Driver = createRequire(import.meta.url)("better-sqlite3") as typeof Database;
+const dirs: string[] = [];
+const tmp = () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "tradio-sqlite-"));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const rows = (file: string, table = "flags") => {
+  const db = new Driver(file, { readonly: true });
+  try {
+    return db.prepare(`SELECT * FROM ${table} ORDER BY id`).all() as Record<string, unknown>[];
+  } finally {
+    db.close();
+  }
+};
+
+describe("SQLiteLogger", () => {
+  it("stores one row per flag, files beside it and structured values as JSON", async () => {
+    const dir = tmp();
+    const png = path.join(tmp(), "a.png");
+    writeFileSync(png, "png bytes");
+    const logger = new SQLiteLogger();
+    await logger.setup([new Textbox({ label: "text" }), new Image({ label: "img" }), new Label({ label: "label" })], dir);
+    expect(existsSync(path.join(dir, "log.db"))).toBe(false);
+
+    const label = { label: "cat", confidences: null };
+    expect(await logger.flag(["=1+1", { path: png, meta: { _type: "gradio.FileData" } }, label], "incorrect", "ada")).toBe(1);
+    expect(await logger.flag(["", null, null], "", null)).toBe(2);
+    logger.close();
+
+    const [a, b] = rows(path.join(dir, "log.db"));
+    expect(Object.keys(a)).toEqual(["id", "text", "img", "label", "flag", "username", "timestamp"]);
+    // A database is not a spreadsheet: text is stored exactly as flagged.
+    expect(a.text).toBe("=1+1");
+    expect(a.img).toMatch(/^img\/[0-9a-f]{24}\.png$/);
+    expect(readFileSync(path.join(dir, a.img as string), "utf8")).toBe("png bytes");
+    expect(JSON.parse(a.label as string)).toEqual(label);
+    expect([a.flag, a.username]).toEqual(["incorrect", "ada"]);
+    expect(a.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(b).toMatchObject({ id: 2, text: "", img: "", label: "", flag: "", username: "" });
+  });
+
+  it("commits durably: WAL journal, synchronous FULL", async () => {
+    const dir = tmp();
+    const logger = new SQLiteLogger();
+    await logger.setup([new Textbox({ label: "t" })], dir);
+    await logger.flag(["x"], "", null);
+    const db = (logger as unknown as { db: Database.Database }).db;
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(db.pragma("synchronous", { simple: true })).toBe(2);
+    logger.close();
+  });
+
+  it("keeps labels that clash with each other or the fixed columns apart", async () => {
+    const dir = tmp();
+    const logger = new SQLiteLogger({ table: "my_flags" });
+    await logger.setup([new Textbox({ label: "flag" }), new Textbox({ label: "Text" }), new Textbox({ label: "text" }), new Textbox({ label: 'say "x"' })], dir);
+    await logger.flag(["a", "b", "c", "d"], "opt", null);
+    logger.close();
+    expect(rows(path.join(dir, "log.db"), "my_flags")[0]).toEqual({
+      id: 1,
+      "flag (2)": "a",
+      Text: "b",
+      "text (2)": "c",
+      'say "x"': "d",
+      flag: "opt",
+      username: "",
+      timestamp: expect.any(String),
+    });
+  });
+
+  it("continues an existing database and refuses one whose columns differ", async () => {
+    const dir = tmp();
+    const first = new SQLiteLogger();
+    await first.setup([new Textbox({ label: "t" }), new NumberComponent({ label: "n" })], dir);
+    await first.flag(["a", 1], "", null);
+    first.close();
+    const second = new SQLiteLogger();
+    await second.setup([new Textbox({ label: "t" }), new NumberComponent({ label: "n" })], dir);
+    expect(await second.flag(["b", 2], "", null)).toBe(2);
+    second.close();
+    await expect(new SQLiteLogger().setup([new Textbox({ label: "t" })], dir)).rejects.toThrow(
+      /has the columns \["id","t","n","flag","username","timestamp"\], but this interface flags \["id","t","flag"/,
+    );
+    expect(rows(path.join(dir, "log.db")).map((r) => r.t)).toEqual(["a", "b"]);
+  });
+
+  it("gives 200 concurrent flags 200 rows", async () => {
+    const dir = tmp();
+    const logger = new SQLiteLogger();
+    await logger.setup([new Textbox({ label: "t" }), new NumberComponent({ label: "n" })], dir);
+    const ids = await Promise.all(Array.from({ length: 200 }, (_, i) => logger.flag([`row ${i}`, i], "", null)));
+    logger.close();
+    expect(new Set(ids).size).toBe(200);
+    const all = rows(path.join(dir, "log.db"));
+    expect(all).toHaveLength(200);
+    for (const r of all) expect(r.t).toBe(`row ${r.n}`);
+  });
+
+  it("validates its options", () => {
+    expect(() => new SQLiteLogger({ filename: "a/b.db" })).toThrow(/plain file name/);
+    expect(() => new SQLiteLogger({ table: "x; DROP TABLE y" })).toThrow(/"table"/);
+    expect(() => new SQLiteLogger({ file: "x" } as never)).toThrow(/unknown option "file"/);
+  });
+});

@@ -1,0 +1,127 @@
+import { checkOptions, describe, type Component } from "../components/component.js";
+import { resolveComponent } from "../components/registry.js";
+import { State } from "../components/state.js";
+import { Interface, type InterfaceOptions } from "./interface.js";
+import type { Specs } from "./types.js";
+import { REPO_ID, resolveToken, spaceHost } from "../load/hub.js";
+import { loadModel } from "../load/huggingface.js";
+import type { Loaded } from "../load/loaded.js";
+import { carriesFiles, Relay } from "../load/relay.js";
+import { loadRemote } from "../load/remote-app.js";
+
+type InterfaceOverrides = Partial<Omit<InterfaceOptions<Specs, Specs>, "fn" | "batch" | "maxBatchSize" | "inputs" | "outputs">>;
+
+/** What `load()` returns: an ordinary Interface whose components are known at run time only, so calls take and give `any`. */
+export type LoadedInterface = ((...args: any[]) => Promise<any>) & Interface<any, any>;
+
+/** Options of `load()`: where and how to load, plus any Interface option, which overrides what was loaded. */
+export interface LoadOptions extends InterfaceOverrides {
+  /** Hugging Face token for the Hub, the Inference API and private Spaces; default env HF_TOKEN (which plain URLs never get). */
+  hfToken?: string;
+  /** Name of the local API endpoint (like `apiName`), as Gradio's `alias`. */
+  alias?: string;
+  /** Gradio's `src`: "huggingface", "models" or "spaces", so the name can be given without its prefix. */
+  src?: "huggingface" | "models" | "spaces";
+  /** Replace the loaded input components (same count; file inputs stay file inputs). */
+  inputs?: Specs;
+  /** Replace the loaded output components (same count; file outputs stay file outputs). */
+  outputs?: Specs;
+  /** Models: a dedicated endpoint serving this model (an Inference Endpoint); default env HF_INFERENCE_ENDPOINT + "/models/<repo>". */
+  endpointUrl?: string;
+  /** Spaces and URLs: a login for an app launched with `auth`. */
+  auth?: [string, string];
+  /** Spaces and URLs: which endpoint to wrap (default "/predict", else the first named one). */
+  remoteEndpoint?: string;
+  /** Spaces and URLs: most remote sessions kept at once (one per local session of a stateful app). Default 1000. */
+  maxSessions?: number;
+}
+
+const LOAD_KINDS = {
+  hfToken: "string",
+  alias: (v: unknown) => typeof v === "string" && /^[A-Za-z_][\w-]*$/.test(v),
+  src: (v: unknown) => v === "huggingface" || v === "models" || v === "spaces",
+  endpointUrl: (v: unknown) => typeof v === "string" && /^https?:\/\/\S+$/i.test(v),
+  auth: (v: unknown) => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "string"),
+  remoteEndpoint: "string",
+  maxSessions: (v: unknown) => typeof v === "number" && Number.isInteger(v) && v > 0,
+} as const;
+// Interface options are passed through; the Interface checks them.
+const PASSED = [
+  "inputs", "outputs", "title", "description", "article", "css", "examples", "examplesPerPage", "cacheExamples", "live",
+  "allowFlagging", "flaggingOptions", "flaggingDir", "flaggingCallback", "interpretation", "numShap",
+  "interpretationConcurrency", "theme", "thumbnail", "apiName", "concurrencyLimit", "allowScreenshot",
+];
+
+/**
+ * Gradio's `load()`: an Interface for a Hub model (`"huggingface/<repo>"`, `"models/<repo>"`), a Space
+ * (`"spaces/<owner>/<name>"`) or any running Gradio-compatible app (an http(s) URL, another tradio app
+ * included). The result is an ordinary Interface: launch it, call it, put it in Parallel or Series.
+ */
+export async function load(name: string, options: LoadOptions = {}): Promise<LoadedInterface> {
+  if (typeof name !== "string" || name.trim() === "") throw new TypeError(`load: the name must be a non-empty string, got ${describe(name)}`);
+  for (const key of ["fn", "batch", "maxBatchSize"]) {
+    if (options !== null && typeof options === "object" && key in options) {
+      throw new TypeError(`load: option "${key}" cannot be set: the loaded model or app is the function`);
+    }
+  }
+  checkOptions("load", options as Record<string, unknown>, LOAD_KINDS, Object.fromEntries(PASSED.map((k) => [k, "any" as const])));
+  const { hfToken, alias, src, endpointUrl, auth, remoteEndpoint, maxSessions, inputs, outputs, ...overrides } = options;
+  const token = resolveToken(hfToken);
+  const full = src ? `${src}/${name.trim()}` : name.trim();
+
+  let loaded: Loaded;
+  const model = /^(?:huggingface|models)\/(.+)$/.exec(full);
+  const space = /^spaces\/(.+)$/.exec(full);
+  if (model) {
+    if (!REPO_ID.test(model[1])) throw new TypeError(`load: "${model[1]}" is not a model id (expected "name" or "owner/name")`);
+    loaded = await loadModel(model[1], { token, endpointUrl });
+  } else if (space) {
+    if (!REPO_ID.test(space[1]) || !space[1].includes("/")) throw new TypeError(`load: "${space[1]}" is not a Space id (expected "owner/name")`);
+    const host = await spaceHost(space[1], token);
+    loaded = await loadRemote(host, { name: full, token, auth, endpoint: remoteEndpoint, maxSessions });
+  } else if (/^https?:\/\/\S+$/i.test(full)) {
+    // An arbitrary URL gets the token only when it is given explicitly, never from the environment.
+    loaded = await loadRemote(full, { name: full, token: hfToken, auth, endpoint: remoteEndpoint, maxSessions });
+  } else {
+    throw new TypeError(
+      `load: "${name}" is not a model, a Space or a URL; use "huggingface/<repo>", "models/<repo>", "spaces/<owner>/<name>" or an http(s) URL`,
+    );
+  }
+
+  const iface = new Interface({
+    title: loaded.title,
+    description: loaded.description,
+    article: loaded.article,
+    examples: loaded.examples,
+    ...overrides,
+    ...(alias !== undefined && overrides.apiName === undefined ? { apiName: alias } : {}),
+    fn: loaded.fn,
+    inputs: override(loaded.inputs, inputs, "inputs", full),
+    outputs: override(loaded.outputs, outputs, "outputs", full),
+  } as InterfaceOptions<any, any>);
+  return iface as LoadedInterface;
+}
+
+/**
+ * The author's components in place of the loaded ones (state slots stay). Each is relayed, so the page
+ * shows the author's component while values still travel to the model or app as they are.
+ */
+function override(loaded: Component<any, any>[], given: Specs | undefined, which: "inputs" | "outputs", name: string): Component<any, any>[] {
+  if (given === undefined) return loaded;
+  const list = (Array.isArray(given) ? given : [given]).map((s, i) => resolveComponent(s, `load: ${which}[${i}]`));
+  const slots = loaded.map((c, i) => (c instanceof State ? -1 : i)).filter((i) => i >= 0);
+  if (list.length !== slots.length) {
+    const kinds = slots.map((i) => loaded[i].className).join(", ");
+    throw new TypeError(`load: option "${which}" gives ${list.length} component(s), but ${name} has ${slots.length} (${kinds})`);
+  }
+  const out = [...loaded];
+  list.forEach((c, k) => {
+    const was = loaded[slots[k]];
+    if (c instanceof State) throw new TypeError(`load: ${which}[${k}] cannot be a State; the loaded interface keeps its own`);
+    if (carriesFiles(c) !== carriesFiles(was)) {
+      throw new TypeError(`load: ${which}[${k}] is a ${c.className}, but ${name} ${which === "inputs" ? "takes" : "gives"} ${carriesFiles(was) ? "a file" : "a value"} there (${was.className})`);
+    }
+    out[slots[k]] = new Relay(c, { validate: which === "inputs", label: c.label ?? was.label });
+  });
+  return out;
+}

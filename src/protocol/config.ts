@@ -1,0 +1,140 @@
+import type { ComponentContext } from "../components/component.js";
+import { State } from "../components/state.js";
+import type { App, EventDef } from "../graph/graph.js";
+
+export const VERSION = "0.1.0";
+export const API_PREFIX = "/gradio_api";
+
+export interface ConfigExtras {
+  root: string;
+  showError: boolean;
+  maxFileSize: number | null;
+  username: string | null;
+  authRequired: boolean;
+}
+
+function dependency(event: EventDef): Record<string, unknown> {
+  return {
+    id: event.id,
+    targets: event.targets,
+    inputs: event.inputs.map((c) => c.id),
+    outputs: event.outputs.map((c) => c.id),
+    backend_fn: event.fn !== null,
+    js: null,
+    frontend_action: event.frontendAction ?? null,
+    api_name: event.apiName,
+    api_visibility: event.showApi && event.apiName ? "public" : "private",
+    show_api: event.showApi,
+    queue: null,
+    batch: event.batch,
+    max_batch_size: event.maxBatchSize,
+    concurrency_limit: event.concurrencyLimit,
+    cancels: [],
+    types: { generator: false, cancel: false },
+    collects_event_data: false,
+    trigger_after: null,
+    trigger_only_on_success: false,
+    trigger_mode: event.live ? "always_last" : "once",
+    show_progress: "full",
+    connection: "sse",
+  };
+}
+
+/** The Gradio-shaped `/config`: what `@gradio/client` and the page read. Values are computed per request (root, user). */
+export async function buildConfig(app: App, extras: ConfigExtras, ctx: ComponentContext): Promise<Record<string, unknown>> {
+  const components: Record<string, unknown>[] = [];
+  for (const c of app.components) {
+    const props = c.props();
+    if (!(c instanceof State)) props.value = await c.initialValue(ctx).catch(() => props.value ?? null);
+    components.push({
+      id: c.id,
+      type: c.type,
+      props: { ...props, name: c.type },
+      skip_api: c instanceof State,
+      component_class_id: c.className,
+      key: null,
+      api_info: c.apiInfo(),
+      example_inputs: c.exampleInput(),
+    });
+  }
+  for (const b of app.blocks) {
+    const resolved = b.resolve ? await b.resolve(ctx) : {};
+    components.push({ id: b.id, type: b.type, props: { ...b.props(), ...resolved, name: b.type }, skip_api: true, component_class_id: b.type, key: null });
+  }
+  components.sort((a, b) => (a.id as number) - (b.id as number));
+  const dependencies = app.events.map(dependency);
+  return {
+    version: VERSION,
+    mode: "interface",
+    protocol: "sse_v3",
+    api_prefix: API_PREFIX,
+    root: extras.root,
+    app_id: null,
+    dev_mode: false,
+    analytics_enabled: false,
+    enable_queue: true,
+    connect_heartbeat: false,
+    show_api: true,
+    show_error: extras.showError,
+    max_file_size: extras.maxFileSize,
+    is_space: false,
+    space_id: null,
+    auth_required: extras.authRequired,
+    username: extras.username,
+    title: app.meta.title ?? "tradio",
+    description: app.meta.description,
+    article: app.meta.article,
+    css: app.meta.css,
+    theme: app.meta.theme,
+    thumbnail: app.meta.thumbnail,
+    ...app.meta.extra,
+    components,
+    layout: app.layout,
+    dependencies,
+  };
+}
+
+function parameterName(label: string | undefined, i: number): string {
+  const base = (label ?? `input_${i}`).toLowerCase().replace(/[^a-z0-9_]+/g, "_").replace(/^_+|_+$/g, "");
+  return /^[a-z_]/.test(base) ? base : `input_${i}`;
+}
+
+/** `/info`: the API description `view_api()` reads. Both top-level keys are always present. */
+export function buildInfo(app: App): Record<string, unknown> {
+  const named: Record<string, unknown> = {};
+  for (const event of app.events) {
+    if (!event.fn || !event.apiName || !event.showApi) continue;
+    const used = new Set<string>();
+    named[`/${event.apiName}`] = {
+      parameters: event.inputs
+        .filter((c) => !(c instanceof State))
+        .map((c, i) => {
+          let name = parameterName(c.label, i);
+          while (used.has(name)) name = `${name}_${i}`;
+          used.add(name);
+          return {
+            label: c.label ?? `input ${i}`,
+            parameter_name: name,
+            parameter_has_default: false,
+            parameter_default: null,
+            type: c.apiInfo(),
+            python_type: { type: c.pythonType(), description: "" },
+            component: c.className,
+            example_input: c.exampleInput(),
+          };
+        }),
+      returns: event.outputs
+        .filter((c) => !(c instanceof State))
+        .map((c) => ({
+          label: c.label ?? "output",
+          type: c.apiInfo(),
+          python_type: { type: c.pythonType(), description: "" },
+          component: c.className,
+        })),
+      api_visibility: "public",
+      show_api: true,
+      description: "",
+    };
+  }
+  return { named_endpoints: named, unnamed_endpoints: {} };
+}
