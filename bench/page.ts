@@ -15,7 +15,7 @@ const STATIC = `<!doctype html><html lang="en"><head><meta charset="utf-8"><titl
 
 const server = Fastify({ logger: false });
 const demo = new Interface({ fn: chat, inputs: ["text", "state"], outputs: ["chatbot", "state"], allowFlagging: "never" });
-await server.register(async (f) => void (await mountApp(f, demo.app, { prefix: "/chatbot" })), { prefix: "/chatbot" });
+await server.register(async (f) => void (await mountApp(f, demo, { prefix: "/chatbot" })), { prefix: "/chatbot" });
 server.get("/static.html", async (_req, reply) => reply.type("text/html; charset=utf-8").send(STATIC));
 const base = await server.listen({ port: 0, host: "127.0.0.1" });
 

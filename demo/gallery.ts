@@ -23,15 +23,15 @@ for (const name of names) {
     continue;
   }
   const demo = mod.default;
-  if (!demo?.app) {
+  if (!demo?.graph) {
     console.warn(`demo/${name}/app.ts does not default-export an app; skipped`);
     continue;
   }
   // A demo may export `launchOptions` (demo/auth does, for its login); the gallery honours what mounting supports.
   const { auth, authMessage, authTtl } = (mod.launchOptions ?? {}) as { auth?: never; authMessage?: string; authTtl?: number };
   const options = { prefix: `/${name}`, showError: true, auth, authMessage, authTtl };
-  await server.register(async (f) => void (await mountApp(f, demo.app, options)), { prefix: `/${name}` });
-  entries.push({ name, title: demo.app.meta.title ?? name, description: demo.app.meta.description ?? "" });
+  await server.register(async (f) => void (await mountApp(f, demo, options)), { prefix: `/${name}` });
+  entries.push({ name, title: demo.graph.meta.title ?? name, description: demo.graph.meta.description ?? "" });
 }
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -1,6 +1,17 @@
+// The public surface of tradio: what an app's author uses, and the extension points. Nothing internal.
 export { Interface, type InterfaceOptions, type FlaggingMode, type InterpretationMethod } from "./interface/interface.js";
-export { TradioError as Error } from "./core/errors.js";
-export { Component, ValidationError, type ComponentOptions, type ComponentContext, type JSONSchema } from "./components/component.js";
+export type { CommonOptions } from "./interface/options.js";
+export { Parallel, Series, type MixOptions } from "./interface/mix.js";
+export { load, type LoadOptions, type LoadedInterface } from "./interface/load.js";
+export type { FnArgs, FnResult, InterfaceFn, BatchFn, CallArgs, CallResult, Specs } from "./interface/types.js";
+
+export { TradioError as Error, ValidationError, ERROR_CODES, type ErrorCode, type CodedError } from "./core/errors.js";
+export type { CallContext, RequestInfo, Progress, ComponentContext } from "./core/context.js";
+export type { FileData, FileStore } from "./core/files.js";
+export type { Tokens, Neighbours, InterpretationShape } from "./core/interpretable.js";
+export { Registry } from "./core/registry.js";
+
+export { Component, type ComponentOptions, type JSONSchema } from "./components/component.js";
 export { Textbox, type TextboxOptions } from "./components/textbox.js";
 export { NumberComponent as Number } from "./components/number.js";
 export { Slider } from "./components/slider.js";
@@ -19,18 +30,17 @@ export { HTML } from "./components/html.js";
 export { Markdown } from "./components/markdown.js";
 export { HighlightedText } from "./components/highlighted-text.js";
 export { Dataframe, type DataframeOptions } from "./components/dataframe.js";
-export { shortcutNames, type Shortcut, type Shortcuts, type ComponentSpec } from "./components/registry.js";
-export type { CallContext, RequestInfo, Progress } from "./core/context.js";
-export type { FileData } from "./runtime/file-store.js";
-export type { FnArgs, FnResult, InterfaceFn, BatchFn, CallArgs, CallResult, Specs } from "./interface/types.js";
+export { components, shortcutNames, type Shortcut, type Shortcuts, type ComponentSpec } from "./components/registry.js";
+
 export type { LaunchOptions, Launched } from "./server/launch.js";
-export { mountApp, type MountOptions } from "./server/mount.js";
-export { MemorySessionStore, type SessionStore, type SessionStoreOptions } from "./runtime/sessions.js";
-export type { Scheduler, Job, QueueSettings } from "./queue/scheduler.js";
-export type { Tokens, Neighbours, InterpretationShape } from "./core/interpretable.js";
-export type { CustomInterpretation } from "./features/interpretation/custom.js";
-export { load, type LoadOptions, type LoadedInterface } from "./interface/load.js";
-export { Parallel, Series, type MixOptions } from "./interface/mix.js";
+export { mountApp, type MountOptions, type Mountable } from "./server/mount.js";
+export { MemorySessionStore, sessionStores, type SessionStore, type SessionStoreOptions } from "./runtime/sessions.js";
+export { MemoryScheduler } from "./queue/memory.js";
+export { schedulers, type Scheduler, type JobData, type JobEvent, type JobRunner, type QueueSettings } from "./queue/scheduler.js";
+export { interpretationMethods, type CustomInterpretation, type InterpretationMethodDef, type InputPlan } from "./features/interpretation/index.js";
+export { loaders, type Loader, type LoaderOptions } from "./load/loaders.js";
+export type { Loaded } from "./load/loaded.js";
+export { flaggingCallbacks } from "./features/flagging/registry.js";
 export type { FlaggingCallback } from "./features/flagging/callback.js";
 export { CSVLogger, type CSVLoggerOptions } from "./features/flagging/csv-logger.js";
 export { SQLiteLogger, type SQLiteLoggerOptions } from "./features/flagging/sqlite-logger.js";

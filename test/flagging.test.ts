@@ -10,12 +10,12 @@ import { parse } from "csv-parse/sync";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as tr from "../src/index.js";
-import { buildConfig } from "../src/protocol/config.js";
-import { runEventBatch } from "../src/runtime/run.js";
+import type { Graph } from "../src/graph/graph.js";
+import { Runtime } from "../src/runtime/runtime.js";
 import { restore } from "../src/features/flagging/csv-format.js";
 import flaggingDemo from "../demo/flagging/app.js";
 import { bigCell } from "./fixtures/flag-rows.js";
-import { connect, post, start } from "./helpers.js";
+import { configOf, connect, post, start } from "./helpers.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dirs: string[] = [];
@@ -27,7 +27,7 @@ const tmp = () => {
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 const readLog = (dir: string): string[][] => parse(readFileSync(path.join(dir, "log.csv")), { bom: true });
 const greet = (text: string, n: number) => `${text}:${n}`;
-const config = async (iface: { app: any }) => buildConfig(iface.app, { root: "http://h", showError: false, maxFileSize: null, username: null, authRequired: false }, { files: iface.app.files, root: "http://h" }) as Promise<any>;
+const config = (iface: { graph: Graph }) => configOf(iface);
 const flagDependency = (cfg: any) => cfg.dependencies.find((d: any) => d.api_name === "flag");
 const buttonsIn = (cfg: any, ids: number[]) => ids.map((id) => cfg.components.find((c: any) => c.id === id));
 const outputButtonsRow = (cfg: any) => {
@@ -37,23 +37,28 @@ const outputButtonsRow = (cfg: any) => {
 };
 
 describe("the graph a page needs", () => {
-  it("manual without options: one Flag button in the output row, the /flag event and a hidden option box", async () => {
+  it("manual without options: one Flag button in the output row with its own event, the /flag API event and a hidden option box", async () => {
     const cfg = await config(new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", flaggingDir: tmp() }));
     expect(cfg.allow_flagging).toBe("manual");
     const dep = flagDependency(cfg);
     const buttons = buttonsIn(cfg, outputButtonsRow(cfg));
-    expect(buttons.map((b: any) => [b.type, b.props.value, b.props.flag_value, b.props.elem_classes])).toEqual([["button", "Flag", "", ["flag"]]]);
-    expect(dep.targets).toEqual([[buttons[0].id, "click"]]);
+    expect(buttons.map((b: any) => [b.type, b.props.value, b.props.elem_classes])).toEqual([["button", "Flag", ["flag"]]]);
     const byId = (id: number) => cfg.components.find((c: any) => c.id === id);
     const predict = cfg.dependencies.find((d: any) => d.api_name === "predict");
-    // Data: the visible inputs, the visible outputs, then the option.
+    // The button's own event: the visible inputs and outputs, its option bound on the server; not in the API.
+    const clicked = cfg.dependencies.filter((d: any) => d.targets.some(([id]: [number]) => id === buttons[0].id));
+    expect(clicked).toHaveLength(1);
+    expect(clicked[0]).toMatchObject({ api_name: null, show_api: false, backend_fn: true, outputs: [], concurrency_limit: null });
+    expect(clicked[0].inputs).toEqual([...predict.inputs, ...predict.outputs]);
+    // The API's /flag: the visible inputs, the visible outputs, then the option; no button runs it.
+    expect(dep.targets).toEqual([]);
     expect(dep.inputs.slice(0, 3)).toEqual([...predict.inputs, ...predict.outputs]);
     expect(byId(dep.inputs[3])).toMatchObject({ type: "textbox", props: { label: "flag option", visible: false, value: "" } });
     expect(dep.outputs).toEqual([]);
     expect(dep.concurrency_limit).toBeNull();
-    // Outputs stay read-only although the flag event reads them.
+    // Outputs stay read-only although the flag events read them; the server says so for every component.
     expect(byId(predict.outputs[0]).props.interactive).toBe(false);
-    expect(byId(predict.inputs[0]).props.interactive).toBeUndefined();
+    expect(byId(predict.inputs[0]).props.interactive).toBe(true);
   });
 
   it("options: a string gives `Flag as <x>`, a [label, value] pair sets both", async () => {
@@ -61,11 +66,12 @@ describe("the graph a page needs", () => {
       new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", flaggingDir: tmp(), flaggingOptions: ["incorrect", ["Looks odd", "odd"]] }),
     );
     const buttons = buttonsIn(cfg, outputButtonsRow(cfg));
-    expect(buttons.map((b: any) => [b.props.value, b.props.flag_value])).toEqual([
+    expect(buttons.map((b: any) => b.props.value)).toEqual(["Flag as incorrect", "Looks odd"]);
+    expect(cfg.flagging_options).toEqual([
       ["Flag as incorrect", "incorrect"],
       ["Looks odd", "odd"],
     ]);
-    expect(flagDependency(cfg).targets).toEqual(buttons.map((b: any) => [b.id, "click"]));
+    for (const b of buttons) expect(cfg.dependencies.filter((d: any) => d.targets.some(([id]: [number]) => id === b.id))).toHaveLength(1);
   });
 
   it("auto and never: no buttons", async () => {
@@ -212,7 +218,7 @@ describe("auto", () => {
       flaggingDir: dir,
     });
     const call = (i: number) => ({ data: [`b${i}`, i], opts: { sessionKey: null, root: "http://h", request: { username: `u${i}`, headers: {}, sessionHash: null, client: { host: null } } } });
-    const outcomes = await runEventBatch(iface.app, iface.app.events[0], [call(1), call(2), call(3)]);
+    const outcomes = await new Runtime(iface.graph).runBatch(iface.graph.events[0], [call(1), call(2), call(3)]);
     expect(outcomes.map((o) => o.ok)).toEqual([true, true, true]);
     await expect.poll(() => (existsSync(path.join(dir, "log.csv")) ? readLog(dir).length : 0)).toBe(4);
     expect(readLog(dir).slice(1).map((r) => [...r.slice(0, 3), r[4]]).sort()).toEqual([

@@ -1,6 +1,9 @@
 import { request } from "node:http";
 import { Client } from "@gradio/client";
 import type { Launched } from "../src/index.js";
+import type { Graph } from "../src/graph/graph.js";
+import { buildConfig } from "../src/protocol/config.js";
+import { Runtime } from "../src/runtime/runtime.js";
 
 /** Launches an interface on a free loopback port; `close()` in afterAll/finally. */
 export async function start(iface: { launch(o: object): Promise<Launched> }, opts: object = {}): Promise<Launched & { base: string }> {
@@ -50,3 +53,9 @@ export function raw(
 }
 
 export const rawGet = (base: string, path: string) => raw(base, { path });
+
+/** The `/config` an interface's page would get, built without a server (root "http://h" unless given). */
+export async function configOf(iface: { graph: Graph }, root = "http://h"): Promise<any> {
+  const runtime = new Runtime(iface.graph);
+  return buildConfig(iface.graph, { root, showError: false, maxFileSize: null, username: null, authRequired: false }, { files: runtime.files, root, runtime });
+}

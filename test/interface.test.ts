@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import * as tr from "../src/index.js";
-import { buildConfig, buildInfo } from "../src/protocol/config.js";
+import { buildInfo } from "../src/protocol/config.js";
+import { configOf } from "./helpers.js";
 
 const echo = (s: string) => s;
 const make = (extra: Record<string, unknown>) => () => new tr.Interface({ fn: echo, inputs: "text", outputs: "text", ...extra } as any);
@@ -78,15 +79,13 @@ describe("Interface options are validated at construction", () => {
 });
 
 describe("the app graph and its config", () => {
-  const ctx = (iface: { app: any }) => ({ files: iface.app.files, root: "http://h" });
-  const extras = { root: "http://h", showError: false, maxFileSize: null, username: null, authRequired: false };
 
   it("reads css from a file", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "tradio-css-"));
     const file = path.join(dir, "style.css");
     writeFileSync(file, ".gradio-container { background: rgb(1, 2, 3) }");
     const iface = new tr.Interface({ fn: echo, inputs: "text", outputs: "text", css: file });
-    expect((await buildConfig(iface.app, extras, ctx(iface))).css).toBe(".gradio-container { background: rgb(1, 2, 3) }");
+    expect((await configOf(iface)).css).toBe(".gradio-container { background: rgb(1, 2, 3) }");
     expect(() => new tr.Interface({ fn: echo, inputs: "text", outputs: "text", css: path.join(dir, "missing.css") })).toThrow(/does not exist/);
   });
 
@@ -104,7 +103,7 @@ describe("the app graph and its config", () => {
       examples: [["Ada", true]],
       cacheExamples: true,
     });
-    const config = await buildConfig(iface.app, extras, ctx(iface));
+    const config = await configOf(iface);
     const byType = (t: string) => (config.components as any[]).filter((c) => c.type === t);
     expect(byType("textbox").filter((c) => c.props.visible).map((c) => c.props.label)).toEqual(["name", "output"]);
     expect(byType("checkbox")[0].props.label).toBe("excited");
@@ -114,14 +113,14 @@ describe("the app graph and its config", () => {
     const dataset = byType("dataset")[0];
     expect(dataset.props.samples).toEqual([["Ada", true]]);
     expect(dataset.props.cached_outputs).toEqual([["Ada!"]]);
-    const info = buildInfo(iface.app) as any;
+    const info = buildInfo(iface.graph) as any;
     expect(info.named_endpoints["/predict"].parameters.map((p: any) => p.parameter_name)).toEqual(["name", "excited"]);
     expect(info.unnamed_endpoints).toEqual({});
   });
 
   it("wraps a flat example list for one input, and live apps have no Submit button", async () => {
     const iface = new tr.Interface({ fn: echo, inputs: "text", outputs: "text", examples: ["a", "b"], live: true });
-    const config = await buildConfig(iface.app, extras, ctx(iface));
+    const config = await configOf(iface);
     const comps = config.components as any[];
     expect(comps.find((c) => c.type === "dataset").props.samples).toEqual([["a"], ["b"]]);
     expect(comps.filter((c) => c.type === "button").map((c) => c.props.value)).toEqual(["Clear", "Flag"]);

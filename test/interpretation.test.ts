@@ -3,11 +3,11 @@ import { fileURLToPath } from "node:url";
 import { handle_file } from "@gradio/client";
 import { describe, expect, it } from "vitest";
 import * as tr from "../src/index.js";
-import { buildConfig, buildInfo } from "../src/protocol/config.js";
+import { buildInfo } from "../src/protocol/config.js";
 import gender, { custom as genderCustom, interpretGender } from "../demo/gender_sentence/app.js";
 import sentiment, { classify, leaveOneOut } from "../demo/sentiment/app.js";
 import imageClassifier from "../demo/image_classifier/app.js";
-import { connect, post, start } from "./helpers.js";
+import { configOf, connect, post, start } from "./helpers.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 type Pairs = [string, number][];
@@ -21,7 +21,7 @@ function gate() {
 describe("interpretation in the app graph", () => {
   it("adds an Interpret button after the flag buttons under the outputs, and an /interpret event", async () => {
     const iface = new tr.Interface({ fn: (t: string, n: number) => ({ a: n }), inputs: ["text", "number"], outputs: "label", interpretation: "default" });
-    const config = (await buildConfig(iface.app, { root: "", showError: false, maxFileSize: null, username: null, authRequired: false }, { files: iface.app.files, root: "" })) as any;
+    const config = await configOf(iface, "");
     const byId = new Map<number, any>(config.components.map((c: any) => [c.id, c]));
     const row = findNode(config.layout, (n) => byId.get(n.id)?.props.elem_classes?.includes("output-buttons"));
     const buttons = row.children.map((n: any) => byId.get(n.id));
@@ -41,15 +41,15 @@ describe("interpretation in the app graph", () => {
     // Hidden outputs stay out of the layout.
     expect(findNode(config.layout, (n) => n.id === views[0].id)).toBeUndefined();
 
-    const info = buildInfo(iface.app) as any;
+    const info = buildInfo(iface.graph) as any;
     expect(info.named_endpoints["/interpret"].parameters.map((p: any) => p.component)).toEqual(["Textbox", "Number"]);
     expect(info.named_endpoints["/interpret"].returns.map((r: any) => r.component)).toEqual(["Interpretation", "Interpretation"]);
   });
 
   it("has no button and no endpoint without the option", async () => {
     const iface = new tr.Interface({ fn: (t: string) => ({ a: 1 }), inputs: "text", outputs: "label" });
-    expect(iface.app.events.some((e) => e.apiName === "interpret")).toBe(false);
-    expect(iface.app.blocks.some((b) => b.props().value === "Interpret")).toBe(false);
+    expect(iface.graph.events.some((e) => e.apiName === "interpret")).toBe(false);
+    expect(iface.graph.blocks.some((b) => b.props().value === "Interpret")).toBe(false);
   });
 });
 

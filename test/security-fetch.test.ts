@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handle_file } from "@gradio/client";
 import * as tr from "../src/index.js";
 import { addressRange, allowEntryProblem, allowListed, fetchUrl, isPublicAddress, type FetchPolicy } from "../src/runtime/fetch-url.js";
-import { ValidationError } from "../src/components/component.js";
 import { connect, start } from "./helpers.js";
+import { ValidationError } from "../src/core/errors.js";
 
 describe("address ranges", () => {
   it("refuses loopback, private, link-local, unique-local, multicast, unspecified and friends, IPv4 and IPv6", () => {

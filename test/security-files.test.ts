@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tr from "../src/index.js";
-import { FileStore } from "../src/runtime/file-store.js";
 import { raw, rawGet, start } from "./helpers.js";
+import { DiskFileStore, defaultStoreDir } from "../src/runtime/file-store.js";
 
 const META = { _type: "gradio.FileData" };
 
@@ -49,8 +49,8 @@ describe("the file route", () => {
     app = await start(iface, { allowedPaths: [allowed] });
     uploaded = await upload(app.base, "hello.txt", "uploaded bytes");
     // A symlink planted inside the store itself must not lead out either.
-    await mkdir(path.join(iface.app.files.dir, "planted"), { recursive: true });
-    await symlink(outside, path.join(iface.app.files.dir, "planted", "innocent.txt")).catch(() => undefined);
+    await mkdir(path.join(defaultStoreDir(), "planted"), { recursive: true });
+    await symlink(outside, path.join(defaultStoreDir(), "planted", "innocent.txt")).catch(() => undefined);
   });
   afterAll(async () => {
     await app.close();
@@ -63,7 +63,7 @@ describe("the file route", () => {
   });
 
   it("answers one identical 403 for traversal, encodings, backslashes, absolute paths, symlinks out, dotfiles and the working directory", async () => {
-    const store = iface.app.files.dir;
+    const store = defaultStoreDir();
     const attempts = [
       "../../../../etc/passwd",
       "..%2f..%2f..%2fetc%2fpasswd",
@@ -98,15 +98,16 @@ describe("the file route", () => {
       answers.add(r.body);
     }
     // Existing-but-forbidden and missing files look the same.
-    expect([...answers]).toEqual([JSON.stringify({ error: "File not allowed", detail: "File not allowed" })]);
+    expect([...answers]).toEqual([JSON.stringify({ error: "File not allowed", detail: "File not allowed", code: "TR_ERR_FILE_NOT_ALLOWED" })]);
   });
 
   it("refuses to allow the working directory or any folder holding it", () => {
-    const store = new FileStore(path.join(tmpdir(), "tradio-sec-allow"));
-    expect(() => store.allow(process.cwd())).toThrow(/allowedPaths: refusing to serve .* working directory/);
-    expect(() => store.allow(path.dirname(process.cwd()))).toThrow(/working directory/);
-    expect(() => store.allow("/")).toThrow(/working directory/);
-    expect(() => store.allow(path.join(process.cwd(), "demo"))).not.toThrow();
+    const dir = path.join(tmpdir(), "tradio-sec-allow");
+    const allowing = (p: string) => () => new DiskFileStore({ dir, allowedPaths: [p] });
+    expect(allowing(process.cwd())).toThrow(/allowedPaths: refusing to serve .* working directory/);
+    expect(allowing(path.dirname(process.cwd()))).toThrow(/working directory/);
+    expect(allowing("/")).toThrow(/working directory/);
+    expect(allowing(path.join(process.cwd(), "demo"))).not.toThrow();
   });
 
   it("sends uploaded HTML, SVG and unknown types as attachments with nosniff, never inline", async () => {
@@ -138,7 +139,7 @@ describe("the file route", () => {
     try {
       for (const name of ["résumé 日本.html", "a#b%41.txt"]) {
         const stored = await upload(app2.base, name, `content of ${name}`);
-        const fd = await iface.app.files.fileData(stored, app2.base);
+        const fd = await new DiskFileStore().fileData(stored, app2.base);
         const r = await fetch(fd.url!);
         expect([name, r.status]).toEqual([name, 200]);
         expect(await r.text()).toBe(`content of ${name}`);
@@ -156,7 +157,7 @@ describe("the file route", () => {
     expect(ok.status).toBe(200);
     expect((await ok.json()).data).toEqual(["hello.txt"]);
     expect((await run([{ path: uploaded, meta: META }, "x", ""], "flag")).status).toBe(200);
-    const store = iface.app.files.dir;
+    const store = defaultStoreDir();
     for (const p of ["/etc/passwd", outside, `${uploaded}/../../../../etc/passwd`, `${store}/planted/innocent.txt`, `${allowed}/ok.txt`, "package.json", "..\\..\\etc\\passwd"]) {
       const r = await run([{ path: p, meta: META }]);
       expect([p, r.status]).toEqual([p, 422]);
@@ -175,7 +176,7 @@ describe("uploads", () => {
   beforeAll(async () => {
     const iface = new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text", allowFlagging: "never" });
     app = await start(iface, { maxFileSize: 1000 });
-    store = iface.app.files.dir;
+    store = defaultStoreDir();
   });
   afterAll(() => app.close());
 

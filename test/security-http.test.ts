@@ -305,7 +305,7 @@ describe("no open proxy, no reflective RPC, no open redirect", () => {
   it("redirects a mounted app's bare prefix only to its own page", async () => {
     const server = Fastify();
     const iface = newApp();
-    await server.register(async (f) => void (await tr.mountApp(f, iface.app, { prefix: "/app" })), { prefix: "/app" });
+    await server.register(async (f) => void (await tr.mountApp(f, iface, { prefix: "/app" })), { prefix: "/app" });
     await server.listen({ port: 0, host: "127.0.0.1" });
     const base = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
     try {

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import { OptionError } from "../core/errors.js";
 
 /** `launch({ auth })`: a [user, pass] pair, a list of them, or a check function. */
 export type AuthSpec = [string, string] | [string, string][] | ((username: string, password: string) => boolean | Promise<boolean>);
@@ -20,9 +21,9 @@ export function credentialCheck(auth: unknown): (username: string, password: str
     return async (u, p) => (await (auth as (u: string, p: string) => unknown)(u, p)) === true;
   }
   const pairs = isPair(auth) ? [auth] : Array.isArray(auth) && auth.length > 0 && auth.every(isPair) ? (auth as [string, string][]) : null;
-  if (!pairs) throw new TypeError('launch: option "auth" must be [user, pass], a list of [user, pass] pairs, or a function (user, pass) => boolean');
+  if (!pairs) throw new OptionError("TR_ERR_OPTION_INVALID", 'launch: option "auth" must be [user, pass], a list of [user, pass] pairs, or a function (user, pass) => boolean');
   for (const [u, p] of pairs) {
-    if (!u || !p) throw new TypeError('launch: option "auth": usernames and passwords must not be empty');
+    if (!u || !p) throw new OptionError("TR_ERR_OPTION_INVALID", 'launch: option "auth": usernames and passwords must not be empty');
   }
   return async (username, password) => {
     // Every pair is compared, so the time taken does not tell which username exists.

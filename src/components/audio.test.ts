@@ -2,21 +2,23 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
-import { FileStore, type FileData } from "../runtime/file-store.js";
-import { ValidationError, type ComponentContext } from "./component.js";
 import { Audio, WavError, decodeWav, encodeWav, type AudioData, type DecodedAudio } from "./audio.js";
+import type { FileData } from "../core/files.js";
+import { DiskFileStore } from "../runtime/file-store.js";
+import { ValidationError } from "../core/errors.js";
+import { type ComponentContext } from "../core/context.js";
 
 const ROOT = "http://localhost:7860";
 const META = { _type: "gradio.FileData" } as const;
 let tmp: string;
 let outside: string;
-let files: FileStore;
+let files: DiskFileStore;
 let ctx: ComponentContext;
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), "tradio-audio-"));
   outside = await mkdtemp(path.join(tmpdir(), "tradio-audio-outside-"));
-  files = new FileStore(path.join(tmp, "store"));
+  files = new DiskFileStore({ dir: path.join(tmp, "store") });
   ctx = { files, root: ROOT };
 });
 afterAll(async () => {

@@ -1,16 +1,11 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import type { FileData } from "../runtime/file-store.js";
-import {
-  Component,
-  describe,
-  type ComponentContext,
-  type ComponentOptions,
-  type JSONSchema,
-  type OptionKind,
-} from "./component.js";
+import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
 import { fileDataSchema, uploadedFile, urlFileData } from "./file.js";
 import type { Tokens } from "../core/interpretable.js";
+import { type FileData } from "../core/files.js";
+import { describe, type OptionKind } from "../core/options.js";
+import { type ComponentContext } from "../core/context.js";
 
 /**
  * Audio samples. With more than one channel the samples are interleaved, frame by frame:

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { Chatbot } from "./chatbot.js";
-import { ValidationError } from "./component.js";
+import { ValidationError } from "../core/errors.js";
 
 describe("Chatbot options", () => {
   it("rejects unknown options, wrong types and bad values", () => {

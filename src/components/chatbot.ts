@@ -1,4 +1,6 @@
-import { Component, describe, type ComponentContext, type ComponentOptions, type JSONSchema, type OptionKind } from "./component.js";
+import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { describe, type OptionKind } from "../core/options.js";
+import { type ComponentContext } from "../core/context.js";
 
 /** One exchange: the user's message and the bot's reply; either may be null (not written yet). */
 export type ChatPair = [user: string | null, bot: string | null];

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { CheckboxGroup } from "./checkbox-group.js";
-import { ValidationError } from "./component.js";
+import { ValidationError } from "../core/errors.js";
 
 describe("CheckboxGroup options", () => {
   it("rejects unknown options and wrong types", () => {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { Checkbox } from "./checkbox.js";
-import { ValidationError } from "./component.js";
+import { ValidationError } from "../core/errors.js";
 
 describe("Checkbox", () => {
   it("validates options", () => {

@@ -1,5 +1,7 @@
-import { Component, describe, type ComponentContext, type ComponentOptions, type JSONSchema, type OptionKind } from "./component.js";
+import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
 import type { Neighbours } from "../core/interpretable.js";
+import { describe, type OptionKind } from "../core/options.js";
+import { type ComponentContext } from "../core/context.js";
 
 export interface CheckboxOptions extends ComponentOptions {
   /** Initial state; defaults to unchecked. */

@@ -1,16 +1,9 @@
-import type { FileStore } from "../runtime/file-store.js";
+import { ValidationError } from "../core/errors.js";
+import type { ComponentContext } from "../core/context.js";
+import { checkOptions, type OptionKind } from "../core/options.js";
 
 /** A JSON schema fragment, as Gradio puts in `api_info`. */
 export type JSONSchema = Record<string, unknown>;
-
-/** What a component may need while converting values: the file store and the public root URL. */
-export interface ComponentContext {
-  files: FileStore;
-  /** Absolute URL of the app, used to build output file URLs (`<root>/gradio_api/file=<path>`). */
-  root: string;
-  /** True for calls made from the author's own code, which may name any readable file. */
-  trusted?: boolean;
-}
 
 export interface ComponentOptions {
   label?: string;
@@ -21,27 +14,8 @@ export interface ComponentOptions {
   elemClasses?: string[];
   /** Initial value shown on the page (in the function's own shape). */
   value?: unknown;
-}
-
-/**
- * Thrown when a value does not fit a component. The message reaches the caller (HTTP 4xx or the
- * queue's error message), so it names the component and says what was expected.
- */
-export class ValidationError extends globalThis.Error {
-  override name = "ValidationError";
-}
-
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (value instanceof Uint8Array) return "bytes";
-  const t = typeof value;
-  if (t === "string") {
-    const s = value as string;
-    return `the string ${JSON.stringify(s.length > 40 ? s.slice(0, 40) + "…" : s)}`;
-  }
-  if (t === "number" || t === "boolean") return `${t} ${String(value)}`;
-  return t === "object" ? "an object" : t;
+  /** Whether a person can edit it on the page; by default inputs can and outputs cannot. */
+  interactive?: boolean;
 }
 
 /**
@@ -67,10 +41,19 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
   readonly elemId: string | undefined;
   readonly elemClasses: string[];
   readonly value: unknown;
+  /** Set by the `interactive` option; undefined lets the graph decide (inputs yes, outputs no). */
+  readonly interactive: boolean | undefined;
   /** Assigned when the component joins an app graph. */
   id = -1;
   /** State components never reach the page or the API. */
   readonly stateful: boolean = false;
+  /** Components that only ever show a value (Label, HTML…) are never editable unless `interactive` says so. */
+  readonly displayOnly: boolean = false;
+  /**
+   * For a component from outside tradio: the path of an ES module whose default export draws it on the
+   * page (protocol/types.ts `ExternalView`). The server serves it; built-in components have none.
+   */
+  readonly viewModule: string | undefined = undefined;
 
   constructor(opts: ComponentOptions = {}) {
     checkOptions(this.constructor.name, opts as Record<string, unknown>, {
@@ -80,6 +63,7 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
       elemId: "string",
       elemClasses: "string[]",
       value: "any",
+      interactive: "boolean",
     }, this.extraOptions());
     this.label = opts.label;
     this.info = opts.info;
@@ -87,6 +71,7 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
     this.elemId = opts.elemId;
     this.elemClasses = opts.elemClasses ?? [];
     this.value = opts.value;
+    this.interactive = opts.interactive;
   }
 
   /** Option names a subclass accepts beyond the common ones, with their expected kinds. */
@@ -137,37 +122,5 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
 
   protected fail(message: string): never {
     throw new ValidationError(`${this.className}${this.label ? ` "${this.label}"` : ""}: ${message}`);
-  }
-}
-
-export type OptionKind = "string" | "number" | "boolean" | "string[]" | "any" | "function" | ((v: unknown) => boolean);
-
-/** Validates an options object: an unknown option or a wrong type throws an Error naming it. */
-export function checkOptions(
-  owner: string,
-  opts: Record<string, unknown>,
-  ...specs: Record<string, OptionKind>[]
-): void {
-  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
-    throw new TypeError(`${owner}: options must be an object, got ${describe(opts)}`);
-  }
-  const spec: Record<string, OptionKind> = Object.assign({}, ...specs);
-  for (const [key, value] of Object.entries(opts)) {
-    const kind = spec[key];
-    if (kind === undefined) {
-      const known = Object.keys(spec).sort().join(", ");
-      throw new TypeError(`${owner}: unknown option "${key}" (known options: ${known})`);
-    }
-    if (value === undefined || kind === "any") continue;
-    const ok =
-      typeof kind === "function"
-        ? kind(value)
-        : kind === "string[]"
-          ? Array.isArray(value) && value.every((v) => typeof v === "string")
-          : typeof value === kind;
-    if (!ok) {
-      const want = typeof kind === "function" ? "a valid value" : kind === "string[]" ? "an array of strings" : `a ${kind}`;
-      throw new TypeError(`${owner}: option "${key}" must be ${want}, got ${describe(value)}`);
-    }
   }
 }

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { Dataframe } from "./dataframe.js";
-import { ValidationError } from "./component.js";
+import { ValidationError } from "../core/errors.js";
 
 describe("Dataframe options", () => {
   it("rejects unknown options and wrong types", () => {

@@ -1,4 +1,6 @@
-import { Component, describe, type ComponentContext, type ComponentOptions, type JSONSchema, type OptionKind } from "./component.js";
+import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { describe, type OptionKind } from "../core/options.js";
+import { type ComponentContext } from "../core/context.js";
 
 /** One cell of a table. */
 export type Cell = string | number | boolean | null;

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { Dropdown } from "./dropdown.js";
-import { ValidationError } from "./component.js";
+import { ValidationError } from "../core/errors.js";
 
 describe("Dropdown options", () => {
   it("rejects unknown options and wrong types", () => {

@@ -1,7 +1,9 @@
-import { Component, describe, type ComponentContext, type ComponentOptions, type JSONSchema, type OptionKind } from "./component.js";
+import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
 import { pickEach, toggleEach } from "./interpret-choices.js";
 import type { Neighbours } from "../core/interpretable.js";
 import { isChoiceSpecList, isChoiceType, listValues, literalType, normalizeChoices, type Choice, type ChoiceSpec, type ChoiceType } from "./choices.js";
+import { describe, type OptionKind } from "../core/options.js";
+import { type ComponentContext } from "../core/context.js";
 
 export interface DropdownOptions<M extends boolean = false, T extends ChoiceType = "value"> extends ComponentOptions {
   /** Plain strings, or `[label, value]` pairs where the label is shown and the value travels. */

@@ -2,21 +2,23 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
-import { FileStore, type FileData } from "../runtime/file-store.js";
-import { ValidationError, type ComponentContext } from "./component.js";
 import { File, matchesFileTypes, type FileOutItem } from "./file.js";
+import type { FileData } from "../core/files.js";
+import { DiskFileStore } from "../runtime/file-store.js";
+import { ValidationError } from "../core/errors.js";
+import { type ComponentContext } from "../core/context.js";
 
 const ROOT = "https://example.test/app";
 const META = { _type: "gradio.FileData" } as const;
 let tmp: string;
 let outside: string;
-let files: FileStore;
+let files: DiskFileStore;
 let ctx: ComponentContext;
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), "tradio-file-"));
   outside = await mkdtemp(path.join(tmpdir(), "tradio-file-outside-"));
-  files = new FileStore(path.join(tmp, "store"));
+  files = new DiskFileStore({ dir: path.join(tmp, "store") });
   ctx = { files, root: ROOT };
 });
 afterAll(async () => {

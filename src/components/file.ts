@@ -1,15 +1,10 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { fileDataPath, mimeOf, safeName, type FileData } from "../runtime/file-store.js";
-import {
-  Component,
-  ValidationError,
-  describe,
-  type ComponentContext,
-  type ComponentOptions,
-  type JSONSchema,
-  type OptionKind,
-} from "./component.js";
+import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { fileDataPath, mimeOf, safeName, type FileData } from "../core/files.js";
+import { ValidationError } from "../core/errors.js";
+import { describe, type OptionKind } from "../core/options.js";
+import { type ComponentContext } from "../core/context.js";
 
 export type FileType = "filepath" | "buffer";
 export type FileCount = "single" | "multiple";

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { HighlightedText } from "./highlighted-text.js";
-import { ValidationError } from "./component.js";
+import { ValidationError } from "../core/errors.js";
 
 describe("HighlightedText options", () => {
   it("rejects unknown options, wrong types and bad values", () => {

@@ -1,4 +1,6 @@
-import { Component, describe, type ComponentContext, type ComponentOptions, type JSONSchema, type OptionKind } from "./component.js";
+import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { describe, type OptionKind } from "../core/options.js";
+import { type ComponentContext } from "../core/context.js";
 
 /** A span of text and its category (a string), its confidence (a number), or null for plain text. */
 export type HighlightedPair = [text: string, category: string | number | null];

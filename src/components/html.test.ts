@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { HTML } from "./html.js";
-import { ValidationError } from "./component.js";
+import { ValidationError } from "../core/errors.js";
 
 describe("HTML", () => {
   it("validates options", () => {

@@ -3,20 +3,22 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
-import { FileStore, type FileData } from "../runtime/file-store.js";
-import { ValidationError, type ComponentContext } from "./component.js";
 import { Image, MAX_IMAGE_PIXELS, type Pixels } from "./image.js";
+import type { FileData } from "../core/files.js";
+import { DiskFileStore } from "../runtime/file-store.js";
+import { ValidationError } from "../core/errors.js";
+import { type ComponentContext } from "../core/context.js";
 
 const ROOT = "http://127.0.0.1:7860";
 let tmp: string;
 let outside: string;
-let files: FileStore;
+let files: DiskFileStore;
 let ctx: ComponentContext;
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), "tradio-image-"));
   outside = await mkdtemp(path.join(tmpdir(), "tradio-image-outside-"));
-  files = new FileStore(path.join(tmp, "store"));
+  files = new DiskFileStore({ dir: path.join(tmp, "store") });
   ctx = { files, root: ROOT };
 });
 afterAll(async () => {

@@ -2,19 +2,14 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { createRequire } from "node:module";
 import type { Metadata, Sharp, SharpOptions } from "sharp";
-import type { FileData } from "../runtime/file-store.js";
 import { fileDataSchema, uploadedFile, urlFileData } from "./file.js";
 import { slic } from "./slic.js";
 import type { Tokens } from "../core/interpretable.js";
-import {
-  Component,
-  ValidationError,
-  describe,
-  type ComponentContext,
-  type ComponentOptions,
-  type JSONSchema,
-  type OptionKind,
-} from "./component.js";
+import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { type FileData } from "../core/files.js";
+import { ValidationError } from "../core/errors.js";
+import { describe, type OptionKind } from "../core/options.js";
+import { type ComponentContext } from "../core/context.js";
 
 // sharp (libvips) is loaded on first use, so apps without images start faster.
 type SharpFactory = (input?: Buffer | Uint8Array | string, options?: SharpOptions) => Sharp;

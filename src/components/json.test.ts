@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { Json } from "./json.js";
-import { ValidationError } from "./component.js";
+import { ValidationError } from "../core/errors.js";
 
 describe("Json options", () => {
   it("rejects unknown options, wrong types and unserialisable values", () => {

@@ -1,4 +1,6 @@
-import { Component, type ComponentContext, type ComponentOptions, type JSONSchema, type OptionKind } from "./component.js";
+import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { type ComponentContext } from "../core/context.js";
+import { type OptionKind } from "../core/options.js";
 
 /** Any value JSON can carry. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

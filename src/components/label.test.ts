@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { Label } from "./label.js";
-import { ValidationError } from "./component.js";
+import { ValidationError } from "../core/errors.js";
 
 describe("Label options", () => {
   it("rejects unknown options, wrong types and bad values", () => {

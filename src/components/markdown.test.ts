@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { Markdown, cleandoc } from "./markdown.js";
-import { ValidationError } from "./component.js";
+import { ValidationError } from "../core/errors.js";
 
 describe("Markdown options", () => {
   it("rejects unknown options and wrong types", () => {

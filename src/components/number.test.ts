@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { NumberComponent, roundTo } from "./number.js";
-import { ValidationError } from "./component.js";
+import { ValidationError } from "../core/errors.js";
 
 describe("NumberComponent options", () => {
   it("rejects unknown options and wrong types, naming the option", () => {

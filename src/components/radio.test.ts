@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { Radio } from "./radio.js";
-import { ValidationError } from "./component.js";
+import { ValidationError } from "../core/errors.js";
 
 describe("Radio options", () => {
   it("rejects unknown options and wrong types", () => {

@@ -1,3 +1,5 @@
+import { OptionError } from "../core/errors.js";
+import { Registry } from "../core/registry.js";
 import { Component } from "./component.js";
 import { Textbox } from "./textbox.js";
 import { NumberComponent } from "./number.js";
@@ -73,6 +75,18 @@ const factories: { [K in Shortcut]: () => Shortcuts[K] } = {
   dataframe: () => new Dataframe(),
 };
 
+/**
+ * Components by type name and shortcut (`inputs: "rating"`): tradio registers its own here, and a
+ * component from outside registers the same way. Its TypeScript type joins the Shortcuts interface:
+ *
+ * @example
+ * tr.components.register("rating", () => new Rating());
+ * declare module "tradio" { interface Shortcuts { rating: Rating } }
+ */
+export const components = new Registry<() => Component<any, any>>("components");
+for (const [name, make] of Object.entries(factories)) components.register(name, make);
+
+/** Gradio's shortcuts that tradio ships. */
 export const shortcutNames = Object.keys(factories) as Shortcut[];
 
 /** A component or one of Gradio's shortcuts (case-insensitive at run time, as in Gradio). */
@@ -81,10 +95,9 @@ export type ComponentSpec = Component<any, any> | Shortcut;
 export function resolveComponent(spec: unknown, where: string): Component<any, any> {
   if (spec instanceof Component) return spec;
   if (typeof spec === "string") {
-    const key = spec.toLowerCase().replace(/[-_ ]/g, "") as Shortcut;
-    const make = factories[key];
+    const make = components.find(spec.toLowerCase().replace(/[-_ ]/g, ""));
     if (make) return make();
-    throw new TypeError(`${where}: unknown component "${spec}" (known shortcuts: ${shortcutNames.join(", ")})`);
+    throw new OptionError("TR_ERR_COMPONENT_UNKNOWN", `${where}: unknown component "${spec}" (known shortcuts: ${components.names().join(", ")})`);
   }
-  throw new TypeError(`${where}: expected a component or a shortcut string, got ${spec === null ? "null" : typeof spec}`);
+  throw new OptionError("TR_ERR_COMPONENT_UNKNOWN", `${where}: expected a component or a shortcut string, got ${spec === null ? "null" : typeof spec}`);
 }

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { Slider } from "./slider.js";
-import { ValidationError } from "./component.js";
+import { ValidationError } from "../core/errors.js";
 
 describe("Slider options", () => {
   it("rejects unknown options and wrong types, naming the option", () => {

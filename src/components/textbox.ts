@@ -1,5 +1,7 @@
-import { Component, describe, type ComponentContext, type ComponentOptions, type JSONSchema, type OptionKind } from "./component.js";
+import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
 import type { Tokens } from "../core/interpretable.js";
+import { describe, type OptionKind } from "../core/options.js";
+import { type ComponentContext } from "../core/context.js";
 
 export interface TextboxOptions extends ComponentOptions {
   /** Visible rows; more than one makes a multi-line box where Enter inserts a newline. */

@@ -1,4 +1,9 @@
-/** Who is calling, as the function sees it (Gradio's `gr.Request`). */
+import type { ProgressUnit } from "../protocol/types.js";
+import type { FileStore } from "./files.js";
+
+export type { ProgressUnit };
+
+/** Who is calling, as the function sees it (Gradio's `gr.Request`). Plain data: it crosses processes. */
 export interface RequestInfo {
   /** The logged-in user when the app has `auth`, else null. */
   username: string | null;
@@ -10,11 +15,19 @@ export interface RequestInfo {
   client: { host: string | null };
 }
 
-/** Reports progress to the page: a fraction in [0, 1] and an optional description. */
+/**
+ * Reports progress to the page: a fraction in [0, 1] and an optional description.
+ *
+ * @example
+ * async function train(epochs: number, { progress }: tr.CallContext) {
+ *   for await (const epoch of progress.track(range(epochs), { desc: "Training" })) await step(epoch);
+ * }
+ */
 export interface Progress {
   (fraction: number, desc?: string): void;
-  /** Wraps an iterable and reports progress as it is consumed. */
-  track<T>(items: Iterable<T> | AsyncIterable<T>, opts?: { desc?: string; total?: number; unit?: string }): AsyncIterable<T>;
+  /** Wraps an iterable and reports progress as it is consumed; a plain array or iterable also works with `for...of`. */
+  track<T>(items: Iterable<T>, opts?: { desc?: string; total?: number; unit?: string }): Iterable<T> & AsyncIterable<T>;
+  track<T>(items: AsyncIterable<T>, opts?: { desc?: string; total?: number; unit?: string }): AsyncIterable<T>;
 }
 
 /** Passed as the function's last argument on every call. */
@@ -25,35 +38,11 @@ export interface CallContext {
   signal: AbortSignal;
 }
 
-export interface ProgressUnit {
-  index: number | null;
-  length: number | null;
-  unit: string | null;
-  progress: number | null;
-  desc: string | null;
-}
-
-/** Builds the progress helper, forwarding each report to `emit` in the protocol's `progress_data` shape. */
-export function makeProgress(emit: (data: ProgressUnit[]) => void): Progress {
-  const report = ((fraction: number, desc?: string) => {
-    if (typeof fraction !== "number" || !Number.isFinite(fraction)) return;
-    emit([{ index: null, length: null, unit: "steps", progress: Math.min(1, Math.max(0, fraction)), desc: desc ?? null }]);
-  }) as Progress;
-  report.track = <T>(items: Iterable<T> | AsyncIterable<T>, opts: { desc?: string; total?: number; unit?: string } = {}) => {
-    const total = opts.total ?? (Array.isArray(items) ? items.length : (items as { length?: number }).length ?? null);
-    return (async function* () {
-      let index = 0;
-      emit([{ index, length: total, unit: opts.unit ?? "steps", progress: null, desc: opts.desc ?? null }]);
-      for await (const item of items as AsyncIterable<T>) {
-        yield item;
-        index++;
-        emit([{ index, length: total, unit: opts.unit ?? "steps", progress: null, desc: opts.desc ?? null }]);
-      }
-    })();
-  };
-  return report;
-}
-
-export function codeRequest(): RequestInfo {
-  return { username: null, headers: {}, sessionHash: null, client: { host: null } };
+/** What a component may need while converting values: the file store and the public root URL. */
+export interface ComponentContext {
+  files: FileStore;
+  /** Absolute URL of the app, used to build output file URLs (`<root>/gradio_api/file=<path>`). */
+  root: string;
+  /** True for calls made from the author's own code, which may name any readable file. */
+  trusted?: boolean;
 }

@@ -1,4 +1,4 @@
-import type { ComponentContext } from "../components/component.js";
+import { type ComponentContext } from "./context.js";
 
 /**
  * The contract between interpretation and the input components. A component takes part by having one

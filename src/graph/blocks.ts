@@ -1,4 +1,10 @@
-import type { ComponentContext } from "../components/component.js";
+import type { ComponentContext } from "../core/context.js";
+import type { EventRuntime } from "./graph.js";
+
+/** What a block's props may depend on when the config is built: the request's root, the files, the runtime. */
+export interface ResolveContext extends ComponentContext {
+  runtime: EventRuntime;
+}
 
 /**
  * Blocks that arrange components or trigger events on the page (rows, columns, buttons, the examples
@@ -10,19 +16,17 @@ export class Block {
   constructor(
     readonly type: string,
     private readonly blockProps: Record<string, unknown> = {},
+    /** Props computed when the config is built (example values whose file URLs depend on the request). */
+    readonly resolve?: (ctx: ResolveContext) => Promise<Record<string, unknown>>,
   ) {}
-  /** Props computed when the config is built (e.g. example values whose file URLs depend on the request). */
-  resolve?: (ctx: ComponentContext) => Promise<Record<string, unknown>>;
   props(): Record<string, unknown> {
     return { visible: true, ...this.blockProps };
   }
-  setProp(key: string, value: unknown): void {
-    this.blockProps[key] = value;
+  /** Fixes the block's props once its graph is built. */
+  freeze(): void {
+    Object.freeze(this.blockProps);
+    Object.freeze(this);
   }
 }
 
-/** A node of the page's layout tree. */
-export interface LayoutNode {
-  id: number;
-  children?: LayoutNode[];
-}
+export type { LayoutNode } from "../protocol/types.js";

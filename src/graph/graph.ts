@@ -1,97 +1,169 @@
-import { Component } from "../components/component.js";
-import { Block, type LayoutNode } from "./blocks.js";
-import { defaultFileStore, type FileStore } from "../runtime/file-store.js";
-import { MemorySessionStore, type SessionStore } from "../runtime/sessions.js";
+import type { Component } from "../components/component.js";
+import type { CallContext, RequestInfo } from "../core/context.js";
+import type { FileStore } from "../core/files.js";
+import type { Block, LayoutNode } from "./blocks.js";
 
-/** The backend function of an event, after the Interface has adapted the author's function to a list in, list out. */
-export type BackendFn = (args: unknown[], ctx: import("../core/context.js").CallContext) => unknown;
-
-export interface EventDef {
-  id: number;
-  /** Name of the API endpoint without the leading slash, or null for page-only events. */
-  apiName: string | null;
-  inputs: Component<any, any>[];
-  outputs: Component<any, any>[];
-  /** What triggers it on the page: [block or component id, event name]. */
-  targets: [number, string][];
-  fn: BackendFn | null;
-  /** A page-side action for events without a backend function (e.g. "reset" for Clear). */
-  frontendAction?: string;
-  /** fn takes one list per input and returns one list per output. */
-  batch: boolean;
-  maxBatchSize: number;
-  /** Most jobs of this event running at once; "default" uses the queue's default. */
-  concurrencyLimit: number | "default" | null;
-  /** Listed by `/info`. */
-  showApi: boolean;
-  /** Runs on every input change, debounced by the page. */
-  live: boolean;
-  /** false: fn receives the wire values as sent, unchecked (Gradio's `preprocess=False`; the flag event). Default true. */
-  preprocess?: boolean;
-  /** Called after each successful run for a client (not for calls from the author's code) with the wire inputs and outputs; must not throw. */
-  onSuccess?: (inputs: unknown[], outputs: unknown[], ctx: import("../core/context.js").CallContext) => void;
-}
-
-export interface AppMeta {
-  title: string | null;
-  description: string | null;
-  article: string | null;
-  css: string | null;
-  theme: string;
-  thumbnail: string | null;
-  /** Extra config fields that later features add (flagging, interpretation, examples…). */
-  extra: Record<string, unknown>;
+/** How a feature's function runs another event: the session and caller of the run it is part of. */
+export interface ScopedRun {
+  sessionKey: string | null;
+  root: string;
+  request?: RequestInfo;
+  signal?: AbortSignal;
+  /** Calls from the author's code may name any readable file as a media input. */
+  trusted?: boolean;
 }
 
 /**
- * The app graph: components, layout blocks, and events. Interfaces (and later Blocks, Parallel, Series)
- * build it; the server, the page and calls from code only read it.
+ * The runtime, as the graph's own functions see it. Features whose function runs other events
+ * (interpretation, Parallel/Series, cached examples) go through it, so the runtime stays the only
+ * caller of an author's function. The runtime implements it; the graph never holds one.
  */
-export class App {
-  readonly components: Component<any, any>[] = [];
-  readonly blocks: Block[] = [];
-  readonly events: EventDef[] = [];
-  layout: LayoutNode = { id: 0, children: [] };
-  sessions: SessionStore;
-  files: FileStore;
-  private nextId = 1;
+export interface EventRuntime {
+  readonly files: FileStore;
+  /** Runs an event like a client call: wire values in, wire values out (state from the session). */
+  run(event: EventDef, data: unknown[], opts: ScopedRun): Promise<unknown[]>;
+  /** Runs an event of another graph (a member of a Parallel or Series), keeping its state under this session. */
+  runGraph(graph: Graph, event: EventDef, data: unknown[], opts: ScopedRun): Promise<unknown[]>;
+  /** Calls an event's function on arguments already preprocessed; returns its outputs as the function gave them. */
+  call(event: EventDef, args: unknown[], ctx: CallContext): Promise<unknown[]>;
+  /** The same for a `batch: true` event: one column per input in, one column per output back. */
+  callBatch(event: EventDef, columns: unknown[][], ctx: CallContext): Promise<unknown[][]>;
+}
 
-  constructor(
-    readonly meta: AppMeta,
-    opts: { sessions?: SessionStore; files?: FileStore } = {},
-  ) {
-    this.sessions = opts.sessions ?? new MemorySessionStore();
-    this.files = opts.files ?? defaultFileStore();
-  }
+/** The run a feature's function is part of. */
+export interface EventScope extends ScopedRun {
+  runtime: EventRuntime;
+}
 
-  /** Gives a component or block its id in this graph. A component belongs to one graph only. */
-  add<T extends Component<any, any> | Block>(item: T): T {
-    if (item.id !== -1) {
-      throw new Error(
-        `${item instanceof Component ? item.className : item.type} is already part of an app; create a new component for each Interface`,
-      );
-    }
-    item.id = this.nextId++;
-    if (item instanceof Component) this.components.push(item);
-    else this.blocks.push(item);
-    return item;
-  }
+/**
+ * The function of an event, after the builder adapted the author's function to a list in, list out.
+ * Features' own functions also read the scope; an author's function never sees it.
+ */
+export type BackendFn = (args: unknown[], ctx: CallContext, scope: EventScope) => unknown;
 
-  addEvent(event: Omit<EventDef, "id">): EventDef {
-    const def = { ...event, id: this.events.length };
-    if (def.apiName !== null && this.events.some((e) => e.apiName === def.apiName)) {
-      throw new Error(`an event named "${def.apiName}" already exists`);
-    }
-    this.events.push(def);
-    return def;
+/** Called after each successful run for a client (not for calls from the author's code); must not throw. */
+export type SuccessHook = (inputs: readonly unknown[], outputs: readonly unknown[], ctx: CallContext, files: FileStore) => void;
+
+export interface EventDef {
+  readonly id: number;
+  /** Name of the API endpoint without the leading slash, or null for page-only events. */
+  readonly apiName: string | null;
+  readonly inputs: readonly Component<any, any>[];
+  readonly outputs: readonly Component<any, any>[];
+  /** What triggers it on the page: [block or component id, event name]. */
+  readonly targets: readonly (readonly [number, string])[];
+  readonly fn: BackendFn | null;
+  /** A page-side action for events without a backend function (e.g. "reset" for Clear). */
+  readonly frontendAction: string | null;
+  /** fn takes one list per input and returns one list per output. */
+  readonly batch: boolean;
+  readonly maxBatchSize: number;
+  /** Most jobs of this event running at once; "default" uses the queue's default; null is no limit. */
+  readonly concurrencyLimit: number | "default" | null;
+  /** Listed by `/info`. */
+  readonly showApi: boolean;
+  /** Runs on every input change, debounced by the page. */
+  readonly live: boolean;
+  /** false: fn receives the wire values as sent, unchecked (Gradio's `preprocess=False`). */
+  readonly preprocess: boolean;
+  readonly onSuccess: readonly SuccessHook[];
+}
+
+export interface AppMeta {
+  readonly title: string | null;
+  readonly description: string | null;
+  readonly article: string | null;
+  readonly css: string | null;
+  readonly theme: string;
+  readonly thumbnail: string | null;
+}
+
+/** What features of the graph need done when an app is launched or closed (flagging opens its log). */
+export interface Lifecycle {
+  readonly onLaunch: readonly (() => Promise<void>)[];
+  readonly onClose: readonly (() => Promise<void>)[];
+}
+
+export interface GraphParts {
+  meta: AppMeta;
+  components: Component<any, any>[];
+  blocks: Block[];
+  events: EventDef[];
+  layout: LayoutNode;
+  /** Top-level config fields that features add (allow_flagging, interpretation, live…). */
+  config: Record<string, unknown>;
+  /** Whether a person edits each value component on the page, by id. */
+  interactive: Map<number, boolean>;
+  lifecycle: Lifecycle;
+}
+
+let graphs = 0;
+
+/**
+ * The app graph: components, layout blocks and events, built once by a GraphBuilder (an Interface,
+ * Parallel, Series, later Blocks) and frozen. The server, the page, the queue and calls from code
+ * only read it; sessions, files and runs belong to a Runtime.
+ */
+export class Graph {
+  /** A name for this graph in session keys, stable when the same app file builds it in another process. */
+  readonly key: string;
+  readonly meta: AppMeta;
+  readonly components: readonly Component<any, any>[];
+  readonly blocks: readonly Block[];
+  readonly events: readonly EventDef[];
+  readonly layout: LayoutNode;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly lifecycle: Lifecycle;
+  private readonly interactive: ReadonlyMap<number, boolean>;
+  private readonly byName: ReadonlyMap<string, EventDef>;
+
+  constructor(parts: GraphParts) {
+    this.key = `g${++graphs}`;
+    this.meta = Object.freeze({ ...parts.meta });
+    this.components = Object.freeze([...parts.components]);
+    this.blocks = Object.freeze([...parts.blocks]);
+    this.events = Object.freeze(parts.events.map(freezeEvent));
+    this.layout = freezeLayout(parts.layout);
+    this.config = deepFreeze(structuredClone(parts.config));
+    this.lifecycle = Object.freeze({ onLaunch: Object.freeze([...parts.lifecycle.onLaunch]), onClose: Object.freeze([...parts.lifecycle.onClose]) });
+    this.interactive = new Map(parts.interactive);
+    this.byName = new Map(this.events.filter((e) => e.apiName !== null && e.fn !== null).map((e) => [e.apiName!, e]));
+    for (const b of this.blocks) b.freeze();
+    Object.freeze(this);
   }
 
   eventByName(apiName: string): EventDef | undefined {
-    const name = apiName.replace(/^\//, "");
-    return this.events.find((e) => e.apiName === name && e.fn !== null);
+    return this.byName.get(apiName.startsWith("/") ? apiName.slice(1) : apiName);
   }
 
   eventByIndex(fnIndex: unknown): EventDef | undefined {
     return typeof fnIndex === "number" && Number.isInteger(fnIndex) ? this.events[fnIndex] : undefined;
   }
+
+  /** Whether a person edits this component on the page. */
+  isInteractive(c: Component<any, any>): boolean {
+    return this.interactive.get(c.id) ?? false;
+  }
+}
+
+function freezeEvent(e: EventDef): EventDef {
+  return Object.freeze({
+    ...e,
+    inputs: Object.freeze([...e.inputs]),
+    outputs: Object.freeze([...e.outputs]),
+    targets: Object.freeze(e.targets.map((t) => Object.freeze([t[0], t[1]] as const))),
+    onSuccess: Object.freeze([...e.onSuccess]),
+  });
+}
+
+function freezeLayout(node: LayoutNode): LayoutNode {
+  return Object.freeze(node.children ? { id: node.id, children: Object.freeze(node.children.map(freezeLayout)) } : { id: node.id });
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === "object" && !Object.isFrozen(v)) {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
 }

@@ -1,102 +1,30 @@
 import { existsSync, readFileSync } from "node:fs";
-import { App, type BackendFn } from "../graph/graph.js";
-import { runEvent, RunError } from "../runtime/run.js";
-import { parameterNames } from "./params.js";
-import { checkOptions, Component, describe, type OptionKind } from "../components/component.js";
-import { Block, type LayoutNode } from "../graph/blocks.js";
+import type { Component } from "../components/component.js";
 import { resolveComponent } from "../components/registry.js";
-import { State } from "../components/state.js";
-import type { BatchFn, CallArgs, CallResult, InterfaceFn, Specs } from "./types.js";
-import type { LaunchOptions, Launched } from "../server/launch.js";
-import { examplesBlock, normaliseExamples } from "../features/examples/examples.js";
-import { isFlaggingCallback, type FlaggingCallback } from "../features/flagging/callback.js";
-import type { Flagger, FlaggingMode } from "../features/flagging/flagger.js";
+import { OptionError } from "../core/errors.js";
+import { checkOptions, describe, isPositiveInt } from "../core/options.js";
+import { addExamples, normaliseExamples } from "../features/examples/examples.js";
 import { addFlagging } from "../features/flagging/graph.js";
-import { addInterpretation, interpretFromCode, planInterpretation } from "../features/interpretation/index.js";
+import { addInterpretation, planInterpretation } from "../features/interpretation/index.js";
+import { Block } from "../graph/blocks.js";
+import { GraphBuilder } from "../graph/builder.js";
+import type { BackendFn, Graph } from "../graph/graph.js";
+import { RunError, thrownToCode } from "../runtime/failure.js";
+import { Runtime } from "../runtime/runtime.js";
+import type { LaunchOptions, Launched } from "../server/launch.js";
+import { interfaceLayout } from "./layout.js";
+import { INTERFACE_KINDS, type FlaggingMode, type InterfaceOptions, type InterpretationMethod } from "./options.js";
+import { parameterNames } from "./params.js";
+import type { CallArgs, CallResult, Specs } from "./types.js";
 
-export type { FlaggingMode };
-export type InterpretationMethod = "default" | "shap" | "shapley";
+export type { FlaggingMode, InterfaceOptions, InterpretationMethod };
 
-interface CommonOptions<I extends Specs, O extends Specs> {
-  inputs: I;
-  outputs: O;
-  /** Shown as the page heading and the tab title. */
-  title?: string;
-  /** Markdown above the components. */
-  description?: string;
-  /** Markdown below the components. */
-  article?: string;
-  /** A CSS string, or the path to a .css file. */
-  css?: string;
-  /** A list of examples (one list per example, or a flat list for one input), or a flagging folder. */
-  examples?: unknown[] | string;
-  examplesPerPage?: number;
-  /** Run the examples once at launch so a click also fills the outputs. */
-  cacheExamples?: boolean;
-  /** No Submit button: the function runs whenever an input changes. */
-  live?: boolean;
-  maxBatchSize?: number;
-  /** "manual" (default; "never" for an interface without outputs): Flag buttons; "auto": every run is flagged; "never". */
-  allowFlagging?: FlaggingMode;
-  /** One button per option: a string gives "Flag as <option>", a [label, value] pair sets both. */
-  flaggingOptions?: (string | [string, string])[];
-  /** Where flagged samples go (default "flagged", relative to the working directory). */
-  flaggingDir?: string;
-  /** Default: a CSVLogger writing `<flaggingDir>/log.csv`. */
-  flaggingCallback?: FlaggingCallback;
-  interpretation?: InterpretationMethod | ((...args: any[]) => unknown) | (InterpretationMethod | ((...args: any[]) => unknown) | null)[];
-  numShap?: number;
-  interpretationConcurrency?: number;
-  theme?: string;
-  thumbnail?: string;
-  /** Name of the API endpoint (default "predict"). */
-  apiName?: string;
-  /** Most calls of this function running at once (default: the queue's default, 1). */
-  concurrencyLimit?: number | "default" | null;
-  /** Accepted for Gradio code; the screenshot button is gone from Gradio too. */
-  allowScreenshot?: boolean;
-}
-
-export type InterfaceOptions<I extends Specs, O extends Specs> = CommonOptions<I, O> &
-  ({ fn: InterfaceFn<I, O>; batch?: false } | { fn: BatchFn<I, O>; batch: true });
-
-const isPositiveInt = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v > 0;
-const OPTION_KINDS: Record<string, OptionKind> = {
-  fn: "function",
-  inputs: "any",
-  outputs: "any",
-  title: "string",
-  description: "string",
-  article: "string",
-  css: "string",
-  examples: (v) => typeof v === "string" || Array.isArray(v),
-  examplesPerPage: isPositiveInt,
-  cacheExamples: "boolean",
-  live: "boolean",
-  batch: "boolean",
-  maxBatchSize: isPositiveInt,
-  allowFlagging: (v) => v === "manual" || v === "auto" || v === "never",
-  flaggingOptions: (v) =>
-    Array.isArray(v) &&
-    v.every((o) => typeof o === "string" || (Array.isArray(o) && o.length === 2 && o.every((x) => typeof x === "string"))),
-  flaggingDir: "string",
-  flaggingCallback: isFlaggingCallback,
-  interpretation: (v) => isMethod(v) || (Array.isArray(v) && v.every((m) => m === null || isMethod(m))),
-  numShap: (v) => typeof v === "number" && Number.isFinite(v) && v > 0,
-  interpretationConcurrency: isPositiveInt,
-  theme: "string",
-  thumbnail: "string",
-  apiName: (v) => typeof v === "string" && /^[A-Za-z_][\w-]*$/.test(v),
-  concurrencyLimit: (v) => v === null || v === "default" || isPositiveInt(v),
-  allowScreenshot: "boolean",
-};
-
-/** Each interface's flagging, kept off the public surface. */
-const FLAGGERS = new WeakMap<object, Flagger>();
-
-function isMethod(v: unknown): boolean {
-  return v === "default" || v === "shap" || v === "shapley" || typeof v === "function";
-}
+/**
+ * Builders of an Interface other than the author (Parallel, Series) give the graph their function this
+ * way: it receives the argument list and the run's scope, not the author's spread arguments.
+ */
+export const BACKEND = Symbol("tradio.backend");
+type Internal = { [BACKEND]?: BackendFn };
 
 function specList(value: unknown): unknown[] {
   if (value === undefined || value === null) return [];
@@ -108,10 +36,18 @@ function readCss(css: string | undefined): string | null {
   if (css === undefined) return null;
   const trimmed = css.trim();
   if (/\.css$/i.test(trimmed) && !trimmed.includes("{")) {
-    if (!existsSync(trimmed)) throw new TypeError(`Interface: option "css" names a file that does not exist: ${trimmed}`);
+    if (!existsSync(trimmed)) throw new OptionError("TR_ERR_OPTION_INVALID", `Interface: option "css" names a file that does not exist: ${trimmed}`);
     return readFileSync(trimmed, "utf8");
   }
   return css;
+}
+
+/** Runtimes of calls made from code, one per graph: no server, a one-off session per call. */
+const codeRuntimes = new WeakMap<Graph, Runtime>();
+function codeRuntime(graph: Graph): Runtime {
+  let runtime = codeRuntimes.get(graph);
+  if (!runtime) codeRuntimes.set(graph, (runtime = new Runtime(graph)));
+  return runtime;
 }
 
 export interface Interface<I extends Specs, O extends Specs> {
@@ -122,49 +58,58 @@ export interface Interface<I extends Specs, O extends Specs> {
 /**
  * Gradio's `Interface`: wraps a function with input and output components and builds the app graph
  * that the server, the page and `@gradio/client` read. An instance is also a function.
+ *
+ * @example
+ * const iface = new tr.Interface({
+ *   fn: (name: string, n: number) => `Hello ${name}${"!".repeat(n)}`,
+ *   inputs: ["text", new tr.Slider({ minimum: 1, maximum: 5, step: 1 })],
+ *   outputs: "text",
+ * });
+ * await iface.launch();            // the page and the API on http://127.0.0.1:7860/
+ * await iface("Ada", 3);           // "Hello Ada!!!", from code
  */
 export class Interface<const I extends Specs, const O extends Specs> {
-  declare readonly app: App;
-  declare readonly inputComponents: Component<any, any>[];
-  declare readonly outputComponents: Component<any, any>[];
+  /** The frozen graph this interface built: the server, the page, the queue and code calls read it. */
+  declare readonly graph: Graph;
+  declare readonly inputComponents: readonly Component<any, any>[];
+  declare readonly outputComponents: readonly Component<any, any>[];
   declare readonly options: Readonly<InterfaceOptions<I, O>>;
   declare readonly apiName: string;
-  declare queueOptions: Record<string, unknown>;
+  declare readonly queueOptions: Readonly<Record<string, unknown>>;
 
   constructor(options: InterfaceOptions<I, O>) {
-    checkOptions("Interface", options as unknown as Record<string, unknown>, OPTION_KINDS);
-    if (typeof options.fn !== "function") throw new TypeError(`Interface: option "fn" must be a function, got ${describe(options.fn)}`);
-    if (options.inputs === undefined) throw new TypeError('Interface: option "inputs" is required (use [] for none)');
-    if (options.outputs === undefined) throw new TypeError('Interface: option "outputs" is required (use [] for none)');
+    checkOptions("Interface", options as unknown as Record<string, unknown>, INTERFACE_KINDS);
+    if (typeof options.fn !== "function") throw new OptionError("TR_ERR_OPTION_MISSING", `Interface: option "fn" must be a function, got ${describe(options.fn)}`);
+    if (options.inputs === undefined) throw new OptionError("TR_ERR_OPTION_MISSING", 'Interface: option "inputs" is required (use [] for none)');
+    if (options.outputs === undefined) throw new OptionError("TR_ERR_OPTION_MISSING", 'Interface: option "outputs" is required (use [] for none)');
 
     const self = function (...args: unknown[]) {
       return (self.predict as (...a: unknown[]) => unknown).apply(self, args);
     } as unknown as Interface<I, O>;
     Object.setPrototypeOf(self, new.target.prototype);
-    const define = (key: string, value: unknown) =>
-      Object.defineProperty(self, key, { value, writable: key === "queueOptions", enumerable: true, configurable: true });
+    const define = (key: string, value: unknown) => Object.defineProperty(self, key, { value, writable: key === "queueOptions", enumerable: true, configurable: true });
 
     const inputs = specList(options.inputs).map((s, i) => resolveComponent(s, `Interface: inputs[${i}]`));
     const outputs = specList(options.outputs).map((s, i) => resolveComponent(s, `Interface: outputs[${i}]`));
-    const statesIn = inputs.filter((c) => c instanceof State).length;
-    const statesOut = outputs.filter((c) => c instanceof State).length;
+    const statesIn = inputs.filter((c) => c.stateful).length;
+    const statesOut = outputs.filter((c) => c.stateful).length;
     if (statesIn > 1 || statesOut > 1) {
-      throw new TypeError("Interface: only one state input and one state output are supported (use a list or an object to hold more)");
+      throw new OptionError("TR_ERR_OPTION_CONFLICT", "Interface: only one state input and one state output are supported (use a list or an object to hold more)");
     }
     if (statesIn !== statesOut) {
-      throw new TypeError(`Interface: a state input needs a state output and vice versa (got ${statesIn} in, ${statesOut} out)`);
+      throw new OptionError("TR_ERR_OPTION_CONFLICT", `Interface: a state input needs a state output and vice versa (got ${statesIn} in, ${statesOut} out)`);
     }
     // The state output writes the slot the state input reads: one component for both.
-    const stateIn = inputs.findIndex((c) => c instanceof State);
-    if (stateIn >= 0) outputs[outputs.findIndex((c) => c instanceof State)] = inputs[stateIn];
-    if (options.batch && statesIn) throw new TypeError('Interface: option "batch" cannot be used with state');
+    const stateIn = inputs.findIndex((c) => c.stateful);
+    if (stateIn >= 0) outputs[outputs.findIndex((c) => c.stateful)] = inputs[stateIn];
+    if (options.batch && statesIn) throw new OptionError("TR_ERR_OPTION_CONFLICT", 'Interface: option "batch" cannot be used with state');
 
     // Default labels, as Gradio: the function's parameter names, then "output" / "output N".
     const names = parameterNames(options.fn as (...args: never[]) => unknown);
     inputs.forEach((c, i) => {
-      if (c.label === undefined && !(c instanceof State)) c.label = names[i] ?? `input ${i}`;
+      if (c.label === undefined && !c.stateful) c.label = names[i] ?? `input ${i}`;
     });
-    const visibleOutputs = outputs.filter((c) => !(c instanceof State));
+    const visibleOutputs = outputs.filter((c) => !c.stateful);
     visibleOutputs.forEach((c, i) => {
       if (c.label === undefined) c.label = visibleOutputs.length === 1 ? "output" : `output ${i}`;
     });
@@ -173,45 +118,33 @@ export class Interface<const I extends Specs, const O extends Specs> {
       options.interpretation === undefined
         ? null
         : planInterpretation(options.interpretation, inputs, outputs, options.numShap, options.interpretationConcurrency);
-    const flagMode = options.allowFlagging ?? (visibleOutputs.length > 0 ? "manual" : "never");
-    const app = new App({
+    const examples = normaliseExamples(options.examples, inputs);
+    const live = options.live ?? false;
+    const builder = new GraphBuilder({
       title: options.title ?? null,
       description: options.description ?? null,
       article: options.article ?? null,
       css: readCss(options.css),
       theme: options.theme ?? "default",
       thumbnail: options.thumbnail ?? null,
-      extra: {
-        allow_flagging: flagMode,
-        flagging_options: (options.flaggingOptions ?? []).map((o) => (typeof o === "string" ? [`Flag as ${o}`, o] : o)),
-        interpretation: options.interpretation ? true : false,
-        live: options.live ?? false,
-      },
     });
+    builder.setConfig("live", live);
 
-    const layout = (block: Block | Component<any, any>, children?: LayoutNode[]): LayoutNode =>
-      children ? { id: block.id, children } : { id: block.id };
-    const root: LayoutNode[] = [];
-    if (options.title) root.push(layout(app.add(new Block("html", { value: `<h1>${escapeHtml(options.title)}</h1>`, elem_classes: ["title"] }))));
-    if (options.description) root.push(layout(app.add(new Block("markdown", { value: options.description, elem_classes: ["description"] }))));
-
-    const row = app.add(new Block("row", { equal_height: false }));
-    const inCol = app.add(new Block("column", { scale: 1, variant: "panel", elem_classes: ["inputs"] }));
-    const outCol = app.add(new Block("column", { scale: 1, variant: "panel", elem_classes: ["outputs"] }));
-    for (const c of inputs) app.add(c);
-    for (const c of outputs) if (!inputs.includes(c)) app.add(c);
-    const live = options.live ?? false;
-    const clear = app.add(new Block("button", { value: "Clear", variant: "secondary", elem_classes: ["clear"] }));
-    const submit = live ? null : app.add(new Block("button", { value: "Submit", variant: "primary", elem_classes: ["submit"] }));
-    const buttons = app.add(new Block("row", { elem_classes: ["buttons"] }));
+    const head: Block[] = [];
+    if (options.title) head.push(builder.add(new Block("html", { value: `<h1>${escapeHtml(options.title)}</h1>`, elem_classes: ["title"] })));
+    if (options.description) head.push(builder.add(new Block("markdown", { value: options.description, elem_classes: ["description"] })));
+    for (const c of inputs) builder.add(c);
+    for (const c of outputs) if (!inputs.includes(c)) builder.add(c);
+    const clear = builder.add(new Block("button", { value: "Clear", variant: "secondary", elem_classes: ["clear"] }));
+    const submit = live ? null : builder.add(new Block("button", { value: "Submit", variant: "primary", elem_classes: ["submit"] }));
 
     const apiName = options.apiName ?? "predict";
     const userFn = options.fn as (...args: unknown[]) => unknown;
-    const backend: BackendFn = (args, ctx) => userFn(...args, ctx);
+    const backend: BackendFn = (options as Internal)[BACKEND] ?? ((args, ctx) => userFn(...args, ctx));
     const targets: [number, string][] = live
-      ? inputs.filter((c) => !(c instanceof State)).map((c) => [c.id, "change"])
+      ? inputs.filter((c) => !c.stateful).map((c) => [c.id, "change"])
       : [[submit!.id, "click"], ...inputs.filter((c) => c.type === "textbox").map((c): [number, string] => [c.id, "submit"])];
-    const predict = app.addEvent({
+    const predict = builder.addEvent({
       apiName,
       inputs,
       outputs,
@@ -223,106 +156,112 @@ export class Interface<const I extends Specs, const O extends Specs> {
       showApi: true,
       live,
     });
-    app.addEvent({
-      apiName: null,
-      inputs: [],
-      outputs: [...inputs, ...outputs],
-      targets: [[clear.id, "click"]],
-      fn: null,
-      frontendAction: "reset",
-      batch: false,
-      maxBatchSize: 1,
-      concurrencyLimit: null,
-      showApi: false,
-      live: false,
-    });
+    builder.addEvent({ apiName: null, inputs: [], outputs: [...inputs, ...outputs], targets: [[clear.id, "click"]], fn: null, frontendAction: "reset", concurrencyLimit: null, showApi: false });
 
-    const flagging = addFlagging(app, predict, {
+    // Features attach while the graph is built.
+    const flagMode = options.allowFlagging ?? (visibleOutputs.length > 0 ? "manual" : "never");
+    const flagButtons = addFlagging(builder, predict, {
       mode: flagMode,
       options: options.flaggingOptions,
       dir: options.flaggingDir,
       callback: options.flaggingCallback,
     });
-    FLAGGERS.set(self, flagging.flagger);
-    const interpretButton = interpretation ? addInterpretation(app, predict, interpretation) : null;
+    const interpretButton = interpretation ? addInterpretation(builder, predict, interpretation) : null;
+    const examplesBlock = examples ? addExamples(builder, predict, examples, { perPage: options.examplesPerPage ?? 10, cache: options.cacheExamples ?? false }) : null;
+    builder.setLayout(
+      interfaceLayout(builder, {
+        head,
+        inputs,
+        outputs,
+        buttons: [clear, ...(submit ? [submit] : [])],
+        examples: examplesBlock,
+        outputButtons: [...flagButtons, ...(interpretButton ? [interpretButton] : [])],
+        article: options.article ? builder.add(new Block("markdown", { value: options.article, elem_classes: ["article"] })) : null,
+      }),
+    );
 
-    const inChildren: LayoutNode[] = inputs.filter((c) => !(c instanceof State)).map((c) => layout(c));
-    inChildren.push(layout(buttons, [layout(clear), ...(submit ? [layout(submit)] : [])]));
-    const examples = normaliseExamples(options.examples, inputs);
-    if (examples) {
-      const block = app.add(examplesBlock(app, examples, inputs, outputs, options.examplesPerPage ?? 10, options.cacheExamples ?? false));
-      inChildren.push(layout(block));
-    }
-    const outChildren: LayoutNode[] = outputs.filter((c) => !(c instanceof State)).map((c) => layout(c));
-    const outButtons = app.add(new Block("row", { elem_classes: ["output-buttons"] }));
-    outChildren.push(layout(outButtons, [...flagging.buttons, ...(interpretButton ? [interpretButton] : [])].map((b) => layout(b))));
-    root.push(layout(row, [layout(inCol, inChildren), layout(outCol, outChildren)]));
-    if (options.article) root.push(layout(app.add(new Block("markdown", { value: options.article, elem_classes: ["article"] }))));
-    app.layout = { id: 0, children: root };
-
-    define("app", app);
-    define("inputComponents", inputs);
-    define("outputComponents", outputs);
+    define("graph", builder.build());
+    define("inputComponents", Object.freeze(inputs));
+    define("outputComponents", Object.freeze(outputs));
     define("options", Object.freeze({ ...options }));
     define("apiName", apiName);
-    define("queueOptions", {});
+    define("queueOptions", Object.freeze({}));
     return self;
   }
 
-  /** Runs the interface from code, through the same path as the server. A state input takes its value as an argument (undefined = the initial value) and its new value is returned with the outputs. */
+  /**
+   * Runs the interface from code, through the same path as the server. A state input takes its value as
+   * an argument (undefined = the initial value) and its new value is returned with the outputs.
+   *
+   * @example
+   * const [reply, history] = await chat.predict("Hi", undefined);
+   */
   async predict(...args: CallArgs<I>): Promise<CallResult<O>> {
-    const event = this.app.eventByName(this.apiName)!;
+    const event = this.graph.eventByName(this.apiName)!;
     const stateOverride = new Map<number, unknown>();
     const data: unknown[] = [];
     event.inputs.forEach((c, i) => {
-      if (c instanceof State) {
+      if (c.stateful) {
         if ((args as unknown[])[i] !== undefined) stateOverride.set(c.id, (args as unknown[])[i]);
         data.push(null);
       } else data.push((args as unknown[])[i] ?? null);
     });
     let wire: unknown[];
     try {
-      wire = await runEvent(this.app, event, data, { sessionKey: null, root: "", trusted: true, stateOverride });
+      wire = await codeRuntime(this.graph).run(event, data, { sessionKey: null, root: "", trusted: true, stateOverride });
     } catch (err) {
-      if (err instanceof RunError) {
-        const f = err.failure;
-        throw f.kind === "internal" && f.error instanceof globalThis.Error ? f.error : new globalThis.Error(f.message);
-      }
-      throw err;
+      throw err instanceof RunError ? thrownToCode(err) : err;
     }
-    const result = event.outputs.map((c, i) => (c instanceof State ? stateOverride.get(c.id) : wire[i]));
+    const result = event.outputs.map((c, i) => (c.stateful ? stateOverride.get(c.id) : wire[i]));
     return (result.length === 1 ? result[0] : result) as CallResult<O>;
   }
 
   /**
    * Interprets one set of inputs (wire values, as `predict` takes them) with the `interpretation` option and
    * returns one entry per input: the scores the page lays over that input, or null.
+   *
+   * @example
+   * const [scores] = await iface.interpret(["I loved this film"]); // [[token, score], …]
    */
   async interpret(inputs: CallArgs<I>): Promise<unknown[]> {
-    return interpretFromCode(this.app, inputs);
+    const event = this.graph.eventByName("interpret");
+    if (!event || !this.graph.config.interpretation) {
+      throw new OptionError("TR_ERR_INTERPRETATION", "Interface.interpret: this interface has no interpretation (set the interpretation option)");
+    }
+    if (!Array.isArray(inputs)) throw new OptionError("TR_ERR_CALL", "Interface.interpret: expected an array with one value per input");
+    try {
+      return await codeRuntime(this.graph).run(event, inputs, { sessionKey: null, root: "", trusted: true });
+    } catch (err) {
+      throw err instanceof RunError ? thrownToCode(err) : err;
+    }
   }
 
-  /** Queue settings (Gradio's `queue()`); the queue is always on. Returns the interface for chaining. */
+  /**
+   * Queue settings (Gradio's `queue()`); the queue is always on. Returns the interface for chaining.
+   *
+   * @example
+   * iface.queue({ defaultConcurrencyLimit: 2, maxSize: 50 }).launch();
+   */
   queue(opts: { defaultConcurrencyLimit?: number; maxSize?: number; statusUpdateRate?: number | "auto" } = {}): this {
     checkOptions("queue", opts as Record<string, unknown>, {
       defaultConcurrencyLimit: isPositiveInt,
       maxSize: isPositiveInt,
       statusUpdateRate: (v) => v === "auto" || (typeof v === "number" && v > 0),
     });
-    this.queueOptions = { ...this.queueOptions, ...opts };
+    (this as { queueOptions: Readonly<Record<string, unknown>> }).queueOptions = Object.freeze({ ...this.queueOptions, ...opts });
     return this;
   }
 
-  /** Starts a server for this interface and prints its URL. */
+  /**
+   * Starts a server for this interface and prints its URL.
+   *
+   * @example
+   * const app = await iface.launch({ port: 7860, auth: ["admin", "pass1234"] });
+   * await app.close();
+   */
   async launch(opts: LaunchOptions = {}): Promise<Launched> {
     const { launch } = await import("../server/launch.js");
-    const flagger = FLAGGERS.get(this);
-    // A flagging log this interface cannot append to is reported now, not at the first flag.
-    if (flagger && flagger.opts.mode !== "never") await flagger.setup();
-    const launched = await launch(this, opts);
-    if (!flagger) return launched;
-    // Closing waits for automatic flags still being written.
-    return { ...launched, close: async () => (await launched.close(), await flagger.settled()) };
+    return launch(this, opts);
   }
 
   /** Gradio's `Interface.load`: the same as `tr.load(name, options)`. */

@@ -1,15 +1,14 @@
-import { checkOptions, describe, type Component } from "../components/component.js";
+import type { Component } from "../components/component.js";
 import { resolveComponent } from "../components/registry.js";
-import { State } from "../components/state.js";
-import { Interface, type InterfaceOptions } from "./interface.js";
-import type { Specs } from "./types.js";
-import { REPO_ID, resolveToken, spaceHost } from "../load/hub.js";
-import { loadModel } from "../load/huggingface.js";
-import type { Loaded } from "../load/loaded.js";
+import { OptionError } from "../core/errors.js";
+import { checkOptions, describe } from "../core/options.js";
+import { findLoader } from "../load/loaders.js";
 import { carriesFiles, Relay } from "../load/relay.js";
-import { loadRemote } from "../load/remote-app.js";
+import { Interface, type InterfaceOptions } from "./interface.js";
+import { COMMON_KINDS, type CommonOptions } from "./options.js";
+import type { Specs } from "./types.js";
 
-type InterfaceOverrides = Partial<Omit<InterfaceOptions<Specs, Specs>, "fn" | "batch" | "maxBatchSize" | "inputs" | "outputs">>;
+type InterfaceOverrides = Partial<CommonOptions>;
 
 /** What `load()` returns: an ordinary Interface whose components are known at run time only, so calls take and give `any`. */
 export type LoadedInterface = ((...args: any[]) => Promise<any>) & Interface<any, any>;
@@ -44,49 +43,31 @@ const LOAD_KINDS = {
   auth: (v: unknown) => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "string"),
   remoteEndpoint: "string",
   maxSessions: (v: unknown) => typeof v === "number" && Number.isInteger(v) && v > 0,
+  inputs: "any",
+  outputs: "any",
 } as const;
-// Interface options are passed through; the Interface checks them.
-const PASSED = [
-  "inputs", "outputs", "title", "description", "article", "css", "examples", "examplesPerPage", "cacheExamples", "live",
-  "allowFlagging", "flaggingOptions", "flaggingDir", "flaggingCallback", "interpretation", "numShap",
-  "interpretationConcurrency", "theme", "thumbnail", "apiName", "concurrencyLimit", "allowScreenshot",
-];
 
 /**
  * Gradio's `load()`: an Interface for a Hub model (`"huggingface/<repo>"`, `"models/<repo>"`), a Space
  * (`"spaces/<owner>/<name>"`) or any running Gradio-compatible app (an http(s) URL, another tradio app
  * included). The result is an ordinary Interface: launch it, call it, put it in Parallel or Series.
+ *
+ * @example
+ * const gpt2 = await tr.load("huggingface/gpt2", { hfToken: process.env.HF_TOKEN });
+ * await gpt2.launch();
  */
 export async function load(name: string, options: LoadOptions = {}): Promise<LoadedInterface> {
-  if (typeof name !== "string" || name.trim() === "") throw new TypeError(`load: the name must be a non-empty string, got ${describe(name)}`);
+  if (typeof name !== "string" || name.trim() === "") throw new OptionError("TR_ERR_LOAD_NAME", `load: the name must be a non-empty string, got ${describe(name)}`);
   for (const key of ["fn", "batch", "maxBatchSize"]) {
     if (options !== null && typeof options === "object" && key in options) {
-      throw new TypeError(`load: option "${key}" cannot be set: the loaded model or app is the function`);
+      throw new OptionError("TR_ERR_OPTION_CONFLICT", `load: option "${key}" cannot be set: the loaded model or app is the function`);
     }
   }
-  checkOptions("load", options as Record<string, unknown>, LOAD_KINDS, Object.fromEntries(PASSED.map((k) => [k, "any" as const])));
+  checkOptions("load", options as Record<string, unknown>, LOAD_KINDS, COMMON_KINDS);
   const { hfToken, alias, src, endpointUrl, auth, remoteEndpoint, maxSessions, inputs, outputs, ...overrides } = options;
-  const token = resolveToken(hfToken);
   const full = src ? `${src}/${name.trim()}` : name.trim();
-
-  let loaded: Loaded;
-  const model = /^(?:huggingface|models)\/(.+)$/.exec(full);
-  const space = /^spaces\/(.+)$/.exec(full);
-  if (model) {
-    if (!REPO_ID.test(model[1])) throw new TypeError(`load: "${model[1]}" is not a model id (expected "name" or "owner/name")`);
-    loaded = await loadModel(model[1], { token, endpointUrl });
-  } else if (space) {
-    if (!REPO_ID.test(space[1]) || !space[1].includes("/")) throw new TypeError(`load: "${space[1]}" is not a Space id (expected "owner/name")`);
-    const host = await spaceHost(space[1], token);
-    loaded = await loadRemote(host, { name: full, token, auth, endpoint: remoteEndpoint, maxSessions });
-  } else if (/^https?:\/\/\S+$/i.test(full)) {
-    // An arbitrary URL gets the token only when it is given explicitly, never from the environment.
-    loaded = await loadRemote(full, { name: full, token: hfToken, auth, endpoint: remoteEndpoint, maxSessions });
-  } else {
-    throw new TypeError(
-      `load: "${name}" is not a model, a Space or a URL; use "huggingface/<repo>", "models/<repo>", "spaces/<owner>/<name>" or an http(s) URL`,
-    );
-  }
+  const [loader, id] = findLoader(full);
+  const loaded = await loader.load(id, { hfToken, endpointUrl, auth, remoteEndpoint, maxSessions });
 
   const iface = new Interface({
     title: loaded.title,
@@ -109,17 +90,17 @@ export async function load(name: string, options: LoadOptions = {}): Promise<Loa
 function override(loaded: Component<any, any>[], given: Specs | undefined, which: "inputs" | "outputs", name: string): Component<any, any>[] {
   if (given === undefined) return loaded;
   const list = (Array.isArray(given) ? given : [given]).map((s, i) => resolveComponent(s, `load: ${which}[${i}]`));
-  const slots = loaded.map((c, i) => (c instanceof State ? -1 : i)).filter((i) => i >= 0);
+  const slots = loaded.map((c, i) => (c.stateful ? -1 : i)).filter((i) => i >= 0);
   if (list.length !== slots.length) {
     const kinds = slots.map((i) => loaded[i].className).join(", ");
-    throw new TypeError(`load: option "${which}" gives ${list.length} component(s), but ${name} has ${slots.length} (${kinds})`);
+    throw new OptionError("TR_ERR_OPTION_INVALID", `load: option "${which}" gives ${list.length} component(s), but ${name} has ${slots.length} (${kinds})`);
   }
   const out = [...loaded];
   list.forEach((c, k) => {
     const was = loaded[slots[k]];
-    if (c instanceof State) throw new TypeError(`load: ${which}[${k}] cannot be a State; the loaded interface keeps its own`);
+    if (c.stateful) throw new OptionError("TR_ERR_OPTION_INVALID", `load: ${which}[${k}] cannot be a State; the loaded interface keeps its own`);
     if (carriesFiles(c) !== carriesFiles(was)) {
-      throw new TypeError(`load: ${which}[${k}] is a ${c.className}, but ${name} ${which === "inputs" ? "takes" : "gives"} ${carriesFiles(was) ? "a file" : "a value"} there (${was.className})`);
+      throw new OptionError("TR_ERR_OPTION_INVALID", `load: ${which}[${k}] is a ${c.className}, but ${name} ${which === "inputs" ? "takes" : "gives"} ${carriesFiles(was) ? "a file" : "a value"} there (${was.className})`);
     }
     out[slots[k]] = new Relay(c, { validate: which === "inputs", label: c.label ?? was.label });
   });

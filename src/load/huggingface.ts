@@ -4,21 +4,21 @@ import { setTimeout as sleep } from "node:timers/promises";
 let hf: typeof import("@huggingface/inference") | undefined;
 const inference = async () => (hf ??= await import("@huggingface/inference"));
 import type { CallContext } from "../core/context.js";
-import { mimeOf } from "../runtime/file-store.js";
 import { Audio } from "../components/audio.js";
 import { Chatbot, type ChatPair } from "../components/chatbot.js";
 import { Checkbox } from "../components/checkbox.js";
-import { ValidationError, type Component } from "../components/component.js";
+import { type Component } from "../components/component.js";
 import { Dataframe } from "../components/dataframe.js";
 import { HighlightedText } from "../components/highlighted-text.js";
 import { Image } from "../components/image.js";
 import { Label } from "../components/label.js";
 import { State } from "../components/state.js";
 import { Textbox } from "../components/textbox.js";
-import { TradioError } from "../core/errors.js";
+import { TradioError, ValidationError } from "../core/errors.js";
 import { causeOf, modelInfo, TOKEN_HINT, type ModelInfo } from "./hub.js";
 import { Relay, type FileBytes } from "./relay.js";
 import type { Loaded } from "./loaded.js";
+import { mimeOf } from "../core/files.js";
 
 /** Where calls go unless `endpointUrl` names a dedicated endpoint: env HF_INFERENCE_ENDPOINT, else the HF router. */
 export const DEFAULT_INFERENCE = "https://router.huggingface.co/hf-inference";

@@ -1,7 +1,9 @@
 import path from "node:path";
-import { safeName, type FileData } from "../runtime/file-store.js";
-import { Component, describe, type ComponentContext, type JSONSchema } from "../components/component.js";
+import { Component, type JSONSchema } from "../components/component.js";
 import { uploadedFile, urlFileData } from "../components/file.js";
+import { safeName, type FileData } from "../core/files.js";
+import { describe } from "../core/options.js";
+import { type ComponentContext } from "../core/context.js";
 
 /** A file a function hands back as bytes: stored in the file store under `name`. */
 export interface FileBytes {
@@ -36,6 +38,7 @@ export class Relay extends Component<unknown, unknown, unknown> {
   readonly type: string;
   readonly className: string;
   readonly files: boolean;
+  override readonly displayOnly: boolean;
   private readonly validate: boolean;
 
   constructor(
@@ -48,7 +51,9 @@ export class Relay extends Component<unknown, unknown, unknown> {
       visible: inner.visible,
       elemId: inner.elemId,
       elemClasses: [...inner.elemClasses],
+      interactive: inner.interactive,
     });
+    this.displayOnly = inner.displayOnly;
     this.type = inner.type;
     this.className = inner.className;
     this.files = carriesFiles(inner);

@@ -1,14 +1,15 @@
-import { readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Client } from "@gradio/client";
 import { LRUCache } from "lru-cache";
 import type { CallContext } from "../core/context.js";
-import { defaultFileStore, safeName } from "../runtime/file-store.js";
 import { TradioError } from "../core/errors.js";
 import { causeOf, TOKEN_HINT } from "./hub.js";
 import type { Loaded } from "./loaded.js";
 import { Relay, type FileBytes } from "./relay.js";
 import { rebuildComponent, type ConfigComponent } from "./remote-components.js";
+import { safeName } from "../core/files.js";
 
 export interface RemoteLoadOptions {
   /** Shown in messages and used as the default title: "spaces/owner/name" or the URL. */
@@ -236,7 +237,17 @@ async function examplesOf(
   const ids = dataset?.props?.component_ids as number[] | undefined;
   const samples = dataset?.props?.samples;
   if (!ids || !Array.isArray(samples) || samples.length === 0) return undefined;
-  const store = defaultFileStore();
+  // Example files are the loaded app's own: kept in a folder of this load, then copied into the app's
+  // store like any author's example file.
+  const folder = await mkdtemp(path.join(tmpdir(), "tradio-examples-"));
+  let n = 0;
+  const save = async (data: Uint8Array, name: string) => {
+    const dir = path.join(folder, String(n++));
+    await mkdir(dir);
+    const file = path.join(dir, safeName(name));
+    await writeFile(file, data);
+    return file;
+  };
   const rows: unknown[][] = [];
   for (const sample of samples) {
     if (!Array.isArray(sample)) continue;
@@ -248,7 +259,7 @@ async function examplesOf(
         continue;
       }
       const got = await files.fetchAll(value, client).catch(() => undefined);
-      const one = async (f: unknown) => (f && typeof f === "object" ? store.save((f as FileBytes).data, (f as FileBytes).name) : f);
+      const one = async (f: unknown) => (f && typeof f === "object" ? save((f as FileBytes).data, (f as FileBytes).name) : f);
       row.push(Array.isArray(got) ? await Promise.all(got.map(one)) : await one(got));
     }
     if (row.every((v, i) => v !== undefined || !inputs[i].files)) rows.push(row);

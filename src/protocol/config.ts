@@ -1,10 +1,14 @@
-import type { ComponentContext } from "../components/component.js";
-import { State } from "../components/state.js";
-import type { App, EventDef } from "../graph/graph.js";
+import type { ResolveContext } from "../graph/blocks.js";
+import type { EventDef, Graph } from "../graph/graph.js";
+import type { ApiEndpoint, ApiInfo, AppConfig, ComponentConfig, Dependency } from "./types.js";
 
 export const VERSION = "0.1.0";
 export const API_PREFIX = "/gradio_api";
 
+/** Where the module of a component registered from outside tradio is served. */
+export const viewPath = (type: string): string => `${API_PREFIX}/views/${encodeURIComponent(type)}.js`;
+
+/** What the config says beyond the graph: values of the server and of the request. */
 export interface ConfigExtras {
   root: string;
   showError: boolean;
@@ -13,15 +17,15 @@ export interface ConfigExtras {
   authRequired: boolean;
 }
 
-function dependency(event: EventDef): Record<string, unknown> {
+function dependency(event: EventDef): Dependency {
   return {
     id: event.id,
-    targets: event.targets,
+    targets: event.targets.map(([id, name]) => [id, name]),
     inputs: event.inputs.map((c) => c.id),
     outputs: event.outputs.map((c) => c.id),
     backend_fn: event.fn !== null,
     js: null,
-    frontend_action: event.frontendAction ?? null,
+    frontend_action: event.frontendAction,
     api_name: event.apiName,
     api_visibility: event.showApi && event.apiName ? "public" : "private",
     show_api: event.showApi,
@@ -41,28 +45,32 @@ function dependency(event: EventDef): Record<string, unknown> {
 }
 
 /** The Gradio-shaped `/config`: what `@gradio/client` and the page read. Values are computed per request (root, user). */
-export async function buildConfig(app: App, extras: ConfigExtras, ctx: ComponentContext): Promise<Record<string, unknown>> {
-  const components: Record<string, unknown>[] = [];
-  for (const c of app.components) {
+export async function buildConfig(graph: Graph, extras: ConfigExtras, ctx: ResolveContext): Promise<AppConfig> {
+  const components: ComponentConfig[] = [];
+  for (const c of graph.components) {
     const props = c.props();
-    if (!(c instanceof State)) props.value = await c.initialValue(ctx).catch(() => props.value ?? null);
+    if (!c.stateful) {
+      props.value = await c.initialValue(ctx).catch(() => props.value ?? null);
+      props.interactive = graph.isInteractive(c);
+    }
     components.push({
       id: c.id,
       type: c.type,
       props: { ...props, name: c.type },
-      skip_api: c instanceof State,
+      skip_api: c.stateful,
       component_class_id: c.className,
       key: null,
       api_info: c.apiInfo(),
       example_inputs: c.exampleInput(),
+      view: c.viewModule ? `${extras.root}${viewPath(c.type)}` : null,
     });
   }
-  for (const b of app.blocks) {
+  for (const b of graph.blocks) {
     const resolved = b.resolve ? await b.resolve(ctx) : {};
     components.push({ id: b.id, type: b.type, props: { ...b.props(), ...resolved, name: b.type }, skip_api: true, component_class_id: b.type, key: null });
   }
-  components.sort((a, b) => (a.id as number) - (b.id as number));
-  const dependencies = app.events.map(dependency);
+  components.sort((a, b) => a.id - b.id);
+  const meta = graph.meta;
   return {
     version: VERSION,
     mode: "interface",
@@ -81,16 +89,20 @@ export async function buildConfig(app: App, extras: ConfigExtras, ctx: Component
     space_id: null,
     auth_required: extras.authRequired,
     username: extras.username,
-    title: app.meta.title ?? "tradio",
-    description: app.meta.description,
-    article: app.meta.article,
-    css: app.meta.css,
-    theme: app.meta.theme,
-    thumbnail: app.meta.thumbnail,
-    ...app.meta.extra,
+    title: meta.title ?? "tradio",
+    description: meta.description,
+    article: meta.article,
+    css: meta.css,
+    theme: meta.theme,
+    thumbnail: meta.thumbnail,
+    allow_flagging: "never",
+    flagging_options: [],
+    interpretation: false,
+    live: false,
+    ...(graph.config as Partial<AppConfig>),
     components,
-    layout: app.layout,
-    dependencies,
+    layout: graph.layout,
+    dependencies: graph.events.map(dependency),
   };
 }
 
@@ -100,14 +112,14 @@ function parameterName(label: string | undefined, i: number): string {
 }
 
 /** `/info`: the API description `view_api()` reads. Both top-level keys are always present. */
-export function buildInfo(app: App): Record<string, unknown> {
-  const named: Record<string, unknown> = {};
-  for (const event of app.events) {
+export function buildInfo(graph: Graph): ApiInfo {
+  const named: Record<string, ApiEndpoint> = {};
+  for (const event of graph.events) {
     if (!event.fn || !event.apiName || !event.showApi) continue;
     const used = new Set<string>();
     named[`/${event.apiName}`] = {
       parameters: event.inputs
-        .filter((c) => !(c instanceof State))
+        .filter((c) => !c.stateful)
         .map((c, i) => {
           let name = parameterName(c.label, i);
           while (used.has(name)) name = `${name}_${i}`;
@@ -124,7 +136,7 @@ export function buildInfo(app: App): Record<string, unknown> {
           };
         }),
       returns: event.outputs
-        .filter((c) => !(c instanceof State))
+        .filter((c) => !c.stateful)
         .map((c) => ({
           label: c.label ?? "output",
           type: c.apiInfo(),

@@ -28,8 +28,8 @@ export type Props = Record<string, any>;
 
 /** A node of the page's layout tree. */
 export interface LayoutNode {
-  id: number;
-  children?: LayoutNode[];
+  readonly id: number;
+  readonly children?: readonly LayoutNode[];
 }
 
 export interface ComponentConfig {

@@ -1,6 +1,6 @@
-import { QueueFullError, type Job, type QueueSettings, type Scheduler } from "./scheduler.js";
+import { queueFull, schedulers, type JobData, type JobEvent, type JobOutcome, type JobRunner, type QueueSettings, type Scheduler } from "./scheduler.js";
 
-/** Rolling average of job durations, for the ETA figures in `estimation` messages. */
+/** Rolling average of job durations, for the ETA figures in `queued` and `started` events. */
 class Durations {
   private readonly recent: number[] = [];
   record(seconds: number) {
@@ -15,46 +15,69 @@ class Durations {
 /** With "auto", waiting jobs hear of their new rank at most this often (one broadcast per burst of starts). */
 const AUTO_BROADCAST_MS = 250;
 
+interface Held {
+  job: JobData;
+  controller: AbortController;
+}
+
 /**
- * First in, first out, with a concurrency limit per event (its own, or the default). Jobs of different
- * events never wait for each other's slots. Jobs of a `batch: true` event start together, up to its
- * `maxBatchSize`, in one slot.
+ * The scheduler of one process: first in, first out, with a concurrency limit per event (its own, or the
+ * default). Jobs of different events never wait for each other's slots. Jobs of a `batch: true` event
+ * start together, up to its `maxBatchSize`, in one slot.
  */
 export class MemoryScheduler implements Scheduler {
-  private readonly queue: Job[] = [];
-  private readonly active = new Map<string, Job>();
+  private readonly queue: Held[] = [];
+  private readonly active = new Map<string, Held>();
   private readonly runningPerEvent = new Map<number, number>();
   private readonly durations = new Map<number, Durations>();
+  private readonly listeners = new Set<(event: JobEvent) => void>();
+  private runner: JobRunner | null = null;
   private broadcastTimer: NodeJS.Timeout | null = null;
   private periodic: NodeJS.Timeout | null = null;
+  private closed = false;
 
   constructor(private readonly settings: QueueSettings) {}
 
-  get waiting() {
+  get waiting(): number {
     return this.queue.length;
   }
-  get running() {
+  get running(): number {
     return this.active.size;
   }
 
-  private limit(job: Job): number {
-    const own = job.event.concurrencyLimit;
-    return typeof own === "number" ? own : own === null ? Infinity : this.settings.defaultConcurrencyLimit;
-  }
-
-  push(job: Job): void {
-    if (this.settings.maxSize !== null && this.queue.length >= this.settings.maxSize) throw new QueueFullError(this.queue.length);
-    this.queue.push(job);
-    this.sendEstimation(job, this.queue.length - 1);
+  start(runner: JobRunner): void {
+    this.runner = runner;
     this.dispatch();
   }
 
-  cancel(jobId: string): boolean {
-    const i = this.queue.findIndex((j) => j.id === jobId);
+  subscribe(listener: (event: JobEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: JobEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  private limit(eventId: number): number {
+    const own = this.runner?.policy(eventId)?.concurrencyLimit;
+    return typeof own === "number" ? own : own === null ? Infinity : this.settings.defaultConcurrencyLimit;
+  }
+
+  async push(job: JobData): Promise<void> {
+    if (this.closed) throw queueFull(this.queue.length);
+    if (this.settings.maxSize !== null && this.queue.length >= this.settings.maxSize) throw queueFull(this.queue.length);
+    this.queue.push({ job, controller: new AbortController() });
+    this.emitRank(job, this.queue.length - 1);
+    this.dispatch();
+  }
+
+  async cancel(jobId: string): Promise<boolean> {
+    const i = this.queue.findIndex((h) => h.job.id === jobId);
     if (i >= 0) {
-      const [job] = this.queue.splice(i, 1);
-      job.controller.abort();
-      job.send({ msg: "process_completed", output: { error: "Cancelled", title: "Cancelled", visible: false }, success: false });
+      const [held] = this.queue.splice(i, 1);
+      held.controller.abort();
+      this.emit({ type: "cancelled", jobId });
       this.scheduleBroadcast();
       return true;
     }
@@ -66,27 +89,35 @@ export class MemoryScheduler implements Scheduler {
     return false;
   }
 
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const held of this.queue.splice(0)) this.emit({ type: "cancelled", jobId: held.job.id });
+    for (const held of this.active.values()) held.controller.abort();
+    if (this.broadcastTimer) clearTimeout(this.broadcastTimer);
+    if (this.periodic) clearInterval(this.periodic);
+  }
+
   /** Seconds until a job at `rank` finishes: the slots ahead of it drain at the average duration. */
-  private eta(job: Job, rank: number): number | null {
-    const avg = this.durations.get(job.event.id)?.average ?? null;
+  private eta(eventId: number, rank: number): number | null {
+    const avg = this.durations.get(eventId)?.average ?? null;
     if (avg === null) return null;
-    const limit = Math.min(this.limit(job), 1e6);
+    const limit = Math.min(this.limit(eventId), 1e6);
     return (Math.floor(rank / limit) + 1) * avg + avg;
   }
 
-  private sendEstimation(job: Job, rank: number) {
-    job.send({ msg: "estimation", rank, queue_size: this.queue.length, rank_eta: this.eta(job, rank) });
+  private emitRank(job: JobData, rank: number): void {
+    this.emit({ type: "queued", jobId: job.id, rank, queueSize: this.queue.length, eta: this.eta(job.eventId, rank) });
   }
 
   private broadcast = () => {
     this.broadcastTimer = null;
-    this.queue.forEach((job, rank) => this.sendEstimation(job, rank));
+    this.queue.forEach((held, rank) => this.emitRank(held.job, rank));
   };
 
   /** Ranks change whenever a job starts; with many waiting jobs the updates are coalesced. */
-  private scheduleBroadcast() {
+  private scheduleBroadcast(): void {
     if (this.queue.length === 0) return;
-    const rate = this.settings.statusUpdateRate ?? "auto";
+    const rate = this.settings.statusUpdateRate;
     if (rate === "auto") {
       this.broadcastTimer ??= setTimeout(this.broadcast, AUTO_BROADCAST_MS);
       this.broadcastTimer.unref();
@@ -101,46 +132,73 @@ export class MemoryScheduler implements Scheduler {
     }
   }
 
-  private dispatch() {
+  private dispatch(): void {
+    const runner = this.runner;
+    if (!runner) return;
     let started = false;
     for (let i = 0; i < this.queue.length; ) {
-      const job = this.queue[i];
-      const running = this.runningPerEvent.get(job.event.id) ?? 0;
-      if (running >= this.limit(job)) {
+      const held = this.queue[i];
+      const eventId = held.job.eventId;
+      if ((this.runningPerEvent.get(eventId) ?? 0) >= this.limit(eventId)) {
         i++;
         continue;
       }
-      const group = [job];
+      const group = [held];
       this.queue.splice(i, 1);
-      if (job.event.batch && job.runBatch) {
-        for (let k = i; k < this.queue.length && group.length < job.event.maxBatchSize; ) {
-          if (this.queue[k].event === job.event) group.push(...this.queue.splice(k, 1));
+      const policy = runner.policy(eventId);
+      if (policy?.batch) {
+        for (let k = i; k < this.queue.length && group.length < policy.maxBatchSize; ) {
+          if (this.queue[k].job.eventId === eventId) group.push(...this.queue.splice(k, 1));
           else k++;
         }
       }
       started = true;
-      this.start(group);
+      void this.runGroup(runner, group);
     }
     if (started) this.scheduleBroadcast();
   }
 
-  private start(group: Job[]) {
-    const eventId = group[0].event.id;
+  private async runGroup(runner: JobRunner, group: Held[]): Promise<void> {
+    const eventId = group[0].job.eventId;
     this.runningPerEvent.set(eventId, (this.runningPerEvent.get(eventId) ?? 0) + 1);
-    for (const job of group) this.active.set(job.id, job);
+    for (const held of group) this.active.set(held.job.id, held);
     const began = performance.now();
     const eta = this.durations.get(eventId)?.average ?? null;
-    for (const job of group) job.send({ msg: "process_starts", eta });
-    const run = group.length > 1 || (group[0].event.batch && group[0].runBatch) ? group[0].runBatch!(group) : group[0].run();
-    void run
-      .catch(() => {})
-      .finally(() => {
-        for (const job of group) this.active.delete(job.id);
-        this.runningPerEvent.set(eventId, (this.runningPerEvent.get(eventId) ?? 1) - 1);
-        let d = this.durations.get(eventId);
-        if (!d) this.durations.set(eventId, (d = new Durations()));
-        d.record((performance.now() - began) / 1000);
-        this.dispatch();
-      });
+    for (const held of group) this.emit({ type: "started", jobId: held.job.id, eta });
+    let outcomes: JobOutcome[];
+    try {
+      outcomes = await runner.run(
+        group.map((h) => h.job),
+        { signal: groupSignal(group), report: (event) => this.emit(event) },
+      );
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      outcomes = group.map((): JobOutcome => ({ ok: false, cancelled: false, error: { message, title: "Error", duration: null, visible: true, code: "TR_ERR_INTERNAL", status: 500 } }));
+    }
+    const seconds = (performance.now() - began) / 1000;
+    let durations = this.durations.get(eventId);
+    if (!durations) this.durations.set(eventId, (durations = new Durations()));
+    durations.record(seconds);
+    for (const [k, held] of group.entries()) {
+      this.active.delete(held.job.id);
+      const outcome = outcomes[k];
+      const jobId = held.job.id;
+      if (outcome.ok) this.emit({ type: "finished", jobId, data: outcome.data, duration: seconds, averageDuration: durations.average ?? seconds });
+      else if (outcome.cancelled || held.controller.signal.aborted) this.emit({ type: "cancelled", jobId });
+      else this.emit({ type: "failed", jobId, error: outcome.error });
+    }
+    this.runningPerEvent.set(eventId, (this.runningPerEvent.get(eventId) ?? 1) - 1);
+    this.dispatch();
   }
 }
+
+/** A group (a batch) is cancelled when every job in it is; one job's cancel ends only that job's wait. */
+function groupSignal(group: Held[]): AbortSignal {
+  if (group.length === 1) return group[0].controller.signal;
+  const all = new AbortController();
+  const check = () => group.every((h) => h.controller.signal.aborted) && all.abort();
+  for (const h of group) h.controller.signal.addEventListener("abort", check, { once: true });
+  return all.signal;
+}
+
+schedulers.register("memory", (settings) => new MemoryScheduler(settings));

@@ -1,22 +1,57 @@
-import type { EventDef } from "../graph/graph.js";
+import type { RequestInfo } from "../core/context.js";
+import { HttpError, type ShownFailure } from "../core/errors.js";
+import { Registry } from "../core/registry.js";
+import type { ProgressUnit } from "../protocol/types.js";
 
-/** A message on a session's SSE stream, in the sse_v3 protocol's shape. */
-export type QueueMessage = Record<string, unknown> & { msg: string };
-
-/** One call waiting for or holding a worker slot. */
-export interface Job {
+/**
+ * One call waiting for or holding a worker slot, as plain data: nothing in it is a function or a socket,
+ * so a scheduler in another process can hold it (a test structuredClones one).
+ */
+export interface JobData {
   /** The protocol's event_id: unguessable, hex. */
   id: string;
-  sessionHash: string;
-  event: EventDef;
-  /** Fired when the job is cancelled or its client goes away. */
-  controller: AbortController;
-  /** Runs the job; resolves when its final message has been sent. */
-  run(): Promise<void>;
-  /** For `batch: true` events: runs this job together with others of the same event in one call. */
-  runBatch?(jobs: Job[]): Promise<void>;
-  /** Sends a status message to the job's client. */
-  send(msg: QueueMessage): void;
+  /** The event's id in the graph (Gradio's fn_index). */
+  eventId: number;
+  /** Whose state the call reads and writes; null for none. */
+  sessionKey: string | null;
+  /** One wire value per input. */
+  data: unknown[];
+  /** Who called, as the function sees it. */
+  request: RequestInfo;
+  /** The app's public URL for this caller, for output file URLs. */
+  root: string;
+}
+
+/** What happens to a job, reported by the scheduler to whoever listens (the transport turns it into frames). */
+export type JobEvent =
+  | { type: "queued"; jobId: string; rank: number; queueSize: number; eta: number | null }
+  | { type: "started"; jobId: string; eta: number | null }
+  | { type: "progress"; jobId: string; progress: ProgressUnit[] }
+  /** A generator's latest value, postprocessed: whole wire values, one per output. */
+  | { type: "generating"; jobId: string; data: unknown[] }
+  | { type: "finished"; jobId: string; data: unknown[]; duration: number; averageDuration: number }
+  | { type: "failed"; jobId: string; error: ShownFailure }
+  | { type: "cancelled"; jobId: string };
+
+export type JobOutcome = { ok: true; data: unknown[] } | { ok: false; cancelled: boolean; error: ShownFailure };
+
+/** How the scheduler treats an event's jobs. */
+export interface EventPolicy {
+  /** Most jobs running at once: a number, "default" (the queue's default) or null (no limit). */
+  concurrencyLimit: number | "default" | null;
+  /** Jobs of a batch event start together, up to maxBatchSize, in one slot. */
+  batch: boolean;
+  maxBatchSize: number;
+}
+
+/** What runs jobs: the runtime, seen by the scheduler. */
+export interface JobRunner {
+  policy(eventId: number): EventPolicy | undefined;
+  /**
+   * Runs jobs of one event (several only for a batch event) and answers one outcome per job; `report`
+   * carries progress and generator updates as they happen; `signal` fires when a job is cancelled.
+   */
+  run(jobs: readonly JobData[], io: { signal: AbortSignal; report(event: JobEvent): void }): Promise<JobOutcome[]>;
 }
 
 export interface QueueSettings {
@@ -25,25 +60,32 @@ export interface QueueSettings {
   /** Most jobs waiting; more are refused with the protocol's queue-full answer. Null: no bound. */
   maxSize: number | null;
   /** "auto": waiting jobs hear of their new rank when jobs start (coalesced); N: every N seconds. */
-  statusUpdateRate?: "auto" | number;
+  statusUpdateRate: "auto" | number;
 }
 
-export class QueueFullError extends globalThis.Error {
-  constructor(size: number) {
-    super(`Queue is full (${size} jobs waiting); try again later`);
-  }
+export function queueFull(size: number): HttpError {
+  return new HttpError(503, "TR_ERR_QUEUE_FULL", `Queue is full (${size} jobs waiting); try again later`);
 }
 
 /**
- * The scheduler decides when jobs run. The routes only talk to this interface, so a scheduler shared
- * by several processes can replace the in-memory one.
+ * The scheduler decides when jobs run, in this process or across several. The transport pushes jobs and
+ * listens to their lifecycle; the runner runs them. Every scheduler passes the same conformance tests.
  */
 export interface Scheduler {
-  /** Adds a job; throws QueueFullError when the queue is full. */
-  push(job: Job): void;
-  /** Removes a waiting job or aborts a running one. Returns false when no such job is known. */
-  cancel(jobId: string): boolean;
-  /** Jobs waiting (not running). */
+  /** Starts handing jobs to the runner. */
+  start(runner: JobRunner): void;
+  /** Adds a job; rejects with TR_ERR_QUEUE_FULL (HTTP 503) when the queue is full. */
+  push(job: JobData): Promise<void>;
+  /** Removes a waiting job or aborts a running one. Resolves false when no such job is known. */
+  cancel(jobId: string): Promise<boolean>;
+  /** Every lifecycle event of every job. Returns a function that stops listening. */
+  subscribe(listener: (event: JobEvent) => void): () => void;
+  /** Stops taking jobs; running jobs are cancelled. */
+  close(): Promise<void>;
+  /** Jobs waiting (not running), where the scheduler can tell at once. */
   readonly waiting: number;
   readonly running: number;
 }
+
+/** Schedulers by name (`launch({ scheduler: "memory" })`); [scale] adds one on Redis. */
+export const schedulers = new Registry<(settings: QueueSettings) => Scheduler>("schedulers");

@@ -3,7 +3,7 @@ import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import { isIP, type LookupFunction } from "node:net";
 import ipaddr from "ipaddr.js";
-import { ValidationError } from "../components/component.js";
+import { ValidationError } from "../core/errors.js";
 
 /** Resolves a host name to every address it has (as `dns.lookup` with `all: true`). */
 export type Resolver = (hostname: string) => Promise<{ address: string; family: number }[]>;
@@ -87,15 +87,16 @@ async function checkedAddress(url: URL, policy: FetchPolicy): Promise<{ address:
     try {
       addresses = await (policy.resolve ?? systemResolve)(hostname);
     } catch {
-      throw new ValidationError(`could not resolve the host of ${url.origin}`);
+      throw new ValidationError(`could not resolve the host of ${url.origin}`, "TR_ERR_FETCH_FAILED");
     }
   }
-  if (addresses.length === 0) throw new ValidationError(`could not resolve the host of ${url.origin}`);
+  if (addresses.length === 0) throw new ValidationError(`could not resolve the host of ${url.origin}`, "TR_ERR_FETCH_FAILED");
   for (const { address } of addresses) {
     if (isPublicAddress(address) || allowListed(hostname, address, policy.allow)) continue;
     throw new ValidationError(
       `refusing to fetch ${url.origin}: it resolves to ${address}, a ${addressRange(address)} address ` +
         `(add the host or address to launch({ fetchAllowList }) to allow it)`,
+      "TR_ERR_FETCH_REFUSED",
     );
   }
   return addresses[0];
@@ -108,10 +109,10 @@ function parseUrl(raw: string, base?: URL): URL {
   try {
     url = new URL(raw, base);
   } catch {
-    throw new ValidationError(`not a valid URL: ${JSON.stringify(raw.slice(0, 200))}`);
+    throw new ValidationError(`not a valid URL: ${JSON.stringify(raw.slice(0, 200))}`, "TR_ERR_FETCH_REFUSED");
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ValidationError(`only http(s) URLs are fetched, got ${url.protocol}`);
-  if (url.username || url.password) throw new ValidationError("URLs with credentials are not fetched");
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ValidationError(`only http(s) URLs are fetched, got ${url.protocol}`, "TR_ERR_FETCH_REFUSED");
+  if (url.username || url.password) throw new ValidationError("URLs with credentials are not fetched", "TR_ERR_FETCH_REFUSED");
   return url;
 }
 
@@ -134,7 +135,7 @@ async function readBody(res: IncomingMessage, url: URL, maxBytes: number): Promi
   const declared = Number(res.headers["content-length"]);
   if (Number.isFinite(declared) && declared > maxBytes) {
     res.destroy();
-    throw new ValidationError(`${url.origin}${url.pathname} is larger than the maximum file size (${maxBytes} bytes)`);
+    throw new ValidationError(`${url.origin}${url.pathname} is larger than the maximum file size (${maxBytes} bytes)`, "TR_ERR_FILE_TOO_LARGE");
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -142,7 +143,7 @@ async function readBody(res: IncomingMessage, url: URL, maxBytes: number): Promi
     size += chunk.length;
     if (size > maxBytes) {
       res.destroy();
-      throw new ValidationError(`${url.origin}${url.pathname} is larger than the maximum file size (${maxBytes} bytes)`);
+      throw new ValidationError(`${url.origin}${url.pathname} is larger than the maximum file size (${maxBytes} bytes)`, "TR_ERR_FILE_TOO_LARGE");
     }
     chunks.push(chunk);
   }
@@ -171,29 +172,29 @@ export async function fetchUrl(raw: string, policy: FetchPolicy = DEFAULT_FETCH_
     try {
       res = await get(url, target, signal);
     } catch (err) {
-      if (signal.aborted) throw new ValidationError(`fetching ${url.origin} took longer than ${policy.timeoutMs / 1000} s`);
-      throw new ValidationError(`could not fetch ${url.origin}: ${(err as Error).message}`);
+      if (signal.aborted) throw new ValidationError(`fetching ${url.origin} took longer than ${policy.timeoutMs / 1000} s`, "TR_ERR_FETCH_FAILED");
+      throw new ValidationError(`could not fetch ${url.origin}: ${(err as Error).message}`, "TR_ERR_FETCH_FAILED");
     }
     const status = res.statusCode ?? 0;
     if (REDIRECTS.has(status)) {
       res.resume();
       const location = res.headers.location;
-      if (!location) throw new ValidationError(`${url.origin} answered a redirect without a location`);
-      if (hop >= policy.maxRedirects) throw new ValidationError(`too many redirects fetching ${raw.slice(0, 200)} (at most ${policy.maxRedirects})`);
+      if (!location) throw new ValidationError(`${url.origin} answered a redirect without a location`, "TR_ERR_FETCH_FAILED");
+      if (hop >= policy.maxRedirects) throw new ValidationError(`too many redirects fetching ${raw.slice(0, 200)} (at most ${policy.maxRedirects})`, "TR_ERR_FETCH_FAILED");
       url = parseUrl(location, url);
       continue;
     }
     if (status !== 200) {
       res.resume();
-      throw new ValidationError(`fetching ${url.origin}${url.pathname} failed: HTTP ${status}`);
+      throw new ValidationError(`fetching ${url.origin}${url.pathname} failed: HTTP ${status}`, "TR_ERR_FETCH_FAILED");
     }
     try {
       const data = await readBody(res, url, policy.maxBytes);
       return { data, url, contentType: res.headers["content-type"] ?? null };
     } catch (err) {
       if (err instanceof ValidationError) throw err;
-      if (signal.aborted) throw new ValidationError(`fetching ${url.origin} took longer than ${policy.timeoutMs / 1000} s`);
-      throw new ValidationError(`could not fetch ${url.origin}: ${(err as Error).message}`);
+      if (signal.aborted) throw new ValidationError(`fetching ${url.origin} took longer than ${policy.timeoutMs / 1000} s`, "TR_ERR_FETCH_FAILED");
+      throw new ValidationError(`could not fetch ${url.origin}: ${(err as Error).message}`, "TR_ERR_FETCH_FAILED");
     }
   }
 }

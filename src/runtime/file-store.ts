@@ -4,60 +4,9 @@ import { mkdir, realpath, rename, rm, stat, writeFile, copyFile } from "node:fs/
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { ValidationError } from "../components/component.js";
+import { OptionError, ValidationError } from "../core/errors.js";
+import { extensionFor, fileUrlPath, mimeOf, safeName, type FileData, type FileStore } from "../core/files.js";
 import { DEFAULT_FETCH_POLICY, fetchUrl, type FetchPolicy } from "./fetch-url.js";
-
-/** Gradio's FileData as it travels on the wire. */
-export interface FileData {
-  path: string;
-  url?: string | null;
-  size?: number | null;
-  orig_name?: string | null;
-  mime_type?: string | null;
-  is_stream?: boolean;
-  meta: { _type: "gradio.FileData" };
-}
-
-const MIME: Record<string, string> = {
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg",
-  ".gif": "image/gif",
-  ".webp": "image/webp",
-  ".avif": "image/avif",
-  ".bmp": "image/bmp",
-  ".svg": "image/svg+xml",
-  ".wav": "audio/wav",
-  ".mp3": "audio/mpeg",
-  ".ogg": "audio/ogg",
-  ".webm": "audio/webm",
-  ".flac": "audio/flac",
-  ".m4a": "audio/mp4",
-  ".mp4": "video/mp4",
-  ".txt": "text/plain",
-  ".csv": "text/csv",
-  ".json": "application/json",
-  ".pdf": "application/pdf",
-  ".html": "text/html",
-  ".htm": "text/html",
-};
-
-export function mimeOf(file: string): string {
-  return MIME[path.extname(file).toLowerCase()] ?? "application/octet-stream";
-}
-
-/** A file extension for a MIME type (the first one listed), or "" when unknown. */
-export function extensionFor(mime: string | null | undefined): string {
-  const type = String(mime ?? "").split(";")[0].trim().toLowerCase();
-  return Object.entries(MIME).find(([, m]) => m === type)?.[0] ?? "";
-}
-
-/** Names a client sends are reduced to a plain base name: no directories, no dotfile, no control characters. */
-export function safeName(name: string | undefined | null, fallback = "file"): string {
-  const base = path.basename(String(name ?? "").replaceAll("\\", "/"));
-  const cleaned = base.replace(/[\u0000-\u001f<>:"|?*]/g, "_").replace(/^\.+/, "");
-  return cleaned.slice(0, 200) || fallback;
-}
 
 function inside(dir: string, file: string): boolean {
   const rel = path.relative(dir, file);
@@ -69,27 +18,27 @@ function suspicious(p: string): boolean {
   return /[\u0000-\u001f\\]/.test(p) || p.split("/").some((part) => part === "..");
 }
 
+/** Where uploads and outputs go unless an app says otherwise: env TRADIO_TEMP_DIR or the system temp folder's "tradio". */
+export function defaultStoreDir(): string {
+  return process.env.TRADIO_TEMP_DIR ?? path.join(tmpdir(), "tradio");
+}
+
 /**
  * Every file tradio reads for a client or serves to one goes through here. Files tradio writes live in
  * one cache folder (`<dir>/<sha256>/<name>`, like Gradio); the author may allow more files or folders.
  * Nothing else is ever served, and the working directory is refused even when allowed by accident.
  */
-export class FileStore {
+export class DiskFileStore implements FileStore {
   readonly dir: string;
   private readonly allowed: string[] = [];
   private ready: Promise<string> | undefined;
   /** How URLs given as file inputs are fetched (see `fetchUrl`). */
-  fetchPolicy: FetchPolicy = DEFAULT_FETCH_POLICY;
+  readonly fetchPolicy: FetchPolicy;
 
-  constructor(dir = process.env.TRADIO_TEMP_DIR ?? path.join(tmpdir(), "tradio")) {
-    this.dir = path.resolve(dir);
-  }
-
-  /** The same store (folder and allowed paths) with its own URL fetching rules, for one mounted app. */
-  withFetchPolicy(policy: Partial<FetchPolicy>): FileStore {
-    const view = Object.create(this) as FileStore;
-    view.fetchPolicy = { ...this.fetchPolicy, ...policy };
-    return view;
+  constructor(opts: { dir?: string; allowedPaths?: readonly string[]; fetchPolicy?: Partial<FetchPolicy> } = {}) {
+    this.dir = path.resolve(opts.dir ?? defaultStoreDir());
+    this.fetchPolicy = { ...DEFAULT_FETCH_POLICY, ...opts.fetchPolicy };
+    for (const p of opts.allowedPaths ?? []) this.allow(p);
   }
 
   /** The cache folder's real path, created on first use. */
@@ -99,11 +48,11 @@ export class FileStore {
   }
 
   /** Lets the page and clients fetch a file or folder the author chose (examples, `allowedPaths`). */
-  allow(p: string): void {
+  private allow(p: string): void {
     const abs = path.resolve(p);
     const cwd = path.resolve(process.cwd());
     if (abs === cwd || abs === path.parse(abs).root || inside(abs, cwd)) {
-      throw new Error(`allowedPaths: refusing to serve ${abs}, which holds the working directory; allow the files or subfolder you need`);
+      throw new OptionError("TR_ERR_OPTION_INVALID", `allowedPaths: refusing to serve ${abs}, which holds the working directory; allow the files or subfolder you need`);
     }
     this.allowed.push(abs);
   }
@@ -183,18 +132,18 @@ export class FileStore {
    * inside the cache folder, where uploads land.
    */
   async clientPath(p: unknown): Promise<string> {
-    if (typeof p !== "string" || p.length === 0) throw new ValidationError("file path must be a non-empty string");
-    if (suspicious(p)) throw new ValidationError("file paths must point inside the upload folder");
+    if (typeof p !== "string" || p.length === 0) throw new ValidationError("file path must be a non-empty string", "TR_ERR_FILE_PATH");
+    if (suspicious(p)) throw new ValidationError("file paths must point inside the upload folder", "TR_ERR_FILE_PATH");
     const root = await this.root();
     let real: string;
     try {
       real = await realpath(path.resolve(root, p));
     } catch {
-      throw new ValidationError("file not found in the upload folder; upload it first");
+      throw new ValidationError("file not found in the upload folder; upload it first", "TR_ERR_FILE_PATH");
     }
-    if (!inside(root, real)) throw new ValidationError("file paths must point inside the upload folder");
+    if (!inside(root, real)) throw new ValidationError("file paths must point inside the upload folder", "TR_ERR_FILE_PATH");
     const info = await stat(real);
-    if (!info.isFile()) throw new ValidationError("file path is not a file");
+    if (!info.isFile()) throw new ValidationError("file path is not a file", "TR_ERR_FILE_PATH");
     return real;
   }
 
@@ -246,25 +195,3 @@ export class FileStore {
   }
 }
 
-/** A stored path as it goes in a file URL: each segment escaped, so `#`, `?` and `%` in names survive. */
-export function fileUrlPath(file: string): string {
-  return file.split(path.sep).map(encodeURIComponent).join("/");
-}
-
-/** Checks the FileData shape a client sent and returns its path. */
-export function fileDataPath(payload: unknown): string {
-  if (typeof payload === "string") return payload;
-  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
-    throw new ValidationError("expected a FileData object ({ path, meta: { _type: \"gradio.FileData\" } })");
-  }
-  const p = (payload as { path?: unknown }).path;
-  if (typeof p !== "string" || p === "") throw new ValidationError("FileData.path must be a non-empty string");
-  return p;
-}
-
-let shared: FileStore | undefined;
-/** The process-wide store every app shares unless given its own. */
-export function defaultFileStore(): FileStore {
-  shared ??= new FileStore();
-  return shared;
-}

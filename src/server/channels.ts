@@ -1,17 +1,25 @@
 import type { ServerResponse } from "node:http";
-import type { QueueMessage } from "../queue/scheduler.js";
+import { CLOSE_STREAM, HEARTBEAT, sse } from "../protocol/frames.js";
+import type { Frame } from "../protocol/types.js";
 
 const HEARTBEAT_MS = 15_000;
 /** A finished session whose client never opened its stream is forgotten after this long. */
 const UNCLAIMED_MS = 60_000;
 
+interface Buffered {
+  eventId: string | null;
+  msg: string;
+  text: string;
+}
+
 /**
- * One SSE stream per session (sse_v3): every event of the session travels on it. Messages are buffered
- * from `queue/join` on, so nothing is lost if the stream opens after the job has started. When the last
+ * One SSE stream per session (sse_v3): every event of the session travels on it. Frames are buffered
+ * from `queue/join` on, so nothing is lost if the stream opens after the job has started; of the queue
+ * position only the latest is kept, since a client that attaches late needs nothing older. When the last
  * pending event of the session completes, `close_stream` is sent and the stream ends, as the client expects.
  */
 export class Channel {
-  private buffer: string[] = [];
+  private buffer: Buffered[] = [];
   private res: ServerResponse | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   readonly pending = new Set<string>();
@@ -24,12 +32,19 @@ export class Channel {
     return this.res !== null;
   }
 
-  send(msg: QueueMessage): void {
-    const frame = `data: ${JSON.stringify(msg)}\n\n`;
-    if (this.res) this.write(this.res, frame);
-    else this.buffer.push(frame);
-    if (msg.msg === "process_completed" && typeof msg.event_id === "string") {
-      this.pending.delete(msg.event_id);
+  send(frame: Frame): void {
+    const text = sse(frame);
+    if (this.res) this.write(this.res, text);
+    else {
+      const eventId = frame.event_id ?? null;
+      if (frame.msg === "estimation") {
+        const i = this.buffer.findIndex((b) => b.msg === "estimation" && b.eventId === eventId);
+        if (i >= 0) this.buffer.splice(i, 1);
+      }
+      this.buffer.push({ eventId, msg: frame.msg, text });
+    }
+    if (frame.msg === "process_completed" && typeof frame.event_id === "string") {
+      this.pending.delete(frame.event_id);
       if (this.pending.size === 0) {
         if (this.res) this.close();
         else setTimeout(() => !this.res && this.pending.size === 0 && this.onEmpty(), UNCLAIMED_MS).unref();
@@ -38,20 +53,20 @@ export class Channel {
   }
 
   /** Frames sent in one tick (a rank broadcast, a burst of updates) leave in one socket write. */
-  private write(res: ServerResponse, frame: string) {
+  private write(res: ServerResponse, text: string): void {
     if (!res.writableCorked) {
       res.cork();
       process.nextTick(() => res.uncork());
     }
-    res.write(frame);
+    res.write(text);
   }
 
   attach(res: ServerResponse): void {
     if (this.res) this.detach(false); // a newer stream replaces an older one
     this.res = res;
-    for (const frame of this.buffer) res.write(frame);
+    for (const b of this.buffer) res.write(b.text);
     this.buffer = [];
-    this.heartbeat = setInterval(() => res.write(`data: ${JSON.stringify({ msg: "heartbeat", event_id: null })}\n\n`), HEARTBEAT_MS);
+    this.heartbeat = setInterval(() => res.write(HEARTBEAT), HEARTBEAT_MS);
     this.heartbeat.unref();
     res.on("close", () => {
       if (this.res !== res) return;
@@ -62,7 +77,7 @@ export class Channel {
     if (this.pending.size === 0) this.close();
   }
 
-  private detach(end: boolean) {
+  private detach(end: boolean): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
     const res = this.res;
@@ -71,34 +86,35 @@ export class Channel {
   }
 
   /** Sends close_stream and ends the stream once nothing is pending. */
-  private close() {
+  private close(): void {
     if (!this.res) return;
-    this.write(this.res, `data: ${JSON.stringify({ msg: "close_stream", event_id: null })}\n\n`);
+    this.write(this.res, CLOSE_STREAM);
     this.detach(true);
     this.onEmpty();
   }
 }
 
-/** The channels of one app, by session hash. */
+/** The channels of one app, by session key. */
 export class Channels {
   private readonly map = new Map<string, Channel>();
 
-  get(sessionHash: string): Channel | undefined {
-    return this.map.get(sessionHash);
+  get(key: string): Channel | undefined {
+    return this.map.get(key);
   }
 
-  open(sessionHash: string): Channel {
-    let ch = this.map.get(sessionHash);
+  open(key: string): Channel {
+    let ch = this.map.get(key);
     if (!ch) {
-      ch = new Channel(() => {
-        if (this.map.get(sessionHash) === ch && ch!.pending.size === 0 && !ch!.attached) this.map.delete(sessionHash);
+      const created = new Channel(() => {
+        if (this.map.get(key) === created && created.pending.size === 0 && !created.attached) this.map.delete(key);
       });
-      this.map.set(sessionHash, ch);
+      this.map.set(key, created);
+      ch = created;
     }
     return ch;
   }
 
-  get size() {
+  get size(): number {
     return this.map.size;
   }
 }

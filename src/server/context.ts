@@ -1,14 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { FastifyRequest } from "fastify";
-import type { App } from "../graph/graph.js";
 import type { RequestInfo } from "../core/context.js";
-import type { Scheduler } from "../queue/scheduler.js";
+import type { Graph } from "../graph/graph.js";
+import type { Runtime } from "../runtime/runtime.js";
 import type { TokenStore } from "../auth/tokens.js";
-import { Channels } from "./channels.js";
+import type { Transport } from "./transport.js";
 
 export interface ServeOptions {
-  /** Send the text of unexpected exceptions to clients (otherwise a generic message). */
-  showError: boolean;
   /** Largest upload in bytes; null for no limit beyond the server's own. */
   maxFileSize: number | null;
   /** Path prefix the app is mounted under ("" at the root). */
@@ -31,13 +29,15 @@ export interface AuthSettings {
 
 /** Everything the routes of one mounted app share. */
 export class Served {
-  readonly channels = new Channels();
+  readonly graph: Graph;
   constructor(
-    readonly app: App,
-    readonly scheduler: Scheduler,
+    readonly runtime: Runtime,
+    readonly transport: Transport,
     readonly options: ServeOptions,
     readonly auth: AuthSettings | null = null,
-  ) {}
+  ) {
+    this.graph = runtime.graph;
+  }
 
   /**
    * https directly, or behind a proxy that says so. The header is believed even from an untrusted

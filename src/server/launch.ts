@@ -1,10 +1,10 @@
 import { isIP } from "node:net";
 import Fastify, { type FastifyInstance } from "fastify";
-import { checkOptions, describe } from "../components/component.js";
-import type { App } from "../graph/graph.js";
-import { MemorySessionStore } from "../runtime/sessions.js";
+import type { Graph } from "../graph/graph.js";
 import { mountApp } from "./mount.js";
 import type { AuthSpec } from "../auth/credentials.js";
+import { checkOptions, describe } from "../core/options.js";
+import { OptionError } from "../core/errors.js";
 
 export interface LaunchOptions {
   /** Default 7860, or env TRADIO_SERVER_PORT; 0 picks any free port. */
@@ -64,8 +64,8 @@ export interface Launched {
 }
 
 interface Launchable {
-  app: App;
-  queueOptions: Record<string, unknown>;
+  readonly graph: Graph;
+  readonly queueOptions: Readonly<Record<string, unknown>>;
 }
 
 const nonNegativeInt = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0 && v < 65536;
@@ -102,22 +102,20 @@ export async function launch(target: Launchable, opts: LaunchOptions = {}): Prom
   });
   const envPort = process.env.TRADIO_SERVER_PORT;
   const port = opts.port ?? (envPort !== undefined ? Number(envPort) : 7860);
-  if (!nonNegativeInt(port)) throw new TypeError(`launch: port must be an integer from 0 to 65535, got ${describe(envPort ?? port)}`);
+  if (!nonNegativeInt(port)) throw new OptionError("TR_ERR_OPTION_INVALID", `launch: port must be an integer from 0 to 65535, got ${describe(envPort ?? port)}`);
   const host = opts.host ?? process.env.TRADIO_SERVER_NAME ?? "127.0.0.1";
   (globalThis as Counter)[LAUNCHES] = launchCount() + 1;
 
-  const app = target.app;
-  if (opts.stateSessionCapacity !== undefined || opts.stateTtl !== undefined) {
-    app.sessions = new MemorySessionStore({ capacity: opts.stateSessionCapacity, ttlMs: (opts.stateTtl ?? 3600) * 1000 });
-  }
-  for (const p of opts.allowedPaths ?? []) app.files.allow(p);
-
+  const graph = target.graph;
   const server = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024, trustProxy: opts.trustProxy ?? false });
   const q = target.queueOptions as { defaultConcurrencyLimit?: number; maxSize?: number; statusUpdateRate?: "auto" | number };
-  await mountApp(server, app, {
+  await mountApp(server, graph, {
     showError: opts.showError,
-    maxFileSize: opts.maxFileSize ?? null,
+    maxFileSize: opts.maxFileSize,
     queue: { defaultConcurrencyLimit: q.defaultConcurrencyLimit, maxSize: q.maxSize, statusUpdateRate: q.statusUpdateRate },
+    stateSessionCapacity: opts.stateSessionCapacity,
+    stateTtl: opts.stateTtl,
+    allowedPaths: opts.allowedPaths,
     auth: opts.auth,
     authMessage: opts.authMessage,
     authTtl: opts.authTtl,
@@ -127,6 +125,8 @@ export async function launch(target: Launchable, opts: LaunchOptions = {}): Prom
     frameAncestors: opts.frameAncestors,
     fetchAllowList: opts.fetchAllowList,
   });
+  // Features of the graph get ready first (a flagging log that cannot be appended to is reported now).
+  for (const hook of graph.lifecycle.onLaunch) await hook();
   await server.listen({ port, host });
   const address = server.server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;

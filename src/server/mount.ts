@@ -3,10 +3,18 @@ import { tmpdir } from "node:os";
 import type { FastifyError, FastifyInstance } from "fastify";
 import multipart from "@fastify/multipart";
 import staticFiles from "@fastify/static";
-import type { App } from "../graph/graph.js";
-import { HttpError } from "../core/errors.js";
-import { MemoryScheduler } from "../queue/memory.js";
-import type { QueueSettings, Scheduler } from "../queue/scheduler.js";
+import { codeOf, HttpError, OptionError, type ErrorCode } from "../core/errors.js";
+import type { FileStore } from "../core/files.js";
+import { checkOptions, isPositive, isPositiveInt } from "../core/options.js";
+import { Graph } from "../graph/graph.js";
+import { API_PREFIX } from "../protocol/config.js";
+import "../queue/memory.js";
+import { schedulers, type QueueSettings, type Scheduler } from "../queue/scheduler.js";
+import { DiskFileStore } from "../runtime/file-store.js";
+import { allowEntryProblem } from "../runtime/fetch-url.js";
+import { RuntimeJobRunner } from "../runtime/job-runner.js";
+import { Runtime } from "../runtime/runtime.js";
+import { sessionStores, type SessionStore } from "../runtime/sessions.js";
 import { Served, type AuthSettings, type ServeOptions } from "./context.js";
 import { credentialCheck, type AuthSpec } from "../auth/credentials.js";
 import { TokenStore } from "../auth/tokens.js";
@@ -16,13 +24,26 @@ import { fileRoutes } from "./routes/files.js";
 import { pageRoutes } from "./routes/page.js";
 import { queueRoutes } from "./routes/queue.js";
 import { runRoutes } from "./routes/run.js";
+import { viewRoutes } from "./routes/views.js";
 import { checkFrameAncestors, checkHosts, checkOrigins, registerSecurity } from "./security.js";
-import { allowEntryProblem } from "../runtime/fetch-url.js";
-import { API_PREFIX } from "../protocol/config.js";
+import { Transport } from "./transport.js";
 
 export interface MountOptions extends Partial<ServeOptions> {
+  /** Show the text of unexpected exceptions to callers (otherwise a generic message). */
+  showError?: boolean;
   queue?: Partial<QueueSettings>;
-  scheduler?: Scheduler;
+  /** A scheduler, or the name of a registered one (default "memory"). */
+  scheduler?: Scheduler | string;
+  /** A session store, or the name of a registered one (default "memory"). */
+  sessionStore?: SessionStore | string;
+  /** Most sessions whose state is kept (least recently used evicted first). Default 10 000. */
+  stateSessionCapacity?: number;
+  /** Seconds a session's state is kept after its last use. Default 3600. */
+  stateTtl?: number;
+  /** Files or folders (besides uploads and outputs) that the file route may serve. */
+  allowedPaths?: string[];
+  /** Where uploads and outputs live (default the system temp folder's "tradio", or env TRADIO_TEMP_DIR). */
+  files?: FileStore;
   /** Login: [user, pass], a list of them, or a check function. */
   auth?: AuthSpec;
   /** Shown on the login page, as text. */
@@ -39,13 +60,22 @@ export interface MountOptions extends Partial<ServeOptions> {
   fetchAllowList?: string[];
 }
 
+/** What can be mounted: an Interface (or Parallel, Series, a loaded app), or a built graph. */
+export type Mountable = Graph | { readonly graph: Graph };
+
 /**
  * Registers one app's routes (page, config, API, queue, files) on a Fastify instance; call it inside
  * `fastify.register(..., { prefix })` to mount several apps on one server, as the demo gallery does.
+ *
+ * @example
+ * const server = Fastify();
+ * await server.register((f) => tr.mountApp(f, iface, { prefix: "/hello" }), { prefix: "/hello" });
  */
-export async function mountApp(f: FastifyInstance, app: App, opts: MountOptions = {}): Promise<Served> {
+export async function mountApp(f: FastifyInstance, target: Mountable, opts: MountOptions = {}): Promise<Served> {
+  checkOptions("mountApp", opts as Record<string, unknown>, MOUNT_KINDS);
+  const graph = target instanceof Graph ? target : target?.graph;
+  if (!(graph instanceof Graph)) throw new OptionError("TR_ERR_OPTION_INVALID", "mountApp: expected an Interface or a built graph");
   const options: ServeOptions = {
-    showError: opts.showError ?? false,
     maxFileSize: opts.maxFileSize ?? null,
     prefix: opts.prefix ?? "",
     frameAncestors: checkFrameAncestors(opts.frameAncestors ?? "'self'"),
@@ -54,18 +84,30 @@ export async function mountApp(f: FastifyInstance, app: App, opts: MountOptions 
   const allowedHosts = checkHosts(opts.allowedHosts ?? []);
   for (const entry of opts.fetchAllowList ?? []) {
     const problem = allowEntryProblem(entry);
-    if (problem) throw new TypeError(`fetchAllowList: ${problem}`);
+    if (problem) throw new OptionError("TR_ERR_OPTION_INVALID", `fetchAllowList: ${problem}`);
   }
   const fileSize = options.maxFileSize ?? 1024 ** 3;
   // URL inputs of this app are fetched under its own size limit and allow-list.
-  app.files = app.files.withFetchPolicy({ allow: [...(opts.fetchAllowList ?? [])], maxBytes: fileSize });
-  const scheduler =
-    opts.scheduler ??
-    new MemoryScheduler({
-      defaultConcurrencyLimit: opts.queue?.defaultConcurrencyLimit ?? 1,
-      maxSize: opts.queue?.maxSize ?? null,
-      statusUpdateRate: opts.queue?.statusUpdateRate ?? "auto",
-    });
+  const files =
+    opts.files ?? new DiskFileStore({ allowedPaths: opts.allowedPaths, fetchPolicy: { allow: [...(opts.fetchAllowList ?? [])], maxBytes: fileSize } });
+  const sessions =
+    typeof opts.sessionStore === "object"
+      ? opts.sessionStore
+      : sessionStores.get(opts.sessionStore ?? "memory")({ capacity: opts.stateSessionCapacity, ttlMs: (opts.stateTtl ?? 3600) * 1000 });
+  const runtime = new Runtime(graph, { sessions, files, showError: opts.showError ?? false });
+  const settings: QueueSettings = {
+    defaultConcurrencyLimit: opts.queue?.defaultConcurrencyLimit ?? 1,
+    maxSize: opts.queue?.maxSize ?? null,
+    statusUpdateRate: opts.queue?.statusUpdateRate ?? "auto",
+  };
+  const scheduler = typeof opts.scheduler === "object" ? opts.scheduler : schedulers.get(opts.scheduler ?? "memory")(settings);
+  scheduler.start(new RuntimeJobRunner(runtime));
+  const transport = new Transport(scheduler);
+  f.addHook("onClose", async () => {
+    transport.close();
+    await scheduler.close();
+    for (const hook of graph.lifecycle.onClose) await hook();
+  });
   const auth: AuthSettings | null =
     opts.auth === undefined
       ? null
@@ -76,16 +118,18 @@ export async function mountApp(f: FastifyInstance, app: App, opts: MountOptions 
           cookieName: `access-token-${randomBytes(6).toString("hex")}`,
           attemptsPerMinute: { address: opts.loginAttemptsPerMinute?.address ?? 30, username: opts.loginAttemptsPerMinute?.username ?? 10 },
         };
-  const served = new Served(app, scheduler, options, auth);
+  const served = new Served(runtime, transport, options, auth);
 
   f.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
-    if (err instanceof HttpError) return reply.code(err.statusCode).send({ error: err.message, detail: err.message });
-    const status = typeof err.statusCode === "number" && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status === 500) req.log.error({ err }, "request failed");
-    const message = status === 500 ? "Internal server error" : err.message;
-    return reply.code(status).send({ error: message, detail: message });
+    const status = typeof err.statusCode === "number" && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    if (status >= 500 && !(err instanceof HttpError)) req.log.error({ err }, "request failed");
+    const message = status >= 500 && !(err instanceof HttpError) ? "Internal server error" : err.message;
+    const code: ErrorCode = codeOf(err) ?? STATUS_CODES[status] ?? (status >= 500 ? "TR_ERR_INTERNAL" : "TR_ERR_BAD_REQUEST");
+    return reply.code(status).send({ error: message, detail: message, code });
   });
-  f.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route ${req.method} ${req.url.split("?")[0]}`, detail: "Not Found" }));
+  f.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: `no route ${req.method} ${req.url.split("?")[0]}`, detail: "Not Found", code: "TR_ERR_NOT_FOUND" }),
+  );
 
   await registerSecurity(f, {
     allowedOrigins: options.allowedOrigins,
@@ -101,6 +145,31 @@ export async function mountApp(f: FastifyInstance, app: App, opts: MountOptions 
   runRoutes(f, served);
   queueRoutes(f, served);
   fileRoutes(f, served);
+  viewRoutes(f, served);
   await pageRoutes(f, served);
   return served;
 }
+
+/** Codes for errors that carry only a status (Fastify's own, rate limits). */
+const STATUS_CODES: Record<number, ErrorCode> = { 401: "TR_ERR_UNAUTHENTICATED", 403: "TR_ERR_FORBIDDEN", 404: "TR_ERR_NOT_FOUND", 413: "TR_ERR_FILE_TOO_LARGE", 429: "TR_ERR_RATE_LIMITED" };
+
+const MOUNT_KINDS = {
+  prefix: "string",
+  showError: "boolean",
+  maxFileSize: isPositive,
+  queue: "any",
+  scheduler: (v: unknown) => typeof v === "string" || (typeof v === "object" && v !== null),
+  sessionStore: (v: unknown) => typeof v === "string" || (typeof v === "object" && v !== null),
+  stateSessionCapacity: isPositiveInt,
+  stateTtl: isPositive,
+  allowedPaths: "string[]",
+  files: "any",
+  auth: (v: unknown) => typeof v === "function" || Array.isArray(v),
+  authMessage: "string",
+  authTtl: isPositive,
+  loginAttemptsPerMinute: "any",
+  allowedOrigins: "string[]",
+  allowedHosts: "string[]",
+  frameAncestors: "string",
+  fetchAllowList: "string[]",
+} as const;

@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import cors from "@fastify/cors";
+import { OptionError } from "../core/errors.js";
 
 /** The checks every mounted app makes on every request, before its routes and its login guard. */
 export interface SecurityOptions {
@@ -20,17 +21,17 @@ const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 export function checkOrigins(list: readonly string[], option = "allowedOrigins"): string[] {
   return list.map((raw) => {
     if (raw.trim() === "*") {
-      throw new TypeError(`${option}: a wildcard is not allowed (requests carry login cookies); list each origin, like "https://site.example"`);
+      throw new OptionError("TR_ERR_OPTION_INVALID", `${option}: a wildcard is not allowed (requests carry login cookies); list each origin, like "https://site.example"`);
     }
     let url: URL;
     try {
       url = new URL(raw);
     } catch {
-      throw new TypeError(`${option}: ${JSON.stringify(raw)} is not an origin like "https://site.example"`);
+      throw new OptionError("TR_ERR_OPTION_INVALID", `${option}: ${JSON.stringify(raw)} is not an origin like "https://site.example"`);
     }
     const bare = url.pathname === "/" && !url.search && !url.hash && !url.username;
     if ((url.protocol !== "http:" && url.protocol !== "https:") || !bare) {
-      throw new TypeError(`${option}: ${JSON.stringify(raw)} must be a scheme and host only, like "https://site.example:8443"`);
+      throw new OptionError("TR_ERR_OPTION_INVALID", `${option}: ${JSON.stringify(raw)} must be a scheme and host only, like "https://site.example:8443"`);
     }
     return url.origin;
   });
@@ -42,7 +43,7 @@ export function checkHosts(list: readonly string[], option = "allowedHosts"): st
     const entry = raw.trim().toLowerCase();
     if (entry === "*") return entry;
     if (!/^\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(entry)) {
-      throw new TypeError(`${option}: ${JSON.stringify(raw)} is not a host name (no scheme or port), like "app.example.com" or ".example.com"`);
+      throw new OptionError("TR_ERR_OPTION_INVALID", `${option}: ${JSON.stringify(raw)} is not a host name (no scheme or port), like "app.example.com" or ".example.com"`);
     }
     return entry;
   });
@@ -53,7 +54,7 @@ export function checkFrameAncestors(value: string, option = "frameAncestors"): s
   const sources = value.trim().split(/\s+/).filter(Boolean);
   const source = /^('self'|'none'|\*|[a-z][a-z0-9+.-]*:|([a-z][a-z0-9+.-]*:\/\/)?(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:(\d{1,5}|\*))?)$/i;
   if (sources.length === 0 || !sources.every((s) => source.test(s)) || (sources.includes("'none'") && sources.length > 1)) {
-    throw new TypeError(
+    throw new OptionError("TR_ERR_OPTION_INVALID", 
       `${option}: ${JSON.stringify(value)} is not a CSP frame-ancestors source list, like "'self'", "'none'" or "'self' https://site.example"`,
     );
   }
@@ -94,7 +95,7 @@ function sameOrigin(origin: string, req: FastifyRequest): boolean {
 }
 
 function refuse(reply: FastifyReply, message: string) {
-  return reply.code(403).send({ error: message, detail: message });
+  return reply.code(403).send({ error: message, detail: message, code: "TR_ERR_FORBIDDEN" });
 }
 
 /** Remembers the answer for the few Host values a server sees, so the check costs a lookup. */

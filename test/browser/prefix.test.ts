@@ -18,7 +18,7 @@ describe("browser: apps mounted under a path prefix", () => {
     const lower = new tr.Interface({ fn: (s: string) => s.toLowerCase(), inputs: "text", outputs: "text", title: "Lower" });
     const server = Fastify();
     for (const [name, iface] of [["upper", upper], ["lower", lower]] as const) {
-      await server.register(async (f) => void (await tr.mountApp(f, iface.app, { prefix: `/${name}` })), { prefix: `/${name}` });
+      await server.register(async (f) => void (await tr.mountApp(f, iface, { prefix: `/${name}` })), { prefix: `/${name}` });
     }
     const address = await server.listen({ port: 0, host: "127.0.0.1" });
     const { context, page } = await newPage(browser);

@@ -114,7 +114,7 @@ describe("load('models/…') for every task of the table", () => {
   it.each(Object.keys(CASES))("%s: called from code", async (task) => {
     const c = CASES[task];
     const io = await tr.load(`models/test/${task}`);
-    expect(io.app.meta.title).toBe(`test/${task}`);
+    expect(io.graph.meta.title).toBe(`test/${task}`);
     expect(await io(...c.args())).toEqual(c.expected());
     c.sent?.(hub.seen[hub.seen.length - 1]);
   });
@@ -183,7 +183,7 @@ describe("load options", () => {
       title: "My generator",
       alias: "generate",
     });
-    expect(io.app.meta.title).toBe("My generator");
+    expect(io.graph.meta.title).toBe("My generator");
     expect(io.inputComponents[0].props()).toMatchObject({ label: "Input Text", lines: 5 });
     const app = await start(io);
     try {

@@ -50,8 +50,8 @@ describe("load(url) of another tradio app", () => {
   it("rebuilds its components, labels, examples and title, and forwards calls", async () => {
     const remote = await serve(shoutApp());
     const io = await tr.load(remote.url);
-    expect(io.app.meta.title).toBe("Shouter");
-    expect(io.app.meta.description).toBe("Makes text loud.");
+    expect(io.graph.meta.title).toBe("Shouter");
+    expect(io.graph.meta.description).toBe("Makes text loud.");
     expect(io.inputComponents.map((c) => [c.type, c.label])).toEqual([["textbox", "Words"], ["slider", "Times"]]);
     expect(io.inputComponents[0].props()).toMatchObject({ lines: 2 });
     expect(io.inputComponents[1].props()).toMatchObject({ minimum: 1, maximum: 5, step: 1, value: 2 });
@@ -197,7 +197,7 @@ describe("load('spaces/…')", () => {
     const remote = await serve(shoutApp());
     hub.spaces.set("eugenesiow/shouter", remote.url);
     const io = await tr.load("spaces/eugenesiow/shouter", { title: "Loud" });
-    expect(io.app.meta.title).toBe("Loud");
+    expect(io.graph.meta.title).toBe("Loud");
     expect(await io("space", 1)).toBe("SPACE!");
   });
 

@@ -11,7 +11,7 @@ import { flagKind, isUrl } from "../flagging/files.js";
  * (a JSON list for several files), `.json` cells are read back, other cells are text (or JSON for
  * inputs whose value is not a string). An incomplete last row (a crash mid-write) is skipped.
  */
-export function flaggedExamples(dir: string, inputs: Component<any, any>[], filename = "log.csv"): unknown[][] {
+export function flaggedExamples(dir: string, inputs: readonly Component<any, any>[], filename = "log.csv"): unknown[][] {
   const visible = inputs.filter((c) => !(c instanceof State));
   const file = path.join(dir, filename);
   const log = parseLog(readFileSync(file));

@@ -1,10 +1,11 @@
 import { mkdir, open, readFile, type FileHandle } from "node:fs/promises";
 import path from "node:path";
-import { checkOptions, describe, type Component } from "../../components/component.js";
+import { type Component } from "../../components/component.js";
 import type { FlaggingCallback } from "./callback.js";
 import { columnLabels, folderNames, renderCells } from "./columns.js";
 import { BOM, csvRecord, parseLog, restore } from "./csv-format.js";
 import { writeNewFile } from "./files.js";
+import { checkOptions, describe } from "../../core/options.js";
 
 export interface CSVLoggerOptions {
   /** Name of the log inside the flagging dir (default "log.csv"). */

@@ -1,7 +1,8 @@
 import { constants } from "node:fs";
 import { copyFile, open } from "node:fs/promises";
-import { ValidationError, type Component } from "../../components/component.js";
-import type { FileStore } from "../../runtime/file-store.js";
+import { type Component } from "../../components/component.js";
+import { ValidationError } from "../../core/errors.js";
+import { type FileStore } from "../../core/files.js";
 
 /** Components whose wire value is a file (FileData, or a list of them): flagged as a copy of the file. */
 export const FILE_TYPES = new Set(["image", "audio", "video", "file", "model3d", "simpleimage", "uploadbutton"]);

@@ -1,7 +1,9 @@
-import { describe, ValidationError, type Component } from "../../components/component.js";
-import type { FileStore } from "../../runtime/file-store.js";
+import { type Component } from "../../components/component.js";
 import type { FlaggingCallback } from "./callback.js";
 import { resolveClientFiles } from "./files.js";
+import { describe } from "../../core/options.js";
+import { ValidationError } from "../../core/errors.js";
+import { type FileStore } from "../../core/files.js";
 
 export type FlaggingMode = "manual" | "auto" | "never";
 /** A button label and the value logged in the `flag` column. */
@@ -15,7 +17,6 @@ export interface FlaggerOptions {
   callback: FlaggingCallback;
   /** The flagged components: visible inputs, then visible outputs. */
   components: Component<any, any>[];
-  files: () => FileStore;
 }
 
 /** Strings become `Flag as <x>` buttons with value x; `[label, value]` pairs are kept. */
@@ -47,14 +48,14 @@ export class Flagger {
   }
 
   /** A flag sent by a client (the `/flag` event): one wire value per flagged component, then the option. */
-  async fromClient(args: unknown[], username: string | null): Promise<unknown> {
+  async fromClient(args: unknown[], username: string | null, files: FileStore): Promise<unknown> {
     if (this.opts.mode === "never") throw new ValidationError('flagging is turned off for this app (allowFlagging: "never")');
     const n = this.opts.components.length;
     const option = args[n] ?? "";
     if (typeof option !== "string" || !this.allowed.includes(option)) {
       throw new ValidationError(`flag: the option must be one of ${this.allowed.map((v) => JSON.stringify(v)).join(", ")}, got ${describe(option)}`);
     }
-    const values = await resolveClientFiles(this.opts.components, args.slice(0, n), this.opts.files());
+    const values = await resolveClientFiles(this.opts.components, args.slice(0, n), files);
     await this.setup();
     return this.opts.callback.flag(values, option, username);
   }
@@ -63,10 +64,10 @@ export class Flagger {
    * An automatic flag of a successful run: returns at once and writes the row once the response is on
    * its way. A failure is logged; `settled()` waits for rows still being written.
    */
-  auto(values: unknown[], username: string | null): void {
+  auto(values: unknown[], username: string | null, files: FileStore): void {
     const job: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
       .then(async () => {
-        const resolved = await resolveClientFiles(this.opts.components, values, this.opts.files());
+        const resolved = await resolveClientFiles(this.opts.components, values, files);
         await this.setup();
         await this.opts.callback.flag(resolved, "", username);
       })

@@ -1,90 +1,77 @@
 import path from "node:path";
-import type { App, EventDef } from "../../graph/graph.js";
 import type { Component } from "../../components/component.js";
-import { Block } from "../../graph/blocks.js";
-import { State } from "../../components/state.js";
 import { Textbox } from "../../components/textbox.js";
+import { Block } from "../../graph/blocks.js";
+import type { EventDraft, GraphBuilder } from "../../graph/builder.js";
 import type { FlaggingCallback } from "./callback.js";
 import { CSVLogger } from "./csv-logger.js";
 import { Flagger, normaliseOptions, type FlaggingMode } from "./flagger.js";
+import { flaggingCallbacks } from "./registry.js";
 
 export interface FlaggingGraphOptions {
   mode: FlaggingMode;
   options?: (string | [string, string])[];
   dir?: string;
-  callback?: FlaggingCallback;
-}
-
-export interface FlaggingGraph {
-  flagger: Flagger;
-  /** The flag buttons ("manual" only), for the output column's `output-buttons` row. */
-  buttons: Block[];
-  /** The `/flag` event. */
-  event: EventDef;
+  callback?: FlaggingCallback | string;
 }
 
 /**
- * Adds flagging to an Interface's graph: the flag buttons (`elem_classes: ["flag"]`, `flag_value`),
- * a hidden `flag option` textbox and the `/flag` event. Its data is one wire value per visible input,
- * one per visible output, then the option value (a button's `flag_value`); the function receives them
- * as sent (no preprocessing) and answers no data. With `auto`, `predict` flags each successful run.
+ * Adds flagging to an Interface's graph while it is built: one event per flag button (it binds the
+ * button's option, so the page needs no rules of its own), the `/flag` API event (one wire value per
+ * visible input, one per visible output, then the option, received as sent), and with `auto` a success
+ * hook on `predict`. The flagging log is opened when the app is launched. Returns the flag buttons.
  */
-export function addFlagging(app: App, predict: EventDef, opts: FlaggingGraphOptions): FlaggingGraph {
-  const visibleIn = predict.inputs.filter((c) => !(c instanceof State));
-  const visibleOut = predict.outputs.filter((c) => !(c instanceof State));
-  const components = [...visibleIn, ...visibleOut];
+export function addFlagging(builder: GraphBuilder, predict: EventDraft, opts: FlaggingGraphOptions): Block[] {
+  const visibleIn = predict.inputs.filter((c) => !c.stateful);
+  const visibleOut = predict.outputs.filter((c) => !c.stateful);
+  const components: Component<any, any>[] = [...visibleIn, ...visibleOut];
   const options = normaliseOptions(opts.options);
-  const flagger = new Flagger({
-    mode: opts.mode,
-    options,
-    dir: path.resolve(opts.dir ?? "flagged"),
-    callback: opts.callback ?? new CSVLogger(),
-    components,
-    files: () => app.files,
-  });
+  const callback = typeof opts.callback === "string" ? flaggingCallbacks.get(opts.callback)() : (opts.callback ?? new CSVLogger());
+  const flagger = new Flagger({ mode: opts.mode, options, dir: path.resolve(opts.dir ?? "flagged"), callback, components });
+  builder.setConfig("allow_flagging", opts.mode);
+  builder.setConfig("flagging_options", options);
+  if (opts.mode !== "never") builder.lifecycle({ onLaunch: () => flagger.setup(), onClose: () => flagger.settled() });
 
   const buttons =
     opts.mode === "manual"
-      ? (options.length ? options : [["Flag", ""] as const]).map(([label, value]) =>
-          app.add(new Block("button", { value: label, variant: "secondary", elem_classes: ["flag"], flag_value: value })),
-        )
+      ? (options.length ? options : [["Flag", ""] as const]).map(([label, value]) => {
+          const button = builder.add(new Block("button", { value: label, variant: "secondary", elem_classes: ["flag"] }));
+          builder.addEvent({
+            apiName: null,
+            inputs: components,
+            outputs: [],
+            targets: [[button.id, "click"]],
+            fn: async (args, ctx, scope) => (await flagger.fromClient([...args, value], ctx.request.username, scope.runtime.files), []),
+            preprocess: false,
+            concurrencyLimit: null,
+            showApi: false,
+          });
+          return button;
+        })
       : [];
-  const option = app.add(new Textbox({ label: "flag option", visible: false, value: "" }));
-  // As in Gradio, outputs stay read-only on the page although the flag event reads them.
-  for (const c of visibleOut) readOnly(c);
 
-  const event = app.addEvent({
+  // The API's flag: the same values, then the option.
+  const option = builder.add(new Textbox({ label: "flag option", visible: false, value: "" }));
+  builder.addEvent({
     apiName: "flag",
     inputs: [...components, option],
     outputs: [],
-    targets: buttons.map((b): [number, string] => [b.id, "click"]),
-    fn: async (args, ctx) => {
-      await flagger.fromClient(args, ctx.request.username);
-      return [];
-    },
+    targets: [],
+    fn: async (args, ctx, scope) => (await flagger.fromClient(args, ctx.request.username, scope.runtime.files), []),
     preprocess: false,
-    batch: false,
-    maxBatchSize: 1,
     concurrencyLimit: null,
     showApi: opts.mode !== "never",
-    live: false,
   });
 
   if (opts.mode === "auto") {
-    predict.onSuccess = (data, wire, ctx) => {
+    // Flags each successful run of a client once its answer is on its way.
+    predict.onSuccess.push((data, wire, ctx, files) => {
       const values = [
         ...visibleIn.map((c) => data[predict.inputs.indexOf(c)] ?? null),
         ...visibleOut.map((c) => wire[predict.outputs.indexOf(c)] ?? null),
       ];
-      flagger.auto(values, ctx.request.username);
-    };
+      flagger.auto(values, ctx.request.username, files);
+    });
   }
-  return { flagger, buttons, event };
-}
-
-function readOnly(c: Component<any, any>): void {
-  const props = c.props;
-  c.props = function (this: Component<any, any>) {
-    return { ...props.call(this), interactive: false };
-  };
+  return buttons;
 }

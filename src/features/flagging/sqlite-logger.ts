@@ -3,9 +3,10 @@ import { mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type Database from "better-sqlite3";
-import { checkOptions, describe, type Component } from "../../components/component.js";
+import { type Component } from "../../components/component.js";
 import type { FlaggingCallback } from "./callback.js";
 import { columnLabels, folderNames, renderCells } from "./columns.js";
+import { checkOptions, describe } from "../../core/options.js";
 
 export interface SQLiteLoggerOptions {
   /** Name of the database inside the flagging dir (default "log.db"). */

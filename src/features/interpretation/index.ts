@@ -1,28 +1,23 @@
-import type { App, EventDef } from "../../graph/graph.js";
-import type { CallContext } from "../../core/context.js";
-import { runEvent, RunError } from "../../runtime/run.js";
-import type { Component, ComponentContext } from "../../components/component.js";
-import { Label } from "../../components/label.js";
+import type { Component } from "../../components/component.js";
+import type { CallContext, ComponentContext } from "../../core/context.js";
+import { OptionError } from "../../core/errors.js";
 import { Block } from "../../graph/blocks.js";
-import { NumberComponent } from "../../components/number.js";
-import { State } from "../../components/state.js";
-import { TradioError } from "../../core/errors.js";
+import type { GraphBuilder } from "../../graph/builder.js";
+import type { EventDef, EventRuntime } from "../../graph/graph.js";
 import { Interpretation } from "./component.js";
 import { runCustom, runCustomFor, type CustomInterpretation } from "./custom.js";
-import { leaveOneOutMasks, leaveOneOutScores, neighbourScores } from "./leave-one-out.js";
+import { interpretationMethods, type InputPlan } from "./methods.js";
 import { evaluate, type Task } from "./run.js";
-import { isNeighbourInterpretable, isTokenInterpretable } from "../../core/interpretable.js";
 import { measure } from "./value.js";
 
 export type { CustomInterpretation } from "./custom.js";
-export type InterpretationMethod = "default" | "shap" | "shapley";
-/** The Interface's `interpretation` option. */
-export type InterpretationOption =
-  | InterpretationMethod
-  | CustomInterpretation
-  | (InterpretationMethod | CustomInterpretation | null)[];
+export { interpretationMethods, MAX_SHAP_TOKENS, type InterpretationMethodDef, type InputPlan } from "./methods.js";
 
-type Method = "default" | "shap" | CustomInterpretation | null;
+/** The Interface's `interpretation` option. */
+export type InterpretationOption = string | CustomInterpretation | (string | CustomInterpretation | null)[];
+
+/** A method name (registered) or a function, per input; null leaves an input unexplained. */
+type Method = string | CustomInterpretation | null;
 
 export interface InterpretationPlan {
   inputs: Component<any, any>[];
@@ -30,18 +25,15 @@ export interface InterpretationPlan {
   methods: Method[];
   /** A function for the whole interface. */
   custom: CustomInterpretation | null;
-  /** The output that built-in methods score. */
+  /** The output that the methods score. */
   output: Component<any, any> | undefined;
   numShap: number;
   concurrency: number;
 }
 
-const TOKEN_KINDS = "Textbox, Image or Audio";
-/** SHAP's regression is cubic in the number of tokens: past this, leave-one-out is the sensible method. */
-export const MAX_SHAP_TOKENS = 1000;
-const DEFAULT_KINDS = "Textbox, Image, Audio, Number, Slider, Checkbox, CheckboxGroup, Radio or Dropdown";
+const WHERE = 'Interface: option "interpretation"';
 
-/** Checks the option against the interface's components when it is built; throws a TypeError naming the problem. */
+/** Checks the option against the interface's components when it is built; throws an OptionError naming the problem. */
 export function planInterpretation(
   option: InterpretationOption,
   inputs: Component<any, any>[],
@@ -49,136 +41,86 @@ export function planInterpretation(
   numShap = 2,
   concurrency = 4,
 ): InterpretationPlan {
-  const where = 'Interface: option "interpretation"';
-  if (inputs.some((c) => c instanceof State) || outputs.some((c) => c instanceof State)) {
-    throw new TypeError(`${where} cannot be used with state (every perturbed call would change the session's state)`);
+  const fail = (message: string): never => {
+    throw new OptionError("TR_ERR_INTERPRETATION", `${WHERE}${message}`);
+  };
+  if (inputs.some((c) => c.stateful) || outputs.some((c) => c.stateful)) {
+    fail(" cannot be used with state (every perturbed call would change the session's state)");
   }
-  if (inputs.length === 0) throw new TypeError(`${where} needs at least one input`);
+  if (inputs.length === 0) fail(" needs at least one input");
   const plan: InterpretationPlan = { inputs, methods: [], custom: null, output: outputs[0], numShap, concurrency };
   if (typeof option === "function") {
     plan.custom = option;
     return plan;
   }
+  const canonical = (m: Method): Method => (m === "shapley" ? "shap" : m);
   if (Array.isArray(option)) {
     if (option.length !== inputs.length) {
-      throw new TypeError(`${where} lists ${option.length} method(s), but the interface has ${inputs.length} input(s): give one method (or null) per input`);
+      fail(` lists ${option.length} method(s), but the interface has ${inputs.length} input(s): give one method (or null) per input`);
     }
-    plan.methods = option.map((m) => (m === "shapley" ? "shap" : m));
+    plan.methods = option.map(canonical);
   } else {
-    plan.methods = inputs.map(() => (option === "shapley" ? "shap" : option));
+    plan.methods = inputs.map(() => canonical(option));
   }
   plan.methods.forEach((m, i) => {
+    if (typeof m !== "string") return;
     const c = inputs[i];
-    const name = `input ${i} (${c.className}${c.label ? ` "${c.label}"` : ""})`;
-    if (m === "shap" && !isTokenInterpretable(c)) {
-      throw new TypeError(`${where}: "shap" needs a token input (${TOKEN_KINDS}), but ${name} is not one; use "default" or null for it`);
-    }
-    if (m === "default" && !isTokenInterpretable(c) && !isNeighbourInterpretable(c)) {
-      throw new TypeError(`${where}: ${name} has no "default" interpretation (supported: ${DEFAULT_KINDS}); use null for it or a custom function`);
-    }
+    const problem = interpretationMethods.get(m).check(c, plan.output);
+    if (problem) fail(`: input ${i} (${c.className}${c.label ? ` "${c.label}"` : ""}) ${problem}`);
   });
-  const builtIn = plan.methods.filter((m) => m === "default" || m === "shap");
-  if (builtIn.length > 0) {
-    const out = plan.output;
-    if (!(out instanceof Label) && !(out instanceof NumberComponent)) {
-      throw new TypeError(`${where}: the first output must be a Label or a Number for "default" or "shap" interpretation, got ${out ? out.className : "no output"}`);
-    }
-    if (builtIn.includes("shap") && !(out instanceof Label)) {
-      throw new TypeError(`${where}: "shap" needs a Label as the first output (a Number works with "default" only)`);
-    }
-  }
   return plan;
 }
 
-const events = new WeakMap<App, EventDef>();
-
 /**
- * Puts interpretation into the graph: an Interpret button, one hidden Interpretation output per input, and
- * the `/interpret` event, queued like any other under the prediction's concurrency limit. Returns the
- * button for the layout.
+ * Puts interpretation into the graph while it is built: an Interpret button, one hidden Interpretation
+ * output per input, and the `/interpret` event, queued like any other under the prediction's concurrency
+ * limit. Returns the button for the layout.
  *
  * Wire contract: `/interpret` takes the inputs' values, exactly as `/predict` does (Gradio's button also sent
  * the outputs, which it never read: the original prediction is recomputed), and returns one entry per
  * input, each the scores in that input's shape or null.
  */
-export function addInterpretation(app: App, predict: EventDef, plan: InterpretationPlan): Block {
-  const button = app.add(new Block("button", { value: "Interpret", elem_classes: ["interpret"] }));
-  const views = plan.inputs.map((c) => app.add(new Interpretation(c)));
-  const event = app.addEvent({
+export function addInterpretation(builder: GraphBuilder, predict: EventDef, plan: InterpretationPlan): Block {
+  const button = builder.add(new Block("button", { value: "Interpret", elem_classes: ["interpret"] }));
+  const views = plan.inputs.map((c) => builder.add(new Interpretation(c)));
+  builder.addEvent({
     apiName: "interpret",
     inputs: plan.inputs,
     outputs: views,
     targets: [[button.id, "click"]],
     // The run path spreads a function's result over the outputs: one output takes the value itself.
-    fn: async (args, ctx) => {
-      const result = await interpret(app, predict, plan, args, ctx);
+    fn: async (args, ctx, scope) => {
+      const result = await interpret(scope.runtime, predict, plan, args, ctx);
       return result.length === 1 ? result[0] : result;
     },
-    batch: false,
-    maxBatchSize: 1,
     concurrencyLimit: predict.concurrencyLimit,
     showApi: true,
-    live: false,
   });
-  events.set(app, event);
+  builder.setConfig("interpretation", true);
   return button;
 }
 
-/** `iface.interpret(inputs)`: the same event as the page and the API, run from the author's code. */
-export async function interpretFromCode(app: App, inputs: unknown): Promise<unknown[]> {
-  const event = events.get(app);
-  if (!event) throw new Error("Interface.interpret: this interface has no interpretation (set the interpretation option)");
-  if (!Array.isArray(inputs)) throw new TypeError("Interface.interpret: expected an array with one value per input");
-  try {
-    return await runEvent(app, event, inputs, { sessionKey: null, root: "", trusted: true });
-  } catch (err) {
-    if (err instanceof RunError) {
-      const f = err.failure;
-      throw f.kind === "internal" && f.error instanceof globalThis.Error ? f.error : new globalThis.Error(f.message);
-    }
-    throw err;
-  }
-}
-
 /** One run of the interpretation: every perturbation of every input, evaluated together. */
-async function interpret(app: App, predict: EventDef, plan: InterpretationPlan, args: unknown[], ctx: CallContext): Promise<unknown[]> {
+async function interpret(runtime: EventRuntime, predict: EventDef, plan: InterpretationPlan, args: unknown[], ctx: CallContext): Promise<unknown[]> {
   if (plan.custom) return runCustom(plan.custom, plan.inputs, args, ctx);
-  const cctx: ComponentContext = { files: app.files, root: "" };
+  const cctx: ComponentContext = { files: runtime.files, root: "" };
   // The original prediction is task 0 when any input is scored: it runs alongside the perturbations,
   // since only the final scores need it.
-  const scored = plan.methods.some((m) => m === "default" || m === "shap");
+  const scored = plan.methods.some((m) => typeof m === "string");
   const tasks: Task[] = scored ? [() => args.map(copy)] : [];
-  let v0 = 0;
-  const finish: ((values: number[]) => unknown)[] = [];
+  const finish: ((values: number[], original: number) => unknown)[] = [];
   const slices: [number, number][] = [];
   for (const [i, method] of plan.methods.entries()) {
-    const c = plan.inputs[i];
     const start = tasks.length;
-    const withValue = (value: unknown) => args.map((a, j) => (j === i ? value : copy(a)));
     if (method === null) {
       finish.push(() => null);
     } else if (typeof method === "function") {
-      finish.push(() => runCustomFor(method, c, i, args, ctx));
-    } else if (isTokenInterpretable(c)) {
-      const tokens = await c.interpretationTokens(args[i], cctx);
-      if (method === "default") {
-        for (const z of leaveOneOutMasks(tokens.count)) tasks.push(async () => withValue(await tokens.build(z)));
-        finish.push((values) => tokens.shape(leaveOneOutScores(v0, values)));
-      } else if (tokens.count === 0) {
-        finish.push(() => tokens.shape([]));
-      } else {
-        if (tokens.count > MAX_SHAP_TOKENS) {
-          throw new TradioError(`SHAP interpretation handles at most ${MAX_SHAP_TOKENS} tokens; this ${c.className} has ${tokens.count}`);
-        }
-        const { planShap, shapBudget, shapValues } = await import("./kernel-shap.js");
-        const shap = planShap(tokens.count, shapBudget(plan.numShap, tokens.count));
-        for (const z of [new Uint8Array(tokens.count), ...shap.coalitions]) tasks.push(async () => withValue(await tokens.build(z)));
-        finish.push((values) => tokens.shape(shapValues(shap, values.slice(1), v0, values[0])));
-      }
-    } else if (isNeighbourInterpretable(c)) {
-      const neighbours = c.interpretationNeighbours(args[i]);
-      for (const value of neighbours.values) tasks.push(() => withValue(value));
-      finish.push((values) => neighbours.shape(neighbourScores(v0, values)));
+      finish.push(() => runCustomFor(method, plan.inputs[i], i, args, ctx));
+    } else {
+      const input: InputPlan = await interpretationMethods.get(method).plan(plan.inputs[i], args[i], { ctx: cctx, numShap: plan.numShap });
+      const withValue = (value: unknown) => args.map((a, j) => (j === i ? value : copy(a)));
+      for (const make of input.tries) tasks.push(async () => withValue(await make()));
+      finish.push((values, original) => input.finish(values, original));
     }
     slices.push([start, tasks.length]);
   }
@@ -186,6 +128,7 @@ async function interpret(app: App, predict: EventDef, plan: InterpretationPlan, 
   let shown = -1;
   const options = {
     event: predict,
+    runtime,
     concurrency: plan.concurrency,
     ctx,
     onProgress: (done: number, total: number) => {
@@ -204,12 +147,13 @@ async function interpret(app: App, predict: EventDef, plan: InterpretationPlan, 
     ? (await Promise.all([evaluate(tasks.slice(0, 1), (y) => y, { ...options, onProgress: undefined }), evaluate(tasks.slice(1), (y) => y, options)])).flat()
     : await evaluate(tasks, (y) => y, options);
   let values: number[] = [];
+  let original = 0;
   if (scored) {
     const v = measure(plan.output!, outputs[0]);
     values = outputs.map(v);
-    v0 = values[0];
+    original = values[0];
   }
-  return Promise.all(finish.map((f, i) => f(values.slice(...slices[i]))));
+  return Promise.all(finish.map((f, i) => f(values.slice(...slices[i]), original)));
 }
 
 /**

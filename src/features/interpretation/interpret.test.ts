@@ -215,9 +215,9 @@ describe("validation at construction", () => {
   });
 
   it("allows SHAP on token inputs only, and default on interpretable inputs only", () => {
-    expect(make({ inputs: "number", interpretation: "shap" })).toThrow(/"shap" needs a token input \(Textbox, Image or Audio\), but input 0 \(Number/);
-    expect(make({ inputs: "number", interpretation: "shapley" })).toThrow(/"shap" needs a token input/);
-    expect(make({ inputs: "file" })).toThrow(/input 0 \(File "x"\) has no "default" interpretation/);
+    expect(make({ inputs: "number", interpretation: "shap" })).toThrowCode("TR_ERR_INTERPRETATION", /input 0 \(Number.*"shap" needs a token input \(Textbox, Image or Audio\)/);
+    expect(make({ inputs: "number", interpretation: "shapley" })).toThrowCode("TR_ERR_INTERPRETATION", /"shap" needs a token input/);
+    expect(make({ inputs: "file" })).toThrowCode("TR_ERR_INTERPRETATION", /input 0 \(File "x"\) has no "default" interpretation/);
     expect(make({ inputs: ["file", "text"], interpretation: [null, "shap"] })).not.toThrow();
   });
 

@@ -1,23 +1,18 @@
 import { describe, expect, it } from "vitest";
 import type { EventDef } from "../../graph/graph.js";
+import { GraphBuilder } from "../../graph/builder.js";
+import { Runtime } from "../../runtime/runtime.js";
 import type { CallContext } from "../../core/context.js";
 import { Textbox } from "../../components/textbox.js";
 import { evaluate } from "./run.js";
 
-function event(fn: EventDef["fn"], batch = false, maxBatchSize = 4): EventDef {
-  return {
-    id: 0,
-    apiName: "predict",
-    inputs: [new Textbox()],
-    outputs: [new Textbox()],
-    targets: [],
-    fn,
-    batch,
-    maxBatchSize,
-    concurrencyLimit: 1,
-    showApi: true,
-    live: false,
-  };
+/** The prediction event of a one-event graph, and a runtime to call it through. */
+function event(fn: EventDef["fn"], batch = false, maxBatchSize = 4): { event: EventDef; runtime: Runtime } {
+  const builder = new GraphBuilder({ title: null, description: null, article: null, css: null, theme: "default", thumbnail: null });
+  const [input, output] = [builder.add(new Textbox()), builder.add(new Textbox())];
+  builder.addEvent({ apiName: "predict", inputs: [input], outputs: [output], targets: [], fn, batch, maxBatchSize, concurrencyLimit: 1 });
+  const graph = builder.build();
+  return { event: graph.events[0], runtime: new Runtime(graph) };
 }
 
 function context(signal = new AbortController().signal): CallContext {
@@ -29,7 +24,7 @@ describe("evaluate", () => {
     const progress: number[] = [];
     const tasks = ["a", "bbb", "cc", "dddd", "e"].map((t) => () => [t]);
     const out = await evaluate(tasks, (y) => y, {
-      event: event(async ([t]) => (t as string).length),
+      ...event(async ([t]) => (t as string).length),
       concurrency: 2,
       ctx: context(),
       onProgress: (done) => progress.push(done),
@@ -43,7 +38,7 @@ describe("evaluate", () => {
     let calls = 0;
     const tasks = Array.from({ length: 20 }, () => () => ["x"]);
     const run = evaluate(tasks, (y) => y, {
-      event: event(async () => {
+      ...event(async () => {
         if (++calls === 3) controller.abort();
         return 1;
       }),
@@ -58,7 +53,7 @@ describe("evaluate", () => {
     let calls = 0;
     const tasks = Array.from({ length: 10 }, (_, i) => () => [String(i)]);
     const run = evaluate(tasks, (y) => y, {
-      event: event(async ([t]) => {
+      ...event(async ([t]) => {
         calls++;
         if (t === "1") throw new Error("boom");
         return 0;
@@ -72,7 +67,7 @@ describe("evaluate", () => {
 
   it("refuses a batch function that returns the wrong shape", async () => {
     const tasks = [() => ["a"], () => ["b"]];
-    const run = evaluate(tasks, (y) => y, { event: event(async () => [[1]], true, 4), concurrency: 1, ctx: context() });
+    const run = evaluate(tasks, (y) => y, { ...event(async () => [[1]], true, 4), concurrency: 1, ctx: context() });
     await expect(run).rejects.toThrow(/one per output, each with 2 item/);
   });
 });

@@ -6,11 +6,12 @@ export function configRoutes(f: FastifyInstance, s: Served): void {
   f.get("/config", async (req) => {
     const root = s.root(req);
     return buildConfig(
-      s.app,
-      { root, showError: s.options.showError, maxFileSize: s.options.maxFileSize, username: req.tradioUser ?? null, authRequired: s.auth !== null },
-      { files: s.app.files, root },
+      s.graph,
+      { root, showError: s.runtime.showError, maxFileSize: s.options.maxFileSize, username: req.tradioUser ?? null, authRequired: s.auth !== null },
+      { files: s.runtime.files, root, runtime: s.runtime },
     );
   });
-  f.get(`${API_PREFIX}/info`, async () => buildInfo(s.app));
+  const info = buildInfo(s.graph);
+  f.get(`${API_PREFIX}/info`, async () => info);
   f.get(`${API_PREFIX}/app_id`, async () => ({ app_id: null }));
 }

@@ -2,38 +2,38 @@ import { basename, dirname } from "node:path";
 import { create as contentDisposition } from "content-disposition";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { API_PREFIX } from "../../protocol/config.js";
-import { mimeOf, safeName } from "../../runtime/file-store.js";
 import { HttpError } from "../../core/errors.js";
 import type { Served } from "../context.js";
 import { multipartFailure } from "../validate.js";
+import { mimeOf, safeName } from "../../core/files.js";
 
 /** Types a browser may show inline; anything else (HTML, SVG, unknown) is sent as a download. */
 const INLINE = /^(image\/(png|jpeg|gif|webp|avif|bmp)|audio\/|video\/|text\/plain|text\/csv|application\/pdf|application\/json)/;
 
 export function fileRoutes(f: FastifyInstance, s: Served): void {
   f.post(`${API_PREFIX}/upload`, async (req) => {
-    if (!req.isMultipart()) throw new HttpError(400, "upload must be multipart/form-data with one or more `files` parts");
+    if (!req.isMultipart()) throw new HttpError(400, "TR_ERR_BAD_REQUEST", "upload must be multipart/form-data with one or more `files` parts");
     const paths: string[] = [];
     try {
       for await (const part of req.parts()) {
         if (part.type !== "file") continue;
         // Streamed to disk: memory stays small whatever the file size; a file cut at the limit is dropped.
-        const stored = await s.app.files.saveStream(part.file, safeName(part.filename, "blob"), () => {
-          if (part.file.truncated) throw new HttpError(413, "file is larger than the maximum file size");
+        const stored = await s.runtime.files.saveStream(part.file, safeName(part.filename, "blob"), () => {
+          if (part.file.truncated) throw new HttpError(413, "TR_ERR_FILE_TOO_LARGE", "file is larger than the maximum file size");
         });
         paths.push(stored);
       }
     } catch (err) {
       throw multipartFailure(err);
     }
-    if (paths.length === 0) throw new HttpError(400, "no file in the upload");
+    if (paths.length === 0) throw new HttpError(400, "TR_ERR_BAD_REQUEST", "no file in the upload");
     return paths;
   });
 
   // The same 403 for a missing file as for a forbidden one, so the route never tells which files exist.
   const serve = async (path: string, reply: FastifyReply) => {
-    const real = await s.app.files.servable(path);
-    if (!real) throw new HttpError(403, "File not allowed");
+    const real = await s.runtime.files.servable(path);
+    if (!real) throw new HttpError(403, "TR_ERR_FILE_NOT_ALLOWED", "File not allowed");
     const mime = mimeOf(real);
     const inline = INLINE.test(mime);
     reply.header("x-content-type-options", "nosniff");

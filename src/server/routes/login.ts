@@ -17,7 +17,7 @@ const OPEN = new Set(["/", "/login", "/logout", "/assets/*"]);
 
 /** The body of a 401, in the shape `@gradio/client` reads (`detail.auth_message`). */
 function unauthorised(reply: FastifyReply, auth: AuthSettings) {
-  return reply.code(401).send({ error: "Not authenticated", detail: { error: "Not authenticated", auth_message: auth.message } });
+  return reply.code(401).send({ error: "Not authenticated", code: "TR_ERR_UNAUTHENTICATED", detail: { error: "Not authenticated", auth_message: auth.message } });
 }
 
 /** Reads username and password from a urlencoded or multipart login form. */
@@ -35,7 +35,7 @@ async function credentials(req: FastifyRequest): Promise<{ username: string; pas
   } else if (req.body && typeof req.body === "object") fields = req.body as Record<string, unknown>;
   const { username, password } = fields;
   if (typeof username !== "string" || typeof password !== "string" || username.length > 256 || password.length > 1024) {
-    throw new HttpError(400, "username and password are required form fields");
+    throw new HttpError(400, "TR_ERR_BAD_REQUEST", "username and password are required form fields");
   }
   return { username: username.trim(), password };
 }
@@ -89,7 +89,7 @@ export async function loginRoutes(f: FastifyInstance, s: Served, auth: AuthSetti
     handler: async (req, reply) => {
       const { username, password } = (req as FastifyRequest & { login: { username: string; password: string } }).login;
       if (!(await auth.check(username, password))) {
-        return reply.code(401).send({ error: "Incorrect credentials.", detail: "Incorrect credentials." });
+        return reply.code(401).send({ error: "Incorrect credentials.", detail: "Incorrect credentials.", code: "TR_ERR_LOGIN_FAILED" });
       }
       const token = auth.tokens.issue(username);
       reply.setCookie(auth.cookieName, token, {

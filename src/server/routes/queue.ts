@@ -1,33 +1,29 @@
 import type { FastifyInstance } from "fastify";
-import { API_PREFIX } from "../../protocol/config.js";
 import { HttpError } from "../../core/errors.js";
-import { QueueFullError, type QueueMessage } from "../../queue/scheduler.js";
-import { makeJob } from "../jobs.js";
+import { API_PREFIX } from "../../protocol/config.js";
+import { SESSION_NOT_FOUND, CLOSE_STREAM } from "../../protocol/frames.js";
 import { newId, type Served } from "../context.js";
 import { body, sessionHash } from "../validate.js";
 
+/** The queue of sse_v3: join, the session's event stream, cancel. */
 export function queueRoutes(f: FastifyInstance, s: Served): void {
   f.post(`${API_PREFIX}/queue/join`, async (req, reply) => {
     const b = body(req.body);
     const hash = sessionHash(b.session_hash)!;
-    const event = typeof b.fn_index === "number" ? s.app.eventByIndex(b.fn_index) : typeof b.api_name === "string" ? s.app.eventByName(b.api_name) : undefined;
-    if (!event || !event.fn) throw new HttpError(404, `unknown function: fn_index ${JSON.stringify(b.fn_index ?? b.api_name ?? null)}`);
-    if (!Array.isArray(b.data)) throw new HttpError(422, '"data" must be an array with one value per input');
+    const event = typeof b.fn_index === "number" ? s.graph.eventByIndex(b.fn_index) : typeof b.api_name === "string" ? s.graph.eventByName(b.api_name) : undefined;
+    if (!event || !event.fn) throw new HttpError(404, "TR_ERR_NOT_FOUND", `unknown function: fn_index ${JSON.stringify(b.fn_index ?? b.api_name ?? null)}`);
+    if (!Array.isArray(b.data)) throw new HttpError(422, "TR_ERR_BAD_REQUEST", '"data" must be an array with one value per input');
 
     const key = s.sessionKey(req, hash);
-    const channel = s.channels.open(key);
+    const channel = s.transport.channels.open(key);
     const id = newId();
-    const send = (msg: QueueMessage) => channel.send({ ...msg, event_id: id });
-    const job = makeJob(s, event, { id, sessionHash: hash }, b.data, { sessionKey: key, root: s.root(req), request: s.requestInfo(req, hash) }, send);
-    channel.pending.add(id);
-    channel.onDisconnect = () => {
-      for (const pending of channel.pending) s.scheduler.cancel(pending);
+    channel.onDisconnect ??= () => {
+      for (const pending of channel.pending) void s.transport.scheduler.cancel(pending);
     };
     try {
-      s.scheduler.push(job);
+      await s.transport.stream({ id, eventId: event.id, sessionKey: key, data: b.data, request: s.requestInfo(req, hash), root: s.root(req) }, channel);
     } catch (err) {
-      channel.pending.delete(id);
-      if (err instanceof QueueFullError) return reply.code(503).send({ detail: err.message, error: err.message });
+      if (err instanceof HttpError && err.code === "TR_ERR_QUEUE_FULL") return reply.code(503).send({ detail: err.message, error: err.message, code: err.code });
       throw err;
     }
     return { event_id: id };
@@ -44,10 +40,10 @@ export function queueRoutes(f: FastifyInstance, s: Served): void {
       "x-accel-buffering": "no",
     });
     res.flushHeaders();
-    const channel = s.channels.get(s.sessionKey(req, hash));
+    const channel = s.transport.channels.get(s.sessionKey(req, hash));
     if (!channel) {
-      res.write(`data: ${JSON.stringify({ msg: "unexpected_error", message: "Session not found.", session_not_found: true, success: false, event_id: null })}\n\n`);
-      res.write(`data: ${JSON.stringify({ msg: "close_stream", event_id: null })}\n\n`);
+      res.write(SESSION_NOT_FOUND);
+      res.write(CLOSE_STREAM);
       res.end();
       return;
     }
@@ -56,11 +52,11 @@ export function queueRoutes(f: FastifyInstance, s: Served): void {
 
   f.post(`${API_PREFIX}/cancel`, async (req) => {
     const b = body(req.body);
-    if (typeof b.event_id !== "string") throw new HttpError(400, "event_id must be a string");
+    if (typeof b.event_id !== "string") throw new HttpError(400, "TR_ERR_BAD_REQUEST", "event_id must be a string");
     const hash = sessionHash(b.session_hash)!;
     // Only the session that started a job may cancel it.
-    const channel = s.channels.get(s.sessionKey(req, hash));
-    if (channel?.pending.has(b.event_id)) s.scheduler.cancel(b.event_id);
+    const channel = s.transport.channels.get(s.sessionKey(req, hash));
+    if (channel?.pending.has(b.event_id)) await s.transport.scheduler.cancel(b.event_id);
     return { success: true };
   });
 

@@ -1,47 +1,43 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { API_PREFIX } from "../../protocol/config.js";
-import { publicMessage, runEvent, RunError } from "../../runtime/run.js";
 import { HttpError } from "../../core/errors.js";
-import type { Served } from "../context.js";
+import { API_PREFIX } from "../../protocol/config.js";
+import { successOutput } from "../../protocol/frames.js";
+import { newId, type Served } from "../context.js";
 import { body, sessionHash } from "../validate.js";
 
 /**
- * One-shot calls outside the queue: `POST /gradio_api/run/<api_name>` with `{"data": [...]}`, for curl
- * and for clients that skip the queue. State still works when a session_hash is sent.
+ * One-shot calls: `POST /gradio_api/run/<api_name>` with `{"data": [...]}`, for curl and for clients that
+ * skip the queue's stream. The call still takes a slot of the queue, so concurrency limits and the queue's
+ * size hold for it too. State works when a session_hash is sent.
  */
 export function runRoutes(f: FastifyInstance, s: Served): void {
   const handler = async (req: FastifyRequest<{ Params: { api: string } }>, reply: FastifyReply) => {
     const b = body(req.body);
-    const event = s.app.eventByName(req.params.api);
-    if (!event) throw new HttpError(404, `no endpoint named /${req.params.api}`);
-    if (!("data" in b)) throw new HttpError(400, 'body must have a "data" array');
+    const event = s.graph.eventByName(req.params.api);
+    if (!event) throw new HttpError(404, "TR_ERR_NOT_FOUND", `no endpoint named /${req.params.api}`);
+    if (!("data" in b)) throw new HttpError(400, "TR_ERR_BAD_REQUEST", 'body must have a "data" array');
+    if (!Array.isArray(b.data)) throw new HttpError(422, "TR_ERR_BAD_REQUEST", '"data" must be an array with one value per input');
     const hash = sessionHash(b.session_hash, false);
-    // The signal (and its listener) exist only if the function asks for it.
-    const signal = () => {
-      const controller = new AbortController();
-      reply.raw.on("close", () => {
-        if (!reply.raw.writableFinished) controller.abort();
-      });
-      return controller.signal;
+    const id = newId();
+    // A caller that goes away cancels its call.
+    const abandon = () => {
+      if (!reply.raw.writableFinished) void s.transport.scheduler.cancel(id);
     };
-    const started = performance.now();
-    try {
-      const data = await runEvent(s.app, event, b.data, {
-        sessionKey: hash === null ? null : s.sessionKey(req, hash),
-        root: s.root(req),
-        request: () => s.requestInfo(req, hash),
-        signal,
-      });
-      const duration = (performance.now() - started) / 1000;
-      return { data, is_generating: false, duration, average_duration: duration, render_config: null, changed_state_ids: [] };
-    } catch (err) {
-      if (!(err instanceof RunError)) throw err;
-      const failure = err.failure;
-      if (failure.kind === "input") throw new HttpError(422, failure.message);
-      if (failure.kind === "internal") req.log.error({ err: failure.error ?? failure.message }, "function failed");
-      // The function failed: a 500 as in Gradio, with only what the caller may see.
-      throw new HttpError(500, publicMessage(failure, s.options.showError) ?? "An error occurred while running the function");
-    }
+    reply.raw.once("close", abandon);
+    const ended = await s.transport.call({
+      id,
+      eventId: event.id,
+      sessionKey: hash === null ? null : s.sessionKey(req, hash),
+      data: b.data,
+      request: s.requestInfo(req, hash),
+      root: s.root(req),
+    });
+    reply.raw.off("close", abandon);
+    if (ended.type === "finished") return successOutput(ended.data, ended.duration, ended.averageDuration);
+    if (ended.type === "cancelled") throw new HttpError(499, "TR_ERR_CANCELLED", "Cancelled");
+    // A bad input is the caller's to fix (422); a failure of the function is a 500, as in Gradio.
+    const shown = ended.error;
+    throw new HttpError(shown.status, shown.code, shown.message ?? "An error occurred while running the function");
   };
   f.post<{ Params: { api: string } }>(`${API_PREFIX}/run/:api`, handler);
   f.post<{ Params: { api: string } }>(`${API_PREFIX}/api/:api`, handler);

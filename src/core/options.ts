@@ -1,0 +1,46 @@
+import { OptionError } from "./errors.js";
+
+/** A short description of a value for error messages ("the string \"abc\"", "an array", "null"). */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (value instanceof Uint8Array) return "bytes";
+  const t = typeof value;
+  if (t === "string") {
+    const s = value as string;
+    return `the string ${JSON.stringify(s.length > 40 ? s.slice(0, 40) + "…" : s)}`;
+  }
+  if (t === "number" || t === "boolean") return `${t} ${String(value)}`;
+  return t === "object" ? "an object" : t;
+}
+
+export type OptionKind = "string" | "number" | "boolean" | "string[]" | "any" | "function" | ((v: unknown) => boolean);
+
+/** Validates an options object: an unknown option or a wrong type throws an OptionError naming it. */
+export function checkOptions(owner: string, opts: Record<string, unknown>, ...specs: Record<string, OptionKind>[]): void {
+  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
+    throw new OptionError("TR_ERR_OPTIONS", `${owner}: options must be an object, got ${describe(opts)}`);
+  }
+  const spec: Record<string, OptionKind> = Object.assign({}, ...specs);
+  for (const [key, value] of Object.entries(opts)) {
+    const kind = spec[key];
+    if (kind === undefined) {
+      const known = Object.keys(spec).sort().join(", ");
+      throw new OptionError("TR_ERR_OPTION_UNKNOWN", `${owner}: unknown option "${key}" (known options: ${known})`);
+    }
+    if (value === undefined || kind === "any") continue;
+    const ok =
+      typeof kind === "function"
+        ? kind(value)
+        : kind === "string[]"
+          ? Array.isArray(value) && value.every((v) => typeof v === "string")
+          : typeof value === kind;
+    if (!ok) {
+      const want = typeof kind === "function" ? "a valid value" : kind === "string[]" ? "an array of strings" : `a ${kind}`;
+      throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "${key}" must be ${want}, got ${describe(value)}`);
+    }
+  }
+}
+
+export const isPositiveInt = (v: unknown): boolean => typeof v === "number" && Number.isInteger(v) && v > 0;
+export const isPositive = (v: unknown): boolean => typeof v === "number" && Number.isFinite(v) && v > 0;

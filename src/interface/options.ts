@@ -1,0 +1,99 @@
+import { isPositiveInt, type OptionKind } from "../core/options.js";
+import { isFlaggingCallback, type FlaggingCallback } from "../features/flagging/callback.js";
+import type { FlaggingMode } from "../features/flagging/flagger.js";
+import { flaggingCallbacks } from "../features/flagging/registry.js";
+import { interpretationMethods } from "../features/interpretation/methods.js";
+import type { BatchFn, InterfaceFn, Specs } from "./types.js";
+
+export type { FlaggingMode };
+export type InterpretationMethod = "default" | "shap" | "shapley";
+type InterpretationFn = (...args: any[]) => unknown;
+
+/** Every Interface option but the function, the components and batching: what load(), Parallel and Series pass on. */
+export interface CommonOptions {
+  /** Shown as the page heading and the tab title. */
+  title?: string;
+  /** Markdown above the components. */
+  description?: string;
+  /** Markdown below the components. */
+  article?: string;
+  /** A CSS string, or the path to a .css file. */
+  css?: string;
+  /** A list of examples (one list per example, or a flat list for one input), or a flagging folder. */
+  examples?: unknown[] | string;
+  examplesPerPage?: number;
+  /** Run the examples once at launch so a click also fills the outputs. */
+  cacheExamples?: boolean;
+  /** No Submit button: the function runs whenever an input changes. */
+  live?: boolean;
+  /** "manual" (default; "never" for an interface without outputs): Flag buttons; "auto": every run is flagged; "never". */
+  allowFlagging?: FlaggingMode;
+  /** One button per option: a string gives "Flag as <option>", a [label, value] pair sets both. */
+  flaggingOptions?: (string | [string, string])[];
+  /** Where flagged samples go (default "flagged", relative to the working directory). */
+  flaggingDir?: string;
+  /** Default: a CSVLogger writing `<flaggingDir>/log.csv`. A registered name ("csv", "sqlite") also works. */
+  flaggingCallback?: FlaggingCallback | string;
+  /** "default" (leave-one-out), "shap", a registered method's name, or a custom function; or one per input. */
+  interpretation?: InterpretationMethod | string | InterpretationFn | (InterpretationMethod | string | InterpretationFn | null)[];
+  numShap?: number;
+  interpretationConcurrency?: number;
+  theme?: string;
+  thumbnail?: string;
+  /** Name of the API endpoint (default "predict"). */
+  apiName?: string;
+  /** Most calls of this function running at once (default: the queue's default, 1). */
+  concurrencyLimit?: number | "default" | null;
+  /** Accepted for Gradio code; the screenshot button is gone from Gradio too. */
+  allowScreenshot?: boolean;
+}
+
+interface ComponentsOption<I extends Specs, O extends Specs> {
+  inputs: I;
+  outputs: O;
+  maxBatchSize?: number;
+}
+
+export type InterfaceOptions<I extends Specs, O extends Specs> = CommonOptions &
+  ComponentsOption<I, O> &
+  ({ fn: InterfaceFn<I, O>; batch?: false } | { fn: BatchFn<I, O>; batch: true });
+
+const isMethod = (v: unknown): boolean =>
+  v === "shapley" || typeof v === "function" || (typeof v === "string" && interpretationMethods.has(v));
+
+/** The checks of the options every builder of an Interface passes on (load(), Parallel, Series). */
+export const COMMON_KINDS: Record<keyof CommonOptions, OptionKind> = {
+  title: "string",
+  description: "string",
+  article: "string",
+  css: "string",
+  examples: (v) => typeof v === "string" || Array.isArray(v),
+  examplesPerPage: isPositiveInt,
+  cacheExamples: "boolean",
+  live: "boolean",
+  allowFlagging: (v) => v === "manual" || v === "auto" || v === "never",
+  flaggingOptions: (v) =>
+    Array.isArray(v) && v.every((o) => typeof o === "string" || (Array.isArray(o) && o.length === 2 && o.every((x) => typeof x === "string"))),
+  flaggingDir: "string",
+  flaggingCallback: (v) => isFlaggingCallback(v) || (typeof v === "string" && flaggingCallbacks.has(v)),
+  interpretation: (v) => isMethod(v) || (Array.isArray(v) && v.every((m) => m === null || isMethod(m))),
+  numShap: (v) => typeof v === "number" && Number.isFinite(v) && v > 0,
+  interpretationConcurrency: isPositiveInt,
+  theme: "string",
+  thumbnail: "string",
+  apiName: (v) => typeof v === "string" && /^[A-Za-z_][\w-]*$/.test(v),
+  concurrencyLimit: (v) => v === null || v === "default" || isPositiveInt(v),
+  allowScreenshot: "boolean",
+};
+
+/** The names of the common options, in the order they are documented. */
+export const COMMON_NAMES = Object.keys(COMMON_KINDS) as (keyof CommonOptions)[];
+
+export const INTERFACE_KINDS: Record<string, OptionKind> = {
+  fn: "function",
+  inputs: "any",
+  outputs: "any",
+  batch: "boolean",
+  maxBatchSize: isPositiveInt,
+  ...COMMON_KINDS,
+};

@@ -1,0 +1,108 @@
+import type { ShownFailure } from "../core/errors.js";
+import type { EventPolicy, JobData, JobEvent, JobOutcome, JobRunner } from "../queue/scheduler.js";
+import type { RunError } from "./failure.js";
+import type { RunOptions } from "./run.js";
+import type { Runtime } from "./runtime.js";
+
+/** Generators stream at most this many updates a second per call; the final value is always sent whole. */
+const GENERATE_INTERVAL_MS = 50;
+
+/**
+ * A generator's updates for one call: at most one per interval, the latest value winning (trailing edge),
+ * so a fast generator neither floods its stream nor hides its latest value. A value is postprocessed only
+ * when it is sent.
+ */
+class Throttle {
+  private latest: (() => Promise<unknown[]>) | null = null;
+  private lastSent = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private sending: Promise<void> = Promise.resolve();
+  private done = false;
+
+  constructor(private readonly send: (data: unknown[]) => void) {}
+
+  update(render: () => Promise<unknown[]>): void {
+    if (this.done) return;
+    this.latest = render;
+    if (this.timer) return;
+    const wait = this.lastSent + GENERATE_INTERVAL_MS - performance.now();
+    if (wait <= 0) this.flush();
+    else this.timer = setTimeout(() => this.flush(), wait);
+  }
+
+  private flush(): void {
+    this.timer = null;
+    const render = this.latest;
+    this.latest = null;
+    if (!render || this.done) return;
+    this.lastSent = performance.now();
+    this.sending = this.sending.then(async () => {
+      let values: unknown[];
+      try {
+        values = await render();
+      } catch {
+        return; // an update that cannot be shown is skipped; the final result reports the error
+      }
+      if (!this.done) this.send(values);
+    });
+  }
+
+  /** Stops; pending updates are dropped because the completion carries the final value. */
+  async finish(): Promise<void> {
+    this.done = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.sending;
+  }
+}
+
+/** The runtime as the scheduler sees it: runs jobs (plain data) and reports what happens to them. */
+export class RuntimeJobRunner implements JobRunner {
+  constructor(private readonly runtime: Runtime) {}
+
+  policy(eventId: number): EventPolicy | undefined {
+    const event = this.runtime.graph.eventByIndex(eventId);
+    return event && { concurrencyLimit: event.concurrencyLimit, batch: event.batch, maxBatchSize: event.maxBatchSize };
+  }
+
+  private options(job: JobData, signal: AbortSignal, report: (e: JobEvent) => void, throttle?: Throttle): RunOptions {
+    return {
+      sessionKey: job.sessionKey,
+      root: job.root,
+      request: job.request,
+      signal,
+      onProgress: (progress) => report({ type: "progress", jobId: job.id, progress }),
+      onGenerate: throttle && ((render) => throttle.update(render)),
+    };
+  }
+
+  private failed(err: RunError, where: string): JobOutcome {
+    return { ok: false, cancelled: err.failure.kind === "cancelled", error: this.runtime.present(err, where) };
+  }
+
+  async run(jobs: readonly JobData[], io: { signal: AbortSignal; report(event: JobEvent): void }): Promise<JobOutcome[]> {
+    const event = this.runtime.graph.eventByIndex(jobs[0].eventId);
+    if (!event) return jobs.map(() => ({ ok: false, cancelled: false, error: internalOutput("unknown event") }));
+    const where = event.apiName ?? String(event.id);
+    if (event.batch) {
+      const outcomes = await this.runtime.runBatch(
+        event,
+        jobs.map((job) => ({ data: job.data, opts: this.options(job, io.signal, io.report) })),
+      );
+      return outcomes.map((o) => (o.ok ? o : this.failed(o.error, where)));
+    }
+    const job = jobs[0];
+    const throttle = new Throttle((data) => io.report({ type: "generating", jobId: job.id, data }));
+    try {
+      const data = await this.runtime.run(event, job.data, this.options(job, io.signal, io.report, throttle));
+      await throttle.finish();
+      return [{ ok: true, data }];
+    } catch (err) {
+      await throttle.finish();
+      return [this.failed(err as RunError, where)];
+    }
+  }
+}
+
+function internalOutput(message: string): ShownFailure {
+  return { message, title: "Error", duration: null, visible: true, code: "TR_ERR_INTERNAL", status: 500 };
+}

@@ -1,0 +1,181 @@
+import type { CallContext, ComponentContext } from "../core/context.js";
+import type { FileStore } from "../core/files.js";
+import type { EventDef, EventRuntime, EventScope, Graph, ScopedRun } from "../graph/graph.js";
+import type { ShownFailure } from "../core/errors.js";
+import { RunError, returnError, toRunError, present } from "./failure.js";
+import { DiskFileStore } from "./file-store.js";
+import {
+  checkBatch,
+  checkData,
+  drain,
+  hasState,
+  LazyContext,
+  postprocessAll,
+  preprocessInputs,
+  spread,
+  type RunOptions,
+} from "./run.js";
+import { MemorySessionStore, type SessionStore } from "./sessions.js";
+import { TrustedFiles } from "./trusted-files.js";
+
+export type { RunOptions };
+
+export interface RuntimeOptions {
+  sessions?: SessionStore;
+  files?: FileStore;
+  /** Show the text of unexpected exceptions to callers (otherwise a generic message). */
+  showError?: boolean;
+  /** Prefix of this runtime's session keys (a member graph of a Parallel or Series runs under its mix's sessions). */
+  sessionPrefix?: string;
+}
+
+export type BatchOutcome = { ok: true; data: unknown[] } | { ok: false; error: RunError };
+
+let shared: DiskFileStore | undefined;
+/** The store of calls from code, when no launched app gives one. */
+function defaultFiles(): DiskFileStore {
+  return (shared ??= new DiskFileStore());
+}
+
+/**
+ * One launched app (or the calls made from code): a frozen graph with the session store, the file store
+ * and the fetch policy (inside the file store) that runs need. `run` is the only code that calls an
+ * author's function; the queue, the one-shot route, calls from code, interpretation and Parallel/Series
+ * all come through it.
+ */
+export class Runtime implements EventRuntime {
+  readonly sessions: SessionStore;
+  readonly files: FileStore;
+  readonly showError: boolean;
+  private readonly prefix: string;
+  private readonly trusted: FileStore;
+  private readonly children = new Map<Graph, Runtime>();
+
+  constructor(
+    readonly graph: Graph,
+    opts: RuntimeOptions = {},
+  ) {
+    this.sessions = opts.sessions ?? new MemorySessionStore();
+    this.files = opts.files ?? defaultFiles();
+    this.showError = opts.showError ?? false;
+    this.prefix = opts.sessionPrefix ?? "";
+    this.trusted = new TrustedFiles(this.files);
+  }
+
+  /** What a caller is told of a failure of this app's runs; internal failures are logged here. */
+  present(err: RunError, where: string): ShownFailure {
+    const f = err.failure;
+    if (f.kind === "internal") console.error(`tradio: ${where} failed:`, f.error ?? f.message);
+    return present(f, this.showError);
+  }
+
+  private context(opts: { root: string; trusted?: boolean }): ComponentContext {
+    return { files: opts.trusted ? this.trusted : this.files, root: opts.root, trusted: opts.trusted ?? false };
+  }
+
+  private scope(opts: RunOptions): EventScope {
+    const signal = typeof opts.signal === "function" ? undefined : opts.signal;
+    const request = typeof opts.request === "function" ? undefined : opts.request;
+    return { runtime: this, sessionKey: opts.sessionKey, root: opts.root, trusted: opts.trusted, signal, request };
+  }
+
+  private key(sessionKey: string): string {
+    return this.prefix + sessionKey;
+  }
+
+  /**
+   * The one run path: preprocess every input (state from the session), call the function, postprocess
+   * every output (state back into the session). Throws a RunError that says whose fault a failure is.
+   */
+  async run(event: EventDef, data: unknown, opts: RunOptions): Promise<unknown[]> {
+    try {
+      const values = checkData(event, data);
+      const ctx = this.context(opts);
+      const stateful = opts.sessionKey !== null && (hasState(event.inputs) || hasState(event.outputs));
+      const session = stateful ? await this.sessions.get(this.key(opts.sessionKey!)) : undefined;
+      const args = await preprocessInputs(event, values, ctx, session, opts.stateOverride);
+      const callContext = new LazyContext(opts);
+      let result: unknown;
+      if (event.batch) {
+        const lists = checkBatch(event, await event.fn!(args.map((a) => [a]), callContext, this.scope(opts)), 1);
+        result = event.outputs.length === 1 ? lists[0][0] : lists.map((l) => l[0]);
+      } else {
+        result = await event.fn!(args, callContext, this.scope(opts));
+      }
+      const onGenerate = opts.onGenerate;
+      const last = await drain(result, callContext.signal, onGenerate && ((v) => onGenerate(() => postprocessAll(event, spread(event, v), ctx, undefined))));
+      const stateOut = new Map<number, unknown>(session ?? []);
+      const wire = await postprocessAll(event, spread(event, last), ctx, stateOut);
+      if (stateful && hasState(event.outputs)) await this.sessions.set(this.key(opts.sessionKey!), stateOut);
+      if (opts.stateOverride) for (const [id, v] of stateOut) opts.stateOverride.set(id, v);
+      if (!opts.trusted) for (const hook of event.onSuccess) hook(values, wire, callContext, this.files);
+      return wire;
+    } catch (err) {
+      throw toRunError(err);
+    }
+  }
+
+  /**
+   * Several calls of a `batch: true` event in one function call (the queue groups waiting jobs). A call
+   * whose inputs are bad fails alone; the rest still run together. The first call's context is passed.
+   */
+  async runBatch(event: EventDef, calls: { data: unknown; opts: RunOptions }[]): Promise<BatchOutcome[]> {
+    const outcomes: BatchOutcome[] = new Array(calls.length);
+    const ready: { index: number; args: unknown[]; ctx: ComponentContext }[] = [];
+    for (const [index, call] of calls.entries()) {
+      try {
+        const ctx = this.context(call.opts);
+        ready.push({ index, args: await preprocessInputs(event, checkData(event, call.data), ctx, undefined, undefined), ctx });
+      } catch (err) {
+        outcomes[index] = { ok: false, error: toRunError(err) };
+      }
+    }
+    if (ready.length === 0) return outcomes;
+    try {
+      const columns = event.inputs.map((_, i) => ready.map((r) => r.args[i]));
+      const first = calls[ready[0].index].opts;
+      const lists = checkBatch(event, await event.fn!(columns, new LazyContext(first), this.scope(first)), ready.length);
+      for (const [k, r] of ready.entries()) {
+        try {
+          const data = await postprocessAll(event, lists.map((l) => l[k]), r.ctx, undefined);
+          outcomes[r.index] = { ok: true, data };
+          const call = calls[r.index];
+          if (!call.opts.trusted) for (const hook of event.onSuccess) hook(call.data as unknown[], data, new LazyContext(call.opts), this.files);
+        } catch (err) {
+          outcomes[r.index] = { ok: false, error: toRunError(err) };
+        }
+      }
+    } catch (err) {
+      const error = toRunError(err);
+      for (const r of ready) outcomes[r.index] = { ok: false, error };
+    }
+    return outcomes;
+  }
+
+  /** Calls the function on preprocessed arguments; a generator gives its last value. No state, no postprocessing. */
+  async call(event: EventDef, args: unknown[], ctx: CallContext): Promise<unknown[]> {
+    const scope: EventScope = { runtime: this, sessionKey: null, root: "", request: ctx.request, signal: ctx.signal };
+    const result = event.batch
+      ? (await this.callBatch(event, args.map((a) => [a]), ctx)).map((column) => column[0])
+      : spread(event, await drain(await event.fn!(args, ctx, scope), ctx.signal));
+    return result;
+  }
+
+  async callBatch(event: EventDef, columns: unknown[][], ctx: CallContext): Promise<unknown[][]> {
+    if (!event.batch) throw returnError(`${event.apiName ?? event.id} is not a batch event`);
+    const size = columns[0]?.length ?? 0;
+    const scope: EventScope = { runtime: this, sessionKey: null, root: "", request: ctx.request, signal: ctx.signal };
+    return checkBatch(event, await event.fn!(columns, ctx, scope), size);
+  }
+
+  async runGraph(graph: Graph, event: EventDef, data: unknown[], opts: ScopedRun): Promise<unknown[]> {
+    let child = this.children.get(graph);
+    if (!child) {
+      child = new Runtime(graph, { sessions: this.sessions, files: this.files, showError: this.showError, sessionPrefix: `${this.prefix}${graph.key}:` });
+      this.children.set(graph, child);
+    }
+    return child.run(event, data, opts);
+  }
+}
+
+export { RunError, returnError };
