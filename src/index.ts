@@ -2,7 +2,8 @@
 export { Interface, type InterfaceOptions, type FlaggingMode, type InterpretationMethod } from "./interface/interface.js";
 export type { CommonOptions } from "./interface/options.js";
 export { Parallel, Series, type MixOptions } from "./interface/mix.js";
-export { load, type LoadOptions, type LoadedInterface } from "./interface/load.js";
+export { load } from "./interface/load.js";
+export type { LoadOptions, LoadedInterface } from "./interface/interface.js";
 export type { FnArgs, FnResult, InterfaceFn, BatchFn, CallArgs, CallResult, Specs } from "./interface/types.js";
 
 export { TradioError as Error, ValidationError, ERROR_CODES, type ErrorCode, type CodedError } from "./core/errors.js";

@@ -1,7 +1,6 @@
 import { Component } from "../components/component.js";
 import { OptionError } from "../core/errors.js";
-import { Block, type LayoutNode } from "./blocks.js";
-import { Graph, type AppMeta, type BackendFn, type EventDef, type SuccessHook } from "./graph.js";
+import { Block, Graph, type AppMeta, type BackendFn, type EventDef, type LayoutNode, type SuccessHook } from "./graph.js";
 
 /** An event as a builder adds it; the omitted fields take their defaults. */
 export interface EventInput {

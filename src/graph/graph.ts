@@ -1,7 +1,9 @@
 import type { Component } from "../components/component.js";
-import type { CallContext, RequestInfo } from "../core/context.js";
 import type { FileStore } from "../core/files.js";
-import type { Block, LayoutNode } from "./blocks.js";
+import type { CallContext, ComponentContext, RequestInfo } from "../core/context.js";
+import type { LayoutNode } from "../protocol/types.js";
+
+export type { LayoutNode };
 
 /** How a feature's function runs another event: the session and caller of the run it is part of. */
 export interface ScopedRun {
@@ -28,6 +30,34 @@ export interface EventRuntime {
   call(event: EventDef, args: unknown[], ctx: CallContext): Promise<unknown[]>;
   /** The same for a `batch: true` event: one column per input in, one column per output back. */
   callBatch(event: EventDef, columns: unknown[][], ctx: CallContext): Promise<unknown[][]>;
+}
+
+/** What a block's props may depend on when the config is built: the request's root, the files, the runtime. */
+export interface ResolveContext extends ComponentContext {
+  runtime: EventRuntime;
+}
+
+/**
+ * Blocks that arrange components or trigger events on the page (rows, columns, buttons, the examples
+ * table). They carry no value through the API, so they are not `Component`s, but they take ids from the
+ * same counter and appear in the config's `components` list, as in Gradio.
+ */
+export class Block {
+  id = -1;
+  constructor(
+    readonly type: string,
+    private readonly blockProps: Record<string, unknown> = {},
+    /** Props computed when the config is built (example values whose file URLs depend on the request). */
+    readonly resolve?: (ctx: ResolveContext) => Promise<Record<string, unknown>>,
+  ) {}
+  props(): Record<string, unknown> {
+    return { visible: true, ...this.blockProps };
+  }
+  /** Fixes the block's props once its graph is built. */
+  freeze(): void {
+    Object.freeze(this.blockProps);
+    Object.freeze(this);
+  }
 }
 
 /** The run a feature's function is part of. */

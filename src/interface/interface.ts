@@ -6,18 +6,27 @@ import { checkOptions, describe, isPositiveInt } from "../core/options.js";
 import { addExamples, normaliseExamples } from "../features/examples/examples.js";
 import { addFlagging } from "../features/flagging/graph.js";
 import { addInterpretation, planInterpretation } from "../features/interpretation/index.js";
-import { Block } from "../graph/blocks.js";
+import { Block } from "../graph/graph.js";
 import { GraphBuilder } from "../graph/builder.js";
 import type { BackendFn, Graph } from "../graph/graph.js";
 import { RunError, thrownToCode } from "../runtime/failure.js";
 import { Runtime } from "../runtime/runtime.js";
 import type { LaunchOptions, Launched } from "../server/launch.js";
 import { interfaceLayout } from "./layout.js";
-import { INTERFACE_KINDS, type FlaggingMode, type InterfaceOptions, type InterpretationMethod } from "./options.js";
+import { INTERFACE_KINDS, type FlaggingMode, type InterfaceOptions, type InterpretationMethod, type LoadOptions } from "./options.js";
 import { parameterNames } from "./params.js";
 import type { CallArgs, CallResult, Specs } from "./types.js";
 
-export type { FlaggingMode, InterfaceOptions, InterpretationMethod };
+export type { FlaggingMode, InterfaceOptions, InterpretationMethod, LoadOptions };
+
+/** What `load()` returns: an ordinary Interface whose components are known at run time only, so calls take and give `any`. */
+export type LoadedInterface = ((...args: any[]) => Promise<any>) & Interface<any, any>;
+
+/** `Interface.load` is `load()` of interface/load.ts, which builds on Interface and hands itself over here. */
+let loadImpl: ((name: string, options?: LoadOptions) => Promise<LoadedInterface>) | undefined;
+export function provideLoad(fn: (name: string, options?: LoadOptions) => Promise<LoadedInterface>): void {
+  loadImpl = fn;
+}
 
 /**
  * Builders of an Interface other than the author (Parallel, Series) give the graph their function this
@@ -265,9 +274,9 @@ export class Interface<const I extends Specs, const O extends Specs> {
   }
 
   /** Gradio's `Interface.load`: the same as `tr.load(name, options)`. */
-  static async load(name: string, options?: import("./load.js").LoadOptions): Promise<import("./load.js").LoadedInterface> {
-    const { load } = await import("./load.js");
-    return load(name, options);
+  static async load(name: string, options?: LoadOptions): Promise<LoadedInterface> {
+    if (!loadImpl) throw new OptionError("TR_ERR_LOAD_NAME", "Interface.load: import tradio's load (it is part of the package's entry point)");
+    return loadImpl(name, options);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Component } from "../components/component.js";
-import { Block, type LayoutNode } from "../graph/blocks.js";
+import { Block, type LayoutNode } from "../graph/graph.js";
 import type { GraphBuilder } from "../graph/builder.js";
 
 /** What an Interface lays out, each part already in the graph. */

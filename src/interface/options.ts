@@ -97,3 +97,25 @@ export const INTERFACE_KINDS: Record<string, OptionKind> = {
   maxBatchSize: isPositiveInt,
   ...COMMON_KINDS,
 };
+
+/** Options of `load()`: where and how to load, plus any Interface option, which overrides what was loaded. */
+export interface LoadOptions extends Partial<CommonOptions> {
+  /** Hugging Face token for the Hub, the Inference API and private Spaces; default env HF_TOKEN (which plain URLs never get). */
+  hfToken?: string;
+  /** Name of the local API endpoint (like `apiName`), as Gradio's `alias`. */
+  alias?: string;
+  /** Gradio's `src`: "huggingface", "models" or "spaces", so the name can be given without its prefix. */
+  src?: "huggingface" | "models" | "spaces";
+  /** Replace the loaded input components (same count; file inputs stay file inputs). */
+  inputs?: Specs;
+  /** Replace the loaded output components (same count; file outputs stay file outputs). */
+  outputs?: Specs;
+  /** Models: a dedicated endpoint serving this model (an Inference Endpoint); default env HF_INFERENCE_ENDPOINT + "/models/<repo>". */
+  endpointUrl?: string;
+  /** Spaces and URLs: a login for an app launched with `auth`. */
+  auth?: [string, string];
+  /** Spaces and URLs: which endpoint to wrap (default "/predict", else the first named one). */
+  remoteEndpoint?: string;
+  /** Spaces and URLs: most remote sessions kept at once (one per local session of a stateful app). Default 1000. */
+  maxSessions?: number;
+}

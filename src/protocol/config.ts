@@ -1,5 +1,4 @@
-import type { ResolveContext } from "../graph/blocks.js";
-import type { EventDef, Graph } from "../graph/graph.js";
+import type { EventDef, Graph, ResolveContext } from "../graph/graph.js";
 import type { ApiEndpoint, ApiInfo, AppConfig, ComponentConfig, Dependency } from "./types.js";
 
 export const VERSION = "0.1.0";

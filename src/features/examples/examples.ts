@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Component } from "../../components/component.js";
 import type { ComponentContext } from "../../core/context.js";
 import { OptionError } from "../../core/errors.js";
-import { Block, type ResolveContext } from "../../graph/blocks.js";
+import { Block, type ResolveContext } from "../../graph/graph.js";
 import type { GraphBuilder } from "../../graph/builder.js";
 import type { EventDef, EventRuntime } from "../../graph/graph.js";
 import { flaggedExamples } from "./flagged.js";

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Component } from "../../components/component.js";
 import { Textbox } from "../../components/textbox.js";
-import { Block } from "../../graph/blocks.js";
+import { Block } from "../../graph/graph.js";
 import type { EventDraft, GraphBuilder } from "../../graph/builder.js";
 import type { FlaggingCallback } from "./callback.js";
 import { CSVLogger } from "./csv-logger.js";

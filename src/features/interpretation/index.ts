@@ -1,7 +1,7 @@
 import type { Component } from "../../components/component.js";
 import type { CallContext, ComponentContext } from "../../core/context.js";
 import { OptionError } from "../../core/errors.js";
-import { Block } from "../../graph/blocks.js";
+import { Block } from "../../graph/graph.js";
 import type { GraphBuilder } from "../../graph/builder.js";
 import type { EventDef, EventRuntime } from "../../graph/graph.js";
 import { Interpretation } from "./component.js";
