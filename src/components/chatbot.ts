@@ -1,4 +1,5 @@
 import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { OptionError } from "../core/errors.js";
 import { describe, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
@@ -50,10 +51,10 @@ export class Chatbot extends Component<ChatPair[], ChatPair[] | ChatMessage[]> {
     this.showCopyButton = opts.showCopyButton ?? false;
     this.renderMarkdown = opts.renderMarkdown ?? true;
     if (typeof this.height === "number" && (!Number.isFinite(this.height) || this.height <= 0)) {
-      throw new TypeError(`${owner}: option "height" must be a positive number of pixels or a CSS length, got ${this.height}`);
+      throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "height" must be a positive number of pixels or a CSS length, got ${this.height}`);
     }
     this.initial = this.toPairs(opts.value, (m) => {
-      throw new TypeError(`${owner}: option "value" is invalid: ${m}`);
+      throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "value" is invalid: ${m}`);
     });
   }
 

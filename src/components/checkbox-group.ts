@@ -1,4 +1,5 @@
 import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { OptionError } from "../core/errors.js";
 import { toggleEach } from "./interpret-choices.js";
 import type { Neighbours } from "../core/interpretable.js";
 import { isChoiceSpecList, isChoiceType, listValues, literalType, normalizeChoices, type Choice, type ChoiceSpec, type ChoiceType } from "./choices.js";
@@ -36,10 +37,10 @@ export class CheckboxGroup<T extends ChoiceType = "value"> extends Component<Che
     const value = opts.value ?? [];
     for (const v of value) {
       if (!this.values.includes(v)) {
-        throw new TypeError(`${owner}: option "value" has ${JSON.stringify(v)}, which is not one of the choices: ${listValues(this.values)}`);
+        throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "value" has ${JSON.stringify(v)}, which is not one of the choices: ${listValues(this.values)}`);
       }
     }
-    if (new Set(value).size !== value.length) throw new TypeError(`${owner}: option "value" lists a choice twice`);
+    if (new Set(value).size !== value.length) throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "value" lists a choice twice`);
     this.initial = [...value];
   }
 

@@ -2,6 +2,7 @@
  * Shared by Radio, CheckboxGroup and Dropdown: their `choices` option, normalised the way Gradio 4
  * sends it in `/config` (a list of `[label, value]` pairs, where the value is what travels on the wire).
  */
+import { OptionError } from "../core/errors.js";
 
 /** A choice as the author writes it: a plain string (label and value alike) or a `[label, value]` pair. */
 export type ChoiceSpec = string | readonly [label: string, value: string];
@@ -28,7 +29,7 @@ export function normalizeChoices(owner: string, specs: readonly ChoiceSpec[] | u
   const out: Choice[] = (specs ?? []).map((c) => (typeof c === "string" ? [c, c] : [c[0], c[1]]));
   const seen = new Set<string>();
   for (const [, value] of out) {
-    if (seen.has(value)) throw new TypeError(`${owner}: option "choices" has the value ${JSON.stringify(value)} twice`);
+    if (seen.has(value)) throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "choices" has the value ${JSON.stringify(value)} twice`);
     seen.add(value);
   }
   return out;

@@ -1,4 +1,5 @@
 import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { OptionError } from "../core/errors.js";
 import { describe, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
@@ -74,12 +75,12 @@ export class Dataframe<T extends DataframeType = "array"> extends Component<Data
     const cols = opts.colCount ?? opts.headers?.length ?? (Array.isArray(opts.datatype) ? opts.datatype.length : 3);
     this.colCount = normalizeCount(owner, "colCount", cols);
     if (opts.headers !== undefined && opts.headers.length !== this.colCount[0]) {
-      throw new TypeError(`${owner}: option "headers" names ${opts.headers.length} columns but "colCount" is ${this.colCount[0]}`);
+      throw new OptionError("TR_ERR_OPTION_CONFLICT", `${owner}: option "headers" names ${opts.headers.length} columns but "colCount" is ${this.colCount[0]}`);
     }
     this.headers = opts.headers ? [...opts.headers] : Array.from({ length: this.colCount[0] }, (_, i) => String(i + 1));
     this.datatype = opts.datatype === undefined ? "str" : Array.isArray(opts.datatype) ? [...opts.datatype] : opts.datatype;
     if (Array.isArray(this.datatype) && this.datatype.length !== this.colCount[0]) {
-      throw new TypeError(`${owner}: option "datatype" lists ${this.datatype.length} types for ${this.colCount[0]} columns`);
+      throw new OptionError("TR_ERR_OPTION_CONFLICT", `${owner}: option "datatype" lists ${this.datatype.length} types for ${this.colCount[0]} columns`);
     }
     this.inputType = opts.type ?? ("array" as T);
     this.wrap = opts.wrap ?? false;
@@ -87,7 +88,7 @@ export class Dataframe<T extends DataframeType = "array"> extends Component<Data
       opts.value === undefined || opts.value === null
         ? this.emptyTable()
         : this.toWire(opts.value, (m) => {
-            throw new TypeError(`${owner}: option "value" is invalid: ${m}`);
+            throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "value" is invalid: ${m}`);
           });
   }
 
@@ -278,7 +279,7 @@ function outCell(cell: unknown, r: number, c: number, bad: (message: string) => 
 
 function normalizeCount(owner: string, name: string, v: TableCount): [number, "fixed" | "dynamic"] {
   const [n, mode] = typeof v === "number" ? [v, "dynamic" as const] : v;
-  if (!Number.isInteger(n) || n < 0) throw new TypeError(`${owner}: option "${name}" must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0) throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "${name}" must be a non-negative integer, got ${n}`);
   return [n, mode];
 }
 

@@ -1,4 +1,5 @@
 import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { OptionError } from "../core/errors.js";
 import { pickEach, toggleEach } from "./interpret-choices.js";
 import type { Neighbours } from "../core/interpretable.js";
 import { isChoiceSpecList, isChoiceType, listValues, literalType, normalizeChoices, type Choice, type ChoiceSpec, type ChoiceType } from "./choices.js";
@@ -71,16 +72,16 @@ export class Dropdown<M extends boolean = false, T extends ChoiceType = "value">
     this.maxChoices = opts.maxChoices;
     this.filterable = opts.filterable ?? true;
     if (this.allowCustomValue && this.inputType === "index") {
-      throw new TypeError(`${owner}: option "allowCustomValue" cannot be used with type "index" (a custom value has no index)`);
+      throw new OptionError("TR_ERR_OPTION_CONFLICT", `${owner}: option "allowCustomValue" cannot be used with type "index" (a custom value has no index)`);
     }
     if (this.maxChoices !== undefined) {
-      if (!this.multiselect) throw new TypeError(`${owner}: option "maxChoices" needs multiselect: true`);
+      if (!this.multiselect) throw new OptionError("TR_ERR_OPTION_CONFLICT", `${owner}: option "maxChoices" needs multiselect: true`);
       if (!Number.isInteger(this.maxChoices) || this.maxChoices < 1) {
-        throw new TypeError(`${owner}: option "maxChoices" must be a positive integer, got ${this.maxChoices}`);
+        throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "maxChoices" must be a positive integer, got ${this.maxChoices}`);
       }
     }
     const bad: (m: string) => never = (m) => {
-      throw new TypeError(`${owner}: option "value" is invalid: ${m}`);
+      throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "value" is invalid: ${m}`);
     };
     if (this.multiselect) {
       const v = opts.value === undefined || opts.value === null ? [] : opts.value;

@@ -1,4 +1,5 @@
 import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { OptionError } from "../core/errors.js";
 import { describe, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
@@ -65,7 +66,7 @@ export class HighlightedText extends Component<HighlightedPair[], HighlightedTex
       opts.value === undefined || opts.value === null
         ? null
         : this.toWire(opts.value, (m) => {
-            throw new TypeError(`${owner}: option "value" is invalid: ${m}`);
+            throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "value" is invalid: ${m}`);
           });
   }
 

@@ -1,4 +1,5 @@
 import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { OptionError } from "../core/errors.js";
 import { type ComponentContext } from "../core/context.js";
 import { type OptionKind } from "../core/options.js";
 
@@ -28,7 +29,7 @@ export class Json extends Component<JsonValue, unknown, JsonValue> {
     const owner = this.constructor.name;
     this.open = opts.open ?? false;
     this.initial = this.toWire(opts.value, (m) => {
-      throw new TypeError(`${owner}: option "value" is invalid: ${m}`);
+      throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "value" is invalid: ${m}`);
     });
   }
 

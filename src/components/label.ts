@@ -1,4 +1,5 @@
 import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { OptionError } from "../core/errors.js";
 import { describe, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
@@ -47,13 +48,13 @@ export class Label extends Component<LabelData, LabelOut> {
     this.color = opts.color;
     this.showLabel = opts.showLabel ?? true;
     if (this.numTopClasses !== undefined && (!Number.isInteger(this.numTopClasses) || this.numTopClasses < 1)) {
-      throw new TypeError(`${owner}: option "numTopClasses" must be a positive integer, got ${this.numTopClasses}`);
+      throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "numTopClasses" must be a positive integer, got ${this.numTopClasses}`);
     }
     this.initial =
       opts.value === undefined || opts.value === null
         ? null
         : this.toWire(opts.value, (m) => {
-            throw new TypeError(`${owner}: option "value" is invalid: ${m}`);
+            throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "value" is invalid: ${m}`);
           });
   }
 

@@ -1,4 +1,5 @@
 import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { OptionError } from "../core/errors.js";
 import type { Neighbours } from "../core/interpretable.js";
 import { describe, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
@@ -44,7 +45,7 @@ export class NumberComponent extends Component<number, number> {
     const owner = this.constructor.name;
     for (const key of ["minimum", "maximum", "step", "value"] as const) {
       const v = opts[key];
-      if (v !== undefined && !globalThis.Number.isFinite(v)) throw new TypeError(`${owner}: option "${key}" must be a finite number, got ${v}`);
+      if (v !== undefined && !globalThis.Number.isFinite(v)) throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "${key}" must be a finite number, got ${v}`);
     }
     this.minimum = opts.minimum;
     this.maximum = opts.maximum;
@@ -54,14 +55,14 @@ export class NumberComponent extends Component<number, number> {
     this.delta = opts.delta ?? 1;
     this.deltaType = opts.deltaType ?? "percent";
     if (this.minimum !== undefined && this.maximum !== undefined && this.minimum > this.maximum) {
-      throw new TypeError(`${owner}: option "minimum" (${this.minimum}) must not be greater than "maximum" (${this.maximum})`);
+      throw new OptionError("TR_ERR_OPTION_CONFLICT", `${owner}: option "minimum" (${this.minimum}) must not be greater than "maximum" (${this.maximum})`);
     }
     if (this.precision !== undefined && (!globalThis.Number.isInteger(this.precision) || this.precision < 0 || this.precision > 100)) {
-      throw new TypeError(`${owner}: option "precision" must be an integer from 0 to 100, got ${this.precision}`);
+      throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "precision" must be an integer from 0 to 100, got ${this.precision}`);
     }
-    if (this.step <= 0) throw new TypeError(`${owner}: option "step" must be greater than 0, got ${this.step}`);
+    if (this.step <= 0) throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "step" must be greater than 0, got ${this.step}`);
     if (opts.value !== undefined && !this.inRange(opts.value)) {
-      throw new TypeError(`${owner}: option "value" (${opts.value}) is outside [${this.minimum ?? "-∞"}, ${this.maximum ?? "∞"}]`);
+      throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "value" (${opts.value}) is outside [${this.minimum ?? "-∞"}, ${this.maximum ?? "∞"}]`);
     }
     this.initial = roundTo(opts.value ?? this.clamp(0), this.precision);
   }

@@ -1,4 +1,5 @@
 import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { OptionError } from "../core/errors.js";
 import { pickEach } from "./interpret-choices.js";
 import type { Neighbours } from "../core/interpretable.js";
 import { isChoiceSpecList, isChoiceType, listValues, literalType, normalizeChoices, type Choice, type ChoiceSpec, type ChoiceType } from "./choices.js";
@@ -38,7 +39,7 @@ export class Radio<T extends ChoiceType = "value"> extends Component<RadioIn<T>,
     this.inputType = opts.type ?? ("value" as T);
     const value = opts.value ?? null;
     if (value !== null && !this.values.includes(value)) {
-      throw new TypeError(`${owner}: option "value" (${JSON.stringify(value)}) is not one of the choices: ${listValues(this.values)}`);
+      throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "value" (${JSON.stringify(value)}) is not one of the choices: ${listValues(this.values)}`);
     }
     this.initial = value;
   }

@@ -1,4 +1,5 @@
 import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { OptionError } from "../core/errors.js";
 import type { Neighbours } from "../core/interpretable.js";
 import { describe, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
@@ -29,19 +30,19 @@ export class Slider extends Component<number, number> {
     const owner = this.constructor.name;
     for (const key of ["minimum", "maximum", "step", "value"] as const) {
       const v = opts[key];
-      if (v !== undefined && !Number.isFinite(v)) throw new TypeError(`${owner}: option "${key}" must be a finite number, got ${v}`);
+      if (v !== undefined && !Number.isFinite(v)) throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "${key}" must be a finite number, got ${v}`);
     }
     this.minimum = opts.minimum ?? 0;
     this.maximum = opts.maximum ?? 100;
     if (this.minimum > this.maximum) {
-      throw new TypeError(`${owner}: option "minimum" (${this.minimum}) must not be greater than "maximum" (${this.maximum})`);
+      throw new OptionError("TR_ERR_OPTION_CONFLICT", `${owner}: option "minimum" (${this.minimum}) must not be greater than "maximum" (${this.maximum})`);
     }
     const range = this.maximum - this.minimum;
     this.step = opts.step ?? (range > 0 ? 10 ** Math.floor(Math.log10(range) - 2) : 1);
-    if (this.step <= 0) throw new TypeError(`${owner}: option "step" must be greater than 0, got ${this.step}`);
+    if (this.step <= 0) throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "step" must be greater than 0, got ${this.step}`);
     const value = opts.value ?? this.minimum;
     if (value < this.minimum || value > this.maximum) {
-      throw new TypeError(`${owner}: option "value" (${value}) is outside [${this.minimum}, ${this.maximum}]`);
+      throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "value" (${value}) is outside [${this.minimum}, ${this.maximum}]`);
     }
     this.initial = value;
   }

@@ -1,4 +1,5 @@
 import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { OptionError } from "../core/errors.js";
 import type { Tokens } from "../core/interpretable.js";
 import { describe, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
@@ -39,7 +40,7 @@ export class Textbox extends Component<string, string> {
     this.maxLength = opts.maxLength;
     this.separator = opts.separator ?? " ";
     this.replacement = opts.replacement;
-    if (!Number.isInteger(this.lines) || this.lines < 1) throw new TypeError(`Textbox: option "lines" must be a positive integer, got ${opts.lines}`);
+    if (!Number.isInteger(this.lines) || this.lines < 1) throw new OptionError("TR_ERR_OPTION_INVALID", `Textbox: option "lines" must be a positive integer, got ${opts.lines}`);
   }
 
   protected override extraOptions(): Record<string, OptionKind> {

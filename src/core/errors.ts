@@ -20,7 +20,7 @@ export const ERROR_CODES = {
   TR_ERR_FLAGGING: "a flagging log that cannot be used",
   TR_ERR_LOAD_NAME: "a name load() cannot resolve",
   TR_ERR_LOAD_NOT_FOUND: "the model, Space or app does not exist",
-  TR_ERR_LOAD_UNAUTHORIZED: "the Hub refused the token",
+  TR_ERR_LOAD_UNAUTHORIZED: "the Hub or the app refused the token or login",
   TR_ERR_LOAD_UNSUPPORTED: "a model task or app that cannot be wrapped",
   TR_ERR_LOAD_UNAVAILABLE: "the model or app did not answer",
   TR_ERR_LOAD_RATE_LIMITED: "the Hub limited the rate of calls",

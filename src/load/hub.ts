@@ -1,4 +1,6 @@
 /** The Hugging Face Hub API: model info and Space hosts. The base URL comes from env HF_ENDPOINT, as in huggingface_hub. */
+import { TradioFailure } from "../core/errors.js";
+
 export const DEFAULT_HUB = "https://huggingface.co";
 
 export function hubBase(): string {
@@ -24,7 +26,7 @@ export interface ModelInfo {
   cardData?: Record<string, unknown> | null;
 }
 
-/** GET a Hub API path as JSON; every failure becomes an Error that says what to do about it. */
+/** GET a Hub API path as JSON; every failure becomes a coded error that says what to do about it. */
 async function hubGet(path: string, what: string, token: string | undefined): Promise<unknown> {
   const base = hubBase();
   let res: Response;
@@ -34,30 +36,30 @@ async function hubGet(path: string, what: string, token: string | undefined): Pr
       signal: AbortSignal.timeout(HUB_TIMEOUT_MS),
     });
   } catch (err) {
-    throw new Error(`load: could not reach the Hugging Face Hub at ${base} to look up ${what} (${causeOf(err)})`);
+    throw new TradioFailure("TR_ERR_LOAD_UNAVAILABLE", `load: could not reach the Hugging Face Hub at ${base} to look up ${what} (${causeOf(err)})`, { cause: err });
   }
   if (res.ok) {
     try {
       return await res.json();
     } catch {
-      throw new Error(`load: the Hub at ${base} answered ${path} with something that is not JSON`);
+      throw new TradioFailure("TR_ERR_LOAD_UNAVAILABLE", `load: the Hub at ${base} answered ${path} with something that is not JSON`);
     }
   }
   const detail = await errorText(res);
-  if (res.status === 404) throw new Error(`load: ${what} was not found on the Hub (HTTP 404${detail})`);
+  if (res.status === 404) throw new TradioFailure("TR_ERR_LOAD_NOT_FOUND", `load: ${what} was not found on the Hub (HTTP 404${detail})`);
   if (res.status === 401 || res.status === 403) {
     const hint = token ? "the token given cannot access it" : `it may be private or gated: ${TOKEN_HINT}`;
-    throw new Error(`load: the Hub refused access to ${what} (HTTP ${res.status}${detail}); it may not exist, or ${hint}`);
+    throw new TradioFailure("TR_ERR_LOAD_UNAUTHORIZED", `load: the Hub refused access to ${what} (HTTP ${res.status}${detail}); it may not exist, or ${hint}`);
   }
   if (res.status === 429) {
-    throw new Error(`load: the Hub is rate-limiting requests (HTTP 429) while looking up ${what}; wait a minute and try again${token ? "" : ", or use a token"}`);
+    throw new TradioFailure("TR_ERR_LOAD_RATE_LIMITED", `load: the Hub is rate-limiting requests (HTTP 429) while looking up ${what}; wait a minute and try again${token ? "" : ", or use a token"}`);
   }
-  throw new Error(`load: the Hub answered HTTP ${res.status} while looking up ${what}${detail}`);
+  throw new TradioFailure("TR_ERR_LOAD_UNAVAILABLE", `load: the Hub answered HTTP ${res.status} while looking up ${what}${detail}`);
 }
 
 export async function modelInfo(repo: string, token: string | undefined): Promise<ModelInfo> {
   const info = await hubGet(`/api/models/${repo}`, `the model "${repo}"`, token);
-  if (info === null || typeof info !== "object") throw new Error(`load: the Hub's answer for the model "${repo}" is not an object`);
+  if (info === null || typeof info !== "object") throw new TradioFailure("TR_ERR_LOAD_UNAVAILABLE", `load: the Hub's answer for the model "${repo}" is not an object`);
   return info as ModelInfo;
 }
 
@@ -66,7 +68,7 @@ export async function spaceHost(space: string, token: string | undefined): Promi
   const info = (await hubGet(`/api/spaces/${space}/host`, `the Space "${space}"`, token)) as { host?: unknown } | null;
   const host = info?.host;
   if (typeof host !== "string" || !/^https?:\/\//i.test(host)) {
-    throw new Error(`load: the Hub gave no host for the Space "${space}" (is it running?)`);
+    throw new TradioFailure("TR_ERR_LOAD_UNAVAILABLE", `load: the Hub gave no host for the Space "${space}" (is it running?)`);
   }
   return host;
 }

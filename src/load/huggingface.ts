@@ -14,7 +14,7 @@ import { Image } from "../components/image.js";
 import { Label } from "../components/label.js";
 import { State } from "../components/state.js";
 import { Textbox } from "../components/textbox.js";
-import { TradioError, ValidationError } from "../core/errors.js";
+import { TradioError, TradioFailure, ValidationError } from "../core/errors.js";
 import { causeOf, modelInfo, TOKEN_HINT, type ModelInfo } from "./hub.js";
 import { Relay, type FileBytes } from "./relay.js";
 import type { Loaded } from "./loaded.js";
@@ -299,10 +299,10 @@ export async function loadModel(repo: string, opts: ModelLoadOptions): Promise<L
   const info = await modelInfo(repo, opts.token);
   const tag = info.pipeline_tag;
   if (typeof tag !== "string" || tag === "") {
-    throw new Error(`load: the model "${repo}" has no pipeline_tag on the Hub, so its task is unknown (supported tasks: ${SUPPORTED_TASKS.join(", ")})`);
+    throw new TradioFailure("TR_ERR_LOAD_UNSUPPORTED", `load: the model "${repo}" has no pipeline_tag on the Hub, so its task is unknown (supported tasks: ${SUPPORTED_TASKS.join(", ")})`);
   }
   const task = TASKS[tag];
-  if (!task) throw new Error(`load: the model "${repo}" does "${tag}", which is not supported (supported tasks: ${SUPPORTED_TASKS.join(", ")})`);
+  if (!task) throw new TradioFailure("TR_ERR_LOAD_UNSUPPORTED", `load: the model "${repo}" does "${tag}", which is not supported (supported tasks: ${SUPPORTED_TASKS.join(", ")})`);
   const endpointUrl = endpointFor(repo, tag, opts.endpointUrl);
   const inputs: Component<any, any>[] = task.inputs(info).map((c) => new Relay(c, { validate: true }));
   const outputs: Component<any, any>[] = task.outputs().map((c) => new Relay(c));
@@ -348,7 +348,7 @@ function explain(err: unknown, repo: string, hasToken: boolean, tries: string): 
   const detail = err instanceof Error ? err.message.replace(/^Failed to perform inference: /, "") : String(err);
   switch (status) {
     case undefined:
-      if (hf && err instanceof hf.InferenceClientProviderOutputError) return new Error(`${repo}: ${detail}`);
+      if (hf && err instanceof hf.InferenceClientProviderOutputError) return new TradioFailure("TR_ERR_RETURN", `${repo}: ${detail}`);
       return new TradioError(`${repo}: could not reach the Inference API (${causeOf(err)})`);
     case 401:
     case 403:

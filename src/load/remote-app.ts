@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Client } from "@gradio/client";
 import { LRUCache } from "lru-cache";
 import type { CallContext } from "../core/context.js";
-import { TradioError } from "../core/errors.js";
+import { TradioError, TradioFailure } from "../core/errors.js";
 import { causeOf, TOKEN_HINT } from "./hub.js";
 import type { Loaded } from "./loaded.js";
 import { Relay, type FileBytes } from "./relay.js";
@@ -49,11 +49,14 @@ async function connect(url: string, opts: RemoteLoadOptions): Promise<Client> {
   } catch (err) {
     const msg = causeOf(err);
     if (/login credentials are required|auth_message/i.test(msg) || (!opts.auth && /401|unauthori[sz]ed/i.test(msg))) {
-      throw new Error(`load: ${opts.name} asks for a login: pass { auth: [username, password] } to load() (${msg})`);
+      throw new TradioFailure("TR_ERR_LOAD_UNAUTHORIZED", `load: ${opts.name} asks for a login: pass { auth: [username, password] } to load() (${msg})`, { cause: err });
     }
-    if (/invalid credentials/i.test(msg)) throw new Error(`load: ${opts.name} refused the login given in "auth" (${msg})`);
-    if (/private|not found/i.test(msg) && !opts.token) throw new Error(`load: could not open ${opts.name} (${msg}); if it is private, ${TOKEN_HINT}`);
-    throw new Error(`load: could not connect to ${opts.name} at ${url} (${msg})`);
+    if (/invalid credentials/i.test(msg)) throw new TradioFailure("TR_ERR_LOAD_UNAUTHORIZED", `load: ${opts.name} refused the login given in "auth" (${msg})`, { cause: err });
+    if (/private|not found/i.test(msg) && !opts.token) {
+      const code = /not found/i.test(msg) ? "TR_ERR_LOAD_NOT_FOUND" : "TR_ERR_LOAD_UNAUTHORIZED";
+      throw new TradioFailure(code, `load: could not open ${opts.name} (${msg}); if it is private, ${TOKEN_HINT}`, { cause: err });
+    }
+    throw new TradioFailure("TR_ERR_LOAD_UNAVAILABLE", `load: could not connect to ${opts.name} at ${url} (${msg})`, { cause: err });
   }
 }
 
@@ -64,7 +67,7 @@ function pickDependency(deps: Dependency[], wanted: string | undefined, name: st
   const dep = want !== undefined ? named.find((d) => d.api_name === want) : (named.find((d) => d.api_name === "predict") ?? open[0] ?? named[0]);
   if (!dep) {
     const known = named.map((d) => `/${d.api_name}`).join(", ") || "none";
-    throw new Error(`load: ${name} has no endpoint ${want !== undefined ? `named "/${want}"` : "with an API name"} (endpoints: ${known})`);
+    throw new TradioFailure(want !== undefined ? "TR_ERR_LOAD_NOT_FOUND" : "TR_ERR_LOAD_UNSUPPORTED", `load: ${name} has no endpoint ${want !== undefined ? `named "/${want}"` : "with an API name"} (endpoints: ${known})`);
   }
   return dep;
 }
@@ -92,7 +95,7 @@ export async function loadRemote(url: string, opts: RemoteLoadOptions): Promise<
   const where = `${opts.name} (endpoint ${endpoint})`;
   const resolve = (id: number) => {
     const c = byId.get(id);
-    if (!c) throw new Error(`load: ${where} refers to component ${id}, which its config does not list`);
+    if (!c) throw new TradioFailure("TR_ERR_LOAD_UNSUPPORTED", `load: ${where} refers to component ${id}, which its config does not list`);
     return c;
   };
   const inCfg = dep.inputs.map(resolve).filter((c) => c.type !== "state");

@@ -16,6 +16,7 @@ import { NumberComponent } from "../components/number.js";
 import { Radio } from "../components/radio.js";
 import { Slider } from "../components/slider.js";
 import { Textbox } from "../components/textbox.js";
+import { TradioFailure } from "../core/errors.js";
 
 /** One entry of a Gradio config's `components` list. */
 export interface ConfigComponent {
@@ -96,7 +97,7 @@ export const REBUILT_TYPES = Object.keys(BUILDERS).sort();
 export function rebuildComponent(c: ConfigComponent, where: string): Component<any, any> {
   const build = BUILDERS[c.type];
   if (!build) {
-    throw new Error(`load: ${where} uses a "${c.type}" component, which tradio cannot rebuild (supported: ${REBUILT_TYPES.join(", ")})`);
+    throw new TradioFailure("TR_ERR_LOAD_UNSUPPORTED", `load: ${where} uses a "${c.type}" component, which tradio cannot rebuild (supported: ${REBUILT_TYPES.join(", ")})`);
   }
   const p = c.props ?? {};
   const [Make, extra] = build(p);
@@ -110,5 +111,5 @@ export function rebuildComponent(c: ConfigComponent, where: string): Component<a
       last = err;
     }
   }
-  throw new Error(`load: ${where}: could not rebuild its "${c.type}" component (${last instanceof Error ? last.message : String(last)})`);
+  throw new TradioFailure("TR_ERR_LOAD_UNSUPPORTED", `load: ${where}: could not rebuild its "${c.type}" component (${last instanceof Error ? last.message : String(last)})`);
 }

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Component } from "../../components/component.js";
 import { State } from "../../components/state.js";
+import { OptionError } from "../../core/errors.js";
 import { parseLog, restore } from "../flagging/csv-format.js";
 import { flagKind, isUrl } from "../flagging/files.js";
 
@@ -15,11 +16,11 @@ export function flaggedExamples(dir: string, inputs: readonly Component<any, any
   const visible = inputs.filter((c) => !(c instanceof State));
   const file = path.join(dir, filename);
   const log = parseLog(readFileSync(file));
-  if (log.damage) throw new TypeError(`Interface: option "examples": ${file} cannot be read: ${log.damage}`);
+  if (log.damage) throw new OptionError("TR_ERR_EXAMPLES", `Interface: option "examples": ${file} cannot be read: ${log.damage}`);
   const [header, ...rows] = log.records;
   if (!header) return [];
   if (header.length < visible.length) {
-    throw new TypeError(`Interface: option "examples": ${file} has ${header.length} columns, but the interface has ${visible.length} inputs`);
+    throw new OptionError("TR_ERR_EXAMPLES", `Interface: option "examples": ${file} has ${header.length} columns, but the interface has ${visible.length} inputs`);
   }
   return rows.map((row, r) => visible.map((c, i) => cellValue(c, restore(row[i] ?? ""), dir, `${file}, row ${r + 1}`)));
 }
@@ -30,7 +31,7 @@ function cellValue(c: Component<any, any>, cell: string, dir: string, where: str
     if (cell === "") return null;
     if (cell.startsWith("[")) {
       const list = parseJson(cell, where);
-      if (!Array.isArray(list) || !list.every((p) => typeof p === "string")) throw new TypeError(`Interface: option "examples": ${where}: expected a list of paths`);
+      if (!Array.isArray(list) || !list.every((p) => typeof p === "string")) throw new OptionError("TR_ERR_EXAMPLES", `Interface: option "examples": ${where}: expected a list of paths`);
       return list.map((p) => (isUrl(p) ? p : inside(dir, p, where)));
     }
     return isUrl(cell) ? cell : inside(dir, cell, where);
@@ -53,7 +54,7 @@ function parseJson(text: string, where: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new TypeError(`Interface: option "examples": ${where}: invalid JSON (${(err as Error).message})`);
+    throw new OptionError("TR_ERR_EXAMPLES", `Interface: option "examples": ${where}: invalid JSON (${(err as Error).message})`);
   }
 }
 
@@ -63,7 +64,7 @@ function inside(dir: string, rel: string, where: string): string {
   const abs = path.resolve(root, rel);
   const relative = path.relative(root, abs);
   if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) {
-    throw new TypeError(`Interface: option "examples": ${where} names a file outside ${dir}: ${rel}`);
+    throw new OptionError("TR_ERR_EXAMPLES", `Interface: option "examples": ${where} names a file outside ${dir}: ${rel}`);
   }
   return abs;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Component } from "../../components/component.js";
+import { OptionError } from "../../core/errors.js";
 import { copyNewFile, flagKind, isUrl, pathOf, writeNewFile } from "./files.js";
 
 /** One column per flagged component: its label (as the Interface set it), else `component <i>`. */
@@ -70,7 +71,7 @@ export async function renderCells(
     } else if (kind === "file") {
       const save = async (item: unknown): Promise<string> => {
         const source = pathOf(item);
-        if (source === undefined) throw new TypeError(`flag: "${columnLabels(components)[i]}" must be a FileData or a file path`);
+        if (source === undefined) throw new OptionError("TR_ERR_CALL", `flag: "${columnLabels(components)[i]}" must be a FileData or a file path`);
         if (isUrl(source)) return source;
         const folder = path.join(dir, folders[i]);
         await mkdir(folder, { recursive: true });

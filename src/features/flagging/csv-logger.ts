@@ -6,6 +6,7 @@ import { columnLabels, folderNames, renderCells } from "./columns.js";
 import { BOM, csvRecord, parseLog, restore } from "./csv-format.js";
 import { writeNewFile } from "./files.js";
 import { checkOptions, describe } from "../../core/options.js";
+import { OptionError, TradioFailure } from "../../core/errors.js";
 
 export interface CSVLoggerOptions {
   /** Name of the log inside the flagging dir (default "log.csv"). */
@@ -51,7 +52,7 @@ export class CSVLogger implements FlaggingCallback {
     checkOptions("CSVLogger", opts as Record<string, unknown>, { filename: "string" });
     const filename = opts.filename ?? "log.csv";
     if (!filename || filename !== path.basename(filename) || filename.startsWith(".")) {
-      throw new TypeError(`CSVLogger: option "filename" must be a plain file name, got ${describe(filename)}`);
+      throw new OptionError("TR_ERR_OPTION_INVALID", `CSVLogger: option "filename" must be a plain file name, got ${describe(filename)}`);
     }
     this.filename = filename;
   }
@@ -78,9 +79,9 @@ export class CSVLogger implements FlaggingCallback {
   }
 
   async flag(values: unknown[], option = "", username: string | null = null): Promise<number> {
-    if (!this.ready) throw new Error("CSVLogger: call setup(components, dir) before flag()");
+    if (!this.ready) throw new TradioFailure("TR_ERR_CALL", "CSVLogger: call setup(components, dir) before flag()");
     if (!Array.isArray(values) || values.length !== this.components.length) {
-      throw new TypeError(`CSVLogger: flag() needs ${this.components.length} values (one per component), got ${describe(values)}${Array.isArray(values) ? ` of length ${values.length}` : ""}`);
+      throw new OptionError("TR_ERR_CALL", `CSVLogger: flag() needs ${this.components.length} values (one per component), got ${describe(values)}${Array.isArray(values) ? ` of length ${values.length}` : ""}`);
     }
     const timestamp = new Date().toISOString();
     const cells = await renderCells(this.components, values, this.dir, this.folders);
@@ -98,12 +99,13 @@ export class CSVLogger implements FlaggingCallback {
     }
     const log = parseLog(buf);
     if (log.damage) {
-      throw new Error(`CSVLogger: ${this.file} is damaged before its last row (${log.damage}); repair it or move it away`);
+      throw new TradioFailure("TR_ERR_FLAGGING", `CSVLogger: ${this.file} is damaged before its last row (${log.damage}); repair it or move it away`);
     }
     if (log.records.length > 0) {
       const found = log.records[0].map(restore);
       if (found.length !== this.header.length || found.some((h, i) => h !== this.header[i])) {
-        throw new Error(
+        throw new TradioFailure(
+          "TR_ERR_FLAGGING",
           `CSVLogger: ${this.file} has the columns ${JSON.stringify(found)}, but this interface flags ${JSON.stringify(this.header)}; ` +
             `use another flaggingDir, or move the old log away`,
         );

@@ -48,7 +48,7 @@ export async function resolveClientFiles(components: Component<any, any>[], valu
       try {
         real = await store.clientPath(p);
       } catch (err) {
-        if (err instanceof ValidationError) throw new ValidationError(`flag: "${c.label}": ${err.message}`);
+        if (err instanceof ValidationError) throw new ValidationError(`flag: "${c.label}": ${err.message}`, err.code);
         throw err;
       }
       return typeof item === "string" ? real : { ...(item as object), path: real };

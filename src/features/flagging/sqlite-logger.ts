@@ -7,6 +7,7 @@ import { type Component } from "../../components/component.js";
 import type { FlaggingCallback } from "./callback.js";
 import { columnLabels, folderNames, renderCells } from "./columns.js";
 import { checkOptions, describe } from "../../core/options.js";
+import { OptionError, TradioFailure } from "../../core/errors.js";
 
 export interface SQLiteLoggerOptions {
   /** Name of the database inside the flagging dir (default "log.db"). */
@@ -20,7 +21,7 @@ function loadDriver(): typeof Database {
   try {
     return createRequire(import.meta.url)("better-sqlite3") as typeof Database;
   } catch (err) {
-    throw new Error(`SQLiteLogger needs the better-sqlite3 package (npm install better-sqlite3): ${(err as Error).message}`);
+    throw new TradioFailure("TR_ERR_FLAGGING", `SQLiteLogger needs the better-sqlite3 package (npm install better-sqlite3): ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -60,11 +61,11 @@ export class SQLiteLogger implements FlaggingCallback {
     checkOptions("SQLiteLogger", opts as Record<string, unknown>, { filename: "string", table: "string" });
     const filename = opts.filename ?? "log.db";
     if (!filename || filename !== path.basename(filename) || filename.startsWith(".")) {
-      throw new TypeError(`SQLiteLogger: option "filename" must be a plain file name, got ${describe(filename)}`);
+      throw new OptionError("TR_ERR_OPTION_INVALID", `SQLiteLogger: option "filename" must be a plain file name, got ${describe(filename)}`);
     }
     this.filename = filename;
     this.table = opts.table ?? "flags";
-    if (!/^[A-Za-z_]\w*$/.test(this.table)) throw new TypeError(`SQLiteLogger: option "table" must be a plain name, got ${describe(opts.table)}`);
+    if (!/^[A-Za-z_]\w*$/.test(this.table)) throw new OptionError("TR_ERR_OPTION_INVALID", `SQLiteLogger: option "table" must be a plain name, got ${describe(opts.table)}`);
   }
 
   /** The database's path (known after `setup`). */
@@ -86,9 +87,9 @@ export class SQLiteLogger implements FlaggingCallback {
   }
 
   async flag(values: unknown[], option = "", username: string | null = null): Promise<number> {
-    if (!this.ready) throw new Error("SQLiteLogger: call setup(components, dir) before flag()");
+    if (!this.ready) throw new TradioFailure("TR_ERR_CALL", "SQLiteLogger: call setup(components, dir) before flag()");
     if (!Array.isArray(values) || values.length !== this.components.length) {
-      throw new TypeError(`SQLiteLogger: flag() needs ${this.components.length} values (one per component), got ${describe(values)}${Array.isArray(values) ? ` of length ${values.length}` : ""}`);
+      throw new OptionError("TR_ERR_CALL", `SQLiteLogger: flag() needs ${this.components.length} values (one per component), got ${describe(values)}${Array.isArray(values) ? ` of length ${values.length}` : ""}`);
     }
     const timestamp = new Date().toISOString();
     const cells = await renderCells(this.components, values, this.dir, this.folders, { inlineJson: true });
@@ -119,7 +120,8 @@ export class SQLiteLogger implements FlaggingCallback {
       const found = (db.pragma(`table_info(${quote(this.table)})`) as { name: string }[]).map((r) => r.name);
       const want = ["id", ...this.columns];
       if (found.length !== want.length || found.some((n, i) => n !== want[i])) {
-        throw new Error(
+        throw new TradioFailure(
+          "TR_ERR_FLAGGING",
           `SQLiteLogger: table "${this.table}" in ${this.file} has the columns ${JSON.stringify(found)}, but this interface flags ` +
             `${JSON.stringify(want)}; use another flaggingDir, or move the old database away`,
         );

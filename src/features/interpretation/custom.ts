@@ -1,6 +1,7 @@
 import type { CallContext } from "../../core/context.js";
 import type { Component } from "../../components/component.js";
 import { shapeOf, type InterpretationShape } from "../../core/interpretable.js";
+import { TradioFailure } from "../../core/errors.js";
 
 /** A custom interpretation function: the preprocessed inputs (and the call context) in, scores out. */
 export type CustomInterpretation = (...args: any[]) => unknown;
@@ -13,7 +14,7 @@ export async function runCustom(fn: CustomInterpretation, inputs: Component<any,
   const result = await fn(...args, ctx);
   const list = inputs.length === 1 ? [result] : result;
   if (!Array.isArray(list) || list.length !== inputs.length) {
-    throw new Error(`the interpretation function must return an array with one entry per input (${inputs.length}), got ${what(list)}`);
+    throw new TradioFailure("TR_ERR_RETURN", `the interpretation function must return an array with one entry per input (${inputs.length}), got ${what(list)}`);
   }
   return list.map((v, i) => checkShape(inputs[i], v, i));
 }
@@ -28,7 +29,7 @@ export function checkShape(input: Component<any, any>, value: unknown, index: nu
   if (value === null || value === undefined) return null;
   const shape = shapeOf(input);
   const bad = (expected: string): never => {
-    throw new Error(`the interpretation of input ${index} (${input.className}) must be ${expected}, got ${what(value)}`);
+    throw new TradioFailure("TR_ERR_RETURN", `the interpretation of input ${index} (${input.className}) must be ${expected}, got ${what(value)}`);
   };
   const choices = (input as { choices?: unknown[] }).choices?.length;
   if (!shape) return bad("null: this component has no interpretation view");

@@ -1,5 +1,6 @@
 import { CholeskyDecomposition, Matrix, SingularValueDecomposition } from "ml-matrix";
 import { seededRandom } from "./random.js";
+import { TradioFailure } from "../../core/errors.js";
 
 /**
  * Kernel SHAP (Lundberg & Lee, 2017) without the `shap` package: which coalitions of tokens to evaluate
@@ -39,8 +40,8 @@ export function shapBudget(numShap: number, m: number): number {
 }
 
 export function planShap(m: number, budget: number, seed: number = SHAP_SEED): ShapPlan {
-  if (!Number.isInteger(m) || m < 0) throw new RangeError(`planShap: the number of tokens must be a non-negative integer, got ${m}`);
-  if (!Number.isFinite(budget) || budget < 0) throw new RangeError(`planShap: the budget must be a non-negative number, got ${budget}`);
+  if (!Number.isInteger(m) || m < 0) throw new TradioFailure("TR_ERR_INTERNAL", `planShap: the number of tokens must be a non-negative integer, got ${m}`);
+  if (!Number.isFinite(budget) || budget < 0) throw new TradioFailure("TR_ERR_INTERNAL", `planShap: the budget must be a non-negative number, got ${budget}`);
   budget = Math.floor(budget);
   if (m <= MAX_EXACT && budget >= 2 ** m - 2) {
     const coalitions: Uint8Array[] = [];
@@ -131,7 +132,7 @@ export function planShap(m: number, budget: number, seed: number = SHAP_SEED): S
 export function shapValues(plan: ShapPlan, values: ArrayLike<number>, full: number, empty: number): number[] {
   const m = plan.size;
   if (values.length !== plan.coalitions.length) {
-    throw new RangeError(`shapValues: expected ${plan.coalitions.length} values, got ${values.length}`);
+    throw new TradioFailure("TR_ERR_INTERNAL", `shapValues: expected ${plan.coalitions.length} values, got ${values.length}`);
   }
   if (m === 0) return [];
   const delta = full - empty;

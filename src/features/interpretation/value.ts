@@ -1,6 +1,7 @@
 import type { Component } from "../../components/component.js";
 import { Label } from "../../components/label.js";
 import { NumberComponent } from "../../components/number.js";
+import { OptionError } from "../../core/errors.js";
 
 /**
  * What interpretation measures on the first output, given the original prediction: a function from any
@@ -12,7 +13,7 @@ import { NumberComponent } from "../../components/number.js";
  */
 export function measure(output: Component<any, any>, original: unknown): (prediction: unknown) => number {
   if (output instanceof NumberComponent) return (y) => finite(typeof y === "number" ? y : Number.NaN);
-  if (!(output instanceof Label)) throw new TypeError(`interpretation scores a Label or a Number output, not a ${output.className}`);
+  if (!(output instanceof Label)) throw new OptionError("TR_ERR_INTERPRETATION", `interpretation scores a Label or a Number output, not a ${output.className}`);
   const first = read(original);
   if (first.confidences) {
     const top = first.label ?? argmax(first.confidences);
