@@ -134,7 +134,7 @@ describe("calling an interface from code", () => {
     const iface = new tr.Interface({ fn: (x: number) => x * 2, inputs: "number", outputs: "number" });
     expect(await iface(21)).toBe(42);
     expect(await iface.predict(1.5)).toBe(3);
-    await expect(iface("nope" as unknown as number)).rejects.toThrow(/Number/);
+    await expect(iface("nope" as unknown as number)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /Number/);
   });
 
   it("returns several outputs as an array and threads state explicitly", async () => {

@@ -53,7 +53,7 @@ describe("launch({ auth })", () => {
     expect((await fetch(app.base + "/login", { method: "POST", body: form })).status).toBe(200);
     const bad = await login(app.base, "ada", "babbage");
     expect(bad.status).toBe(401);
-    expect(bad.json.detail).toBe("Incorrect credentials.");
+    expect(bad.json.code).toBe("TR_ERR_LOGIN_FAILED");
     const missing = await fetch(app.base + "/login", { method: "POST", body: new URLSearchParams({ username: "ada" }) });
     expect(missing.status).toBe(400);
   });
@@ -127,8 +127,8 @@ describe("auth forms and limits", () => {
 
   it("validates the auth option", async () => {
     const iface = new tr.Interface({ fn: whoami, inputs: "text", outputs: "text" });
-    await expect(iface.launch({ port: 0, quiet: true, auth: [["only-user"]] as any })).rejects.toThrow(/"auth"/);
-    await expect(iface.launch({ port: 0, quiet: true, auth: ["u", ""] })).rejects.toThrow(/must not be empty/);
+    await expect(iface.launch({ port: 0, quiet: true, auth: [["only-user"]] as any })).rejects.toThrowCode("TR_ERR_OPTION_INVALID", /"auth"/);
+    await expect(iface.launch({ port: 0, quiet: true, auth: ["u", ""] })).rejects.toThrowCode("TR_ERR_OPTION_INVALID", /"auth"/);
   });
 
   it("rate-limits login attempts per username with 429 and a retry time", async () => {
@@ -140,7 +140,7 @@ describe("auth forms and limits", () => {
       const limited = await fetch(app.base + "/login", { method: "POST", body: new URLSearchParams({ username: "ADMIN", password: "x" }) });
       expect(limited.status).toBe(429);
       expect(limited.headers.get("retry-after")).toMatch(/^\d+$/);
-      expect((await limited.json()).error).toMatch(/retry in/);
+      expect((await limited.json()).code).toBe("TR_ERR_RATE_LIMITED");
       // Per address too: many usernames from one client hit the address limit (30 a minute).
       const more: number[] = [];
       for (let i = 0; i < 20; i++) more.push((await login(app.base, `user${i}`, "x")).status);

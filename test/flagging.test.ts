@@ -85,10 +85,10 @@ describe("the graph a page needs", () => {
 
   it("validates the flagging options", () => {
     const make = (extra: object) => () => new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", ...extra } as any);
-    expect(make({ flaggingCallback: {} })).toThrow(/"flaggingCallback" must be a valid value/);
+    expect(make({ flaggingCallback: {} })).toThrowCode("TR_ERR_OPTION_INVALID", /"flaggingCallback"/);
     expect(make({ flaggingCallback: { setup() {}, flag() {} } })).not.toThrow();
-    expect(make({ flaggingOptions: [["only label"]] })).toThrow(/"flaggingOptions"/);
-    expect(make({ allowFlagging: true })).toThrow(/"allowFlagging"/);
+    expect(make({ flaggingOptions: [["only label"]] })).toThrowCode("TR_ERR_OPTION_INVALID", /"flaggingOptions"/);
+    expect(make({ allowFlagging: true })).toThrowCode("TR_ERR_OPTION_INVALID", /"allowFlagging"/);
   });
 });
 
@@ -153,7 +153,8 @@ describe("manual flagging through @gradio/client", () => {
     for (const p of ["/etc/passwd", "../../../../etc/passwd", path.join(here, "flagging.test.ts")]) {
       const r = await post(app.base, "/gradio_api/run/flag", { data: [{ path: p, meta: { _type: "gradio.FileData" } }, "x", null, null, "other"] });
       expect(r.status, p).toBe(422);
-      expect(r.json.error).toMatch(/flag: "photo": (file paths must point inside the upload folder|file not found in the upload folder)/);
+      expect(r.json.code).toBe("TR_ERR_FILE_PATH");
+      expect(r.json.error).toMatch(/flag: "photo"/);
     }
     const after = existsSync(path.join(dir, "photo")) ? readdirSync(path.join(dir, "photo")).length : 0;
     expect(after).toBe(before);
@@ -162,7 +163,8 @@ describe("manual flagging through @gradio/client", () => {
   it("refuses an option the app does not offer, with the list of those it does", async () => {
     const r = await post(app.base, "/gradio_api/run/flag", { data: [null, "x", null, null, "spam"] });
     expect(r.status).toBe(422);
-    expect(r.json.error).toBe('flag: the option must be one of "incorrect", "other", got the string "spam"');
+    expect(r.json.code).toBe("TR_ERR_INVALID_VALUE");
+    expect(r.json.error).toMatch(/one of "incorrect", "other"/);
     const client = await connect(app.base);
     await expect(client.predict("/flag", [null, "x", null, null, ""])).rejects.toMatchObject({ message: expect.stringMatching(/must be one of/) });
   });
@@ -175,7 +177,8 @@ describe("never", () => {
     try {
       const r = await post(app.base, "/gradio_api/run/flag", { data: ["a", 1, "a:1", ""] });
       expect(r.status).toBe(422);
-      expect(r.json.error).toBe('flagging is turned off for this app (allowFlagging: "never")');
+      expect(r.json.code).toBe("TR_ERR_INVALID_VALUE");
+      expect(r.json.error).toMatch(/allowFlagging: "never"/);
       const client = await connect(app.base);
       expect(Object.keys(((await client.view_api()) as any).named_endpoints)).toEqual(["/predict"]);
       await expect(client.predict("/flag", ["a", 1, "a:1", ""])).rejects.toMatchObject({ message: expect.stringMatching(/flagging is turned off/) });
@@ -369,7 +372,7 @@ describe("nothing is lost", () => {
     }
     const before = readFileSync(path.join(dir, "log.csv"));
     const other = new tr.Interface({ fn: (t: string) => t, inputs: "text", outputs: "text", flaggingDir: dir });
-    await expect(other.launch({ port: 0, quiet: true })).rejects.toThrow(/has the columns \["text","n","output",.*but this interface flags \["t","output",/);
+    await expect(other.launch({ port: 0, quiet: true })).rejects.toThrowCode("TR_ERR_FLAGGING", /has the columns \["text","n","output",.*but this interface flags \["t","output",/);
     expect(readFileSync(path.join(dir, "log.csv")).equals(before)).toBe(true);
   });
 });
@@ -403,7 +406,7 @@ describe("examples from a flagging folder", () => {
   it("refuses a cell that points outside the folder", () => {
     const dir = tmp();
     writeFileSync(path.join(dir, "log.csv"), '"img","flag","username","timestamp"\r\n"../secret.png","","",""\r\n');
-    expect(() => new tr.Interface({ fn: () => "x", inputs: "image", outputs: "text", examples: dir })).toThrow(/names a file outside/);
+    expect(() => new tr.Interface({ fn: () => "x", inputs: "image", outputs: "text", examples: dir })).toThrowCode("TR_ERR_EXAMPLES", /\.\.\/secret\.png/);
   });
 });
 

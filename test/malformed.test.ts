@@ -49,9 +49,11 @@ describe("malformed requests", () => {
     expect((await post(app.base, "/gradio_api/run/nope", { data: [] })).status).toBe(404);
     const wrongType = await post(app.base, "/gradio_api/run/predict", { data: [["array"], 1] });
     expect(wrongType.status).toBe(422);
-    expect(wrongType.json.error).toMatch(/Textbox "s": expected a string/);
+    expect(wrongType.json.code).toBe("TR_ERR_INVALID_VALUE");
+    expect(wrongType.json.error).toMatch(/Textbox "s"/);
     const wrongNumber = await post(app.base, "/gradio_api/run/predict", { data: ["a", "one"] });
     expect(wrongNumber.status).toBe(422);
+    expect(wrongNumber.json.code).toBe("TR_ERR_INVALID_VALUE");
     expect(wrongNumber.json.error).toMatch(/Number/);
     expect((await post(app.base, "/gradio_api/run/predict", { data: ["a", 1, 2] })).status).toBe(422);
     expect((await post(app.base, "/gradio_api/run/predict", { nodata: true })).status).toBe(400);
@@ -90,11 +92,14 @@ describe("malformed requests", () => {
   });
 
   it("file: outside the store, traversal and missing files all get the same 403", async () => {
+    const bodies = new Set<string>();
     for (const p of ["/etc/passwd", "..%2f..%2fetc%2fpasswd", "%2e%2e/%2e%2e/etc/passwd", "package.json", "/nonexistent/file.txt", "..\\..\\etc\\passwd"]) {
       const r = await rawGet(app.base, `/gradio_api/file=${p}`);
       expect([p, r.status]).toEqual([p, 403]);
-      expect(JSON.parse(r.body)).toMatchObject({ error: "File not allowed" });
+      expect(JSON.parse(r.body)).toMatchObject({ code: "TR_ERR_FILE_NOT_ALLOWED" });
+      bodies.add(r.body);
     }
+    expect(bodies.size).toBe(1);
   });
 
   it("unknown routes get 404 JSON, and the server still answers afterwards", async () => {

@@ -153,7 +153,7 @@ describe("the queue", () => {
       expect((await join("s2")).status).toBe(200); // waiting: the queue is now full
       const full = await join("s3");
       expect(full.status).toBe(503);
-      expect(full.json.error).toMatch(/full/);
+      expect(full.json.code).toBe("TR_ERR_QUEUE_FULL");
       g.open();
     } finally {
       await app.close();

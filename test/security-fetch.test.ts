@@ -115,11 +115,11 @@ describe("fetchUrl", () => {
 
   it("refuses 127.0.0.1 by default, by address and by a name resolving to it, without connecting", async () => {
     const before = hits.length;
-    await expect(fetchUrl(`http://127.0.0.1:${port}/file.txt`, policy())).rejects.toThrow(/resolves to 127\.0\.0\.1, a loopback address.*fetchAllowList/);
-    await expect(fetchUrl(`http://files.test:${port}/file.txt`, policy())).rejects.toThrow(/loopback/);
-    await expect(fetchUrl(`http://[::ffff:127.0.0.1]:${port}/file.txt`, policy())).rejects.toThrow(/loopback/);
-    await expect(fetchUrl(`http://0x7f.1:${port}/file.txt`, policy())).rejects.toThrow(/loopback/); // the URL parser's IPv4 forms
-    await expect(fetchUrl(`http://mixed.test:${port}/file.txt`, policy())).rejects.toThrow(/127\.0\.0\.1/); // one bad address is enough
+    await expect(fetchUrl(`http://127.0.0.1:${port}/file.txt`, policy())).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /127\.0\.0\.1.*fetchAllowList/);
+    await expect(fetchUrl(`http://files.test:${port}/file.txt`, policy())).rejects.toThrowCode("TR_ERR_FETCH_REFUSED");
+    await expect(fetchUrl(`http://[::ffff:127.0.0.1]:${port}/file.txt`, policy())).rejects.toThrowCode("TR_ERR_FETCH_REFUSED");
+    await expect(fetchUrl(`http://0x7f.1:${port}/file.txt`, policy())).rejects.toThrowCode("TR_ERR_FETCH_REFUSED"); // the URL parser's IPv4 forms
+    await expect(fetchUrl(`http://mixed.test:${port}/file.txt`, policy())).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /127\.0\.0\.1/); // one bad address is enough
     expect(hits.length).toBe(before);
   });
 
@@ -150,29 +150,29 @@ describe("fetchUrl", () => {
     // a.test is allowed by name; the redirect's target is not, though it is the same machine.
     const to = encodeURIComponent(`http://evil.test:${port}/file.txt`);
     const before = hits.length;
-    await expect(fetchUrl(`http://a.test:${port}/redirect?to=${to}`, policy({ allow: ["a.test"] }))).rejects.toThrow(/evil\.test.*loopback/);
+    await expect(fetchUrl(`http://a.test:${port}/redirect?to=${to}`, policy({ allow: ["a.test"] }))).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /evil\.test/);
     expect(hits.length).toBe(before + 1); // the first hop only
-    await expect(fetchUrl(`http://a.test:${port}/loop`, policy({ allow: ["a.test"] }))).rejects.toThrow(/too many redirects.*at most 3/);
+    await expect(fetchUrl(`http://a.test:${port}/loop`, policy({ allow: ["a.test"] }))).rejects.toThrowCode("TR_ERR_FETCH_FAILED", /at most 3/);
     const toFile = encodeURIComponent("file:///etc/passwd");
-    await expect(fetchUrl(`http://a.test:${port}/redirect?to=${toFile}`, policy({ allow: ["a.test"] }))).rejects.toThrow(/only http\(s\)/);
+    await expect(fetchUrl(`http://a.test:${port}/redirect?to=${toFile}`, policy({ allow: ["a.test"] }))).rejects.toThrowCode("TR_ERR_FETCH_REFUSED");
   });
 
   it("bounds size (declared or streamed) and time", async () => {
     const small = policy({ allow: ["127.0.0.1"], maxBytes: 4096 });
-    await expect(fetchUrl(`http://127.0.0.1:${port}/big`, small)).rejects.toThrow(/larger than the maximum file size \(4096 bytes\)/);
-    await expect(fetchUrl(`http://127.0.0.1:${port}/big-chunked`, small)).rejects.toThrow(/larger than the maximum file size/);
+    await expect(fetchUrl(`http://127.0.0.1:${port}/big`, small)).rejects.toThrowCode("TR_ERR_FILE_TOO_LARGE", /4096 bytes/);
+    await expect(fetchUrl(`http://127.0.0.1:${port}/big-chunked`, small)).rejects.toThrowCode("TR_ERR_FILE_TOO_LARGE");
     expect((await fetchUrl(`http://127.0.0.1:${port}/big`, policy({ allow: ["127.0.0.1"], maxBytes: 5000 }))).data.length).toBe(5000);
-    await expect(fetchUrl(`http://127.0.0.1:${port}/stall`, policy({ allow: ["127.0.0.1"], timeoutMs: 300 }))).rejects.toThrow(/took longer than 0.3 s/);
+    await expect(fetchUrl(`http://127.0.0.1:${port}/stall`, policy({ allow: ["127.0.0.1"], timeoutMs: 300 }))).rejects.toThrowCode("TR_ERR_FETCH_FAILED", /0\.3 s/);
   });
 
   it("refuses other schemes, credentials, bad URLs, unknown hosts and HTTP errors with a ValidationError", async () => {
     const p = policy({ allow: ["127.0.0.1"] });
-    await expect(fetchUrl("file:///etc/passwd", p)).rejects.toThrow(/only http\(s\) URLs/);
-    await expect(fetchUrl("ftp://x.test/a", p)).rejects.toThrow(/only http\(s\) URLs/);
-    await expect(fetchUrl(`http://user:pw@127.0.0.1:${port}/file.txt`, p)).rejects.toThrow(/credentials/);
-    await expect(fetchUrl("http://", p)).rejects.toThrow(/not a valid URL/);
-    await expect(fetchUrl("http://nowhere.invalid/a", p)).rejects.toThrow(/could not resolve/);
-    await expect(fetchUrl(`http://127.0.0.1:${port}/missing`, p)).rejects.toThrow(/HTTP 404/);
+    await expect(fetchUrl("file:///etc/passwd", p)).rejects.toThrowCode("TR_ERR_FETCH_REFUSED");
+    await expect(fetchUrl("ftp://x.test/a", p)).rejects.toThrowCode("TR_ERR_FETCH_REFUSED");
+    await expect(fetchUrl(`http://user:pw@127.0.0.1:${port}/file.txt`, p)).rejects.toThrowCode("TR_ERR_FETCH_REFUSED");
+    await expect(fetchUrl("http://", p)).rejects.toThrowCode("TR_ERR_FETCH_REFUSED");
+    await expect(fetchUrl("http://nowhere.invalid/a", p)).rejects.toThrowCode("TR_ERR_FETCH_FAILED");
+    await expect(fetchUrl(`http://127.0.0.1:${port}/missing`, p)).rejects.toThrowCode("TR_ERR_FETCH_FAILED", /HTTP 404/);
     await expect(fetchUrl(`http://127.0.0.1:${port}/missing`, p)).rejects.toBeInstanceOf(ValidationError);
   });
 });
@@ -220,22 +220,27 @@ describe("a URL given as a file input", () => {
         body: JSON.stringify({ data: [{ path: `http://127.0.0.1:${port}/big`, meta: { _type: "gradio.FileData" } }] }),
       });
       expect(big.status).toBe(422);
-      expect((await big.json()).error).toMatch(/larger than the maximum file size \(4096 bytes\)/);
+      const bigBody = await big.json();
+      expect(bigBody.code).toBe("TR_ERR_INVALID_VALUE");
+      expect(bigBody.error).toMatch(/4096 bytes/);
       const file = await fetch(`${app.base}/gradio_api/run/predict`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ data: [{ path: "file:///etc/passwd", meta: { _type: "gradio.FileData" } }] }),
       });
       expect(file.status).toBe(422);
-      expect((await file.json()).error).toMatch(/only http\(s\) URLs are fetched/);
+      const fileBody = await file.json();
+      expect(fileBody.code).toBe("TR_ERR_INVALID_VALUE");
+      expect(fileBody.error).toMatch(/only http\(s\) URLs/);
     } finally {
       await app.close();
     }
   });
 
   it("refuses a bad fetchAllowList entry at launch, naming the option", async () => {
-    await expect(start(new tr.Interface({ fn: read, inputs: "file", outputs: "text" }), { fetchAllowList: ["http://x/"] })).rejects.toThrow(
-      /fetchAllowList: "http:\/\/x\/" is not a host name/,
+    await expect(start(new tr.Interface({ fn: read, inputs: "file", outputs: "text" }), { fetchAllowList: ["http://x/"] })).rejects.toThrowCode(
+      "TR_ERR_OPTION_INVALID",
+      /fetchAllowList.*"http:\/\/x\/"/,
     );
   });
 });

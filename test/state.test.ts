@@ -92,8 +92,8 @@ describe("State(value)", () => {
 
 describe("construction rules for state", () => {
   it("allows one state input and one state output only", () => {
-    expect(() => new tr.Interface({ fn: () => 1, inputs: ["state", "state"], outputs: ["state", "state"] } as any)).toThrow(/one state/);
-    expect(() => new tr.Interface({ fn: () => 1, inputs: ["text", "state"], outputs: ["text"] } as any)).toThrow(/state input needs a state output/);
+    expect(() => new tr.Interface({ fn: () => 1, inputs: ["state", "state"], outputs: ["state", "state"] } as any)).toThrowCode("TR_ERR_OPTION_CONFLICT");
+    expect(() => new tr.Interface({ fn: () => 1, inputs: ["text", "state"], outputs: ["text"] } as any)).toThrowCode("TR_ERR_OPTION_CONFLICT");
   });
 });
 
@@ -124,8 +124,8 @@ describe("session eviction", () => {
   });
 
   it("rejects bad settings with a message naming them", () => {
-    expect(() => new MemorySessionStore({ capacity: 0 })).toThrow(/sessionCapacity/);
-    expect(() => new MemorySessionStore({ ttlMs: -1 })).toThrow(/sessionTtlMs/);
+    expect(() => new MemorySessionStore({ capacity: 0 })).toThrowCode("TR_ERR_OPTION_INVALID", /sessionCapacity/);
+    expect(() => new MemorySessionStore({ ttlMs: -1 })).toThrowCode("TR_ERR_OPTION_INVALID", /sessionTtlMs/);
   });
 
   it("uses the capacity given to launch", async () => {

@@ -190,11 +190,11 @@ describe("Audio options", () => {
   });
 
   it("rejects unknown options and wrong types, naming the option", () => {
-    expect(() => new Audio({ source: "microphone" } as never)).toThrow(/unknown option "source"/);
-    expect(() => new Audio({ sources: ["webcam"] } as never)).toThrow(/option "sources"/);
-    expect(() => new Audio({ type: "numpy" } as never)).toThrow(/option "type"/);
-    expect(() => new Audio({ format: "mp3" } as never)).toThrow(/option "format"/);
-    expect(() => new Audio({ autoplay: 1 } as never)).toThrow(/option "autoplay"/);
+    expect(() => new Audio({ source: "microphone" } as never)).toThrowCode("TR_ERR_OPTION_UNKNOWN", /"source"/);
+    expect(() => new Audio({ sources: ["webcam"] } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"sources"/);
+    expect(() => new Audio({ type: "numpy" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"type"/);
+    expect(() => new Audio({ format: "mp3" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"format"/);
+    expect(() => new Audio({ autoplay: 1 } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"autoplay"/);
   });
 
   it("describes its wire format like Gradio", () => {
@@ -229,19 +229,19 @@ describe("Audio.preprocess", () => {
   it("rejects uploads that are not WAV, saying WAV is expected", async () => {
     const fd = await upload(Buffer.from("ID3 fake mp3"), "song.mp3");
     await expect(new Audio().preprocess(fd, ctx)).rejects.toThrow(ValidationError);
-    await expect(new Audio({ label: "Voice" }).preprocess(fd, ctx)).rejects.toThrow(/^Audio "Voice": expected a WAV file/);
+    await expect(new Audio({ label: "Voice" }).preprocess(fd, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /^Audio "Voice": .*WAV/);
     const mulaw = await upload(wav({ format: 7, bits: 8, channels: 1, sampleRate: 8000, samples: [1, 2] }), "mulaw.wav");
-    await expect(new Audio().preprocess(mulaw, ctx)).rejects.toThrow(/expected a WAV file: unsupported WAV encoding/);
+    await expect(new Audio().preprocess(mulaw, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /WAV/);
   });
 
   it("rejects paths outside the upload folder, URLs and missing values", async () => {
     const file = path.join(outside, "private.wav");
     await writeFile(file, encodeWav({ sampleRate: 8000, data: sine(10) }));
-    await expect(new Audio().preprocess({ path: file, meta: META }, ctx)).rejects.toThrow(/inside the upload folder/);
-    await expect(new Audio({ type: "filepath" }).preprocess({ path: file, meta: META }, ctx)).rejects.toThrow(/inside the upload folder/);
-    await expect(new Audio().preprocess({ path: "http://127.0.0.1:9/a.wav", meta: META }, ctx)).rejects.toThrow(/refusing to fetch .*loopback/);
-    await expect(new Audio().preprocess(null, ctx)).rejects.toThrow(/^Audio: no audio$/);
-    await expect(new Audio().preprocess({ meta: META }, ctx)).rejects.toThrow(/^Audio: FileData.path/);
+    await expect(new Audio().preprocess({ path: file, meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /upload folder/);
+    await expect(new Audio({ type: "filepath" }).preprocess({ path: file, meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /upload folder/);
+    await expect(new Audio().preprocess({ path: "http://127.0.0.1:9/a.wav", meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /loopback/);
+    await expect(new Audio().preprocess(null, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
+    await expect(new Audio().preprocess({ meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /FileData\.path/);
   });
 });
 
@@ -296,7 +296,7 @@ describe("Audio.postprocess", () => {
     const fd = await new Audio().postprocess(bytes, ctx);
     expectFileData(fd);
     expect((await readFile(fd.path)).equals(bytes)).toBe(true);
-    await expect(new Audio().postprocess(Buffer.from("not audio"), ctx)).rejects.toThrow(/not a readable WAV file/);
+    await expect(new Audio().postprocess(Buffer.from("not audio"), ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /WAV/);
   });
 
   it("copies returned file paths (any format) and passes URLs through", async () => {
@@ -309,21 +309,21 @@ describe("Audio.postprocess", () => {
     expect(await readFile(fd.path, "utf8")).toBe("ID3 fake");
     const url = "https://example.com/a/b.wav";
     expect(await new Audio().postprocess(url, ctx)).toMatchObject({ path: url, url, orig_name: "b.wav" });
-    await expect(new Audio().postprocess(path.join(outside, "nope.wav"), ctx)).rejects.toThrow(/"nope.wav" does not exist/);
+    await expect(new Audio().postprocess(path.join(outside, "nope.wav"), ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /"nope\.wav"/);
   });
 
   it("validates sample rate, data type and channels", async () => {
     const a = new Audio();
     const data = new Float32Array(4);
-    await expect(a.postprocess({ sampleRate: 0, data }, ctx)).rejects.toThrow(/sampleRate must be a positive integer/);
-    await expect(a.postprocess({ sampleRate: 44100.5, data }, ctx)).rejects.toThrow(/sampleRate/);
-    await expect(a.postprocess({ sampleRate: "44100" as never, data }, ctx)).rejects.toThrow(/sampleRate/);
-    await expect(a.postprocess({ sampleRate: 8000, data: [0, 0.5] as never }, ctx)).rejects.toThrow(/Float32Array .* or an Int16Array/);
+    await expect(a.postprocess({ sampleRate: 0, data }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /sampleRate/);
+    await expect(a.postprocess({ sampleRate: 44100.5, data }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /sampleRate/);
+    await expect(a.postprocess({ sampleRate: "44100" as never, data }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /sampleRate/);
+    await expect(a.postprocess({ sampleRate: 8000, data: [0, 0.5] as never }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
     await expect(a.postprocess({ sampleRate: 8000, data: new Float64Array(2) as never }, ctx)).rejects.toThrow(ValidationError);
-    await expect(a.postprocess({ sampleRate: 8000, data: new Float32Array(3), channels: 2 }, ctx)).rejects.toThrow(/not a multiple of 2 channels/);
-    await expect(a.postprocess({ sampleRate: 8000, data, channels: 0 }, ctx)).rejects.toThrow(/channels/);
-    await expect(a.postprocess({ sampleRate: 2 ** 31, data, channels: 2 }, ctx)).rejects.toThrow(/too high/);
-    await expect(a.postprocess(5 as never, ctx)).rejects.toThrow(/returned number 5/);
+    await expect(a.postprocess({ sampleRate: 8000, data: new Float32Array(3), channels: 2 }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /channels/);
+    await expect(a.postprocess({ sampleRate: 8000, data, channels: 0 }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /channels/);
+    await expect(a.postprocess({ sampleRate: 2 ** 31, data, channels: 2 }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /sampleRate/);
+    await expect(a.postprocess(5 as never, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
     await expect(a.postprocess([8000] as never, ctx)).rejects.toThrow(ValidationError);
   });
 

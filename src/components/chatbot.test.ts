@@ -4,11 +4,11 @@ import { ValidationError } from "../core/errors.js";
 
 describe("Chatbot options", () => {
   it("rejects unknown options, wrong types and bad values", () => {
-    expect(() => new Chatbot({ width: 3 } as never)).toThrow(/unknown option "width"/);
-    expect(() => new Chatbot({ height: true } as never)).toThrow(/option "height"/);
-    expect(() => new Chatbot({ rtl: "yes" } as never)).toThrow(/option "rtl" must be a boolean/);
-    expect(() => new Chatbot({ height: -5 })).toThrow(/"height" must be a positive number/);
-    expect(() => new Chatbot({ value: [["hi"]] as never })).toThrow(/option "value" is invalid: item 0 must be a \[user, bot\] pair/);
+    expect(() => new Chatbot({ width: 3 } as never)).toThrowCode("TR_ERR_OPTION_UNKNOWN", /"width"/);
+    expect(() => new Chatbot({ height: true } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"height"/);
+    expect(() => new Chatbot({ rtl: "yes" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"rtl"/);
+    expect(() => new Chatbot({ height: -5 })).toThrowCode("TR_ERR_OPTION_INVALID", /"height"/);
+    expect(() => new Chatbot({ value: [["hi"]] as never })).toThrowCode("TR_ERR_OPTION_INVALID", /"value".*item 0/);
   });
 });
 
@@ -49,10 +49,10 @@ describe("Chatbot preprocess", () => {
   });
   it("rejects malformed histories", () => {
     expect(() => c.preprocess("hi")).toThrow(ValidationError);
-    expect(() => c.preprocess("hi")).toThrow(/expected a list of \[user, bot\] message pairs, got the string "hi"/);
-    expect(() => c.preprocess([["a", "b", "c"]])).toThrow(/item 0 must be a \[user, bot\] pair .* of length 3/);
-    expect(() => c.preprocess([["a", { file: "x" }]])).toThrow(/item 0, bot message must be a string or null, got an object/);
-    expect(() => c.preprocess(["a"])).toThrow(/item 0 must be a \[user, bot\] pair/);
+    expect(() => c.preprocess("hi")).toThrowCode("TR_ERR_INVALID_VALUE");
+    expect(() => c.preprocess([["a", "b", "c"]])).toThrowCode("TR_ERR_INVALID_VALUE", /item 0/);
+    expect(() => c.preprocess([["a", { file: "x" }]])).toThrowCode("TR_ERR_INVALID_VALUE", /item 0, bot message/);
+    expect(() => c.preprocess(["a"])).toThrowCode("TR_ERR_INVALID_VALUE", /item 0/);
   });
 });
 
@@ -78,9 +78,9 @@ describe("Chatbot postprocess", () => {
     ).toEqual([["hi", "hello"], [null, "anything else?"], ["no", null]]);
   });
   it("rejects bad return values", () => {
-    expect(() => c.postprocess([["a"]] as never)).toThrow(/the function returned an invalid value: item 0 must be a \[user, bot\] pair/);
-    expect(() => c.postprocess([["a", true]] as never)).toThrow(/item 0, bot message must be a string or null, got boolean true/);
-    expect(() => c.postprocess([{ role: "system", content: "x" }] as never)).toThrow(/item 0: "role" must be "user" or "assistant", got the string "system"/);
-    expect(() => c.postprocess("hi" as never)).toThrow(/expected a list of \[user, bot\] message pairs/);
+    expect(() => c.postprocess([["a"]] as never)).toThrowCode("TR_ERR_INVALID_VALUE", /item 0/);
+    expect(() => c.postprocess([["a", true]] as never)).toThrowCode("TR_ERR_INVALID_VALUE", /item 0, bot message/);
+    expect(() => c.postprocess([{ role: "system", content: "x" }] as never)).toThrowCode("TR_ERR_INVALID_VALUE", /"user" or "assistant"/);
+    expect(() => c.postprocess("hi" as never)).toThrowCode("TR_ERR_INVALID_VALUE");
   });
 });

@@ -4,16 +4,16 @@ import { ValidationError } from "../core/errors.js";
 
 describe("CheckboxGroup options", () => {
   it("rejects unknown options and wrong types", () => {
-    expect(() => new CheckboxGroup({ options: ["a"] } as never)).toThrow(/unknown option "options"/);
-    expect(() => new CheckboxGroup({ choices: "a" } as never)).toThrow(/option "choices"/);
-    expect(() => new CheckboxGroup({ choices: [1, 2] } as never)).toThrow(/option "choices"/);
-    expect(() => new CheckboxGroup({ type: "label" } as never)).toThrow(/option "type"/);
-    expect(() => new CheckboxGroup({ value: "a" } as never)).toThrow(/option "value" must be an array of strings/);
+    expect(() => new CheckboxGroup({ options: ["a"] } as never)).toThrowCode("TR_ERR_OPTION_UNKNOWN", /"options"/);
+    expect(() => new CheckboxGroup({ choices: "a" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"choices"/);
+    expect(() => new CheckboxGroup({ choices: [1, 2] } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"choices"/);
+    expect(() => new CheckboxGroup({ type: "label" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"type"/);
+    expect(() => new CheckboxGroup({ value: "a" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"value"/);
   });
   it("checks option semantics", () => {
-    expect(() => new CheckboxGroup({ choices: ["a", "a"] })).toThrow(/"choices" has the value "a" twice/);
-    expect(() => new CheckboxGroup({ choices: ["a"], value: ["b"] })).toThrow(/option "value" has "b", which is not one of the choices: "a"/);
-    expect(() => new CheckboxGroup({ choices: ["a"], value: ["a", "a"] })).toThrow(/option "value" lists a choice twice/);
+    expect(() => new CheckboxGroup({ choices: ["a", "a"] })).toThrowCode("TR_ERR_OPTION_INVALID", /"choices".*"a"/);
+    expect(() => new CheckboxGroup({ choices: ["a"], value: ["b"] })).toThrowCode("TR_ERR_OPTION_INVALID", /"value".*"b".*choices: "a"/);
+    expect(() => new CheckboxGroup({ choices: ["a"], value: ["a", "a"] })).toThrowCode("TR_ERR_OPTION_INVALID", /"value"/);
   });
 });
 
@@ -46,11 +46,11 @@ describe("CheckboxGroup preprocess", () => {
   });
   it("rejects values outside the choices, labels, duplicates and non-arrays", () => {
     expect(() => g.preprocess(["z"])).toThrow(ValidationError);
-    expect(() => g.preprocess(["z"])).toThrow(/the string "z" is not one of the choices: "a", "b", "c"/);
-    expect(() => g.preprocess(["Bee"])).toThrow(/not one of the choices/);
-    expect(() => g.preprocess(["a", "a"])).toThrow(/checked twice/);
-    expect(() => g.preprocess("a")).toThrow(/expected an array of choices, got the string "a"/);
-    expect(() => g.preprocess([1])).toThrow(/number 1 is not one of the choices/);
+    expect(() => g.preprocess(["z"])).toThrowCode("TR_ERR_INVALID_VALUE", /"z".*choices: "a", "b", "c"/);
+    expect(() => g.preprocess(["Bee"])).toThrowCode("TR_ERR_INVALID_VALUE");
+    expect(() => g.preprocess(["a", "a"])).toThrowCode("TR_ERR_INVALID_VALUE");
+    expect(() => g.preprocess("a")).toThrowCode("TR_ERR_INVALID_VALUE");
+    expect(() => g.preprocess([1])).toThrowCode("TR_ERR_INVALID_VALUE");
   });
 });
 
@@ -61,7 +61,7 @@ describe("CheckboxGroup postprocess", () => {
     expect(g.postprocess(null as never)).toEqual([]);
   });
   it("rejects bad return values", () => {
-    expect(() => g.postprocess(["x"])).toThrow(/the function returned an invalid value: the string "x" is not one of the choices: "a", "b"/);
-    expect(() => g.postprocess("a" as never)).toThrow(/the function returned the string "a", expected an array of choices/);
+    expect(() => g.postprocess(["x"])).toThrowCode("TR_ERR_INVALID_VALUE", /the function returned.*choices: "a", "b"/);
+    expect(() => g.postprocess("a" as never)).toThrowCode("TR_ERR_INVALID_VALUE");
   });
 });

@@ -4,9 +4,9 @@ import { ValidationError } from "../core/errors.js";
 
 describe("Checkbox", () => {
   it("validates options", () => {
-    expect(() => new Checkbox({ checked: true } as never)).toThrow(/unknown option "checked"/);
-    expect(() => new Checkbox({ value: "yes" } as never)).toThrow(/option "value" must be a boolean/);
-    expect(() => new Checkbox({ label: 3 } as never)).toThrow(/option "label" must be a string/);
+    expect(() => new Checkbox({ checked: true } as never)).toThrowCode("TR_ERR_OPTION_UNKNOWN", /"checked"/);
+    expect(() => new Checkbox({ value: "yes" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"value"/);
+    expect(() => new Checkbox({ label: 3 } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"label"/);
   });
 
   it("gives props, api info and initial value", async () => {
@@ -27,14 +27,14 @@ describe("Checkbox", () => {
     expect(c.preprocess(false)).toBe(false);
     expect(c.preprocess(null)).toBe(false);
     expect(() => c.preprocess("true")).toThrow(ValidationError);
-    expect(() => c.preprocess("true")).toThrow(/expected true or false, got the string "true"/);
-    expect(() => c.preprocess(1)).toThrow(/got number 1/);
+    expect(() => c.preprocess("true")).toThrowCode("TR_ERR_INVALID_VALUE");
+    expect(() => c.preprocess(1)).toThrowCode("TR_ERR_INVALID_VALUE");
   });
 
   it("postprocesses booleans; rejects other values", () => {
     const c = new Checkbox({ label: "ok" });
     expect(c.postprocess(true)).toBe(true);
     expect(c.postprocess(null as never)).toBe(false);
-    expect(() => c.postprocess(0 as never)).toThrow(/^Checkbox "ok": the function returned number 0, expected true or false/);
+    expect(() => c.postprocess(0 as never)).toThrowCode("TR_ERR_INVALID_VALUE", /^Checkbox "ok":/);
   });
 });

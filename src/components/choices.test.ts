@@ -7,7 +7,7 @@ describe("choices helpers", () => {
     expect(normalizeChoices("X", undefined)).toEqual([]);
   });
   it("refuses a value given twice", () => {
-    expect(() => normalizeChoices("X", ["a", ["A", "a"]])).toThrow(/X: option "choices" has the value "a" twice/);
+    expect(() => normalizeChoices("X", ["a", ["A", "a"]])).toThrowCode("TR_ERR_OPTION_INVALID", /^X: .*"choices".*"a"/);
   });
   it("recognises valid choice lists", () => {
     expect(isChoiceSpecList(["a", ["b", "c"]])).toBe(true);

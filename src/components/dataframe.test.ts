@@ -4,18 +4,18 @@ import { ValidationError } from "../core/errors.js";
 
 describe("Dataframe options", () => {
   it("rejects unknown options and wrong types", () => {
-    expect(() => new Dataframe({ columns: ["a"] } as never)).toThrow(/unknown option "columns"/);
-    expect(() => new Dataframe({ headers: [1] } as never)).toThrow(/option "headers" must be an array of strings/);
-    expect(() => new Dataframe({ datatype: "int" } as never)).toThrow(/option "datatype"/);
-    expect(() => new Dataframe({ rowCount: [2, "static"] } as never)).toThrow(/option "rowCount"/);
-    expect(() => new Dataframe({ type: "pandas" } as never)).toThrow(/option "type"/);
+    expect(() => new Dataframe({ columns: ["a"] } as never)).toThrowCode("TR_ERR_OPTION_UNKNOWN", /"columns"/);
+    expect(() => new Dataframe({ headers: [1] } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"headers"/);
+    expect(() => new Dataframe({ datatype: "int" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"datatype"/);
+    expect(() => new Dataframe({ rowCount: [2, "static"] } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"rowCount"/);
+    expect(() => new Dataframe({ type: "pandas" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"type"/);
   });
   it("checks option semantics", () => {
-    expect(() => new Dataframe({ headers: ["a", "b"], colCount: 3 })).toThrow(/"headers" names 2 columns but "colCount" is 3/);
-    expect(() => new Dataframe({ headers: ["a", "b"], datatype: ["str"] })).toThrow(/"datatype" lists 1 types for 2 columns/);
-    expect(() => new Dataframe({ rowCount: -1 })).toThrow(/"rowCount" must be a non-negative integer/);
-    expect(() => new Dataframe({ colCount: [1.5, "fixed"] })).toThrow(/"colCount" must be a non-negative integer/);
-    expect(() => new Dataframe({ value: [[1, 2], [3]] })).toThrow(/option "value" is invalid: row 1 has 1 cells but row 0 has 2/);
+    expect(() => new Dataframe({ headers: ["a", "b"], colCount: 3 })).toThrowCode("TR_ERR_OPTION_CONFLICT", /"headers".*"colCount"/);
+    expect(() => new Dataframe({ headers: ["a", "b"], datatype: ["str"] })).toThrowCode("TR_ERR_OPTION_CONFLICT", /"datatype"/);
+    expect(() => new Dataframe({ rowCount: -1 })).toThrowCode("TR_ERR_OPTION_INVALID", /"rowCount"/);
+    expect(() => new Dataframe({ colCount: [1.5, "fixed"] })).toThrowCode("TR_ERR_OPTION_INVALID", /"colCount"/);
+    expect(() => new Dataframe({ value: [[1, 2], [3]] })).toThrowCode("TR_ERR_OPTION_INVALID", /"value".*row 1/);
   });
 });
 
@@ -71,21 +71,21 @@ describe("Dataframe preprocess", () => {
   it("rejects non-numeric cells in number columns", () => {
     const bad = { headers: ["name", "age", "member"], data: [["Ada", "old", true]] };
     expect(() => d.preprocess(bad)).toThrow(ValidationError);
-    expect(() => d.preprocess(bad)).toThrow(/row 0, column "age": expected a number, got the string "old"/);
-    expect(() => d.preprocess({ headers: ["name", "age", "member"], data: [["Ada", 1, "maybe"]] })).toThrow(/column "member": expected true or false/);
+    expect(() => d.preprocess(bad)).toThrowCode("TR_ERR_INVALID_VALUE", /row 0, column "age"/);
+    expect(() => d.preprocess({ headers: ["name", "age", "member"], data: [["Ada", 1, "maybe"]] })).toThrowCode("TR_ERR_INVALID_VALUE", /column "member"/);
   });
   it("rejects malformed tables", () => {
-    expect(() => d.preprocess([["a"]])).toThrow(/expected a DataframeData object \{headers, data\}, got an array/);
-    expect(() => d.preprocess({ headers: "a", data: [] })).toThrow(/"headers" must be a list of strings/);
-    expect(() => d.preprocess({ headers: ["a"], data: {} })).toThrow(/"data" must be a list of rows/);
-    expect(() => d.preprocess({ headers: ["name", "age", "member"], data: [["a", 1]] })).toThrow(/row 0 has 2 cells, expected 3/);
-    expect(() => d.preprocess({ headers: ["name", "age", "member"], data: [["a", 1, { x: 1 }]] })).toThrow(/expected a cell value, got an object/);
+    expect(() => d.preprocess([["a"]])).toThrowCode("TR_ERR_INVALID_VALUE");
+    expect(() => d.preprocess({ headers: "a", data: [] })).toThrowCode("TR_ERR_INVALID_VALUE", /"headers"/);
+    expect(() => d.preprocess({ headers: ["a"], data: {} })).toThrowCode("TR_ERR_INVALID_VALUE", /"data"/);
+    expect(() => d.preprocess({ headers: ["name", "age", "member"], data: [["a", 1]] })).toThrowCode("TR_ERR_INVALID_VALUE", /row 0/);
+    expect(() => d.preprocess({ headers: ["name", "age", "member"], data: [["a", 1, { x: 1 }]] })).toThrowCode("TR_ERR_INVALID_VALUE", /row 0, column "member"/);
   });
   it("enforces fixed row and column counts", () => {
     const fixed = new Dataframe({ headers: ["a"], rowCount: [1, "fixed"], colCount: [1, "fixed"] });
     expect(fixed.preprocess({ headers: ["a"], data: [["x"]] })).toEqual([["x"]]);
-    expect(() => fixed.preprocess({ headers: ["a"], data: [["x"], ["y"]] })).toThrow(/expected 1 rows, got 2/);
-    expect(() => fixed.preprocess({ headers: ["a", "b"], data: [["x", "y"]] })).toThrow(/expected 1 columns, got 2/);
+    expect(() => fixed.preprocess({ headers: ["a"], data: [["x"], ["y"]] })).toThrowCode("TR_ERR_INVALID_VALUE");
+    expect(() => fixed.preprocess({ headers: ["a", "b"], data: [["x", "y"]] })).toThrowCode("TR_ERR_INVALID_VALUE");
   });
 });
 
@@ -115,10 +115,10 @@ describe("Dataframe postprocess", () => {
     expect(d.postprocess([[Number.NaN, undefined as never]])).toEqual({ headers: ["a", "b"], data: [[null, null]], metadata: null });
   });
   it("rejects ragged rows, bad cells and other values", () => {
-    expect(() => d.postprocess([[1, 2], [3]])).toThrow(/the function returned an invalid value: row 1 has 1 cells but row 0 has 2/);
-    expect(() => d.postprocess([[1, {}]] as never)).toThrow(/the cell at row 0, column 1 is an object, expected a string, number, boolean or null/);
-    expect(() => d.postprocess({ headers: ["only"], data: [[1, 2]] })).toThrow(/1 headers for 2 columns/);
-    expect(() => d.postprocess("a,b" as never)).toThrow(/expected a list of rows, \{headers, data\}, or a list of row objects/);
-    expect(() => d.postprocess([[1], "x"] as never)).toThrow(/row 1 must be a list of cells/);
+    expect(() => d.postprocess([[1, 2], [3]])).toThrowCode("TR_ERR_INVALID_VALUE", /row 1/);
+    expect(() => d.postprocess([[1, {}]] as never)).toThrowCode("TR_ERR_INVALID_VALUE", /row 0, column 1/);
+    expect(() => d.postprocess({ headers: ["only"], data: [[1, 2]] })).toThrowCode("TR_ERR_INVALID_VALUE");
+    expect(() => d.postprocess("a,b" as never)).toThrowCode("TR_ERR_INVALID_VALUE");
+    expect(() => d.postprocess([[1], "x"] as never)).toThrowCode("TR_ERR_INVALID_VALUE", /row 1/);
   });
 });

@@ -4,18 +4,18 @@ import { ValidationError } from "../core/errors.js";
 
 describe("Dropdown options", () => {
   it("rejects unknown options and wrong types", () => {
-    expect(() => new Dropdown({ multiple: true } as never)).toThrow(/unknown option "multiple"/);
-    expect(() => new Dropdown({ multiselect: "yes" } as never)).toThrow(/option "multiselect" must be a boolean/);
-    expect(() => new Dropdown({ maxChoices: "2" } as never)).toThrow(/option "maxChoices" must be a number/);
-    expect(() => new Dropdown({ value: 3 } as never)).toThrow(/option "value"/);
+    expect(() => new Dropdown({ multiple: true } as never)).toThrowCode("TR_ERR_OPTION_UNKNOWN", /"multiple"/);
+    expect(() => new Dropdown({ multiselect: "yes" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"multiselect"/);
+    expect(() => new Dropdown({ maxChoices: "2" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"maxChoices"/);
+    expect(() => new Dropdown({ value: 3 } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"value"/);
   });
   it("checks option semantics", () => {
-    expect(() => new Dropdown({ choices: ["a"], maxChoices: 2 })).toThrow(/"maxChoices" needs multiselect: true/);
-    expect(() => new Dropdown({ multiselect: true, maxChoices: 0 })).toThrow(/"maxChoices" must be a positive integer/);
-    expect(() => new Dropdown({ allowCustomValue: true, type: "index" })).toThrow(/"allowCustomValue" cannot be used with type "index"/);
-    expect(() => new Dropdown({ choices: ["a"], value: "b" })).toThrow(/option "value" is invalid: the string "b" is not one of the choices: "a"/);
-    expect(() => new Dropdown({ choices: ["a", "b"], multiselect: true, value: ["a", "b"], maxChoices: 1 })).toThrow(/more than maxChoices/);
-    expect(() => new Dropdown({ choices: ["a"], multiselect: true, value: "a" as never })).toThrow(/expected an array for a multiselect dropdown/);
+    expect(() => new Dropdown({ choices: ["a"], maxChoices: 2 })).toThrowCode("TR_ERR_OPTION_CONFLICT", /"maxChoices".*multiselect/);
+    expect(() => new Dropdown({ multiselect: true, maxChoices: 0 })).toThrowCode("TR_ERR_OPTION_INVALID", /"maxChoices"/);
+    expect(() => new Dropdown({ allowCustomValue: true, type: "index" })).toThrowCode("TR_ERR_OPTION_CONFLICT", /"allowCustomValue".*"index"/);
+    expect(() => new Dropdown({ choices: ["a"], value: "b" })).toThrowCode("TR_ERR_OPTION_INVALID", /"value".*"b".*choices: "a"/);
+    expect(() => new Dropdown({ choices: ["a", "b"], multiselect: true, value: ["a", "b"], maxChoices: 1 })).toThrowCode("TR_ERR_OPTION_INVALID", /"value".*maxChoices/);
+    expect(() => new Dropdown({ choices: ["a"], multiselect: true, value: "a" as never })).toThrowCode("TR_ERR_OPTION_INVALID", /"value"/);
   });
   it("selects the first choice by default (nothing for multiselect or value: null)", () => {
     expect(new Dropdown({ choices: ["x", "y"] }).props().value).toBe("x");
@@ -65,24 +65,24 @@ describe("Dropdown preprocess", () => {
     expect(d.preprocess("b")).toBe("b");
     expect(new Dropdown({ choices: ["a", ["Bee", "b"]], type: "index" }).preprocess("b")).toBe(1);
     expect(() => d.preprocess(null)).toThrow(ValidationError);
-    expect(() => d.preprocess(null)).toThrow(/no choice selected/);
-    expect(() => d.preprocess("Bee")).toThrow(/the string "Bee" is not one of the choices: "a", "b"/);
-    expect(() => d.preprocess(["a"])).toThrow(/expected one of the choices: "a", "b", got an array/);
+    expect(() => d.preprocess(null)).toThrowCode("TR_ERR_INVALID_VALUE", /one of: "a", "b"/);
+    expect(() => d.preprocess("Bee")).toThrowCode("TR_ERR_INVALID_VALUE", /"Bee".*choices: "a", "b"/);
+    expect(() => d.preprocess(["a"])).toThrowCode("TR_ERR_INVALID_VALUE", /one of the choices: "a", "b"/);
   });
   it("single with allowCustomValue: passes any string", () => {
     const d = new Dropdown({ choices: ["a"], allowCustomValue: true });
     expect(d.preprocess("typed by hand")).toBe("typed by hand");
-    expect(() => d.preprocess(5)).toThrow(/got number 5/);
+    expect(() => d.preprocess(5)).toThrowCode("TR_ERR_INVALID_VALUE");
   });
   it("multiselect: returns values or indices; enforces maxChoices and no duplicates", () => {
     const d = new Dropdown({ choices: ["a", "b", "c"], multiselect: true, maxChoices: 2 });
     expect(d.preprocess(["c", "a"])).toEqual(["c", "a"]);
     expect(d.preprocess(null)).toEqual([]);
     expect(new Dropdown({ choices: ["a", "b", "c"], multiselect: true, type: "index" }).preprocess(["c", "a"])).toEqual([2, 0]);
-    expect(() => d.preprocess(["a", "b", "c"])).toThrow(/at most 2 choices may be selected, got 3/);
-    expect(() => d.preprocess(["a", "a"])).toThrow(/selected twice/);
-    expect(() => d.preprocess("a")).toThrow(/expected an array of choices/);
-    expect(() => d.preprocess(["z"])).toThrow(/not one of the choices/);
+    expect(() => d.preprocess(["a", "b", "c"])).toThrowCode("TR_ERR_INVALID_VALUE", /at most 2 choices/);
+    expect(() => d.preprocess(["a", "a"])).toThrowCode("TR_ERR_INVALID_VALUE");
+    expect(() => d.preprocess("a")).toThrowCode("TR_ERR_INVALID_VALUE");
+    expect(() => d.preprocess(["z"])).toThrowCode("TR_ERR_INVALID_VALUE");
   });
 });
 
@@ -91,14 +91,14 @@ describe("Dropdown postprocess", () => {
     const d = new Dropdown({ choices: ["a", "b"] });
     expect(d.postprocess("b")).toBe("b");
     expect(d.postprocess(null as never)).toBeNull();
-    expect(() => d.postprocess("z")).toThrow(/the function returned an invalid value: the string "z" is not one of the choices/);
+    expect(() => d.postprocess("z")).toThrowCode("TR_ERR_INVALID_VALUE");
   });
   it("multiselect: passes a list (a single string is wrapped), null is empty", () => {
     const d = new Dropdown({ choices: ["a", "b"], multiselect: true });
     expect(d.postprocess(["a", "b"])).toEqual(["a", "b"]);
     expect(d.postprocess("a" as never)).toEqual(["a"]);
     expect(d.postprocess(null as never)).toEqual([]);
-    expect(() => d.postprocess(["a", 3] as never)).toThrow(/got number 3/);
-    expect(() => d.postprocess({} as never)).toThrow(/expected an array of choices, got an object/);
+    expect(() => d.postprocess(["a", 3] as never)).toThrowCode("TR_ERR_INVALID_VALUE");
+    expect(() => d.postprocess({} as never)).toThrowCode("TR_ERR_INVALID_VALUE");
   });
 });

@@ -54,12 +54,12 @@ describe("File options", () => {
   });
 
   it("rejects unknown options and wrong types, naming the option", () => {
-    expect(() => new File({ filetypes: [".pdf"] } as never)).toThrow(/unknown option "filetypes"/);
-    expect(() => new File({ type: "binary" } as never)).toThrow(/option "type"/);
-    expect(() => new File({ fileCount: "directory" } as never)).toThrow(/option "fileCount"/);
-    expect(() => new File({ fileTypes: "pdf" } as never)).toThrow(/option "fileTypes"/);
-    expect(() => new File({ fileTypes: ["pdf files"] })).toThrow(/option "fileTypes"/);
-    expect(() => new File({ fileTypes: [] })).toThrow(/option "fileTypes"/);
+    expect(() => new File({ filetypes: [".pdf"] } as never)).toThrowCode("TR_ERR_OPTION_UNKNOWN", /"filetypes"/);
+    expect(() => new File({ type: "binary" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"type"/);
+    expect(() => new File({ fileCount: "directory" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"fileCount"/);
+    expect(() => new File({ fileTypes: "pdf" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"fileTypes"/);
+    expect(() => new File({ fileTypes: ["pdf files"] })).toThrowCode("TR_ERR_OPTION_INVALID", /"fileTypes"/);
+    expect(() => new File({ fileTypes: [] })).toThrowCode("TR_ERR_OPTION_INVALID", /"fileTypes"/);
     expect(() => new File({ fileTypes: [".pdf", "application/pdf", "image/*", "text", "file", ".tar.gz"] })).not.toThrow();
   });
 
@@ -140,43 +140,39 @@ describe("File.preprocess", () => {
     expect(await docs.preprocess(pdf, ctx)).toBe(pdf.path);
     expect(await docs.preprocess(png, ctx)).toBe(png.path);
     await expect(docs.preprocess(exe, ctx)).rejects.toThrow(ValidationError);
-    await expect(docs.preprocess(exe, ctx)).rejects.toThrow(/^File "Docs": invalid file type "tool.exe"; allowed: .pdf, image/);
+    await expect(docs.preprocess(exe, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /^File "Docs": .*"tool\.exe".*allowed: \.pdf, image/);
     const many = new File({ fileTypes: [".pdf"], fileCount: "multiple" });
-    await expect(many.preprocess([pdf, exe], ctx)).rejects.toThrow(/invalid file type "tool.exe"/);
+    await expect(many.preprocess([pdf, exe], ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /"tool\.exe"/);
   });
 
   it("checks the stored file's name, not the orig_name a client claims", async () => {
     const exe = await upload("MZ", "tool.exe");
-    await expect(new File({ fileTypes: [".pdf"] }).preprocess({ ...exe, orig_name: "paper.pdf" }, ctx)).rejects.toThrow(
-      /invalid file type/,
-    );
+    await expect(new File({ fileTypes: [".pdf"] }).preprocess({ ...exe, orig_name: "paper.pdf" }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
   });
 
   it("rejects paths outside the upload folder, symlinks out of it, and URLs", async () => {
     const secret = path.join(outside, "secret.txt");
     await writeFile(secret, "top secret");
-    await expect(new File().preprocess({ path: secret, meta: META }, ctx)).rejects.toThrow(/inside the upload folder/);
+    await expect(new File().preprocess({ path: secret, meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /upload folder/);
     await expect(new File().preprocess({ path: `${files.dir}/../../${path.basename(outside)}/secret.txt`, meta: META }, ctx)).rejects.toThrow(
       ValidationError,
     );
     const linkDir = path.join(files.dir, "links");
     await mkdir(linkDir, { recursive: true });
     await symlink(secret, path.join(linkDir, "innocent.txt"));
-    await expect(new File().preprocess({ path: path.join(linkDir, "innocent.txt"), meta: META }, ctx)).rejects.toThrow(
-      /inside the upload folder/,
-    );
-    await expect(new File().preprocess({ path: "http://127.0.0.1:9/a.pdf", meta: META }, ctx)).rejects.toThrow(/loopback/);
-    await expect(new File().preprocess({ path: "file:///etc/passwd", meta: META }, ctx)).rejects.toThrow(/only http\(s\) URLs are fetched/);
+    await expect(new File().preprocess({ path: path.join(linkDir, "innocent.txt"), meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /upload folder/);
+    await expect(new File().preprocess({ path: "http://127.0.0.1:9/a.pdf", meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /loopback/);
+    await expect(new File().preprocess({ path: "file:///etc/passwd", meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /only http\(s\) URLs/);
     await expect(new File({ fileCount: "multiple" }).preprocess([{ path: secret, meta: META }], ctx)).rejects.toThrow(ValidationError);
   });
 
   it("rejects missing values and malformed FileData", async () => {
-    await expect(new File().preprocess(null, ctx)).rejects.toThrow(/^File: no file$/);
-    await expect(new File({ fileCount: "multiple" }).preprocess(null, ctx)).rejects.toThrow(/no files/);
-    await expect(new File({ fileCount: "multiple" }).preprocess([], ctx)).rejects.toThrow(/no files/);
-    await expect(new File().preprocess({ meta: META }, ctx)).rejects.toThrow(/^File: FileData.path must be a non-empty string/);
+    await expect(new File().preprocess(null, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
+    await expect(new File({ fileCount: "multiple" }).preprocess(null, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
+    await expect(new File({ fileCount: "multiple" }).preprocess([], ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
+    await expect(new File().preprocess({ meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /FileData\.path/);
     await expect(new File().preprocess(7, ctx)).rejects.toThrow(ValidationError);
-    await expect(new File().preprocess({ path: path.join(files.dir, "ghost.txt"), meta: META }, ctx)).rejects.toThrow(/upload it first/);
+    await expect(new File().preprocess({ path: path.join(files.dir, "ghost.txt"), meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /upload it first/);
   });
 });
 
@@ -238,12 +234,12 @@ describe("File.postprocess", () => {
   });
 
   it("rejects bad return values", async () => {
-    await expect(new File().postprocess(["a"] as never, ctx)).rejects.toThrow(/fileCount: "multiple"/);
-    await expect(new File().postprocess(path.join(outside, "missing.txt"), ctx)).rejects.toThrow(/"missing.txt" does not exist/);
-    await expect(new File().postprocess(outside, ctx)).rejects.toThrow(/not a file/);
-    await expect(new File().postprocess(12 as never, ctx)).rejects.toThrow(/returned number 12/);
-    await expect(new File().postprocess({ name: "", data: Buffer.from("x") }, ctx)).rejects.toThrow(/non-empty name/);
-    await expect(new File().postprocess({ name: "x.txt", data: "text" } as never, ctx)).rejects.toThrow(/data as bytes/);
+    await expect(new File().postprocess(["a"] as never, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /fileCount: "multiple"/);
+    await expect(new File().postprocess(path.join(outside, "missing.txt"), ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /"missing\.txt"/);
+    await expect(new File().postprocess(outside, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
+    await expect(new File().postprocess(12 as never, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
+    await expect(new File().postprocess({ name: "", data: Buffer.from("x") }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
+    await expect(new File().postprocess({ name: "x.txt", data: "text" } as never, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
     await expect(new File({ fileCount: "multiple" }).postprocess([Buffer.from("ok"), 5] as never, ctx)).rejects.toThrow(ValidationError);
   });
 });

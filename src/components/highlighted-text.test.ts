@@ -4,10 +4,10 @@ import { ValidationError } from "../core/errors.js";
 
 describe("HighlightedText options", () => {
   it("rejects unknown options, wrong types and bad values", () => {
-    expect(() => new HighlightedText({ colors: {} } as never)).toThrow(/unknown option "colors"/);
-    expect(() => new HighlightedText({ colorMap: { a: 1 } } as never)).toThrow(/option "colorMap"/);
-    expect(() => new HighlightedText({ combineAdjacent: 1 } as never)).toThrow(/option "combineAdjacent" must be a boolean/);
-    expect(() => new HighlightedText({ value: [["a"]] as never })).toThrow(/option "value" is invalid: item 0 must be a \[text, category\] pair/);
+    expect(() => new HighlightedText({ colors: {} } as never)).toThrowCode("TR_ERR_OPTION_UNKNOWN", /"colors"/);
+    expect(() => new HighlightedText({ colorMap: { a: 1 } } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"colorMap"/);
+    expect(() => new HighlightedText({ combineAdjacent: 1 } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"combineAdjacent"/);
+    expect(() => new HighlightedText({ value: [["a"]] as never })).toThrowCode("TR_ERR_OPTION_INVALID", /"value".*item 0/);
   });
 });
 
@@ -70,19 +70,19 @@ describe("HighlightedText postprocess", () => {
   });
   it("rejects out-of-range, reversed and overlapping entities", () => {
     expect(() => h.postprocess({ text: "abc", entities: [{ entity: "X", start: 1, end: 9 }] })).toThrow(ValidationError);
-    expect(() => h.postprocess({ text: "abc", entities: [{ entity: "X", start: 1, end: 9 }] })).toThrow(/entities\[0\] spans \[1, 9\), outside the text's 3 characters/);
-    expect(() => h.postprocess({ text: "abc", entities: [{ entity: "X", start: 2, end: 1 }] })).toThrow(/reversed/);
+    expect(() => h.postprocess({ text: "abc", entities: [{ entity: "X", start: 1, end: 9 }] })).toThrowCode("TR_ERR_INVALID_VALUE", /entities\[0\]/);
+    expect(() => h.postprocess({ text: "abc", entities: [{ entity: "X", start: 2, end: 1 }] })).toThrowCode("TR_ERR_INVALID_VALUE", /entities\[0\]/);
     expect(() =>
       h.postprocess({ text: "abcdef", entities: [{ entity: "X", start: 0, end: 3 }, { entity: "Y", start: 2, end: 4 }] }),
-    ).toThrow(/entities\[1\] \(from 2 to 4\) overlaps the entity before it, which ends at 3/);
-    expect(() => h.postprocess({ text: "abc", entities: [{ start: 0, end: 1 }] } as never)).toThrow(/needs an "entity" \(or "entity_group"\) string/);
-    expect(() => h.postprocess({ text: "abc", entities: [{ entity: "X", start: 0.5, end: 1 }] })).toThrow(/integer "start" and "end"/);
+    ).toThrowCode("TR_ERR_INVALID_VALUE", /entities\[1\]/);
+    expect(() => h.postprocess({ text: "abc", entities: [{ start: 0, end: 1 }] } as never)).toThrowCode("TR_ERR_INVALID_VALUE", /"entity"/);
+    expect(() => h.postprocess({ text: "abc", entities: [{ entity: "X", start: 0.5, end: 1 }] })).toThrowCode("TR_ERR_INVALID_VALUE", /"start" and "end"/);
   });
   it("rejects malformed pairs and other values", () => {
-    expect(() => h.postprocess([["a", "b", "c"]] as never)).toThrow(/the function returned an invalid value: item 0 must be a \[text, category\] pair/);
-    expect(() => h.postprocess([[1, null]] as never)).toThrow(/item 0: the text must be a string, got number 1/);
-    expect(() => h.postprocess([["a", {}]] as never)).toThrow(/item 0: the category must be a string, a finite number or null, got an object/);
-    expect(() => h.postprocess("text" as never)).toThrow(/expected a list of \[text, category\] pairs or \{text, entities\}/);
+    expect(() => h.postprocess([["a", "b", "c"]] as never)).toThrowCode("TR_ERR_INVALID_VALUE", /item 0/);
+    expect(() => h.postprocess([[1, null]] as never)).toThrowCode("TR_ERR_INVALID_VALUE", /item 0/);
+    expect(() => h.postprocess([["a", {}]] as never)).toThrowCode("TR_ERR_INVALID_VALUE", /item 0/);
+    expect(() => h.postprocess("text" as never)).toThrowCode("TR_ERR_INVALID_VALUE");
   });
   it("merges neighbouring spans of one category with combineAdjacent", () => {
     const c = new HighlightedText({ combineAdjacent: true, adjacentSeparator: " " });
@@ -106,9 +106,9 @@ describe("HighlightedText preprocess", () => {
     expect(h.preprocess(null)).toEqual([]);
   });
   it("rejects malformed tokens", () => {
-    expect(() => h.preprocess("a")).toThrow(/expected a list of \{token, class_or_confidence\} objects, got the string "a"/);
-    expect(() => h.preprocess([["a", null]])).toThrow(/item 0 must be an object \{token, class_or_confidence\}, got an array/);
-    expect(() => h.preprocess([{ token: 1, class_or_confidence: null }])).toThrow(/item 0: "token" must be a string, got number 1/);
-    expect(() => h.preprocess([{ token: "a", class_or_confidence: true }])).toThrow(/"class_or_confidence" must be a string, a finite number or null/);
+    expect(() => h.preprocess("a")).toThrowCode("TR_ERR_INVALID_VALUE");
+    expect(() => h.preprocess([["a", null]])).toThrowCode("TR_ERR_INVALID_VALUE", /item 0/);
+    expect(() => h.preprocess([{ token: 1, class_or_confidence: null }])).toThrowCode("TR_ERR_INVALID_VALUE", /"token"/);
+    expect(() => h.preprocess([{ token: "a", class_or_confidence: true }])).toThrowCode("TR_ERR_INVALID_VALUE", /"class_or_confidence"/);
   });
 });

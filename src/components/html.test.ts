@@ -4,8 +4,8 @@ import { ValidationError } from "../core/errors.js";
 
 describe("HTML", () => {
   it("validates options", () => {
-    expect(() => new HTML({ sanitize: true } as never)).toThrow(/unknown option "sanitize"/);
-    expect(() => new HTML({ value: 1 } as never)).toThrow(/option "value" must be a string/);
+    expect(() => new HTML({ sanitize: true } as never)).toThrowCode("TR_ERR_OPTION_UNKNOWN", /"sanitize"/);
+    expect(() => new HTML({ value: 1 } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"value"/);
   });
   it("gives props and api info", async () => {
     const h = new HTML({ value: "<b>hi</b>" });
@@ -23,13 +23,13 @@ describe("HTML", () => {
     expect(h.preprocess("<i>x</i>")).toBe("<i>x</i>");
     expect(h.preprocess(null)).toBe("");
     expect(() => h.preprocess(5)).toThrow(ValidationError);
-    expect(() => h.preprocess({})).toThrow(/expected a string of HTML, got an object/);
+    expect(() => h.preprocess({})).toThrowCode("TR_ERR_INVALID_VALUE");
   });
   it("postprocesses strings unchanged; numbers become text; objects fail", () => {
     const h = new HTML();
     expect(h.postprocess("<div>  raw  </div>")).toBe("<div>  raw  </div>");
     expect(h.postprocess(42 as never)).toBe("42");
     expect(h.postprocess(null as never)).toBeNull();
-    expect(() => h.postprocess({} as never)).toThrow(/the function returned an object, expected a string of HTML/);
+    expect(() => h.postprocess({} as never)).toThrowCode("TR_ERR_INVALID_VALUE");
   });
 });

@@ -114,16 +114,16 @@ describe("Image options", () => {
   });
 
   it("rejects unknown options and wrong types, naming the option", () => {
-    expect(() => new Image({ shap: [2, 2] } as never)).toThrow(/unknown option "shap"/);
-    expect(() => new Image({ type: "numpy" } as never)).toThrow(/option "type"/);
-    expect(() => new Image({ imageMode: "CMYK" } as never)).toThrow(/option "imageMode"/);
-    expect(() => new Image({ sources: ["microphone"] } as never)).toThrow(/option "sources"/);
-    expect(() => new Image({ sources: [] })).toThrow(/option "sources"/);
-    expect(() => new Image({ format: "gif" } as never)).toThrow(/option "format"/);
-    expect(() => new Image({ shape: [0, 3] })).toThrow(/option "shape"/);
-    expect(() => new Image({ shape: [2.5, 3] })).toThrow(/option "shape"/);
-    expect(() => new Image({ shape: [3] as never })).toThrow(/option "shape"/);
-    expect(() => new Image({ shape: [3, 3], label: 5 } as never)).toThrow(/option "label"/);
+    expect(() => new Image({ shap: [2, 2] } as never)).toThrowCode("TR_ERR_OPTION_UNKNOWN", /"shap"/);
+    expect(() => new Image({ type: "numpy" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"type"/);
+    expect(() => new Image({ imageMode: "CMYK" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"imageMode"/);
+    expect(() => new Image({ sources: ["microphone"] } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"sources"/);
+    expect(() => new Image({ sources: [] })).toThrowCode("TR_ERR_OPTION_INVALID", /"sources"/);
+    expect(() => new Image({ format: "gif" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"format"/);
+    expect(() => new Image({ shape: [0, 3] })).toThrowCode("TR_ERR_OPTION_INVALID", /"shape"/);
+    expect(() => new Image({ shape: [2.5, 3] })).toThrowCode("TR_ERR_OPTION_INVALID", /"shape"/);
+    expect(() => new Image({ shape: [3] as never })).toThrowCode("TR_ERR_OPTION_INVALID", /"shape"/);
+    expect(() => new Image({ shape: [3, 3], label: 5 } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"label"/);
     expect(() => new Image({ showDownloadButton: "yes" } as never)).toThrow(TypeError);
   });
 
@@ -263,7 +263,7 @@ describe("Image.preprocess", () => {
   it("rejects bytes that are not an image", async () => {
     const fd = await upload(Buffer.from("definitely not a png"), "fake.png");
     await expect(new Image().preprocess(fd, ctx)).rejects.toThrow(ValidationError);
-    await expect(new Image({ label: "Photo" }).preprocess(fd, ctx)).rejects.toThrow(/^Image "Photo": .*not an image/);
+    await expect(new Image({ label: "Photo" }).preprocess(fd, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /^Image "Photo":/);
   });
 
   it("rejects a truncated image", async () => {
@@ -274,7 +274,7 @@ describe("Image.preprocess", () => {
 
   it("rejects SVG uploads", async () => {
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>');
-    await expect(new Image().preprocess(await upload(svg, "x.svg"), ctx)).rejects.toThrow(/unsupported image format "svg"/);
+    await expect(new Image().preprocess(await upload(svg, "x.svg"), ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /"svg"/);
   });
 
   it("refuses decompression bombs before decoding", async () => {
@@ -285,29 +285,27 @@ describe("Image.preprocess", () => {
     png.writeUInt32BE(20_000, 20);
     png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
     expect(20_000 * 20_000).toBeGreaterThan(MAX_IMAGE_PIXELS);
-    await expect(new Image().preprocess(await upload(png, "bomb.png"), ctx)).rejects.toThrow(/larger than 100 megapixels/);
+    await expect(new Image().preprocess(await upload(png, "bomb.png"), ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /100 megapixels/);
   });
 
   it("rejects paths outside the upload folder", async () => {
     const file = path.join(outside, "secret.png");
     await writeFile(file, await encode(gradient()));
     const fd = { path: file, meta: { _type: "gradio.FileData" } };
-    await expect(new Image().preprocess(fd, ctx)).rejects.toThrow(/inside the upload folder/);
+    await expect(new Image().preprocess(fd, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /upload folder/);
     const sneaky = { path: path.join(files.dir, "..", "..", path.basename(outside), "secret.png"), meta: fd.meta };
     await expect(new Image().preprocess(sneaky, ctx)).rejects.toThrow(ValidationError);
     await expect(new Image().preprocess({ path: "/etc/passwd", meta: fd.meta }, ctx)).rejects.toThrow(ValidationError);
   });
 
   it("rejects missing images, malformed FileData and URLs", async () => {
-    await expect(new Image().preprocess(null, ctx)).rejects.toThrow(/no image/);
-    await expect(new Image().preprocess(undefined, ctx)).rejects.toThrow(/no image/);
-    await expect(new Image().preprocess({ meta: { _type: "gradio.FileData" } }, ctx)).rejects.toThrow(/^Image: FileData.path/);
+    await expect(new Image().preprocess(null, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
+    await expect(new Image().preprocess(undefined, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
+    await expect(new Image().preprocess({ meta: { _type: "gradio.FileData" } }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /FileData\.path/);
     await expect(new Image().preprocess(42, ctx)).rejects.toThrow(ValidationError);
     // A URL is fetched only when it resolves outside loopback and private ranges (see src/app/fetch-url.ts).
-    await expect(new Image().preprocess({ path: "http://127.0.0.1:9/bus.png", meta: { _type: "gradio.FileData" } }, ctx)).rejects.toThrow(
-      /refusing to fetch .*loopback/,
-    );
-    await expect(new Image().preprocess({ path: path.join(files.dir, "nope.png") }, ctx)).rejects.toThrow(/upload it first/);
+    await expect(new Image().preprocess({ path: "http://127.0.0.1:9/bus.png", meta: { _type: "gradio.FileData" } }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /loopback/);
+    await expect(new Image().preprocess({ path: path.join(files.dir, "nope.png") }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /upload it first/);
   });
 });
 
@@ -411,18 +409,18 @@ describe("Image.postprocess", () => {
       { width: 4, height: 3, channels: 3, data: new Float32Array(36) },
     ];
     for (const value of bad) await expect(img.postprocess(value as Pixels, ctx)).rejects.toThrow(ValidationError);
-    await expect(img.postprocess({ ...gradient(), data: new Uint8Array(35) }, ctx)).rejects.toThrow(/35 bytes, expected .* = 36/);
+    await expect(img.postprocess({ ...gradient(), data: new Uint8Array(35) }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
   });
 
   it("rejects other return values, missing files and files that are not images", async () => {
     const img = new Image();
-    await expect(img.postprocess(42 as never, ctx)).rejects.toThrow(/returned number 42/);
+    await expect(img.postprocess(42 as never, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
     await expect(img.postprocess([1, 2] as never, ctx)).rejects.toThrow(ValidationError);
-    await expect(img.postprocess(path.join(outside, "missing.png"), ctx)).rejects.toThrow(/does not exist/);
+    await expect(img.postprocess(path.join(outside, "missing.png"), ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /"missing\.png"/);
     const text = path.join(outside, "notes.txt");
     await writeFile(text, "hello");
-    await expect(img.postprocess(text, ctx)).rejects.toThrow(/not an image/);
-    await expect(img.postprocess(Buffer.from("nope"), ctx)).rejects.toThrow(/not an image/);
+    await expect(img.postprocess(text, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /"notes\.txt"/);
+    await expect(img.postprocess(Buffer.from("nope"), ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
   });
 });
 

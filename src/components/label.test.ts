@@ -4,12 +4,12 @@ import { ValidationError } from "../core/errors.js";
 
 describe("Label options", () => {
   it("rejects unknown options, wrong types and bad values", () => {
-    expect(() => new Label({ topK: 3 } as never)).toThrow(/unknown option "topK"/);
-    expect(() => new Label({ numTopClasses: "3" } as never)).toThrow(/option "numTopClasses" must be a number/);
-    expect(() => new Label({ color: 1 } as never)).toThrow(/option "color" must be a string/);
-    expect(() => new Label({ numTopClasses: 0 })).toThrow(/"numTopClasses" must be a positive integer/);
-    expect(() => new Label({ numTopClasses: 2.5 })).toThrow(/"numTopClasses"/);
-    expect(() => new Label({ value: { cat: "high" } as never })).toThrow(/option "value" is invalid: the confidence of "cat" is the string "high"/);
+    expect(() => new Label({ topK: 3 } as never)).toThrowCode("TR_ERR_OPTION_UNKNOWN", /"topK"/);
+    expect(() => new Label({ numTopClasses: "3" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"numTopClasses"/);
+    expect(() => new Label({ color: 1 } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"color"/);
+    expect(() => new Label({ numTopClasses: 0 })).toThrowCode("TR_ERR_OPTION_INVALID", /"numTopClasses"/);
+    expect(() => new Label({ numTopClasses: 2.5 })).toThrowCode("TR_ERR_OPTION_INVALID", /"numTopClasses"/);
+    expect(() => new Label({ value: { cat: "high" } as never })).toThrowCode("TR_ERR_OPTION_INVALID", /"value".*"cat"/);
   });
 });
 
@@ -77,11 +77,11 @@ describe("Label postprocess", () => {
   });
   it("rejects non-finite or non-number confidences and other types", () => {
     expect(() => new Label().postprocess({ a: Number.NaN })).toThrow(ValidationError);
-    expect(() => new Label().postprocess({ a: Number.NaN })).toThrow(/the confidence of "a" is number NaN, expected a finite number/);
-    expect(() => new Label().postprocess({ a: "0.5" } as never)).toThrow(/the confidence of "a" is the string "0.5"/);
-    expect(() => new Label().postprocess(true as never)).toThrow(/expected a map of class → confidence, a string or a number, got boolean true/);
-    expect(() => new Label().postprocess([1, 2] as never)).toThrow(/got an array/);
-    expect(() => new Label().postprocess(Infinity)).toThrow(/finite/);
+    expect(() => new Label().postprocess({ a: Number.NaN })).toThrowCode("TR_ERR_INVALID_VALUE", /confidence of "a"/);
+    expect(() => new Label().postprocess({ a: "0.5" } as never)).toThrowCode("TR_ERR_INVALID_VALUE", /confidence of "a"/);
+    expect(() => new Label().postprocess(true as never)).toThrowCode("TR_ERR_INVALID_VALUE");
+    expect(() => new Label().postprocess([1, 2] as never)).toThrowCode("TR_ERR_INVALID_VALUE");
+    expect(() => new Label().postprocess(Infinity)).toThrowCode("TR_ERR_INVALID_VALUE");
   });
 });
 
@@ -95,11 +95,11 @@ describe("Label preprocess", () => {
     expect(l.preprocess(null)).toEqual({ label: null, confidences: null });
   });
   it("rejects malformed LabelData", () => {
-    expect(() => l.preprocess("a")).toThrow(/expected a LabelData object \{label, confidences\}, got the string "a"/);
-    expect(() => l.preprocess({ label: "a", confidences: {} })).toThrow(/"confidences" must be an array or null/);
-    expect(() => l.preprocess({ label: "a", confidences: [{ label: "a" }] })).toThrow(/confidences\[0\]\.confidence must be a finite number, got null/);
-    expect(() => l.preprocess({ label: "a", confidences: [{ label: null, confidence: 1 }] })).toThrow(/confidences\[0\]\.label must be a string/);
-    expect(() => l.preprocess({ label: {}, confidences: null })).toThrow(/"label" must be a string, a number or null/);
-    expect(() => l.preprocess({ label: "a", extra: 1 })).toThrow(/unexpected key "extra"/);
+    expect(() => l.preprocess("a")).toThrowCode("TR_ERR_INVALID_VALUE");
+    expect(() => l.preprocess({ label: "a", confidences: {} })).toThrowCode("TR_ERR_INVALID_VALUE", /"confidences"/);
+    expect(() => l.preprocess({ label: "a", confidences: [{ label: "a" }] })).toThrowCode("TR_ERR_INVALID_VALUE", /confidences\[0\]\.confidence/);
+    expect(() => l.preprocess({ label: "a", confidences: [{ label: null, confidence: 1 }] })).toThrowCode("TR_ERR_INVALID_VALUE", /confidences\[0\]\.label/);
+    expect(() => l.preprocess({ label: {}, confidences: null })).toThrowCode("TR_ERR_INVALID_VALUE", /"label"/);
+    expect(() => l.preprocess({ label: "a", extra: 1 })).toThrowCode("TR_ERR_INVALID_VALUE", /"extra"/);
   });
 });

@@ -4,10 +4,10 @@ import { ValidationError } from "../core/errors.js";
 
 describe("Markdown options", () => {
   it("rejects unknown options and wrong types", () => {
-    expect(() => new Markdown({ sanitize: true } as never)).toThrow(/unknown option "sanitize"/);
-    expect(() => new Markdown({ rtl: 1 } as never)).toThrow(/option "rtl" must be a boolean/);
-    expect(() => new Markdown({ latexDelimiters: [{ left: "$" }] } as never)).toThrow(/option "latexDelimiters"/);
-    expect(() => new Markdown({ latexDelimiters: [{ left: "", right: "$", display: false }] })).toThrow(/option "latexDelimiters"/);
+    expect(() => new Markdown({ sanitize: true } as never)).toThrowCode("TR_ERR_OPTION_UNKNOWN", /"sanitize"/);
+    expect(() => new Markdown({ rtl: 1 } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"rtl"/);
+    expect(() => new Markdown({ latexDelimiters: [{ left: "$" }] } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"latexDelimiters"/);
+    expect(() => new Markdown({ latexDelimiters: [{ left: "", right: "$", display: false }] })).toThrowCode("TR_ERR_OPTION_INVALID", /"latexDelimiters"/);
   });
 });
 
@@ -42,7 +42,7 @@ describe("Markdown preprocess and postprocess", () => {
     expect(m.preprocess("**x**")).toBe("**x**");
     expect(m.preprocess(null)).toBe("");
     expect(() => m.preprocess(1)).toThrow(ValidationError);
-    expect(() => m.preprocess(1)).toThrow(/expected a string of Markdown, got number 1/);
+    expect(() => m.preprocess(1)).toThrowCode("TR_ERR_INVALID_VALUE");
   });
   it("postprocesses strings, dedented like Gradio; keeps relative indentation", () => {
     const src = `
@@ -54,7 +54,7 @@ describe("Markdown preprocess and postprocess", () => {
     expect(m.postprocess(src)).toBe("# Heading\n\nSome text\n    indented code");
     expect(m.postprocess("<b>raw</b> **md**")).toBe("<b>raw</b> **md**");
     expect(m.postprocess(null as never)).toBeNull();
-    expect(() => m.postprocess(["x"] as never)).toThrow(/the function returned an array, expected a string of Markdown/);
+    expect(() => m.postprocess(["x"] as never)).toThrowCode("TR_ERR_INVALID_VALUE");
   });
 });
 

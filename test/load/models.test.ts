@@ -197,19 +197,17 @@ describe("load options", () => {
   it("validates overriding inputs locally before any request", async () => {
     const io = await tr.load("models/test/text-generation", { inputs: new tr.Textbox({ maxLength: 3, label: "Short" }) });
     const before = hub.seen.length;
-    await expect(io("too long")).rejects.toThrow(/Textbox "Short": text is longer than 3 characters/);
+    await expect(io("too long")).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /Textbox "Short"/);
     expect(hub.seen.length).toBe(before);
   });
 
   it("refuses overrides that do not fit", async () => {
-    await expect(tr.load("models/test/text-generation", { inputs: ["text", "text"] })).rejects.toThrow(
-      /option "inputs" gives 2 component\(s\), but models\/test\/text-generation has 1 \(Textbox\)/,
-    );
-    await expect(tr.load("models/test/text-generation", { inputs: "image" })).rejects.toThrow(/inputs\[0\] is a Image, but .* takes a value there/);
-    await expect(tr.load("models/test/image-classification", { inputs: "text" })).rejects.toThrow(/takes a file there/);
-    await expect(tr.load("models/test/text-generation", { fn: () => "x" } as never)).rejects.toThrow(/option "fn" cannot be set/);
-    await expect(tr.load("models/test/text-generation", { titel: "x" } as never)).rejects.toThrow(/unknown option "titel"/);
-    await expect(tr.load("models/test/text-generation", { endpointUrl: "ftp://x" })).rejects.toThrow(/option "endpointUrl"/);
+    await expect(tr.load("models/test/text-generation", { inputs: ["text", "text"] })).rejects.toThrowCode("TR_ERR_OPTION_INVALID", /"inputs"/);
+    await expect(tr.load("models/test/text-generation", { inputs: "image" })).rejects.toThrowCode("TR_ERR_OPTION_INVALID", /inputs\[0\]/);
+    await expect(tr.load("models/test/image-classification", { inputs: "text" })).rejects.toThrowCode("TR_ERR_OPTION_INVALID", /inputs\[0\].*file/);
+    await expect(tr.load("models/test/text-generation", { fn: () => "x" } as never)).rejects.toThrowCode("TR_ERR_OPTION_CONFLICT", /"fn"/);
+    await expect(tr.load("models/test/text-generation", { titel: "x" } as never)).rejects.toThrowCode("TR_ERR_OPTION_UNKNOWN", /"titel"/);
+    await expect(tr.load("models/test/text-generation", { endpointUrl: "ftp://x" })).rejects.toThrowCode("TR_ERR_OPTION_INVALID", /"endpointUrl"/);
   });
 
   it("accepts Gradio's src with a bare name, and a webcam override for image models", async () => {
@@ -226,30 +224,30 @@ describe("load options", () => {
   });
 
   it("names what cannot be loaded", async () => {
-    await expect(tr.load("gpt2")).rejects.toThrow(/"gpt2" is not a model, a Space or a URL/);
-    await expect(tr.load("models/a/b/c")).rejects.toThrow(/"a\/b\/c" is not a model id/);
-    await expect(tr.load("spaces/onlyname")).rejects.toThrow(/not a Space id/);
-    await expect(tr.load("")).rejects.toThrow(/non-empty string/);
+    await expect(tr.load("gpt2")).rejects.toThrowCode("TR_ERR_LOAD_NAME", /"gpt2"/);
+    await expect(tr.load("models/a/b/c")).rejects.toThrowCode("TR_ERR_LOAD_NAME", /"a\/b\/c"/);
+    await expect(tr.load("spaces/onlyname")).rejects.toThrowCode("TR_ERR_LOAD_NAME", /"onlyname"/);
+    await expect(tr.load("")).rejects.toThrowCode("TR_ERR_LOAD_NAME");
   });
 });
 
 describe("errors a user can act on", () => {
   it("names an unknown model", async () => {
-    await expect(tr.load("models/test/no-such-model")).rejects.toThrow(/the model "test\/no-such-model" was not found on the Hub \(HTTP 404/);
+    await expect(tr.load("models/test/no-such-model")).rejects.toThrowCode("TR_ERR_LOAD_NOT_FOUND", /"test\/no-such-model"/);
   });
 
   it("lists the supported tasks for an unsupported one", async () => {
     hub.models.set("test/segmenter", { pipeline_tag: "image-segmentation" });
     const err = await tr.load("models/test/segmenter").catch((e: Error) => e);
-    expect(String(err)).toMatch(/does "image-segmentation", which is not supported \(supported tasks: /);
+    expect(err).toThrowCode("TR_ERR_LOAD_UNSUPPORTED", /"image-segmentation"/);
     for (const task of SUPPORTED_TASKS) expect(String(err)).toContain(task);
     hub.models.set("test/untagged", {});
-    await expect(tr.load("models/test/untagged")).rejects.toThrow(/has no pipeline_tag/);
+    await expect(tr.load("models/test/untagged")).rejects.toThrowCode("TR_ERR_LOAD_UNSUPPORTED", /pipeline_tag/);
   });
 
   it("hints at the token on 401, and works with hfToken or HF_TOKEN", async () => {
     hub.models.set("test/private", { pipeline_tag: "translation", token: TOKEN });
-    await expect(tr.load("models/test/private")).rejects.toThrow(/HTTP 401.*hfToken.*HF_TOKEN/);
+    await expect(tr.load("models/test/private")).rejects.toThrowCode("TR_ERR_LOAD_UNAUTHORIZED", /HTTP 401.*hfToken.*HF_TOKEN/);
     const io = await tr.load("models/test/private", { hfToken: TOKEN });
     expect(await io("x")).toBe("de:x");
     expect(hub.seen[hub.seen.length - 1].authorization).toBe(`Bearer ${TOKEN}`);
@@ -262,7 +260,7 @@ describe("errors a user can act on", () => {
     // A token that stops working after the load: the call says so.
     const stale = await tr.load("models/test/private", { hfToken: TOKEN });
     hub.models.set("test/private", { pipeline_tag: "translation", token: "hf_other" });
-    await expect(stale("z")).rejects.toThrow(/refused the request \(HTTP 401\); the token given cannot use this model/);
+    await expect(stale("z")).rejects.toThrowCode("TR_ERR_APP", /refused the request \(HTTP 401\); the token given cannot use this model/);
   });
 
   it("waits for a loading model (503) and retries a bounded number of times", async () => {
@@ -275,7 +273,7 @@ describe("errors a user can act on", () => {
     hub.models.set("test/cold", { pipeline_tag: "translation", loadingFor: Infinity });
     const cold = await tr.load("models/test/cold");
     const start = hub.seen.length;
-    await expect(cold("x")).rejects.toThrow(new RegExp(`still loading \\(HTTP 503; tried ${LOADING_ATTEMPTS} times`));
+    await expect(cold("x")).rejects.toThrowCode("TR_ERR_APP", new RegExp(`still loading \\(HTTP 503; tried ${LOADING_ATTEMPTS} times`));
     expect(hub.seen.length - start).toBe(LOADING_ATTEMPTS);
   });
 
@@ -283,8 +281,8 @@ describe("errors a user can act on", () => {
     hub.models.set("test/busy", { pipeline_tag: "translation" });
     const io = await tr.load("models/test/busy");
     hub.models.set("test/busy", { pipeline_tag: "translation", failWith: 429 });
-    await expect(io("x")).rejects.toThrow(/rate-limiting requests \(HTTP 429\)/);
-    await expect(tr.load("models/test/busy")).rejects.toThrow(/rate-limiting requests \(HTTP 429\)/);
+    await expect(io("x")).rejects.toThrowCode("TR_ERR_APP", /rate-limiting requests \(HTTP 429\)/);
+    await expect(tr.load("models/test/busy")).rejects.toThrowCode("TR_ERR_LOAD_RATE_LIMITED");
   });
 
   it("shows call failures to the page user with their reason", async () => {
@@ -303,7 +301,7 @@ describe("errors a user can act on", () => {
     const saved = process.env.HF_ENDPOINT;
     process.env.HF_ENDPOINT = "http://127.0.0.1:1";
     try {
-      await expect(tr.load("models/test/translation")).rejects.toThrow(/could not reach the Hugging Face Hub at http:\/\/127\.0\.0\.1:1/);
+      await expect(tr.load("models/test/translation")).rejects.toThrowCode("TR_ERR_LOAD_UNAVAILABLE", /http:\/\/127\.0\.0\.1:1/);
     } finally {
       process.env.HF_ENDPOINT = saved;
     }

@@ -133,10 +133,10 @@ describe("CSVLogger layout", () => {
 
   it("refuses values of the wrong count and flags before setup", async () => {
     const logger = new CSVLogger();
-    await expect(logger.flag(["x"], "", null)).rejects.toThrow(/setup/);
+    await expect(logger.flag(["x"], "", null)).rejects.toThrowCode("TR_ERR_CALL", /setup/);
     await logger.setup([new Textbox({ label: "a" }), new Textbox({ label: "b" })], tmp());
-    await expect(logger.flag(["x"], "", null)).rejects.toThrow(/needs 2 values/);
-    expect(() => new CSVLogger({ filename: "../x.csv" })).toThrow(/plain file name/);
+    await expect(logger.flag(["x"], "", null)).rejects.toThrowCode("TR_ERR_CALL", /2 values/);
+    expect(() => new CSVLogger({ filename: "../x.csv" })).toThrowCode("TR_ERR_OPTION_INVALID", /"filename"/);
   });
 });
 
@@ -162,10 +162,11 @@ describe("CSVLogger never loses or mixes rows", () => {
     await a.flag(["one", 1], "", null);
     const before = readFileSync(dir + "/log.csv");
     const other = new CSVLogger();
-    await expect(other.setup([new Textbox({ label: "text" }), new Textbox({ label: "extra" }), new NumberComponent({ label: "n" })], dir)).rejects.toThrow(
+    await expect(other.setup([new Textbox({ label: "text" }), new Textbox({ label: "extra" }), new NumberComponent({ label: "n" })], dir)).rejects.toThrowCode(
+      "TR_ERR_FLAGGING",
       /has the columns \["text","n","flag","username","timestamp"\], but this interface flags \["text","extra","n",/,
     );
-    await expect(other.flag(["x", "y", 1], "", null)).rejects.toThrow(/setup/);
+    await expect(other.flag(["x", "y", 1], "", null)).rejects.toThrowCode("TR_ERR_CALL", /setup/);
     expect(readFileSync(dir + "/log.csv").equals(before)).toBe(true);
   });
 
@@ -214,7 +215,7 @@ describe("CSVLogger never loses or mixes rows", () => {
     const dir = tmp();
     const damaged = '"text","n","flag","username","timestamp"\r\n"a"x,"1","","",""\r\n"b","2","","",""\r\n';
     writeFileSync(dir + "/log.csv", damaged);
-    await expect(new CSVLogger().setup(components(), dir)).rejects.toThrow(/damaged before its last row/);
+    await expect(new CSVLogger().setup(components(), dir)).rejects.toThrowCode("TR_ERR_FLAGGING", /damaged before its last row/);
     expect(readFileSync(dir + "/log.csv", "utf8")).toBe(damaged);
   });
 

@@ -92,7 +92,8 @@ describe("SQLiteLogger", () => {
     await second.setup([new Textbox({ label: "t" }), new NumberComponent({ label: "n" })], dir);
     expect(await second.flag(["b", 2], "", null)).toBe(2);
     second.close();
-    await expect(new SQLiteLogger().setup([new Textbox({ label: "t" })], dir)).rejects.toThrow(
+    await expect(new SQLiteLogger().setup([new Textbox({ label: "t" })], dir)).rejects.toThrowCode(
+      "TR_ERR_FLAGGING",
       /has the columns \["id","t","n","flag","username","timestamp"\], but this interface flags \["id","t","flag"/,
     );
     expect(rows(path.join(dir, "log.db")).map((r) => r.t)).toEqual(["a", "b"]);
@@ -111,8 +112,8 @@ describe("SQLiteLogger", () => {
   });
 
   it("validates its options", () => {
-    expect(() => new SQLiteLogger({ filename: "a/b.db" })).toThrow(/plain file name/);
-    expect(() => new SQLiteLogger({ table: "x; DROP TABLE y" })).toThrow(/"table"/);
-    expect(() => new SQLiteLogger({ file: "x" } as never)).toThrow(/unknown option "file"/);
+    expect(() => new SQLiteLogger({ filename: "a/b.db" })).toThrowCode("TR_ERR_OPTION_INVALID", /"filename"/);
+    expect(() => new SQLiteLogger({ table: "x; DROP TABLE y" })).toThrowCode("TR_ERR_OPTION_INVALID", /"table"/);
+    expect(() => new SQLiteLogger({ file: "x" } as never)).toThrowCode("TR_ERR_OPTION_UNKNOWN", /"file"/);
   });
 });

@@ -49,7 +49,7 @@ describe("default interpretation of token inputs", () => {
       ["def", 2],
     ]);
     expect(seen.slice(1).sort()).toEqual(["?,c,def", "ab,?,def", "ab,c,?"].sort());
-    expect(() => new tr.Textbox({ separator: "" })).toThrow(/separator/);
+    expect(() => new tr.Textbox({ separator: "" })).toThrowCode("TR_ERR_OPTION_INVALID", /"separator"/);
   });
 
   it("scores a Label by the confidence of the original top class, and gives full credit to each part of an interaction", async () => {
@@ -181,8 +181,8 @@ describe("default interpretation of neighbour inputs (score = f(neighbour) - f(x
     const int = new tr.Interface({ fn: square, inputs: new tr.Number({ precision: 0 }), outputs: "number", interpretation: "default" });
     const [pairs] = (await int.interpret([10])) as [[number, number | null][]];
     expect(pairs.map((p) => p[0])).toEqual([7, 8, 9, 10, 11, 12, 13]); // 1% of 10 rounds to 0: one unit instead
-    expect(() => new tr.Number({ deltaType: "relative" as any })).toThrow(/deltaType/);
-    expect(() => new tr.Number({ steps: 0 })).toThrow(/steps/);
+    expect(() => new tr.Number({ deltaType: "relative" as any })).toThrowCode("TR_ERR_OPTION_INVALID", /"deltaType"/);
+    expect(() => new tr.Number({ steps: 0 })).toThrowCode("TR_ERR_OPTION_INVALID", /"steps"/);
   });
 
   it("Slider: 8 values from minimum to maximum", async () => {

@@ -115,9 +115,9 @@ describe("custom interpretation", () => {
   it("refuses structures that do not fit the input's view, naming the input", async () => {
     const make = (explain: (...a: any[]) => unknown) =>
       new tr.Interface({ fn: (t: string, c: string) => t + c, inputs: ["text", new tr.Radio({ choices: ["a", "b"] })], outputs: "text", interpretation: explain });
-    await expect(make(() => [[["x", 1]]]).interpret(["x", "a"])).rejects.toThrow(/one entry per input \(2\)/);
-    await expect(make(() => [[["x", Number.NaN]], null]).interpret(["x", "a"])).rejects.toThrow(/input 0 \(Textbox\) must be an array of \[token, score\] pairs/);
-    await expect(make(() => [null, [1, 2, 3]]).interpret(["x", "a"])).rejects.toThrow(/input 1 \(Radio\) must be an array of 2 scores/);
+    await expect(make(() => [[["x", 1]]]).interpret(["x", "a"])).rejects.toThrowCode("TR_ERR_RETURN", /one entry per input \(2\)/);
+    await expect(make(() => [[["x", Number.NaN]], null]).interpret(["x", "a"])).rejects.toThrowCode("TR_ERR_RETURN", /input 0 \(Textbox\)/);
+    await expect(make(() => [null, [1, 2, 3]]).interpret(["x", "a"])).rejects.toThrowCode("TR_ERR_RETURN", /input 1 \(Radio\)/);
     expect(await make(() => [null, [null, 2]]).interpret(["x", "a"])).toEqual([null, [null, 2]]);
   });
 });
@@ -185,7 +185,7 @@ describe("evaluation", () => {
       outputs: "number",
       interpretation: "default",
     });
-    await expect(failing.interpret(["ab cd"])).rejects.toThrow("too short");
+    await expect(failing.interpret(["ab cd"])).rejects.toThrowCode("TR_ERR_APP", /too short/);
   });
 
   it("gives each call its own copy of the other inputs", async () => {
@@ -207,9 +207,9 @@ describe("validation at construction", () => {
     new tr.Interface({ fn: (x: unknown) => x, inputs: "text", outputs: "label", interpretation: "default", ...opts } as any);
 
   it("needs a Label or Number first output for the built-in methods, and a Label for SHAP", () => {
-    expect(make({ outputs: "text" })).toThrow(/first output must be a Label or a Number.*got Textbox/);
-    expect(make({ outputs: [] })).toThrow(/got no output/);
-    expect(make({ outputs: "number", interpretation: "shap" })).toThrow(/"shap" needs a Label/);
+    expect(make({ outputs: "text" })).toThrowCode("TR_ERR_INTERPRETATION", /first output must be a Label or a Number.*got Textbox/);
+    expect(make({ outputs: [] })).toThrowCode("TR_ERR_INTERPRETATION", /got no output/);
+    expect(make({ outputs: "number", interpretation: "shap" })).toThrowCode("TR_ERR_INTERPRETATION", /"shap" needs a Label/);
     expect(make({ outputs: "number" })).not.toThrow();
     expect(make({ outputs: "text", interpretation: () => null })).not.toThrow();
   });
@@ -222,22 +222,22 @@ describe("validation at construction", () => {
   });
 
   it("wants one method per input in a list, no state, and at least one input", () => {
-    expect(make({ inputs: ["text", "text"], interpretation: ["default"] })).toThrow(/lists 1 method\(s\), but the interface has 2 input\(s\)/);
-    expect(make({ inputs: ["text", "state"], outputs: ["label", "state"] })).toThrow(/cannot be used with state/);
-    expect(make({ inputs: [] })).toThrow(/needs at least one input/);
-    expect(make({ interpretationConcurrency: 0 })).toThrow(/interpretationConcurrency/);
+    expect(make({ inputs: ["text", "text"], interpretation: ["default"] })).toThrowCode("TR_ERR_INTERPRETATION", /lists 1 method\(s\), but the interface has 2 input\(s\)/);
+    expect(make({ inputs: ["text", "state"], outputs: ["label", "state"] })).toThrowCode("TR_ERR_INTERPRETATION", /state/);
+    expect(make({ inputs: [] })).toThrowCode("TR_ERR_INTERPRETATION", /at least one input/);
+    expect(make({ interpretationConcurrency: 0 })).toThrowCode("TR_ERR_OPTION_INVALID", /interpretationConcurrency/);
   });
 
   it("says so when interpret() is called without interpretation", async () => {
     const plain = new tr.Interface({ fn: (x: string) => x, inputs: "text", outputs: "text" });
-    await expect(plain.interpret(["x"])).rejects.toThrow(/no interpretation/);
-    await expect((make({})() as any).interpret("not a list")).rejects.toThrow(/expected an array/);
+    await expect(plain.interpret(["x"])).rejects.toThrowCode("TR_ERR_INTERPRETATION");
+    await expect((make({})() as any).interpret("not a list")).rejects.toThrowCode("TR_ERR_CALL");
   });
 });
 
 describe("limits", () => {
   it("refuses SHAP on more tokens than its regression can take, with a message for the user", async () => {
     const iface = new tr.Interface({ fn: (t: string) => ({ a: t.length }), inputs: "text", outputs: "label", interpretation: "shap" });
-    await expect(iface.interpret([Array.from({ length: 1001 }, (_, i) => `w${i}`).join(" ")])).rejects.toThrow(/at most 1000 tokens; this Textbox has 1001/);
+    await expect(iface.interpret([Array.from({ length: 1001 }, (_, i) => `w${i}`).join(" ")])).rejects.toThrowCode("TR_ERR_APP", /at most 1000 tokens; this Textbox has 1001/);
   });
 });

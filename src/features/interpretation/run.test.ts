@@ -45,7 +45,7 @@ describe("evaluate", () => {
       concurrency: 1,
       ctx: context(controller.signal),
     });
-    await expect(run).rejects.toThrow("Cancelled");
+    await expect(run).rejects.toThrowCode("TR_ERR_CANCELLED");
     expect(calls).toBe(3);
   });
 
@@ -68,6 +68,6 @@ describe("evaluate", () => {
   it("refuses a batch function that returns the wrong shape", async () => {
     const tasks = [() => ["a"], () => ["b"]];
     const run = evaluate(tasks, (y) => y, { ...event(async () => [[1]], true, 4), concurrency: 1, ctx: context() });
-    await expect(run).rejects.toThrow(/one per output, each with 2 item/);
+    await expect(run).rejects.toThrowCode("TR_ERR_RETURN");
   });
 });
