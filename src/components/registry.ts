@@ -20,8 +20,8 @@ import { Markdown } from "./markdown.js";
 import { HighlightedText } from "./highlighted-text.js";
 import { Dataframe } from "./dataframe.js";
 
-/** Gradio's string shortcuts and the component each one makes (the types drive the function's signature). */
-export interface Shortcuts {
+/** Gradio's string shortcuts that tradio ships, and the component each one makes. */
+interface BuiltInShortcuts {
   text: Textbox;
   textbox: Textbox;
   textarea: Textbox;
@@ -47,9 +47,15 @@ export interface Shortcuts {
   dataframe: Dataframe;
 }
 
+/**
+ * Every shortcut and the component it makes (the types drive the function's signature). A component
+ * registered from outside adds its own by declaration merging: `declare module "tradio" { interface Shortcuts { rating: Rating } }`.
+ */
+export interface Shortcuts extends BuiltInShortcuts {}
+
 export type Shortcut = keyof Shortcuts;
 
-const factories: { [K in Shortcut]: () => Shortcuts[K] } = {
+const factories: { [K in keyof BuiltInShortcuts]: () => BuiltInShortcuts[K] } = {
   text: () => new Textbox(),
   textbox: () => new Textbox(),
   textarea: () => new Textbox({ lines: 7 }),
@@ -87,7 +93,7 @@ export const components = new Registry<() => Component<any, any>>("components");
 for (const [name, make] of Object.entries(factories)) components.register(name, make);
 
 /** Gradio's shortcuts that tradio ships. */
-export const shortcutNames = Object.keys(factories) as Shortcut[];
+export const shortcutNames = Object.keys(factories) as (keyof BuiltInShortcuts)[];
 
 /** A component or one of Gradio's shortcuts (case-insensitive at run time, as in Gradio). */
 export type ComponentSpec = Component<any, any> | Shortcut;

@@ -3,21 +3,33 @@ import { queueFull, schedulers, type JobData, type JobEvent, type JobOutcome, ty
 /** Rolling average of job durations, for the ETA figures in `queued` and `started` events. */
 class Durations {
   private readonly recent: number[] = [];
+  private sum = 0;
   record(seconds: number) {
     this.recent.push(seconds);
-    if (this.recent.length > 50) this.recent.shift();
+    this.sum += seconds;
+    if (this.recent.length > 50) this.sum -= this.recent.shift()!;
   }
   get average(): number | null {
-    return this.recent.length ? this.recent.reduce((a, b) => a + b, 0) / this.recent.length : null;
+    return this.recent.length ? this.sum / this.recent.length : null;
   }
 }
 
 /** With "auto", waiting jobs hear of their new rank at most this often (one broadcast per burst of starts). */
 const AUTO_BROADCAST_MS = 250;
 
-interface Held {
-  job: JobData;
-  controller: AbortController;
+/** A job and, once someone needs it (a cancel, a function that reads its signal), its AbortController. */
+class Held {
+  private controller: AbortController | null = null;
+  constructor(readonly job: JobData) {}
+  get signal(): AbortSignal {
+    return (this.controller ??= new AbortController()).signal;
+  }
+  get aborted(): boolean {
+    return this.controller?.signal.aborted ?? false;
+  }
+  abort(): void {
+    (this.controller ??= new AbortController()).abort();
+  }
 }
 
 /**
@@ -67,7 +79,7 @@ export class MemoryScheduler implements Scheduler {
   async push(job: JobData): Promise<void> {
     if (this.closed) throw queueFull(this.queue.length);
     if (this.settings.maxSize !== null && this.queue.length >= this.settings.maxSize) throw queueFull(this.queue.length);
-    this.queue.push({ job, controller: new AbortController() });
+    this.queue.push(new Held(job));
     this.emitRank(job, this.queue.length - 1);
     this.dispatch();
   }
@@ -76,14 +88,14 @@ export class MemoryScheduler implements Scheduler {
     const i = this.queue.findIndex((h) => h.job.id === jobId);
     if (i >= 0) {
       const [held] = this.queue.splice(i, 1);
-      held.controller.abort();
+      held.abort();
       this.emit({ type: "cancelled", jobId });
       this.scheduleBroadcast();
       return true;
     }
     const running = this.active.get(jobId);
     if (running) {
-      running.controller.abort();
+      running.abort();
       return true;
     }
     return false;
@@ -92,7 +104,7 @@ export class MemoryScheduler implements Scheduler {
   async close(): Promise<void> {
     this.closed = true;
     for (const held of this.queue.splice(0)) this.emit({ type: "cancelled", jobId: held.job.id });
-    for (const held of this.active.values()) held.controller.abort();
+    for (const held of this.active.values()) held.abort();
     if (this.broadcastTimer) clearTimeout(this.broadcastTimer);
     if (this.periodic) clearInterval(this.periodic);
   }
@@ -167,9 +179,12 @@ export class MemoryScheduler implements Scheduler {
     for (const held of group) this.emit({ type: "started", jobId: held.job.id, eta });
     let outcomes: JobOutcome[];
     try {
+      const report = (event: JobEvent) => this.emit(event);
       outcomes = await runner.run(
         group.map((h) => h.job),
-        { signal: groupSignal(group), report: (event) => this.emit(event) },
+        group.length === 1
+          ? { get signal() { return group[0].signal; }, report }
+          : { signal: groupSignal(group), report },
       );
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -184,7 +199,7 @@ export class MemoryScheduler implements Scheduler {
       const outcome = outcomes[k];
       const jobId = held.job.id;
       if (outcome.ok) this.emit({ type: "finished", jobId, data: outcome.data, duration: seconds, averageDuration: durations.average ?? seconds });
-      else if (outcome.cancelled || held.controller.signal.aborted) this.emit({ type: "cancelled", jobId });
+      else if (outcome.cancelled || held.aborted) this.emit({ type: "cancelled", jobId });
       else this.emit({ type: "failed", jobId, error: outcome.error });
     }
     this.runningPerEvent.set(eventId, (this.runningPerEvent.get(eventId) ?? 1) - 1);
@@ -194,10 +209,9 @@ export class MemoryScheduler implements Scheduler {
 
 /** A group (a batch) is cancelled when every job in it is; one job's cancel ends only that job's wait. */
 function groupSignal(group: Held[]): AbortSignal {
-  if (group.length === 1) return group[0].controller.signal;
   const all = new AbortController();
-  const check = () => group.every((h) => h.controller.signal.aborted) && all.abort();
-  for (const h of group) h.controller.signal.addEventListener("abort", check, { once: true });
+  const check = () => group.every((h) => h.aborted) && all.abort();
+  for (const h of group) h.signal.addEventListener("abort", check, { once: true });
   return all.signal;
 }
 

@@ -64,14 +64,15 @@ export class RuntimeJobRunner implements JobRunner {
     return event && { concurrencyLimit: event.concurrencyLimit, batch: event.batch, maxBatchSize: event.maxBatchSize };
   }
 
-  private options(job: JobData, signal: AbortSignal, report: (e: JobEvent) => void, throttle?: Throttle): RunOptions {
+  private options(job: JobData, io: { readonly signal: AbortSignal; report(e: JobEvent): void }, onGenerate?: RunOptions["onGenerate"]): RunOptions {
     return {
       sessionKey: job.sessionKey,
       root: job.root,
       request: job.request,
-      signal,
-      onProgress: (progress) => report({ type: "progress", jobId: job.id, progress }),
-      onGenerate: throttle && ((render) => throttle.update(render)),
+      // Read only when the function asks for it (most never do).
+      signal: () => io.signal,
+      onProgress: (progress) => io.report({ type: "progress", jobId: job.id, progress }),
+      onGenerate,
     };
   }
 
@@ -86,18 +87,20 @@ export class RuntimeJobRunner implements JobRunner {
     if (event.batch) {
       const outcomes = await this.runtime.runBatch(
         event,
-        jobs.map((job) => ({ data: job.data, opts: this.options(job, io.signal, io.report) })),
+        jobs.map((job) => ({ data: job.data, opts: this.options(job, io) })),
       );
       return outcomes.map((o) => (o.ok ? o : this.failed(o.error, where)));
     }
     const job = jobs[0];
-    const throttle = new Throttle((data) => io.report({ type: "generating", jobId: job.id, data }));
+    // Made on a generator's first value: most functions return once.
+    let throttle: Throttle | undefined;
+    const opts = this.options(job, io, (render) => (throttle ??= new Throttle((data) => io.report({ type: "generating", jobId: job.id, data }))).update(render));
     try {
-      const data = await this.runtime.run(event, job.data, this.options(job, io.signal, io.report, throttle));
-      await throttle.finish();
+      const data = await this.runtime.run(event, job.data, opts);
+      if (throttle) await throttle.finish();
       return [{ ok: true, data }];
     } catch (err) {
-      await throttle.finish();
+      if (throttle) await throttle.finish();
       return [this.failed(err as RunError, where)];
     }
   }

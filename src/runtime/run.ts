@@ -117,8 +117,9 @@ export async function postprocessAll(
  * Streams a generator's values through `onValue`, and returns its last value. A cancelled call stops
  * the generator (its `finally` runs) and ends as cancelled, never as a success with a partial result.
  */
-export async function drain(result: unknown, signal: AbortSignal, onValue?: (value: unknown) => void): Promise<unknown> {
+export async function drain(result: unknown, ctx: { readonly signal: AbortSignal }, onValue?: (value: unknown) => void): Promise<unknown> {
   if (!isGenerator(result)) return result;
+  const signal = ctx.signal;
   const iterator = result as AsyncIterator<unknown>;
   let last: unknown = undefined;
   let any = false;

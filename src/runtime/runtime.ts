@@ -103,7 +103,7 @@ export class Runtime implements EventRuntime {
         result = await event.fn!(args, callContext, this.scope(opts));
       }
       const onGenerate = opts.onGenerate;
-      const last = await drain(result, callContext.signal, onGenerate && ((v) => onGenerate(() => postprocessAll(event, spread(event, v), ctx, undefined))));
+      const last = await drain(result, callContext, onGenerate && ((v) => onGenerate(() => postprocessAll(event, spread(event, v), ctx, undefined))));
       const stateOut = new Map<number, unknown>(session ?? []);
       const wire = await postprocessAll(event, spread(event, last), ctx, stateOut);
       if (stateful && hasState(event.outputs)) await this.sessions.set(this.key(opts.sessionKey!), stateOut);
@@ -157,7 +157,7 @@ export class Runtime implements EventRuntime {
     const scope: EventScope = { runtime: this, sessionKey: null, root: "", request: ctx.request, signal: ctx.signal };
     const result = event.batch
       ? (await this.callBatch(event, args.map((a) => [a]), ctx)).map((column) => column[0])
-      : spread(event, await drain(await event.fn!(args, ctx, scope), ctx.signal));
+      : spread(event, await drain(await event.fn!(args, ctx, scope), ctx));
     return result;
   }
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import type { RequestInfo } from "../core/context.js";
 import type { Graph } from "../graph/graph.js";
@@ -86,5 +86,6 @@ function sanitiseHost(host: string): string {
 
 /** Unguessable ids for events. */
 export function newId(): string {
-  return randomBytes(16).toString("hex");
+  // randomUUID draws from a buffered CSPRNG pool: unguessable, and far cheaper per call than randomBytes.
+  return randomUUID().replaceAll("-", "");
 }
