@@ -221,7 +221,7 @@ describe("a URL given as a file input", () => {
       });
       expect(big.status).toBe(422);
       const bigBody = await big.json();
-      expect(bigBody.code).toBe("TR_ERR_INVALID_VALUE");
+      expect(bigBody.code).toBe("TR_ERR_FILE_TOO_LARGE");
       expect(bigBody.error).toMatch(/4096 bytes/);
       const file = await fetch(`${app.base}/gradio_api/run/predict`, {
         method: "POST",

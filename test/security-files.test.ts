@@ -162,7 +162,7 @@ describe("the file route", () => {
       const r = await run([{ path: p, meta: META }]);
       expect([p, r.status]).toEqual([p, 422]);
       const body = await r.json();
-      expect(body.code).toBe("TR_ERR_INVALID_VALUE");
+      expect(body.code).toBe("TR_ERR_FILE_PATH");
       expect(body.error).toMatch(/upload folder|upload it first/);
       // Flagging copies client files into the flag log: the same rule applies.
       const flag = await run([{ path: p, meta: META }, "x", ""], "flag");

@@ -1,5 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { ValidationError } from "../core/errors.js";
 import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
 import { fileDataSchema, uploadedFile, urlFileData } from "./file.js";
 import type { Tokens } from "../core/interpretable.js";
@@ -57,7 +58,7 @@ const SOURCES: readonly AudioSource[] = ["upload", "microphone"];
 const MAX_CHANNELS = 64;
 
 /** A WAV file tradio cannot read, or samples it cannot write. */
-export class WavError extends Error {
+export class WavError extends ValidationError {
   override name = "WavError";
 }
 
@@ -256,7 +257,7 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
 
   async preprocess(payload: unknown, ctx: ComponentContext): Promise<AudioIn<T>> {
     if (payload === null || payload === undefined) this.fail("no audio");
-    const file = await uploadedFile(payload, ctx, (m) => this.fail(m));
+    const file = await uploadedFile(payload, ctx, (m, code) => this.fail(m, code));
     if (this.audioType === "filepath") return file as AudioIn<T>;
     const bytes = await readFile(file);
     try {

@@ -1,4 +1,4 @@
-import { ValidationError } from "../core/errors.js";
+import { ValidationError, type ErrorCode } from "../core/errors.js";
 import type { ComponentContext } from "../core/context.js";
 import { checkOptions, type OptionKind } from "../core/options.js";
 
@@ -120,7 +120,8 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
     return this.exampleValue(this.value, ctx);
   }
 
-  protected fail(message: string): never {
-    throw new ValidationError(`${this.className}${this.label ? ` "${this.label}"` : ""}: ${message}`);
+  /** Refuses a value, naming this component; `code` when the reason has its own (a file path, a fetch). */
+  protected fail(message: string, code: ErrorCode = "TR_ERR_INVALID_VALUE"): never {
+    throw new ValidationError(`${this.className}${this.label ? ` "${this.label}"` : ""}: ${message}`, code);
   }
 }

@@ -153,15 +153,15 @@ describe("File.preprocess", () => {
   it("rejects paths outside the upload folder, symlinks out of it, and URLs", async () => {
     const secret = path.join(outside, "secret.txt");
     await writeFile(secret, "top secret");
-    await expect(new File().preprocess({ path: secret, meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /upload folder/);
+    await expect(new File().preprocess({ path: secret, meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload folder/);
     await expect(new File().preprocess({ path: `${files.dir}/../../${path.basename(outside)}/secret.txt`, meta: META }, ctx)).rejects.toThrow(
       ValidationError,
     );
     const linkDir = path.join(files.dir, "links");
     await mkdir(linkDir, { recursive: true });
     await symlink(secret, path.join(linkDir, "innocent.txt"));
-    await expect(new File().preprocess({ path: path.join(linkDir, "innocent.txt"), meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /upload folder/);
-    await expect(new File().preprocess({ path: "http://127.0.0.1:9/a.pdf", meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /loopback/);
+    await expect(new File().preprocess({ path: path.join(linkDir, "innocent.txt"), meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload folder/);
+    await expect(new File().preprocess({ path: "http://127.0.0.1:9/a.pdf", meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /loopback/);
     await expect(new File().preprocess({ path: "file:///etc/passwd", meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /only http\(s\) URLs/);
     await expect(new File({ fileCount: "multiple" }).preprocess([{ path: secret, meta: META }], ctx)).rejects.toThrow(ValidationError);
   });
@@ -172,7 +172,7 @@ describe("File.preprocess", () => {
     await expect(new File({ fileCount: "multiple" }).preprocess([], ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
     await expect(new File().preprocess({ meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /FileData\.path/);
     await expect(new File().preprocess(7, ctx)).rejects.toThrow(ValidationError);
-    await expect(new File().preprocess({ path: path.join(files.dir, "ghost.txt"), meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /upload it first/);
+    await expect(new File().preprocess({ path: path.join(files.dir, "ghost.txt"), meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload it first/);
   });
 });
 

@@ -2,7 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
 import { fileDataPath, mimeOf, safeName, type FileData } from "../core/files.js";
-import { ValidationError } from "../core/errors.js";
+import { ValidationError, type ErrorCode } from "../core/errors.js";
 import { describe, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
@@ -154,7 +154,7 @@ export class File<T extends FileType = "filepath", C extends FileCount = "single
   }
 
   private async one(payload: unknown, ctx: ComponentContext): Promise<OneFileIn<T>> {
-    const file = await uploadedFile(payload, ctx, (m) => this.fail(m));
+    const file = await uploadedFile(payload, ctx, (m, code) => this.fail(m, code));
     if (this.fileTypes && !matchesFileTypes(path.basename(file), this.fileTypes)) {
       this.fail(`invalid file type "${path.basename(file)}"; allowed: ${this.fileTypes.join(", ")}`);
     }
@@ -194,12 +194,13 @@ export class File<T extends FileType = "filepath", C extends FileCount = "single
  * `handle_file("https://…")` sends) is fetched into the store, refusing private and loopback hosts
  * (see `fetchUrl`). `fail` reports with the calling component's name.
  */
-export async function uploadedFile(payload: unknown, ctx: ComponentContext, fail: (message: string) => never): Promise<string> {
+export async function uploadedFile(payload: unknown, ctx: ComponentContext, fail: (message: string, code?: ErrorCode) => never): Promise<string> {
   const reported = async <T>(step: () => T | Promise<T>): Promise<T> => {
     try {
       return await step();
     } catch (err) {
-      if (err instanceof ValidationError) fail(err.message);
+      // The store's and the fetch's own reasons keep their codes (TR_ERR_FILE_PATH, TR_ERR_FETCH_REFUSED…).
+      if (err instanceof ValidationError) fail(err.message, err.code);
       throw err;
     }
   };

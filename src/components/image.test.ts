@@ -292,7 +292,7 @@ describe("Image.preprocess", () => {
     const file = path.join(outside, "secret.png");
     await writeFile(file, await encode(gradient()));
     const fd = { path: file, meta: { _type: "gradio.FileData" } };
-    await expect(new Image().preprocess(fd, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /upload folder/);
+    await expect(new Image().preprocess(fd, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload folder/);
     const sneaky = { path: path.join(files.dir, "..", "..", path.basename(outside), "secret.png"), meta: fd.meta };
     await expect(new Image().preprocess(sneaky, ctx)).rejects.toThrow(ValidationError);
     await expect(new Image().preprocess({ path: "/etc/passwd", meta: fd.meta }, ctx)).rejects.toThrow(ValidationError);
@@ -304,8 +304,8 @@ describe("Image.preprocess", () => {
     await expect(new Image().preprocess({ meta: { _type: "gradio.FileData" } }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /FileData\.path/);
     await expect(new Image().preprocess(42, ctx)).rejects.toThrow(ValidationError);
     // A URL is fetched only when it resolves outside loopback and private ranges (see src/app/fetch-url.ts).
-    await expect(new Image().preprocess({ path: "http://127.0.0.1:9/bus.png", meta: { _type: "gradio.FileData" } }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /loopback/);
-    await expect(new Image().preprocess({ path: path.join(files.dir, "nope.png") }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /upload it first/);
+    await expect(new Image().preprocess({ path: "http://127.0.0.1:9/bus.png", meta: { _type: "gradio.FileData" } }, ctx)).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /loopback/);
+    await expect(new Image().preprocess({ path: path.join(files.dir, "nope.png") }, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload it first/);
   });
 });
 

@@ -169,7 +169,7 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
 
   async preprocess(payload: unknown, ctx: ComponentContext): Promise<ImageIn<T>> {
     if (payload === null || payload === undefined) this.fail("no image");
-    const file = await uploadedFile(payload, ctx, (m) => this.fail(m));
+    const file = await uploadedFile(payload, ctx, (m, code) => this.fail(m, code));
     const bytes = await readFile(file);
     const meta = await this.inspect(bytes, "the uploaded file");
     if (!INPUT_FORMATS.has(meta.format ?? "")) {

@@ -101,14 +101,16 @@ export class ValidationError extends globalThis.Error implements CodedError {
  */
 export class TradioError extends globalThis.Error implements CodedError {
   override name = "Error";
-  readonly code = "TR_ERR_APP" as const;
+  /** TR_ERR_APP for an app's own errors; tradio's own shown failures (a loaded model's) carry theirs. */
+  readonly code: ErrorCode;
   readonly title: string;
   /** Seconds the page shows the message; null keeps it until dismissed. */
   readonly duration: number | null;
-  constructor(message: string, opts: { title?: string; duration?: number | null } = {}) {
+  constructor(message: string, opts: { title?: string; duration?: number | null; code?: ErrorCode } = {}) {
     super(message);
     this.title = opts.title ?? "Error";
     this.duration = opts.duration ?? null;
+    this.code = opts.code ?? "TR_ERR_APP";
   }
 }
 

@@ -349,19 +349,20 @@ function explain(err: unknown, repo: string, hasToken: boolean, tries: string): 
   switch (status) {
     case undefined:
       if (hf && err instanceof hf.InferenceClientProviderOutputError) return new TradioFailure("TR_ERR_RETURN", `${repo}: ${detail}`);
-      return new TradioError(`${repo}: could not reach the Inference API (${causeOf(err)})`);
+      return new TradioError(`${repo}: could not reach the Inference API (${causeOf(err)})`, { code: "TR_ERR_LOAD_UNAVAILABLE" });
     case 401:
     case 403:
       return new TradioError(
         `${repo}: the Inference API refused the request (HTTP ${status}); ${hasToken ? "the token given cannot use this model" : TOKEN_HINT}`,
+        { code: "TR_ERR_LOAD_UNAUTHORIZED" },
       );
     case 404:
-      return new TradioError(`${repo}: the Inference API does not serve this model (HTTP 404: ${detail})`);
+      return new TradioError(`${repo}: the Inference API does not serve this model (HTTP 404: ${detail})`, { code: "TR_ERR_LOAD_NOT_FOUND" });
     case 429:
-      return new TradioError(`${repo}: the Inference API is rate-limiting requests (HTTP 429); wait a moment and try again${hasToken ? "" : ", or use a token"}`);
+      return new TradioError(`${repo}: the Inference API is rate-limiting requests (HTTP 429); wait a moment and try again${hasToken ? "" : ", or use a token"}`, { code: "TR_ERR_LOAD_RATE_LIMITED" });
     case 503:
-      return new TradioError(`${repo}: the model is still loading (HTTP 503; ${tries}); try again in a minute`);
+      return new TradioError(`${repo}: the model is still loading (HTTP 503; ${tries}); try again in a minute`, { code: "TR_ERR_LOAD_UNAVAILABLE" });
     default:
-      return new TradioError(`${repo}: the Inference API answered HTTP ${status}: ${detail}`);
+      return new TradioError(`${repo}: the Inference API answered HTTP ${status}: ${detail}`, { code: "TR_ERR_LOAD_UNAVAILABLE" });
   }
 }

@@ -3,7 +3,7 @@ import { codeOf, TradioError, ValidationError, type CodedError, type ErrorCode, 
 /** Where a failure of a run came from: decides what its caller is told. */
 export type RunFailure =
   | { kind: "input"; code: ErrorCode; message: string } // the caller sent a bad value: 4xx
-  | { kind: "user"; message: string; title: string; duration: number | null } // tr.Error: shown as is
+  | { kind: "user"; code: ErrorCode; message: string; title: string; duration: number | null } // tr.Error: shown as is
   | { kind: "cancelled" } // the caller cancelled or went away
   | { kind: "internal"; code: ErrorCode; message: string; error: unknown }; // anything else: logged; shown with showError
 
@@ -12,7 +12,7 @@ export class RunError extends globalThis.Error implements CodedError {
   readonly code: ErrorCode;
   constructor(readonly failure: RunFailure) {
     super(failure.kind === "cancelled" ? "Cancelled" : failure.message);
-    this.code = failure.kind === "user" ? "TR_ERR_APP" : failure.kind === "cancelled" ? "TR_ERR_CANCELLED" : failure.code;
+    this.code = failure.kind === "cancelled" ? "TR_ERR_CANCELLED" : failure.code;
   }
 }
 
@@ -28,7 +28,7 @@ export function cancelled(): RunError {
 /** Classifies anything thrown inside a run. */
 export function toRunError(err: unknown): RunError {
   if (err instanceof RunError) return err;
-  if (err instanceof TradioError) return new RunError({ kind: "user", message: err.message, title: err.title, duration: err.duration });
+  if (err instanceof TradioError) return new RunError({ kind: "user", code: err.code, message: err.message, title: err.title, duration: err.duration });
   if (err instanceof ValidationError) return new RunError({ kind: "input", code: err.code, message: err.message });
   const message = err instanceof globalThis.Error ? err.message : String(err);
   return new RunError({ kind: "internal", code: codeOf(err) ?? "TR_ERR_FUNCTION", message, error: err });
@@ -41,7 +41,7 @@ export function toRunError(err: unknown): RunError {
 export function present(failure: RunFailure, showError: boolean): ShownFailure {
   switch (failure.kind) {
     case "user":
-      return { message: failure.message, title: failure.title, duration: failure.duration, code: "TR_ERR_APP", status: 500, visible: true };
+      return { message: failure.message, title: failure.title, duration: failure.duration, code: failure.code, status: 500, visible: true };
     case "input":
       return { message: failure.message, title: "Error", duration: null, code: failure.code, status: 422, visible: true };
     case "cancelled":
@@ -58,7 +58,7 @@ export function present(failure: RunFailure, showError: boolean): ShownFailure {
 export function thrownToCode(err: RunError): globalThis.Error {
   const f = err.failure;
   if (f.kind === "internal" && f.error instanceof globalThis.Error) return f.error;
-  if (f.kind === "user") return new TradioError(f.message, { title: f.title, duration: f.duration });
+  if (f.kind === "user") return new TradioError(f.message, { title: f.title, duration: f.duration, code: f.code });
   if (f.kind === "input") return new ValidationError(f.message, f.code);
   return err;
 }

@@ -260,7 +260,7 @@ describe("errors a user can act on", () => {
     // A token that stops working after the load: the call says so.
     const stale = await tr.load("models/test/private", { hfToken: TOKEN });
     hub.models.set("test/private", { pipeline_tag: "translation", token: "hf_other" });
-    await expect(stale("z")).rejects.toThrowCode("TR_ERR_APP", /refused the request \(HTTP 401\); the token given cannot use this model/);
+    await expect(stale("z")).rejects.toThrowCode("TR_ERR_LOAD_UNAUTHORIZED", /refused the request \(HTTP 401\); the token given cannot use this model/);
   });
 
   it("waits for a loading model (503) and retries a bounded number of times", async () => {
@@ -273,7 +273,7 @@ describe("errors a user can act on", () => {
     hub.models.set("test/cold", { pipeline_tag: "translation", loadingFor: Infinity });
     const cold = await tr.load("models/test/cold");
     const start = hub.seen.length;
-    await expect(cold("x")).rejects.toThrowCode("TR_ERR_APP", new RegExp(`still loading \\(HTTP 503; tried ${LOADING_ATTEMPTS} times`));
+    await expect(cold("x")).rejects.toThrowCode("TR_ERR_LOAD_UNAVAILABLE", new RegExp(`still loading \\(HTTP 503; tried ${LOADING_ATTEMPTS} times`));
     expect(hub.seen.length - start).toBe(LOADING_ATTEMPTS);
   });
 
@@ -281,7 +281,7 @@ describe("errors a user can act on", () => {
     hub.models.set("test/busy", { pipeline_tag: "translation" });
     const io = await tr.load("models/test/busy");
     hub.models.set("test/busy", { pipeline_tag: "translation", failWith: 429 });
-    await expect(io("x")).rejects.toThrowCode("TR_ERR_APP", /rate-limiting requests \(HTTP 429\)/);
+    await expect(io("x")).rejects.toThrowCode("TR_ERR_LOAD_RATE_LIMITED", /rate-limiting requests \(HTTP 429\)/);
     await expect(tr.load("models/test/busy")).rejects.toThrowCode("TR_ERR_LOAD_RATE_LIMITED");
   });
 

@@ -238,6 +238,16 @@ describe("validation at construction", () => {
 describe("limits", () => {
   it("refuses SHAP on more tokens than its regression can take, with a message for the user", async () => {
     const iface = new tr.Interface({ fn: (t: string) => ({ a: t.length }), inputs: "text", outputs: "label", interpretation: "shap" });
-    await expect(iface.interpret([Array.from({ length: 1001 }, (_, i) => `w${i}`).join(" ")])).rejects.toThrowCode("TR_ERR_APP", /at most 1000 tokens; this Textbox has 1001/);
+    const long = Array.from({ length: 1001 }, (_, i) => `w${i}`).join(" ");
+    await expect(iface.interpret([long])).rejects.toThrowCode("TR_ERR_TOO_COMPLEX", /at most 1000 tokens; this Textbox has 1001/);
+    // Over HTTP it is the caller's request that went past the limit: a 4xx with the message and code.
+    const app = await iface.launch({ port: 0, quiet: true });
+    try {
+      const res = await fetch(`${app.url}gradio_api/run/interpret`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ data: [long] }) });
+      expect(res.status).toBe(422);
+      expect(await res.json()).toMatchObject({ code: "TR_ERR_TOO_COMPLEX", error: expect.stringMatching(/at most 1000 tokens/) });
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import type { Component } from "../../components/component.js";
 import type { ComponentContext } from "../../core/context.js";
-import { TradioError } from "../../core/errors.js";
+import { TradioError, ValidationError } from "../../core/errors.js";
 import { isNeighbourInterpretable, isTokenInterpretable } from "../../core/interpretable.js";
 import { Registry } from "../../core/registry.js";
 import { leaveOneOutMasks, leaveOneOutScores, neighbourScores } from "./leave-one-out.js";
@@ -74,7 +74,7 @@ interpretationMethods.register("shap", {
     const tokens = await input.interpretationTokens(value, ctx);
     if (tokens.count === 0) return { tries: [], finish: () => tokens.shape([]) };
     if (tokens.count > MAX_SHAP_TOKENS) {
-      throw new TradioError(`SHAP interpretation handles at most ${MAX_SHAP_TOKENS} tokens; this ${input.className} has ${tokens.count}`);
+      throw new ValidationError(`SHAP interpretation handles at most ${MAX_SHAP_TOKENS} tokens; this ${input.className} has ${tokens.count}`, "TR_ERR_TOO_COMPLEX");
     }
     const { planShap, shapBudget, shapValues } = await import("./kernel-shap.js");
     const shap = planShap(tokens.count, shapBudget(numShap, tokens.count));
