@@ -176,6 +176,9 @@ export function encodeWav(audio: AudioData): Buffer {
  * which is what the page's microphone records) or a path in the file store (any format). As an output it
  * may return `AudioData`, `[sampleRate, data]`, WAV bytes, a file path or URL, or null; samples are
  * stored as 16-bit PCM WAV.
+ *
+ * @example
+ * new tr.Audio({ sources: ["microphone"], label: "Say something" })   // { sampleRate, data, channels }
  */
 export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>, AudioOut, FileData | string> {
   readonly type = "audio";

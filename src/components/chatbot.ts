@@ -31,6 +31,9 @@ const LATEX_DELIMITERS = [{ left: "$$", right: "$$", display: true }];
  * A chat history in Gradio's "tuples" format: a list of `[user, bot]` pairs. Gradio shortcut: "chatbot".
  * The function may also return the "messages" format (`{ role, content }` objects), which is turned
  * into pairs. A number as a message is sent as its text.
+ *
+ * @example
+ * new tr.Interface({ fn: chat, inputs: ["text", "state"], outputs: [new tr.Chatbot({ label: "Chat" }), "state"] })
  */
 export class Chatbot extends Component<ChatPair[], ChatPair[] | ChatMessage[]> {
   readonly type = "chatbot";

@@ -18,7 +18,12 @@ export interface CheckboxGroupOptions<T extends ChoiceType = "value"> extends Co
 /** What a CheckboxGroup hands the function: the checked values, or their indices with `type: "index"`. */
 export type CheckboxGroupIn<T extends ChoiceType> = T extends "index" ? number[] : string[];
 
-/** Several boxes; any number of them checked. Gradio shortcut: "checkboxgroup". */
+/**
+ * Several boxes; any number of them checked. Gradio shortcut: "checkboxgroup".
+ *
+ * @example
+ * new tr.CheckboxGroup({ choices: ["cheese", "ham", "olives"], label: "Toppings" })
+ */
 export class CheckboxGroup<T extends ChoiceType = "value"> extends Component<CheckboxGroupIn<T>, string[], string[]> {
   readonly type = "checkboxgroup";
   readonly className = "CheckboxGroup";

@@ -8,7 +8,12 @@ export interface CheckboxOptions extends ComponentOptions {
   value?: boolean;
 }
 
-/** A single true/false box. Gradio shortcut: "checkbox". */
+/**
+ * A single true/false box. Gradio shortcut: "checkbox".
+ *
+ * @example
+ * new tr.Checkbox({ label: "Excited?", value: true })
+ */
 export class Checkbox extends Component<boolean, boolean> {
   readonly type = "checkbox";
   readonly className = "Checkbox";

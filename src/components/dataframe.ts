@@ -56,6 +56,9 @@ function isTableCount(v: unknown): boolean {
 /**
  * A table. Gradio shortcut: "dataframe". On the wire it is Gradio's DataframeData
  * `{ headers, data, metadata }`; cells of "number" and "bool" columns are converted on the way in.
+ *
+ * @example
+ * new tr.Dataframe({ headers: ["name", "age"], datatype: ["str", "number"], label: "People" })
  */
 export class Dataframe<T extends DataframeType = "array"> extends Component<DataframeIn<T>, DataframeOut, DataframeData> {
   readonly type = "dataframe";

@@ -40,6 +40,9 @@ export type DropdownOut<M extends boolean> = M extends true ? string[] : string;
 /**
  * A list of choices that opens on click; one choice, or several with `multiselect: true`. Gradio
  * shortcut: "dropdown". A single-select dropdown submitted with nothing selected is an error.
+ *
+ * @example
+ * new tr.Dropdown({ choices: ["cat", "dog", "bird"], multiselect: true, label: "Animals" })
  */
 export class Dropdown<M extends boolean = false, T extends ChoiceType = "value"> extends Component<
   DropdownIn<M, T>,

@@ -71,6 +71,9 @@ export function matchesFileTypes(name: string, fileTypes: readonly string[]): bo
  * As an input the function receives a path in the file store, or the file's bytes with `type: "buffer"`;
  * an array of them with `fileCount: "multiple"`. As an output it may return a path (or http(s) URL),
  * bytes, `{ name, data }`, or an array of these with `fileCount: "multiple"`, or null.
+ *
+ * @example
+ * new tr.File({ fileTypes: [".csv", ".txt"], fileCount: "multiple", label: "Data" })
  */
 export class File<T extends FileType = "filepath", C extends FileCount = "single"> extends Component<FileIn<T, C>, FileOut<C>, C extends "multiple" ? (FileData | string)[] : FileData | string> {
   readonly type = "file";

@@ -45,6 +45,9 @@ function isColorMap(v: unknown): boolean {
  * Text with highlighted spans, each tagged with a category or a confidence. Gradio shortcuts:
  * "highlightedtext", "highlight". The function returns `[text, category]` pairs or
  * `{ text, entities: [{ entity, start, end }] }`; as an input the function receives pairs.
+ *
+ * @example
+ * new tr.HighlightedText({ colorMap: { PER: "green", LOC: "blue" } })  // returns [["Ada", "PER"], [" in ", null], ["Paris", "LOC"]]
  */
 export class HighlightedText extends Component<HighlightedPair[], HighlightedTextOut, HighlightedToken[]> {
   readonly type = "highlightedtext";

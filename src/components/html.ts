@@ -10,6 +10,9 @@ export interface HTMLOptions extends ComponentOptions {
 /**
  * Raw HTML shown on the page. Gradio shortcut: "html". The text is sent as it is; the page renders it
  * (scripts in it do not run), so do not put untrusted input in it unescaped.
+ *
+ * @example
+ * new tr.HTML({ value: "<p>Results appear <b>here</b></p>" })
  */
 export class HTML extends Component<string, string> {
   readonly type = "html";

@@ -82,6 +82,10 @@ const isCssSize = (v: unknown) => (typeof v === "number" && v > 0) || typeof v =
  * As an input the function receives, by `type`: `Pixels` (default), a `Buffer` of encoded bytes (the
  * upload unchanged, or a PNG when `shape`, `imageMode` or EXIF orientation changed it), or a path in the
  * file store. As an output the function may return `Pixels`, encoded bytes, a file path or URL, or null.
+ *
+ * @example
+ * new tr.Image({ shape: [224, 224], label: "Photo" })          // Pixels, resized and centre-cropped
+ * new tr.Image({ type: "filepath", sources: ["webcam"] })      // a path to the captured frame
  */
 export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>, ImageOut, FileData | string> {
   readonly type = "image";

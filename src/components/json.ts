@@ -17,6 +17,9 @@ export interface JsonOptions extends ComponentOptions {
  * A JSON viewer. Gradio shortcut: "json". The function may return anything JSON can carry (objects with
  * `toJSON`, like Date, are converted as `JSON.stringify` converts them); functions, symbols, BigInt,
  * Map, Set and circular structures are refused. As an input it passes the parsed JSON on as it is.
+ *
+ * @example
+ * new tr.JSON({ label: "Parsed" })   // the function returns { name: "Ada", languages: ["en", "fr"] }
  */
 export class Json extends Component<JsonValue, unknown, JsonValue> {
   readonly type = "json";

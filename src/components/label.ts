@@ -32,7 +32,12 @@ export interface LabelOptions extends ComponentOptions {
 
 const EMPTY: LabelData = { label: null, confidences: null };
 
-/** A classification result: a label, optionally with confidences per class. Gradio shortcut: "label". */
+/**
+ * A classification result: a label, optionally with confidences per class. Gradio shortcut: "label".
+ *
+ * @example
+ * new tr.Label({ numTopClasses: 3 })   // the function returns { cat: 0.9, dog: 0.08, bird: 0.02 }
+ */
 export class Label extends Component<LabelData, LabelOut> {
   readonly type = "label";
   readonly className = "Label";

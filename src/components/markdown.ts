@@ -46,6 +46,9 @@ function isDelimiterList(v: unknown): boolean {
 /**
  * Markdown, rendered by the page (the server sends the text). Gradio shortcut: "markdown". Like Gradio,
  * returned text is dedented (`inspect.cleandoc`), so an indented template literal renders as written.
+ *
+ * @example
+ * new tr.Markdown({ value: "## Summary\n*Nothing yet.*" })
  */
 export class Markdown extends Component<string, string> {
   readonly type = "markdown";

@@ -26,6 +26,9 @@ export interface NumberOptions extends ComponentOptions {
 /**
  * A number field. Gradio shortcut: "number". (The class is not called `Number` so that it never hides
  * the global `Number` in a module that imports it.)
+ *
+ * @example
+ * new tr.Number({ label: "Age", minimum: 0, maximum: 130, precision: 0 })
  */
 export class NumberComponent extends Component<number, number> {
   readonly type = "number";

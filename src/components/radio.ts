@@ -21,6 +21,9 @@ export type RadioIn<T extends ChoiceType> = T extends "index" ? number : string;
 /**
  * One choice out of a few. Gradio shortcut: "radio". Submitting with nothing selected is an error
  * ("no choice selected"), so the function always receives a choice; give `value` to preselect one.
+ *
+ * @example
+ * new tr.Radio({ choices: ["park", "zoo", "road"], value: "park", label: "Location" })
  */
 export class Radio<T extends ChoiceType = "value"> extends Component<RadioIn<T>, string, string> {
   readonly type = "radio";

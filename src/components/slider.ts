@@ -15,7 +15,12 @@ export interface SliderOptions extends ComponentOptions {
   value?: number;
 }
 
-/** A number picked on a slider, between `minimum` and `maximum`. Gradio shortcut: "slider". */
+/**
+ * A number picked on a slider, between `minimum` and `maximum`. Gradio shortcut: "slider".
+ *
+ * @example
+ * new tr.Slider({ minimum: 1, maximum: 10, step: 1, value: 3, label: "Intensity" })
+ */
 export class Slider extends Component<number, number> {
   readonly type = "slider";
   readonly className = "Slider";

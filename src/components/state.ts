@@ -5,6 +5,10 @@ import { Component, type ComponentOptions, type JSONSchema } from "./component.j
  * API. `new State(value)` gives every session its own deep copy of `value` (a function is called once
  * per session, so a per-session id is never shared); the "state" shortcut starts at `undefined`, so the
  * function's own default parameter (`history = []`) applies.
+ *
+ * @example
+ * new tr.State<string[]>([])                      // each session starts with its own empty list
+ * new tr.State(() => ({ id: crypto.randomUUID() })) // a fresh value per session
  */
 export class State<S = any> extends Component<S, S> {
   readonly type = "state";

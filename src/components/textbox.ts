@@ -18,7 +18,12 @@ export interface TextboxOptions extends ComponentOptions {
   replacement?: string;
 }
 
-/** Free text. Gradio shortcuts: "text", "textbox". */
+/**
+ * Free text. Gradio shortcuts: "text", "textbox".
+ *
+ * @example
+ * new tr.Textbox({ label: "Review", lines: 4, placeholder: "What did you think?", maxLength: 2000 })
+ */
 export class Textbox extends Component<string, string> {
   readonly type = "textbox";
   readonly className = "Textbox";

@@ -79,7 +79,14 @@ export function launchCount(): number {
   return (globalThis as Counter)[LAUNCHES] ?? 0;
 }
 
-/** Builds a Fastify server for one app and starts listening. */
+/**
+ * Builds a Fastify server for one app and starts listening (`iface.launch(opts)` calls this).
+ *
+ * @example
+ * const app = await iface.launch({ port: 0, auth: ["admin", "pass1234"], showError: true });
+ * console.log(app.url); // http://127.0.0.1:<port>/
+ * await app.close();
+ */
 export async function launch(target: Launchable, opts: LaunchOptions = {}): Promise<Launched> {
   checkOptions("launch", opts as Record<string, unknown>, {
     port: nonNegativeInt,
