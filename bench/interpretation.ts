@@ -1,8 +1,8 @@
 // `npm run bench interpret` (or `tsx bench/interpretation.ts` after a build): interpretation speed and
 // SHAP accuracy, each against a baseline computed in the same run.
 import { Interface } from "../dist/index.js";
-import { planShap, shapValues } from "../dist/interpretation/kernel-shap.js";
-import { seededRandom } from "../dist/interpretation/random.js";
+import { planShap, shapValues } from "../dist/features/interpretation/kernel-shap.js";
+import { seededRandom } from "../dist/features/interpretation/random.js";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

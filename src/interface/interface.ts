@@ -11,6 +11,7 @@ import { GraphBuilder } from "../graph/builder.js";
 import type { BackendFn, Graph } from "../graph/graph.js";
 import { RunError, thrownToCode } from "../runtime/failure.js";
 import { Runtime } from "../runtime/runtime.js";
+import type { QueueOptions } from "../queue/scheduler.js";
 import type { LaunchOptions, Launched } from "../server/launch.js";
 import { interfaceLayout } from "./layout.js";
 import { INTERFACE_KINDS, type FlaggingMode, type InterfaceOptions, type InterpretationMethod, type LoadOptions } from "./options.js";
@@ -50,6 +51,13 @@ function readCss(css: string | undefined): string | null {
   }
   return css;
 }
+
+const QUEUE_KINDS = {
+  defaultConcurrencyLimit: isPositiveInt,
+  maxSize: (v: unknown) => v === null || isPositiveInt(v),
+  maxPerClient: isPositiveInt,
+  statusUpdateRate: (v: unknown) => v === "auto" || (typeof v === "number" && v > 0),
+};
 
 /** Runtimes of calls made from code, one per graph: no server, a one-off session per call. */
 const codeRuntimes = new WeakMap<Graph, Runtime>();
@@ -251,12 +259,8 @@ export class Interface<const I extends Specs, const O extends Specs> {
    * @example
    * iface.queue({ defaultConcurrencyLimit: 2, maxSize: 50 }).launch();
    */
-  queue(opts: { defaultConcurrencyLimit?: number; maxSize?: number; statusUpdateRate?: number | "auto" } = {}): this {
-    checkOptions("queue", opts as Record<string, unknown>, {
-      defaultConcurrencyLimit: isPositiveInt,
-      maxSize: isPositiveInt,
-      statusUpdateRate: (v) => v === "auto" || (typeof v === "number" && v > 0),
-    });
+  queue(opts: QueueOptions = {}): this {
+    checkOptions("queue", opts as Record<string, unknown>, QUEUE_KINDS);
     (this as { queueOptions: Readonly<Record<string, unknown>> }).queueOptions = Object.freeze({ ...this.queueOptions, ...opts });
     return this;
   }

@@ -32,7 +32,8 @@ export class FrameWriter {
 
   constructor(private readonly eventId: string) {}
 
-  frame(e: JobEvent): Frame {
+  /** `whole`: send a streamed value whole, not as a diff (its client has received none yet and keeps only the latest). */
+  frame(e: JobEvent, whole = false): Frame {
     const event_id = this.eventId;
     switch (e.type) {
       case "queued":
@@ -43,7 +44,7 @@ export class FrameWriter {
         return { msg: "progress", progress_data: e.progress, event_id };
       case "generating": {
         const previous = this.shown;
-        const data = previous === null ? e.data : e.data.map((v, i) => diff(previous[i], v));
+        const data = previous === null || whole ? e.data : e.data.map((v, i) => diff(previous[i], v));
         this.shown = structuredClone(e.data);
         return { msg: "process_generating", output: { data, is_generating: true }, success: true, event_id };
       }

@@ -14,8 +14,12 @@ class Durations {
   }
 }
 
-/** With "auto", waiting jobs hear of their new rank at most this often (one broadcast per burst of starts). */
+/**
+ * With "auto", waiting jobs hear of their new rank at most this often (one broadcast per burst of
+ * starts), and less often as the queue grows, so that a long queue costs at most a few percent of a core.
+ */
 const AUTO_BROADCAST_MS = 250;
+const BROADCAST_MS_PER_WAITING = 0.05;
 
 /** A job and, once someone needs it (a cancel, a function that reads its signal), its AbortController. */
 class Held {
@@ -131,7 +135,7 @@ export class MemoryScheduler implements Scheduler {
     if (this.queue.length === 0) return;
     const rate = this.settings.statusUpdateRate;
     if (rate === "auto") {
-      this.broadcastTimer ??= setTimeout(this.broadcast, AUTO_BROADCAST_MS);
+      this.broadcastTimer ??= setTimeout(this.broadcast, Math.max(AUTO_BROADCAST_MS, this.queue.length * BROADCAST_MS_PER_WAITING));
       this.broadcastTimer.unref();
     } else if (!this.periodic) {
       this.periodic = setInterval(() => {

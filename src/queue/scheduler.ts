@@ -63,6 +63,18 @@ export interface QueueSettings {
   statusUpdateRate: "auto" | number;
 }
 
+/** `iface.queue(...)`: Gradio's queue settings, and tradio's bound per client. */
+export interface QueueOptions {
+  /** Calls of one event running at once unless the event sets its own `concurrencyLimit` (default 1). */
+  defaultConcurrencyLimit?: number;
+  /** Most calls waiting; more get HTTP 503. Default 10 000 (Gradio's is unbounded); null for no bound. */
+  maxSize?: number | null;
+  /** Most calls one client address may have waiting or running; more get HTTP 429. Default 2000. */
+  maxPerClient?: number;
+  /** "auto": waiting calls hear their new rank when calls start; a number N: every N seconds. */
+  statusUpdateRate?: number | "auto";
+}
+
 export function queueFull(size: number): HttpError {
   return new HttpError(503, "TR_ERR_QUEUE_FULL", `Queue is full (${size} jobs waiting); try again later`);
 }

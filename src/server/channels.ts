@@ -5,6 +5,18 @@ import type { Frame } from "../protocol/types.js";
 const HEARTBEAT_MS = 15_000;
 /** A finished session whose client never opened its stream is forgotten after this long. */
 const UNCLAIMED_MS = 60_000;
+/**
+ * A client opens its stream right after joining; a session whose stream is not open this long after
+ * its first join is abandoned: its calls are cancelled and its frames dropped (`attachTimeout`).
+ */
+export const ATTACH_MS = 30_000;
+/**
+ * Frames of which a client that has not attached yet needs only the latest, per call: queue positions,
+ * and streamed values (sent whole until the stream opens). Progress reports are kept as they come while
+ * few are buffered, then only the latest.
+ */
+const LATEST_ONLY = new Set(["estimation", "process_generating"]);
+const FEW = 16;
 
 interface Buffered {
   eventId: string | null;
@@ -15,30 +27,57 @@ interface Buffered {
 /**
  * One SSE stream per session (sse_v3): every event of the session travels on it. Frames are buffered
  * from `queue/join` on, so nothing is lost if the stream opens after the job has started; of the queue
- * position only the latest is kept, since a client that attaches late needs nothing older. When the last
- * pending event of the session completes, `close_stream` is sent and the stream ends, as the client expects.
+ * position, the progress and a streamed value only the latest is kept (streamed values are sent whole
+ * until the stream first opens), so a session that never attaches holds little. When the last pending
+ * event of the session completes, `close_stream` is sent and the stream ends, as the client expects.
  */
 export class Channel {
   private buffer: Buffered[] = [];
   private res: ServerResponse | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
+  private waitTimer: NodeJS.Timeout | null = null;
+  private abandoned = false;
+  /** True once a stream has been opened: until then the client has received nothing. */
+  everAttached = false;
   readonly pending = new Set<string>();
   /** Called when the client's stream goes away while events are pending. */
   onDisconnect: (() => void) | null = null;
 
-  constructor(private readonly onEmpty: () => void) {}
+  constructor(
+    private readonly onEmpty: () => void,
+    private readonly attachMs = ATTACH_MS,
+  ) {}
 
   get attached(): boolean {
     return this.res !== null;
   }
 
+  get isAbandoned(): boolean {
+    return this.abandoned;
+  }
+
+  /** A call joined: the stream must open within ATTACH_MS, or the session's calls are cancelled and it is dropped. */
+  expectStream(): void {
+    if (this.everAttached || this.waitTimer) return;
+    this.waitTimer = setTimeout(() => {
+      this.waitTimer = null;
+      if (this.everAttached) return;
+      this.abandoned = true;
+      this.buffer = [];
+      this.onDisconnect?.();
+      this.onEmpty();
+    }, this.attachMs);
+    this.waitTimer.unref();
+  }
+
   send(frame: Frame): void {
+    if (this.abandoned) return;
     const text = sse(frame);
     if (this.res) this.write(this.res, text);
     else {
       const eventId = frame.event_id ?? null;
-      if (frame.msg === "estimation") {
-        const i = this.buffer.findIndex((b) => b.msg === "estimation" && b.eventId === eventId);
+      if (LATEST_ONLY.has(frame.msg) || (frame.msg === "progress" && this.buffer.length >= FEW)) {
+        const i = this.buffer.findIndex((b) => b.msg === frame.msg && b.eventId === eventId);
         if (i >= 0) this.buffer.splice(i, 1);
       }
       this.buffer.push({ eventId, msg: frame.msg, text });
@@ -64,6 +103,9 @@ export class Channel {
   attach(res: ServerResponse): void {
     if (this.res) this.detach(false); // a newer stream replaces an older one
     this.res = res;
+    this.everAttached = true;
+    if (this.waitTimer) clearTimeout(this.waitTimer);
+    this.waitTimer = null;
     for (const b of this.buffer) res.write(b.text);
     this.buffer = [];
     this.heartbeat = setInterval(() => res.write(HEARTBEAT), HEARTBEAT_MS);
@@ -98,6 +140,8 @@ export class Channel {
 export class Channels {
   private readonly map = new Map<string, Channel>();
 
+  constructor(private readonly attachMs = ATTACH_MS) {}
+
   get(key: string): Channel | undefined {
     return this.map.get(key);
   }
@@ -106,8 +150,9 @@ export class Channels {
     let ch = this.map.get(key);
     if (!ch) {
       const created = new Channel(() => {
-        if (this.map.get(key) === created && created.pending.size === 0 && !created.attached) this.map.delete(key);
-      });
+        if (this.map.get(key) !== created || created.attached) return;
+        if (created.pending.size === 0 || created.isAbandoned) this.map.delete(key);
+      }, this.attachMs);
       this.map.set(key, created);
       ch = created;
     }

@@ -1,59 +1,26 @@
 import { isIP } from "node:net";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Graph } from "../graph/graph.js";
-import { mountApp } from "./mount.js";
-import type { AuthSpec } from "../auth/credentials.js";
+import type { QueueOptions } from "../queue/scheduler.js";
+import { MOUNT_KINDS, mountApp, type MountOptions } from "./mount.js";
 import { checkOptions, describe } from "../core/options.js";
 import { OptionError } from "../core/errors.js";
 
-export interface LaunchOptions {
+/** `launch()`'s options: where to listen, and everything `mountApp()` takes (one list, checked once). */
+export interface LaunchOptions extends Omit<MountOptions, "prefix"> {
   /** Default 7860, or env TRADIO_SERVER_PORT; 0 picks any free port. */
   port?: number;
   /** Default 127.0.0.1, or env TRADIO_SERVER_NAME; "0.0.0.0" listens on every interface. */
   host?: string;
   /** Kept for Gradio code: the queue is always on. */
   enableQueue?: boolean;
-  /** Show the text of unexpected exceptions to users (otherwise a generic message). */
-  showError?: boolean;
   /** Print nothing. */
   quiet?: boolean;
-  /** Largest upload in bytes. */
-  maxFileSize?: number;
-  /** Most sessions whose state is kept (least recently used evicted first). Default 10 000. */
-  stateSessionCapacity?: number;
-  /** Seconds a session's state is kept after its last use. Default 3600. */
-  stateTtl?: number;
-  /** Files or folders (besides uploads and outputs) that the file route may serve. */
-  allowedPaths?: string[];
-  /** Login: [user, pass], a list of them, or a check function `(user, pass) => boolean | Promise<boolean>`. */
-  auth?: AuthSpec;
-  /** Shown on the login page (as text). */
-  authMessage?: string;
-  /** Seconds a login lasts (default 7 days). */
-  authTtl?: number;
-  /**
-   * Origins besides the app's own (`["https://site.example"]`) whose web pages may call the API: they get
-   * CORS headers with credentials, and their POSTs pass the cross-site check. No wildcard.
-   */
-  allowedOrigins?: string[];
-  /**
-   * Host names the app answers to (the Host header, or X-Forwarded-Host behind a trusted proxy). IP
-   * addresses, localhost and the `host` it listens on always pass; others get 403, which stops DNS
-   * rebinding. ".example.com" allows a domain and its subdomains; "*" allows any host.
-   */
-  allowedHosts?: string[];
-  /** Who may show the app in a frame: a CSP frame-ancestors source list. Default "'self'". */
-  frameAncestors?: string;
   /**
    * The app runs behind a reverse proxy: believe its X-Forwarded-For/-Host/-Proto headers. `true` trusts
    * any peer (only when nothing but the proxy can reach the app); or the proxy's addresses/CIDR ranges.
    */
   trustProxy?: boolean | string[];
-  /**
-   * Hosts, IP addresses or CIDR ranges that URL inputs (`handle_file("https://…")`) may be fetched from
-   * even though they are loopback or private. Public addresses need no listing.
-   */
-  fetchAllowList?: string[];
 }
 
 export interface Launched {
@@ -65,11 +32,10 @@ export interface Launched {
 
 interface Launchable {
   readonly graph: Graph;
-  readonly queueOptions: Readonly<Record<string, unknown>>;
+  readonly queueOptions?: QueueOptions;
 }
 
 const nonNegativeInt = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0 && v < 65536;
-const positive = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v > 0;
 
 // Counted on globalThis so the CLI sees launches made by another copy of tradio (dist vs. src).
 const LAUNCHES = Symbol.for("tradio.launches");
@@ -88,24 +54,13 @@ export function launchCount(): number {
  * await app.close();
  */
 export async function launch(target: Launchable, opts: LaunchOptions = {}): Promise<Launched> {
-  checkOptions("launch", opts as Record<string, unknown>, {
+  const { prefix: _none, ...mountKinds } = MOUNT_KINDS;
+  checkOptions("launch", opts as Record<string, unknown>, mountKinds, {
     port: nonNegativeInt,
     host: "string",
     enableQueue: "boolean",
-    showError: "boolean",
     quiet: "boolean",
-    maxFileSize: positive,
-    stateSessionCapacity: (v) => typeof v === "number" && Number.isInteger(v) && v > 0,
-    stateTtl: positive,
-    allowedPaths: "string[]",
-    auth: (v) => typeof v === "function" || Array.isArray(v),
-    authMessage: "string",
-    authTtl: positive,
-    allowedOrigins: "string[]",
-    allowedHosts: "string[]",
-    frameAncestors: "string",
     trustProxy: (v) => typeof v === "boolean" || (Array.isArray(v) && v.every((x) => typeof x === "string")),
-    fetchAllowList: "string[]",
   });
   const envPort = process.env.TRADIO_SERVER_PORT;
   const port = opts.port ?? (envPort !== undefined ? Number(envPort) : 7860);
@@ -115,22 +70,11 @@ export async function launch(target: Launchable, opts: LaunchOptions = {}): Prom
 
   const graph = target.graph;
   const server = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024, trustProxy: opts.trustProxy ?? false });
-  const q = target.queueOptions as { defaultConcurrencyLimit?: number; maxSize?: number; statusUpdateRate?: "auto" | number };
-  await mountApp(server, graph, {
-    showError: opts.showError,
-    maxFileSize: opts.maxFileSize,
-    queue: { defaultConcurrencyLimit: q.defaultConcurrencyLimit, maxSize: q.maxSize, statusUpdateRate: q.statusUpdateRate },
-    stateSessionCapacity: opts.stateSessionCapacity,
-    stateTtl: opts.stateTtl,
-    allowedPaths: opts.allowedPaths,
-    auth: opts.auth,
-    authMessage: opts.authMessage,
-    authTtl: opts.authTtl,
-    allowedOrigins: opts.allowedOrigins,
+  const { port: _port, host: _host, enableQueue: _queue, quiet: _quiet, trustProxy: _proxy, ...mount } = opts;
+  await mountApp(server, target, {
+    ...mount,
     // The name the server listens on is one it answers to.
     allowedHosts: [...(opts.allowedHosts ?? []), ...(isIP(host) || host === "localhost" ? [] : [host])],
-    frameAncestors: opts.frameAncestors,
-    fetchAllowList: opts.fetchAllowList,
   });
   // Features of the graph get ready first (a flagging log that cannot be appended to is reported now).
   for (const hook of graph.lifecycle.onLaunch) await hook();

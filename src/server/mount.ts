@@ -5,11 +5,11 @@ import multipart from "@fastify/multipart";
 import staticFiles from "@fastify/static";
 import { codeOf, HttpError, OptionError, type ErrorCode } from "../core/errors.js";
 import type { FileStore } from "../core/files.js";
-import { checkOptions, isPositive, isPositiveInt } from "../core/options.js";
+import { checkOptions, isPositive, isPositiveInt, type OptionKind } from "../core/options.js";
 import { Graph } from "../graph/graph.js";
 import { API_PREFIX } from "../protocol/config.js";
 import "../queue/memory.js";
-import { schedulers, type QueueSettings, type Scheduler } from "../queue/scheduler.js";
+import { schedulers, type QueueOptions, type QueueSettings, type Scheduler } from "../queue/scheduler.js";
 import { DiskFileStore } from "../runtime/file-store.js";
 import { allowEntryProblem } from "../runtime/fetch-url.js";
 import { RuntimeJobRunner } from "../runtime/job-runner.js";
@@ -31,7 +31,8 @@ import { Transport } from "./transport.js";
 export interface MountOptions extends Partial<ServeOptions> {
   /** Show the text of unexpected exceptions to callers (otherwise a generic message). */
   showError?: boolean;
-  queue?: Partial<QueueSettings>;
+  /** Queue settings; an Interface's own `queue(...)` settings apply where these say nothing. */
+  queue?: QueueOptions;
   /** A scheduler, or the name of a registered one (default "memory"). */
   scheduler?: Scheduler | string;
   /** A session store, or the name of a registered one (default "memory"). */
@@ -42,6 +43,8 @@ export interface MountOptions extends Partial<ServeOptions> {
   stateTtl?: number;
   /** Files or folders (besides uploads and outputs) that the file route may serve. */
   allowedPaths?: string[];
+  /** Seconds a session's event stream may take to open after a join before its calls are cancelled. Default 30. */
+  attachTimeout?: number;
   /** Where uploads and outputs live (default the system temp folder's "tradio", or env TRADIO_TEMP_DIR). */
   files?: FileStore;
   /** Login: [user, pass], a list of them, or a check function. */
@@ -61,7 +64,7 @@ export interface MountOptions extends Partial<ServeOptions> {
 }
 
 /** What can be mounted: an Interface (or Parallel, Series, a loaded app), or a built graph. */
-export type Mountable = Graph | { readonly graph: Graph };
+export type Mountable = Graph | { readonly graph: Graph; readonly queueOptions?: QueueOptions };
 
 /**
  * Registers one app's routes (page, config, API, queue, files) on a Fastify instance; call it inside
@@ -95,14 +98,15 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
       ? opts.sessionStore
       : sessionStores.get(opts.sessionStore ?? "memory")({ capacity: opts.stateSessionCapacity, ttlMs: (opts.stateTtl ?? 3600) * 1000 });
   const runtime = new Runtime(graph, { sessions, files, showError: opts.showError ?? false });
+  const queue: QueueOptions = { ...(target instanceof Graph ? {} : target.queueOptions), ...opts.queue };
   const settings: QueueSettings = {
-    defaultConcurrencyLimit: opts.queue?.defaultConcurrencyLimit ?? 1,
-    maxSize: opts.queue?.maxSize ?? null,
-    statusUpdateRate: opts.queue?.statusUpdateRate ?? "auto",
+    defaultConcurrencyLimit: queue.defaultConcurrencyLimit ?? 1,
+    maxSize: queue.maxSize === undefined ? DEFAULT_MAX_SIZE : queue.maxSize,
+    statusUpdateRate: queue.statusUpdateRate ?? "auto",
   };
   const scheduler = typeof opts.scheduler === "object" ? opts.scheduler : schedulers.get(opts.scheduler ?? "memory")(settings);
   scheduler.start(new RuntimeJobRunner(runtime));
-  const transport = new Transport(scheduler);
+  const transport = new Transport(scheduler, { maxPerClient: queue.maxPerClient ?? DEFAULT_MAX_PER_CLIENT, attachMs: (opts.attachTimeout ?? 30) * 1000 });
   f.addHook("onClose", async () => {
     transport.close();
     await scheduler.close();
@@ -150,10 +154,16 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
   return served;
 }
 
+/** Gradio's queue is unbounded by default; tradio's is not, so a flood of joins cannot exhaust memory. */
+const DEFAULT_MAX_SIZE = 10_000;
+/** Far above what one person's tabs queue, far below a flood from one address. */
+const DEFAULT_MAX_PER_CLIENT = 2_000;
+
 /** Codes for errors that carry only a status (Fastify's own, rate limits). */
 const STATUS_CODES: Record<number, ErrorCode> = { 401: "TR_ERR_UNAUTHENTICATED", 403: "TR_ERR_FORBIDDEN", 404: "TR_ERR_NOT_FOUND", 413: "TR_ERR_FILE_TOO_LARGE", 429: "TR_ERR_RATE_LIMITED" };
 
-const MOUNT_KINDS = {
+/** The checks of mountApp()'s options; launch() checks the same ones. */
+export const MOUNT_KINDS: Record<string, OptionKind> = {
   prefix: "string",
   showError: "boolean",
   maxFileSize: isPositive,
@@ -162,6 +172,7 @@ const MOUNT_KINDS = {
   sessionStore: (v: unknown) => typeof v === "string" || (typeof v === "object" && v !== null),
   stateSessionCapacity: isPositiveInt,
   stateTtl: isPositive,
+  attachTimeout: isPositive,
   allowedPaths: "string[]",
   files: "any",
   auth: (v: unknown) => typeof v === "function" || Array.isArray(v),
@@ -172,4 +183,4 @@ const MOUNT_KINDS = {
   allowedHosts: "string[]",
   frameAncestors: "string",
   fetchAllowList: "string[]",
-} as const;
+};

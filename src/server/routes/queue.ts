@@ -23,7 +23,7 @@ export function queueRoutes(f: FastifyInstance, s: Served): void {
     try {
       await s.transport.stream({ id, eventId: event.id, sessionKey: key, data: b.data, request: s.requestInfo(req, hash), root: s.root(req) }, channel);
     } catch (err) {
-      if (err instanceof HttpError && err.code === "TR_ERR_QUEUE_FULL") return reply.code(503).send({ detail: err.message, error: err.message, code: err.code });
+      if (err instanceof HttpError) return reply.code(err.statusCode).send({ detail: err.message, error: err.message, code: err.code });
       throw err;
     }
     return { event_id: id };
