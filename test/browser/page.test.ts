@@ -202,9 +202,9 @@ describe("browser: the page", () => {
       // Every rule of the page's own sheets is inside @layer tradio (a component <style> without it would
       // compete with authors' CSS by specificity again).
       const outside = await page.evaluate(() =>
-        [...document.styleSheets]
+        Array.from(document.styleSheets)
           .filter((sheet) => !(sheet.ownerNode instanceof HTMLElement && sheet.ownerNode.dataset.source === "app"))
-          .flatMap((sheet) => [...sheet.cssRules])
+          .flatMap((sheet) => Array.from(sheet.cssRules))
           .filter((rule) => !(rule instanceof CSSLayerBlockRule && rule.name === "tradio"))
           .map((rule) => rule.cssText.slice(0, 80)),
       );
