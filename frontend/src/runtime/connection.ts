@@ -22,17 +22,15 @@ export class Connection {
   private constructor(
     readonly url: string,
     client: Client,
-    public sessionHash: string,
   ) {
     this.client = Promise.resolve(client);
   }
 
   /** Connects to the app at `url`; the config comes with the connection. */
   static async open(url: string): Promise<{ connection: Connection; config: AppConfig }> {
-    const hash = newSessionHash();
-    const client = await open(url, hash);
+    const client = await open(url, newSessionHash());
     if (!client.config) throw new Error("The app sent no config.");
-    return { connection: new Connection(url, client, hash), config: client.config as unknown as AppConfig };
+    return { connection: new Connection(url, client), config: client.config as unknown as AppConfig };
   }
 
   /** The client of the current session (after a Clear, once the new session is connected). */
@@ -42,8 +40,7 @@ export class Connection {
 
   /** A new session (Clear). When it cannot connect, `onLost` hears why and calls keep the previous session. */
   restart(onLost: (err: unknown) => void): void {
-    this.sessionHash = newSessionHash();
-    const next = open(this.url, this.sessionHash);
+    const next = open(this.url, newSessionHash());
     const previous = this.client;
     this.client = next.catch(async (err) => {
       onLost(err);

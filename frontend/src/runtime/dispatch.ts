@@ -44,11 +44,6 @@ export class Dispatch {
     }
   }
 
-  /** True when some dependency listens for `event` on component `id`. */
-  listens(id: number, event: string): boolean {
-    return this.bindings.has(`${id}:${event}`);
-  }
-
   /** A person's edit: store the value and fire the component's change listeners. */
   edit(id: number, value: unknown): void {
     if (!this.slots.get(id)) return;
