@@ -11,6 +11,11 @@ export default defineConfig({
   base: "./",
   publicDir: false,
   plugins: [svelte({ compilerOptions: { runes: true } })],
+  resolve: {
+    // The wire contract (AppConfig, ComponentConfig, frames…) is declared once, by the server. The page
+    // imports its types only, so nothing of the server is bundled.
+    alias: { $protocol: fileURLToPath(new URL("../src/protocol/types.ts", import.meta.url)) },
+  },
   build: {
     outDir: fileURLToPath(new URL("../dist/frontend", import.meta.url)),
     emptyOutDir: true,

@@ -183,6 +183,52 @@ describe("browser: the page", () => {
     });
   });
 
+  it("(e2) the author's css wins over the page's own rules, even with the page's own selectors", async () => {
+    // The page's CSS is all in the cascade layer `tradio` and the author's is not, so an author's rule wins
+    // whatever its specificity: Svelte's scoping turns `.btn.primary` into `.btn.primary.svelte-xyz`, which
+    // would otherwise beat the same selector written by the author.
+    const iface = new tr.Interface({
+      fn: (s: string) => s,
+      inputs: "text",
+      outputs: "text",
+      css: ".block { border-color: rgb(0, 128, 0) } .btn.primary { background: rgb(0, 0, 255) } .block-label { color: rgb(255, 0, 255) } .field { padding: 3px }",
+    });
+    await withApp(iface, async (page) => {
+      const input = page.locator(".comp-textbox.input");
+      expect(await input.evaluate((el) => getComputedStyle(el).borderTopColor)).toBe("rgb(0, 128, 0)");
+      expect(await page.getByRole("button", { name: "Submit" }).evaluate((el) => getComputedStyle(el).backgroundColor)).toBe("rgb(0, 0, 255)");
+      expect(await input.locator(".block-label").evaluate((el) => getComputedStyle(el).color)).toBe("rgb(255, 0, 255)");
+      expect(await input.locator(".field").evaluate((el) => getComputedStyle(el).paddingTop)).toBe("3px");
+      // Every rule of the page's own sheets is inside @layer tradio (a component <style> without it would
+      // compete with authors' CSS by specificity again).
+      const outside = await page.evaluate(() =>
+        Array.from(document.styleSheets)
+          .filter((sheet) => !(sheet.ownerNode instanceof HTMLElement && sheet.ownerNode.dataset.source === "app"))
+          .flatMap((sheet) => Array.from(sheet.cssRules))
+          .filter((rule) => !(rule instanceof CSSLayerBlockRule && rule.name === "tradio"))
+          .map((rule) => rule.cssText.slice(0, 80)),
+      );
+      expect(outside).toEqual([]);
+    });
+  });
+
+  it("(e3) follows the system's colour scheme unless ?__theme= forces one", async () => {
+    const iface = new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text" });
+    const background = (page: import("playwright-core").Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await withApp(iface, async (page, url) => {
+      expect(await background(page)).toBe("rgb(11, 15, 25)");
+      await openApp(page, `${url}?__theme=light`);
+      expect(await page.evaluate(() => document.documentElement.className)).toBe("light");
+      expect(await background(page)).toBe("rgb(255, 255, 255)");
+    }, { dark: true });
+    await withApp(iface, async (page, url) => {
+      expect(await background(page)).toBe("rgb(255, 255, 255)");
+      await openApp(page, `${url}?__theme=dark`);
+      expect(await background(page)).toBe("rgb(11, 15, 25)");
+      expect(await page.locator(".comp-textbox.input .field").evaluate((el) => getComputedStyle(el).backgroundColor)).toBe("rgb(17, 24, 39)");
+    });
+  });
+
   it("(f) a label output shows the top class and confidence bars", async () => {
     const iface = new tr.Interface({
       fn: (_text: string) => ({ cat: 0.7, dog: 0.2, bird: 0.06, fish: 0.04 }),

@@ -1,4 +1,4 @@
-import type { Props } from "./types.js";
+import type { Props } from "$protocol";
 
 /** Base classes plus the author's `elem_classes`, as one class string. */
 export function classes(props: Props, ...base: (string | false | null | undefined)[]): string {

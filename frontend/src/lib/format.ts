@@ -1,4 +1,4 @@
-import type { FileData } from "./types.js";
+import type { FileData } from "$protocol";
 
 export function isFileData(v: unknown): v is FileData {
   return typeof v === "object" && v !== null && typeof (v as FileData).path === "string";

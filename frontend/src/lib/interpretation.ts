@@ -1,4 +1,4 @@
-import type { Props } from "./types.js";
+import type { Props } from "$protocol";
 
 /**
  * The `/interpret` scores of one input, read into what the page draws. Each reader returns null for a
