@@ -71,6 +71,13 @@ export interface EventScope extends ScopedRun {
  */
 export type BackendFn = (args: unknown[], ctx: CallContext, scope: EventScope) => unknown;
 
+/** The source file (a path) and line of the code that built an event, and its function's name. */
+export interface FnOrigin {
+  readonly file: string;
+  readonly line: number;
+  readonly name: string;
+}
+
 /** Called after each successful run for a client (not for calls from the author's code); must not throw. */
 export type SuccessHook = (inputs: readonly unknown[], outputs: readonly unknown[], ctx: CallContext, files: FileStore) => void;
 
@@ -96,6 +103,10 @@ export interface EventDef {
   readonly live: boolean;
   /** false: fn receives the wire values as sent, unchecked (Gradio's `preprocess=False`). */
   readonly preprocess: boolean;
+  /** What the endpoint does, for `/info` and MCP tools (Gradio's api_description); null when unsaid. */
+  readonly description: string | null;
+  /** Where the author's function was written, so its JSDoc can describe the endpoint; null when unknown. */
+  readonly origin: FnOrigin | null;
   readonly onSuccess: readonly SuccessHook[];
 }
 
@@ -183,6 +194,7 @@ function freezeEvent(e: EventDef): EventDef {
     outputs: Object.freeze([...e.outputs]),
     targets: Object.freeze(e.targets.map((t) => Object.freeze([t[0], t[1]] as const))),
     onSuccess: Object.freeze([...e.onSuccess]),
+    origin: e.origin && Object.freeze({ ...e.origin }),
   });
 }
 

@@ -17,6 +17,7 @@ import { Runtime } from "../runtime/runtime.js";
 import { sessionStores, type SessionStore } from "../runtime/sessions.js";
 import { Served, type AuthSettings, type ServeOptions } from "./context.js";
 import { credentialCheck, type AuthSpec } from "../auth/credentials.js";
+import { McpTokenStore } from "../auth/mcp-tokens.js";
 import { TokenStore } from "../auth/tokens.js";
 import { loginRoutes } from "./routes/login.js";
 import { configRoutes } from "./routes/config.js";
@@ -24,6 +25,7 @@ import { fileRoutes } from "./routes/files.js";
 import { pageRoutes } from "./routes/page.js";
 import { queueRoutes } from "./routes/queue.js";
 import { runRoutes } from "./routes/run.js";
+import { MCP_PATH, MCP_SSE_PATH, mcpRoutes } from "./routes/mcp.js";
 import { viewRoutes } from "./routes/views.js";
 import { checkFrameAncestors, checkHosts, checkOrigins, registerSecurity } from "./security.js";
 import { Transport } from "./transport.js";
@@ -45,6 +47,8 @@ export interface MountOptions extends Partial<ServeOptions> {
   allowedPaths?: string[];
   /** Seconds a session's event stream may take to open after a join before its calls are cancelled. Default 30. */
   attachTimeout?: number;
+  /** Also serve the app as an MCP server at /gradio_api/mcp/ (and /gradio_api/mcp/sse): one tool per API endpoint. */
+  mcpServer?: boolean;
   /** Where uploads and outputs live (default the system temp folder's "tradio", or env TRADIO_TEMP_DIR). */
   files?: FileStore;
   /** Login: [user, pass], a list of them, or a check function. */
@@ -121,6 +125,7 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
           tokens: new TokenStore((opts.authTtl ?? 7 * 24 * 3600) * 1000),
           cookieName: `access-token-${randomBytes(6).toString("hex")}`,
           attemptsPerMinute: { address: opts.loginAttemptsPerMinute?.address ?? 30, username: opts.loginAttemptsPerMinute?.username ?? 10 },
+          mcpTokens: new McpTokenStore(),
         };
   const served = new Served(runtime, transport, options, auth);
 
@@ -139,7 +144,7 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     allowedOrigins: options.allowedOrigins,
     allowedHosts,
     frameAncestors: options.frameAncestors,
-    streamedRoutes: [`${options.prefix}${API_PREFIX}/queue/data`],
+    streamedRoutes: [`${options.prefix}${API_PREFIX}/queue/data`, ...[MCP_PATH, MCP_PATH.slice(0, -1), MCP_SSE_PATH, `${API_PREFIX}/mcp/messages`].map((p) => options.prefix + p)],
   });
   // Bounded so one request cannot make the parser hold much: no route needs more than two small fields.
   await f.register(multipart, { limits: { fileSize, files: 100, fields: 20, parts: 120, fieldSize: 64 * 1024, fieldNameSize: 200, headerPairs: 100 } });
@@ -150,6 +155,7 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
   queueRoutes(f, served);
   fileRoutes(f, served);
   viewRoutes(f, served);
+  if (opts.mcpServer) await mcpRoutes(f, served);
   await pageRoutes(f, served);
   return served;
 }
@@ -173,6 +179,7 @@ export const MOUNT_KINDS: Record<string, OptionKind> = {
   stateSessionCapacity: isPositiveInt,
   stateTtl: isPositive,
   attachTimeout: isPositive,
+  mcpServer: "boolean",
   allowedPaths: "string[]",
   files: "any",
   auth: (v: unknown) => typeof v === "function" || Array.isArray(v),

@@ -61,6 +61,7 @@ export function addFlagging(builder: GraphBuilder, predict: EventDraft, opts: Fl
     preprocess: false,
     concurrencyLimit: null,
     showApi: opts.mode !== "never",
+    description: `Saves a sample to the app's flagging log: the inputs and outputs of /${predict.apiName}, then the flag option`,
   });
 
   if (opts.mode === "auto") {

@@ -95,6 +95,7 @@ export function addInterpretation(builder: GraphBuilder, predict: EventDef, plan
     },
     concurrencyLimit: predict.concurrencyLimit,
     showApi: true,
+    description: `Explains a prediction of /${predict.apiName}: for each input, how much each part of it (word, image region, value) raised or lowered the first output`,
   });
   builder.setConfig("interpretation", true);
   return button;

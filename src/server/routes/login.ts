@@ -3,6 +3,7 @@ import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import rateLimit, { type RateLimitOptions } from "@fastify/rate-limit";
 import { HttpError } from "../../core/errors.js";
+import { API_PREFIX } from "../../protocol/config.js";
 import type { AuthSettings, Served } from "../context.js";
 import { multipartFailure } from "../validate.js";
 
@@ -51,7 +52,11 @@ export async function loginRoutes(f: FastifyInstance, s: Served, auth: AuthSetti
   f.addHook("onRequest", async (req, reply) => {
     const route = req.routeOptions.url?.slice(s.options.prefix.length) || "";
     if (OPEN.has(route) || (route === "" && req.routeOptions.url !== undefined)) return;
-    const user = auth.tokens.user(req.cookies[auth.cookieName]);
+    let user = auth.tokens.user(req.cookies[auth.cookieName]);
+    // An agent on the MCP endpoint shows a bearer token a logged-in person made; tokens are made with a login only.
+    if (user === null && route.startsWith(`${API_PREFIX}/mcp`) && !route.startsWith(`${API_PREFIX}/mcp/tokens`)) {
+      user = auth.mcpTokens.user(/^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1]);
+    }
     if (user === null) return unauthorised(reply, auth);
     req.tradioUser = user;
   });
