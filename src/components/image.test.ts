@@ -304,7 +304,7 @@ describe("Image.preprocess", () => {
     await expect(new Image().preprocess({ meta: { _type: "gradio.FileData" } }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /FileData\.path/);
     await expect(new Image().preprocess(42, ctx)).rejects.toThrow(ValidationError);
     // A URL is fetched only when it resolves outside loopback and private ranges (see src/app/fetch-url.ts).
-    await expect(new Image().preprocess({ path: "http://127.0.0.1:9/bus.png", meta: { _type: "gradio.FileData" } }, ctx)).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /loopback/);
+    await expect(new Image().preprocess({ path: "http://127.0.0.1:9/bus.png", meta: { _type: "gradio.FileData" } }, ctx)).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /not allowed/);
     await expect(new Image().preprocess({ path: path.join(files.dir, "nope.png") }, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload it first/);
   });
 });

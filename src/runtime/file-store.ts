@@ -6,7 +6,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { OptionError, ValidationError } from "../core/errors.js";
 import { extensionFor, fileUrlPath, mimeOf, safeName, type FileData, type FileStore } from "../core/files.js";
-import { DEFAULT_FETCH_POLICY, fetchUrl, type FetchPolicy } from "./fetch-url.js";
+import { DEFAULT_FETCH_POLICY, openUrl, type FetchPolicy } from "./fetch-url.js";
 
 function inside(dir: string, file: string): boolean {
   const rel = path.relative(dir, file);
@@ -32,7 +32,7 @@ export class DiskFileStore implements FileStore {
   readonly dir: string;
   private readonly allowed: string[] = [];
   private ready: Promise<string> | undefined;
-  /** How URLs given as file inputs are fetched (see `fetchUrl`). */
+  /** How URLs given as file inputs are fetched (see `openUrl`). */
   readonly fetchPolicy: FetchPolicy;
 
   constructor(opts: { dir?: string; allowedPaths?: readonly string[]; fetchPolicy?: Partial<FetchPolicy> } = {}) {
@@ -99,17 +99,24 @@ export class DiskFileStore implements FileStore {
     }
   }
 
-  /** Fetches a URL a client gave as a file input (under `fetchPolicy`) and stores it; returns the stored path. */
+  /**
+   * Fetches a URL a client gave as a file input (under `fetchPolicy`) and stores it, streaming: the body
+   * goes to disk as it arrives, as an upload does, so a large file never sits in memory.
+   */
   async fetchUrl(url: string): Promise<string> {
-    const fetched = await fetchUrl(url, this.fetchPolicy);
-    let name = "file";
+    const fetched = await openUrl(url, this.fetchPolicy);
     try {
-      name = decodeURIComponent(fetched.url.pathname.split("/").pop() ?? "") || name;
-    } catch {
-      // a malformed escape keeps the fallback name
+      let name = "file";
+      try {
+        name = decodeURIComponent(fetched.url.pathname.split("/").pop() ?? "") || name;
+      } catch {
+        // a malformed escape keeps the fallback name
+      }
+      if (!path.extname(name)) name += extensionFor(fetched.contentType);
+      return await this.saveStream(fetched.body, safeName(name));
+    } finally {
+      fetched.close();
     }
-    if (!path.extname(name)) name += extensionFor(fetched.contentType);
-    return this.save(fetched.data, name);
   }
 
   /** Copies an author's file into the cache (for examples and outputs given as paths). */
