@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -272,6 +272,30 @@ describe("uploads expire and the store is bounded (finding 9)", () => {
       source.close();
       await store.close();
     }
+  });
+
+  it("removes the folders of stores whose process was killed, once their files are older than deleteCache's age", async () => {
+    const base = path.join(work, "orphans");
+    await mkdir(base, { recursive: true, mode: 0o700 });
+    let deadPid = 4_000_000;
+    while (existsSync(`/proc/${deadPid}`)) deadPid++;
+    const folder = async (name: string, ageSeconds: number) => {
+      const file = path.join(base, name, "anon", "f".repeat(64), "upload.bin");
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, "left behind");
+      const then = new Date(Date.now() - ageSeconds * 1000);
+      for (const p of [file, path.dirname(file), path.dirname(path.dirname(file)), path.join(base, name)]) await utimes(p, then, then);
+      return path.join(base, name);
+    };
+    const killedLongAgo = await folder(`app-${deadPid}-aaaaaaaaaaaa`, 120);
+    const killedJustNow = await folder(`app-${deadPid}-bbbbbbbbbbbb`, 10);
+    const running = await folder(`app-1-cccccccccccc`, 120); // pid 1 runs
+    const store = new DiskFileStore({ dir: base, deleteCache: [3600, 60] });
+    await store.folder();
+    await expect.poll(() => existsSync(killedLongAgo)).toBe(false);
+    expect(existsSync(killedJustNow)).toBe(true);
+    expect(existsSync(running)).toBe(true);
+    await store.close();
   });
 
   it("sweeps by age since last use, and recounts what the store holds", async () => {

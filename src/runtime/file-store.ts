@@ -48,7 +48,8 @@ export interface DiskFileStoreOptions {
    * Gradio's `delete_cache`: `[frequency, age]` in seconds. Every `frequency` seconds, callers' files
    * (uploads and outputs) not used for `age` seconds are deleted; a file is used when it is stored, sent
    * as an input or served. null: never. Default `[3600, 86400]`. Whatever this says, the store's folder is
-   * removed when the store is closed (the app shuts down) or the process exits.
+   * removed when the store is closed (the app shuts down) or the process exits; with it, the sweep also
+   * removes folders of killed processes' stores whose files are all older than `age`.
    */
   deleteCache?: readonly [number, number] | null;
 }
@@ -151,6 +152,27 @@ function touch(file: string): Promise<void> {
   return utimes(file, now, now);
 }
 
+/** Whether a process runs (one of another user counts). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The latest modification time of anything in a folder, `depth` levels down (links not followed). */
+async function newest(dir: string, depth: number): Promise<number> {
+  const info = await lstat(dir).catch(() => undefined);
+  if (!info) return 0;
+  let latest = info.mtimeMs;
+  if (depth > 0 && info.isDirectory()) {
+    for (const name of await readdir(dir).catch(() => [] as string[])) latest = Math.max(latest, await newest(path.join(dir, name), depth - 1));
+  }
+  return latest;
+}
+
 /** One store's state, shared by its views (the author's and each caller's). */
 class StoreCore {
   readonly base: string;
@@ -194,6 +216,8 @@ class StoreCore {
       if (this.deleteCache) {
         this.sweeper = setInterval(() => void this.sweep().catch(() => undefined), this.deleteCache[0] * 1000);
         this.sweeper.unref();
+        // Folders left by stores whose process was killed (SIGTERM skips exit handlers).
+        void this.sweepOrphans(base, Date.now()).catch(() => undefined);
       }
       return dir;
     })();
@@ -227,6 +251,7 @@ class StoreCore {
    */
   async sweep(now = Date.now()): Promise<void> {
     if (!this.folder || !this.deleteCache) return;
+    await this.sweepOrphans(path.dirname(this.folder), now);
     const cutoff = now - this.deleteCache[1] * 1000;
     let used = 0;
     for (const area of await readdir(this.folder).catch(() => [] as string[])) {
@@ -245,6 +270,22 @@ class StoreCore {
       }
     }
     this.used = used;
+  }
+
+  /**
+   * Removes the folders of stores whose process is gone (killed before it could remove its folder) once
+   * nothing in them has been used for `age` seconds, as their own sweeper would have. A folder whose
+   * process still runs is left alone.
+   */
+  async sweepOrphans(base: string, now: number): Promise<void> {
+    if (!this.deleteCache) return;
+    const cutoff = now - this.deleteCache[1] * 1000;
+    for (const name of await readdir(base).catch(() => [] as string[])) {
+      const pid = Number(/^app-(\d+)-[0-9a-f]{12}$/.exec(name)?.[1]);
+      if (!pid || pid === process.pid || alive(pid)) continue;
+      const dir = path.join(base, name);
+      if ((await newest(dir, 3)) < cutoff) await rm(dir, { recursive: true, force: true });
+    }
   }
 
   /** Stops the sweeper and removes the store's folder with everything in it. */
