@@ -35,6 +35,7 @@ export { components, shortcutNames, type Shortcut, type Shortcuts, type Componen
 
 export type { LaunchOptions, Launched } from "./server/launch.js";
 export { mountApp, type MountOptions, type Mountable } from "./server/mount.js";
+export { DiskFileStore, type DiskFileStoreOptions } from "./runtime/file-store.js";
 export { MemorySessionStore, sessionStores, type SessionStore, type SessionStoreOptions } from "./runtime/sessions.js";
 export { MemoryScheduler } from "./queue/memory.js";
 export { schedulers, type Scheduler, type JobData, type JobEvent, type JobRunner, type QueueSettings } from "./queue/scheduler.js";

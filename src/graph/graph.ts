@@ -63,6 +63,8 @@ export class Block {
 /** The run a feature's function is part of. */
 export interface EventScope extends ScopedRun {
   runtime: EventRuntime;
+  /** The file store as this run's caller sees it (their own files and the author's). */
+  files: FileStore;
 }
 
 /**

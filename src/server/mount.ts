@@ -49,8 +49,21 @@ export interface MountOptions extends Partial<ServeOptions> {
   attachTimeout?: number;
   /** Also serve the app as an MCP server at /gradio_api/mcp/ (and /gradio_api/mcp/sse): one tool per API endpoint. */
   mcpServer?: boolean;
-  /** Where uploads and outputs live (default the system temp folder's "tradio", or env TRADIO_TEMP_DIR). */
+  /**
+   * Where uploads and outputs live. Default: a folder of this app's own inside the system temp folder's
+   * "tradio" (or env TRADIO_TEMP_DIR), removed when the app closes.
+   */
   files?: FileStore;
+  /**
+   * Most bytes of files the app's store holds (uploads, URL inputs, outputs); past it new uploads get
+   * 507 and URL inputs 422, both TR_ERR_STORE_FULL. Default 10 GiB; null for no bound.
+   */
+  maxStoreSize?: number | null;
+  /**
+   * Gradio's `delete_cache`: `[frequency, age]` in seconds. Every `frequency` seconds, uploads and outputs
+   * not used for `age` seconds are deleted. Default `[3600, 86400]`; null keeps them until the app closes.
+   */
+  deleteCache?: [number, number] | null;
   /** Login: [user, pass], a list of them, or a check function. */
   auth?: AuthSpec;
   /** Shown on the login page, as text. */
@@ -94,9 +107,21 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     if (problem) throw new OptionError("TR_ERR_OPTION_INVALID", `fetchAllowList: ${problem}`);
   }
   const fileSize = options.maxFileSize ?? 1024 ** 3;
-  // URL inputs of this app are fetched under its own size limit and allow-list.
-  const files =
-    opts.files ?? new DiskFileStore({ allowedPaths: opts.allowedPaths, fetchPolicy: { allow: [...(opts.fetchAllowList ?? [])], maxBytes: fileSize } });
+  if (opts.files && (opts.maxStoreSize !== undefined || opts.deleteCache !== undefined)) {
+    throw new OptionError("TR_ERR_OPTION_CONFLICT", "mountApp: maxStoreSize and deleteCache set the default file store; with `files`, give them to your store");
+  }
+  // The app's own store: URL inputs fetched under its size limit and allow-list, its files in a folder
+  // of its own (checked now, so an unsafe temp folder stops the launch, not a request).
+  const own = opts.files
+    ? undefined
+    : new DiskFileStore({
+        allowedPaths: opts.allowedPaths,
+        fetchPolicy: { allow: [...(opts.fetchAllowList ?? [])], maxBytes: fileSize },
+        maxStoreSize: opts.maxStoreSize,
+        deleteCache: opts.deleteCache,
+      });
+  const files = opts.files ?? own!;
+  if (files instanceof DiskFileStore) await files.folder();
   const sessions =
     typeof opts.sessionStore === "object"
       ? opts.sessionStore
@@ -115,6 +140,7 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     transport.close();
     await scheduler.close();
     for (const hook of graph.lifecycle.onClose) await hook();
+    await own?.close();
   });
   const auth: AuthSettings | null =
     opts.auth === undefined
@@ -190,4 +216,6 @@ export const MOUNT_KINDS: Record<string, OptionKind> = {
   allowedHosts: "string[]",
   frameAncestors: "string",
   fetchAllowList: "string[]",
+  maxStoreSize: (v: unknown) => v === null || isPositive(v),
+  deleteCache: (v: unknown) => v === null || (Array.isArray(v) && v.length === 2 && v.every(isPositive)),
 };

@@ -66,7 +66,7 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
     return mcpServer({
       name: s.graph.meta.title ?? "tradio",
       tools,
-      files: s.runtime.files,
+      files: s.runtime.files.forCaller(req.tradioUser ?? null),
       run: async (event: EventDef, data: unknown[], onEvent: (e: JobEvent) => void, signal: AbortSignal) => {
         const jobId = newId();
         const cancel = () => void s.transport.scheduler.cancel(jobId);
