@@ -113,8 +113,11 @@ export class Dispatch {
         if (epoch !== this.epoch) break;
         if (msg.type === "data") {
           const values = msg.data as unknown[];
+          // @gradio/client applies a stream's diffs in place: every update of a chat history or a JSON
+          // value is the same object, which a `$state.raw` slot would take as unchanged. Each update is
+          // stored as a copy, so the views redraw as the value grows.
           outputs.forEach((s, i) => {
-            if (i < values.length && !isStale(i)) s.value = values[i];
+            if (i < values.length && !isStale(i)) s.value = clone(values[i]);
           });
           status.received();
         } else if (msg.type === "status") {
