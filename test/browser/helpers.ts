@@ -139,6 +139,8 @@ export async function watchTexts(page: Page, selectors: Record<string, string>):
       const el = document.querySelector(sel);
       if (!el) return "";
       if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) return el.value;
+      // A shadow host (an HTML output): the text of its shadow root.
+      if (el.shadowRoot) return Array.from(el.shadowRoot.children, (c) => (c instanceof HTMLElement && c.tagName !== "STYLE" ? c.innerText : "")).join("\n");
       return (el as HTMLElement).innerText ?? el.textContent ?? "";
     };
     const sample = () => {

@@ -85,7 +85,7 @@ describe("browser: streaming", () => {
         // The label's headline is the newest word (its confidence is the highest).
         label: ".comp-label .label-top",
         highlight: ".comp-highlightedtext .highlighted",
-        html: ".comp-html.output .html",
+        html: ".comp-html.output .isolated > div",
         dataframe: ".comp-dataframe table",
       });
       await page.getByRole("button", { name: "Submit" }).click();
