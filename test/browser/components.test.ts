@@ -161,7 +161,7 @@ describe("browser: every component", () => {
       await b.bringToFront();
       await b.getByLabel("s", { exact: true }).fill("second");
       await b.getByLabel("s", { exact: true }).press("Enter");
-      await b.waitForFunction(() => /^queue: \d+\/\d+ \| \d+\.\d(\/\d+\.\d)?s$/.test(document.querySelector(".status-time")?.textContent ?? ""), null, { timeout: 10_000 });
+      await b.waitForFunction(() => /^queue: \d+\/\d+ \| \d+\.\ds( \| result in ~\d+s)?$/.test(document.querySelector(".status-time")?.textContent ?? ""), null, { timeout: 10_000 });
       await screenshot(b, "status-queued");
       await expect.poll(() => b.getByLabel("output", { exact: true }).inputValue(), { timeout: 15_000 }).toBe("SECOND");
       expect(await a.getByLabel("output", { exact: true }).inputValue()).toBe("FIRST");

@@ -118,7 +118,8 @@ export async function screenshots(page: Page, name: string, opts: { fullPage?: b
       await page.setViewportSize({ width: v.width, height: v.height });
       await page.emulateMedia({ colorScheme: v.dark ? "dark" : "light" });
       const file = path.join(SCREENSHOTS, `${name}-${v.tag}.png`);
-      await page.screenshot({ path: file, fullPage: opts.fullPage ?? true });
+      // Transitions (a theme switch fades colours) are finished at once, so each shot shows its theme.
+      await page.screenshot({ path: file, fullPage: opts.fullPage ?? true, animations: "disabled" });
       files.push(file);
     }
   } finally {

@@ -43,7 +43,7 @@ async function countDeep(page: Page, selector: string): Promise<number> {
     let n = 0;
     const walk = (root: Document | ShadowRoot) => {
       n += root.querySelectorAll(sel).length;
-      for (const el of root.querySelectorAll("*")) if (el.shadowRoot) walk(el.shadowRoot);
+      for (const el of Array.from(root.querySelectorAll("*"))) if (el.shadowRoot) walk(el.shadowRoot);
     };
     walk(document);
     return n;

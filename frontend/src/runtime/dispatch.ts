@@ -1,16 +1,24 @@
+import type { Client, SubmitIterable, GradioEvent } from "@gradio/client";
 import type { Dependency } from "$protocol";
 import { toWire, type Connection } from "./connection.js";
 import { clone, type Slots } from "./slots.svelte.js";
-import { failureOf, JobStatus, type Clock, type Failure } from "./status.svelte.js";
+import { DepStates, failureOf, JobStatus, LOST, UNREACHABLE, type Clock, type Failure } from "./status.svelte.js";
 import type { Toasts } from "./toasts.svelte.js";
 
 /** Change events of live apps wait this long for the next keystroke before they run. */
 const LIVE_DEBOUNCE_MS = 300;
 
+/** One run of a dependency, from its trigger to its last message. */
 interface Running {
   epoch: number;
   /** Triggered again while running (live apps): run once more with the newest inputs. */
   again: boolean;
+  client: Client | null;
+  job: SubmitIterable<GradioEvent> | null;
+  /** Stop or Clear asked the server to cancel it. */
+  stopped: boolean;
+  /** Its connection to the server was lost: it will hear nothing more. */
+  lost: boolean;
 }
 
 /**
@@ -18,12 +26,15 @@ interface Running {
  * inputs' values, sends them with `client.submit`, and writes what comes back into its outputs.
  *
  * Click → `trigger(id, "click")` → `run(dep)` → `client.submit(dep.id, data)` → each `data` message → the
- * outputs' `value`, each `status` message → their `status`.
+ * outputs' `value`, each `status` message → their `status`. `stop(dep)` cancels a run (Stop, and Clear for
+ * every run); a run whose connection is lost ends at once with a message, and the next one connects anew.
  */
 export class Dispatch {
   private readonly bindings = new Map<string, Dependency[]>();
   private readonly running = new Map<number, Running>();
   private readonly timers = new Map<number, ReturnType<typeof setTimeout>>();
+  /** What each dependency is doing, by id, for the buttons that start it (reactive). */
+  readonly states = new DepStates();
   /** Bumped by Clear: results of jobs started before it are dropped. */
   private epoch = 0;
 
@@ -42,6 +53,21 @@ export class Dispatch {
         this.bindings.set(key, list);
       }
     }
+    connection.onLost((client) => {
+      for (const r of this.running.values()) {
+        if (r.client !== client || r.lost) continue;
+        r.lost = true;
+        // Ends its `for await`: no message will come. If the server is still there (a proxy dropped the
+        // stream), the job is cancelled so that it does not hold a slot for a result nobody will see.
+        void r.job?.return();
+        this.cancel(r);
+      }
+    });
+  }
+
+  /** The dependencies that (id, event) runs. */
+  bound(id: number, event: string): readonly Dependency[] {
+    return this.bindings.get(`${id}:${event}`) ?? [];
   }
 
   /** A person's edit: store the value and fire the component's change listeners. */
@@ -59,7 +85,7 @@ export class Dispatch {
 
   /** Runs the dependencies bound to (id, event): a button's click, Enter's submit, an edit's change. Change events of live apps are debounced. */
   trigger(id: number, event: string): void {
-    for (const dep of this.bindings.get(`${id}:${event}`) ?? []) {
+    for (const dep of this.bound(id, event)) {
       if (event === "change" && dep.backend_fn) {
         clearTimeout(this.timers.get(dep.id));
         this.timers.set(
@@ -71,6 +97,28 @@ export class Dispatch {
         );
       } else void this.run(dep);
     }
+  }
+
+  /**
+   * Asks the server to cancel the run of `dep` (Stop): a waiting job leaves the queue, a running one is
+   * aborted and its slot freed. The outputs keep what they show (a generator's values so far).
+   */
+  stop(dep: Dependency): void {
+    const r = this.running.get(dep.id);
+    if (!r || r.stopped) return;
+    this.cancel(r);
+    if (r.epoch === this.epoch) this.states.set(dep.id, { state: "stopping" });
+  }
+
+  private cancel(r: Running): void {
+    r.stopped = true;
+    const job = r.job;
+    if (!job) return; // not submitted yet: `run` sees `stopped` before it submits
+    // The cancel names the job's event id, which the server gives when the job joins the queue.
+    void job
+      .wait_for_id()
+      .then((id) => (id ? job.cancel() : undefined))
+      .catch(() => {});
   }
 
   async run(dep: Dependency): Promise<void> {
@@ -85,8 +133,9 @@ export class Dispatch {
       if (dep.trigger_mode !== "multiple") return;
     }
     const epoch = this.epoch;
-    const me: Running = { epoch, again: false };
+    const me: Running = { epoch, again: false, client: null, job: null, stopped: false, lost: false };
     this.running.set(dep.id, me);
+    this.states.set(dep.id, { state: "running" });
     // Session state stays on the server: the page neither sends nor shows it.
     const outputs = this.slots.of(dep.outputs).filter((s) => s.type !== "state");
     const data = this.slots
@@ -107,9 +156,17 @@ export class Dispatch {
     status.begin();
     let failed: Failure | null = null;
     try {
-      const client = await this.connection.ready();
-      if (epoch !== this.epoch) return;
-      for await (const msg of client.submit(dep.id, data)) {
+      let client: Client;
+      try {
+        client = await this.connection.ready();
+      } catch {
+        throw UNREACHABLE;
+      }
+      if (epoch !== this.epoch || me.stopped) return;
+      me.client = client;
+      const job = client.submit(dep.id, data);
+      me.job = job;
+      for await (const msg of job) {
         if (epoch !== this.epoch) break;
         if (msg.type === "data") {
           const values = msg.data as unknown[];
@@ -122,7 +179,9 @@ export class Dispatch {
           status.received();
         } else if (msg.type === "status") {
           if (msg.stage === "error") {
-            failed = failureOf(msg);
+            // A broken connection: before the job joined, the server was not reached; after, it is gone.
+            failed = msg.broken ? (job.event_id() ? LOST : UNREACHABLE) : failureOf(msg);
+            if (msg.broken && job.event_id()) this.connection.lost(client);
             break;
           }
           if (msg.stage === "complete") break;
@@ -131,24 +190,39 @@ export class Dispatch {
           this.toasts.log(msg);
         }
       }
+      if (me.lost && !failed) failed = LOST;
     } catch (err) {
-      failed = { title: "Error", message: err instanceof Error ? err.message : String(err) };
+      failed = err === UNREACHABLE ? UNREACHABLE : { title: "Error", message: err instanceof Error ? err.message : String(err) };
     } finally {
       status.end();
-      if (this.running.get(dep.id) === me) this.running.delete(dep.id);
+      if (this.running.get(dep.id) === me) {
+        this.running.delete(dep.id);
+        if (epoch === this.epoch) this.states.delete(dep.id);
+      }
     }
     if (epoch !== this.epoch) return;
+    // Stopped: the outputs keep what they show, with no error.
+    if (me.stopped && !me.lost) failed = null;
     status.settle(failed);
-    if (failed && outputs.length === 0) this.toasts.show("error", failed.title, failed.message, null);
+    if (failed && failed.visible !== false) {
+      // Errors show on the outputs and, as in Gradio 4, as a toast (the only place when there are no outputs).
+      const duration = failed.duration !== undefined ? failed.duration : outputs.length ? 10 : null;
+      this.toasts.show("error", failed.title, failed.message, duration);
+    }
     if (me.again) void this.run(dep);
   }
 
-  /** Clear: outputs back to their initial values, pending work dropped, and a new session (fresh state). */
+  /**
+   * Clear: running jobs cancelled on the server, outputs back to their initial values, pending work
+   * dropped, and a new session (fresh state).
+   */
   reset(dep: Dependency): void {
+    for (const r of this.running.values()) if (r.epoch === this.epoch) this.cancel(r);
     this.epoch++;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     this.running.clear();
+    this.states.clear();
     for (const slot of this.slots.of(dep.outputs)) {
       slot.reset();
       const scores = this.slots.interpretationOf(slot.id);
