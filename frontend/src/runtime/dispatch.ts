@@ -4,6 +4,7 @@ import { toWire, type Connection } from "./connection.js";
 import { clone, type Slots } from "./slots.svelte.js";
 import { DepStates, failureOf, JobStatus, LOST, UNREACHABLE, type Clock, type Failure } from "./status.svelte.js";
 import type { Toasts } from "./toasts.svelte.js";
+import type { DepState } from "./types.js";
 
 /** Change events of live apps wait this long for the next keystroke before they run. */
 const LIVE_DEBOUNCE_MS = 300;
@@ -195,14 +196,17 @@ export class Dispatch {
       failed = err === UNREACHABLE ? UNREACHABLE : { title: "Error", message: err instanceof Error ? err.message : String(err) };
     } finally {
       status.end();
-      if (this.running.get(dep.id) === me) {
-        this.running.delete(dep.id);
-        if (epoch === this.epoch) this.states.delete(dep.id);
-      }
+      if (this.running.get(dep.id) === me) this.running.delete(dep.id);
     }
     if (epoch !== this.epoch) return;
     // Stopped: the outputs keep what they show, with no error.
     if (me.stopped && !me.lost) failed = null;
+    if (this.running.has(dep.id)) {
+      // Another run of it has started meanwhile (`multiple`): it owns the state.
+    } else if (dep.outputs.length === 0 && !me.stopped) {
+      // A job without outputs (a flag) says how it went on its button: saved, or why not.
+      this.note(dep.id, failed ? { state: "failed", message: failed.message } : { state: "done" });
+    } else this.states.delete(dep.id);
     status.settle(failed);
     if (failed && failed.visible !== false) {
       // Errors show on the outputs and, as in Gradio 4, as a toast (the only place when there are no outputs).
@@ -210,6 +214,22 @@ export class Dispatch {
       this.toasts.show("error", failed.title, failed.message, duration);
     }
     if (me.again) void this.run(dep);
+  }
+
+  /** Shows a dependency's outcome on its buttons for a few seconds (a refusal, a saved flag). */
+  note(id: number, state: DepState, seconds = 4): void {
+    this.states.set(id, state);
+    setTimeout(() => {
+      if (this.states.get(id) === state) this.states.delete(id);
+    }, seconds * 1000);
+  }
+
+  /** Whether every input of `dep` is empty: nothing typed, picked or shown (numbers and booleans always count). */
+  empty(dep: Dependency): boolean {
+    return this.slots.of(dep.inputs).every((s) => {
+      const v = s.value;
+      return v === null || v === undefined || v === "" || (Array.isArray(v) ? v.length === 0 : typeof v === "object" && !(v instanceof Blob) && Object.keys(v).length === 0);
+    });
   }
 
   /**

@@ -131,16 +131,19 @@ function errorText(message: unknown): string {
 
 /** What each dependency is doing, by id (reactive): the buttons that start it read it. */
 export class DepStates {
-  private map = $state<Record<number, DepState>>({});
+  // Replaced on each change (a few entries): each state keeps its identity, so a timer can tell it is still shown.
+  private map = $state.raw<Record<number, DepState>>({});
 
   get(id: number): DepState | undefined {
     return this.map[id];
   }
   set(id: number, state: DepState): void {
-    this.map[id] = state;
+    this.map = { ...this.map, [id]: state };
   }
   delete(id: number): void {
-    delete this.map[id];
+    if (!(id in this.map)) return;
+    const { [id]: _gone, ...rest } = this.map;
+    this.map = rest;
   }
   clear(): void {
     this.map = {};
