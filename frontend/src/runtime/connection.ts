@@ -1,4 +1,4 @@
-import { Client, handle_file } from "@gradio/client";
+import { Client } from "@gradio/client";
 import type { AppConfig } from "$protocol";
 import { newSessionHash } from "../lib/session.js";
 
@@ -122,11 +122,4 @@ export class Connection {
     // A failed restart is reported by `onFailure`; calls wait for `ready()`, which tries again.
     this.client.catch(() => {});
   }
-}
-
-/** A component value as the client sends it: Blobs/Files become uploads (the client uploads them). */
-export function toWire(v: unknown): unknown {
-  if (v instanceof Blob) return handle_file(v);
-  if (Array.isArray(v) && v.some((x) => x instanceof Blob)) return v.map((x) => (x instanceof Blob ? handle_file(x) : x));
-  return v;
 }

@@ -1,7 +1,9 @@
 import type { Client, SubmitIterable, GradioEvent } from "@gradio/client";
 import type { Dependency } from "$protocol";
-import { toWire, type Connection } from "./connection.js";
-import { clone, type Slots } from "./slots.svelte.js";
+import { humanSize } from "../lib/format.js";
+import { tooLarge, UploadRefused, uploadFile } from "../lib/upload.js";
+import type { Connection } from "./connection.js";
+import { clone, type Slot, type Slots } from "./slots.svelte.js";
 import { DepStates, failureOf, JobStatus, LOST, UNREACHABLE, type Clock, type Failure } from "./status.svelte.js";
 import type { Toasts } from "./toasts.svelte.js";
 import type { DepState } from "./types.js";
@@ -45,6 +47,8 @@ export class Dispatch {
     private readonly connection: Connection,
     private readonly clock: Clock,
     private readonly toasts: Toasts,
+    /** The config's `max_file_size`: larger files are refused before they are sent. */
+    private readonly maxFileSize: number | null = null,
   ) {
     for (const dep of dependencies) {
       for (const [id, event] of dep.targets) {
@@ -71,11 +75,74 @@ export class Dispatch {
     return this.bindings.get(`${id}:${event}`) ?? [];
   }
 
-  /** A person's edit: store the value and fire the component's change listeners. */
+  /**
+   * A person's edit: store the value and fire the component's change listeners. A file over the app's
+   * size limit is refused at once, on the component, and not kept.
+   */
   edit(id: number, value: unknown): void {
-    if (!this.slots.get(id)) return;
+    const slot = this.slots.get(id);
+    if (!slot) return;
+    const refused = blobsOf(value)
+      .map((b) => tooLarge(b, this.maxFileSize))
+      .find((r) => r !== null);
+    if (refused) {
+      slot.status = { stage: "error", start: performance.now(), title: refused.title, message: refused.message };
+      return;
+    }
+    if (slot.status?.stage === "error") slot.status = null;
     this.slots.set(id, value);
     this.trigger(id, "change");
+  }
+
+  /**
+   * The inputs' values as they are sent: files are uploaded first (with their progress on the input when
+   * it takes a moment) and sent as the FileData the server returned.
+   */
+  private async wire(inputs: readonly Slot[], client: Client): Promise<unknown[]> {
+    const api = `${client.config?.root ?? this.connection.url}${client.api_prefix}`;
+    return Promise.all(
+      inputs.map(async (slot) => {
+        const value = slot.value;
+        const blobs = blobsOf(value);
+        if (blobs.length === 0) return value;
+        const start = performance.now();
+        const total = blobs.reduce((n, b) => n + b.size, 0);
+        const loaded = new Map<Blob, number>();
+        let shown = false;
+        const show = () => {
+          const done = [...loaded.values()].reduce((n, l) => n + l, 0);
+          const mb = (n: number) => Math.round(n / 1e5) / 10;
+          slot.status = {
+            stage: "uploading",
+            start,
+            progress: [{ progress: total ? done / total : null, desc: `Uploading ${blobs.length > 1 ? `${blobs.length} files` : "the file"} (${humanSize(total)})`, index: mb(done), length: mb(total), unit: "MB" }],
+          };
+        };
+        // Small files go by unnoticed: the progress shows once an upload has taken a quarter of a second.
+        const timer = setTimeout(() => ((shown = true), show()), 250);
+        try {
+          const sent = await Promise.all(
+            (Array.isArray(value) ? value : [value]).map((v) => {
+              if (!(v instanceof Blob)) return v;
+              const refused = tooLarge(v, this.maxFileSize);
+              if (refused) throw refused;
+              return uploadFile(api, v, this.maxFileSize, (l) => {
+                loaded.set(v, l);
+                if (shown) show();
+              });
+            }),
+          );
+          if (slot.status?.stage === "uploading") slot.status = null;
+          return Array.isArray(value) ? sent : sent[0];
+        } catch (err) {
+          if (err instanceof UploadRefused) slot.status = { stage: "error", start, title: err.title, message: err.message };
+          else if (slot.status?.stage === "uploading") slot.status = null;
+          throw err;
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+    );
   }
 
   /** Fills components from an example (and outputs from cached results). */
@@ -139,10 +206,7 @@ export class Dispatch {
     this.states.set(dep.id, { state: "running" });
     // Session state stays on the server: the page neither sends nor shows it.
     const outputs = this.slots.of(dep.outputs).filter((s) => s.type !== "state");
-    const data = this.slots
-      .of(dep.inputs)
-      .filter((s) => s.type !== "state")
-      .map((s) => toWire(s.value));
+    const inputs = this.slots.of(dep.inputs).filter((s) => s.type !== "state");
     // Scores that arrive after their input was edited no longer describe it: they are dropped.
     const basis = outputs.map((s) => {
       const input = s.type === "interpretation" ? this.slots.get(s.props.component_id) : undefined;
@@ -156,6 +220,7 @@ export class Dispatch {
     const status = new JobStatus(outputs, this.clock);
     status.begin();
     let failed: Failure | null = null;
+    let refusedInput = false;
     try {
       let client: Client;
       try {
@@ -165,6 +230,8 @@ export class Dispatch {
       }
       if (epoch !== this.epoch || me.stopped) return;
       me.client = client;
+      const data = await this.wire(inputs, client);
+      if (epoch !== this.epoch || me.stopped) return;
       const job = client.submit(dep.id, data);
       me.job = job;
       for await (const msg of job) {
@@ -193,7 +260,11 @@ export class Dispatch {
       }
       if (me.lost && !failed) failed = LOST;
     } catch (err) {
-      failed = err === UNREACHABLE ? UNREACHABLE : { title: "Error", message: err instanceof Error ? err.message : String(err) };
+      if (err instanceof UploadRefused) {
+        // Shown on the input it concerns (by `wire`); the outputs wait for the next Submit.
+        failed = { title: err.title, message: err.message };
+        refusedInput = true;
+      } else failed = err === UNREACHABLE ? UNREACHABLE : { title: "Error", message: err instanceof Error ? err.message : String(err) };
     } finally {
       status.end();
       if (this.running.get(dep.id) === me) this.running.delete(dep.id);
@@ -207,7 +278,11 @@ export class Dispatch {
       // A job without outputs (a flag) says how it went on its button: saved, or why not.
       this.note(dep.id, failed ? { state: "failed", message: failed.message } : { state: "done" });
     } else this.states.delete(dep.id);
-    status.settle(failed);
+    // A value the server refused names its component (`Image "photo": …`): the error shows on that input.
+    const label = failed && !refusedInput ? /^\w+ "([^"]*)": /.exec(failed.message)?.[1] : undefined;
+    const named = label ? inputs.find((s) => s.props.label === label) : undefined;
+    if (named && failed) named.status = { stage: "error", start: performance.now(), title: "Input refused", message: failed.message };
+    status.settle(refusedInput || named ? null : failed);
     if (failed && failed.visible !== false) {
       // Errors show on the outputs and, as in Gradio 4, as a toast (the only place when there are no outputs).
       const duration = failed.duration !== undefined ? failed.duration : outputs.length ? 10 : null;
@@ -253,4 +328,10 @@ export class Dispatch {
     }
     this.connection.restart((err) => this.toasts.show("error", "Connection lost", err instanceof Error ? err.message : String(err), null));
   }
+}
+
+/** The files in a component value (a File, or a list holding some). */
+function blobsOf(v: unknown): Blob[] {
+  if (v instanceof Blob) return [v];
+  return Array.isArray(v) ? v.filter((x): x is Blob => x instanceof Blob) : [];
 }
