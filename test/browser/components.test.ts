@@ -156,7 +156,7 @@ describe("browser: every component", () => {
       await a.getByLabel("s", { exact: true }).press("Enter");
       await a.locator(".progress-bar").waitFor({ timeout: 10_000 });
       expect(await a.locator(".progress-text").innerText()).toBe("Thinking");
-      expect(await a.locator(".status-time").innerText()).toMatch(/^\d+\.\ds$|^\d+\.\d\/\d+\.\ds$/);
+      expect(await a.locator(".status-time").innerText()).toMatch(/^(waited \d+\.\ds \| )?(\d+\.\ds|\d+\.\d\/\d+\.\ds)$/);
       await screenshot(a, "status-running");
       await b.bringToFront();
       await b.getByLabel("s", { exact: true }).fill("second");

@@ -106,16 +106,21 @@ export const VIEWS = [
 /**
  * Screenshots of what the page shows now, at desktop and phone width in the light and dark theme
  * (`<name>-desktop-light.png`…), then the page's own size and theme again. `fullPage: false` keeps to the
- * viewport (what a person sees without scrolling).
+ * viewport (what a person sees without scrolling): the page's own width is shot first, as it is scrolled;
+ * at the other width, `focus` (a selector) is scrolled into view first.
  */
-export async function screenshots(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string[]> {
+export async function screenshots(page: Page, name: string, opts: { fullPage?: boolean; focus?: string } = {}): Promise<string[]> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const size = page.viewportSize();
   const dark = await page.evaluate(() => matchMedia("(prefers-color-scheme: dark)").matches);
   const files: string[] = [];
+  const order = [...VIEWS].sort((a, b) => Number(b.width === size?.width) - Number(a.width === size?.width));
   try {
-    for (const v of VIEWS) {
-      await page.setViewportSize({ width: v.width, height: v.height });
+    for (const v of order) {
+      if (v.width !== page.viewportSize()?.width) {
+        await page.setViewportSize({ width: v.width, height: v.height });
+        if (opts.focus) await page.locator(opts.focus).first().evaluate((el) => el.scrollIntoView({ block: "center" }));
+      }
       await page.emulateMedia({ colorScheme: v.dark ? "dark" : "light" });
       const file = path.join(SCREENSHOTS, `${name}-${v.tag}.png`);
       // Transitions (a theme switch fades colours) are finished at once, so each shot shows its theme.

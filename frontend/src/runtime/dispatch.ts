@@ -1,6 +1,8 @@
 import type { Client, SubmitIterable, GradioEvent } from "@gradio/client";
+import { tick } from "svelte";
 import type { Dependency } from "$protocol";
 import { humanSize } from "../lib/format.js";
+import { reveal } from "../lib/reveal.js";
 import { tooLarge, UploadRefused, uploadFile } from "../lib/upload.js";
 import type { Connection } from "./connection.js";
 import { clone, type Slot, type Slots } from "./slots.svelte.js";
@@ -221,6 +223,9 @@ export class Dispatch {
     status.begin();
     let failed: Failure | null = null;
     let refusedInput = false;
+    let sent: Slot[] = [];
+    let messages: unknown[] = [];
+    const scrollY = window.scrollY;
     try {
       let client: Client;
       try {
@@ -232,6 +237,12 @@ export class Dispatch {
       me.client = client;
       const data = await this.wire(inputs, client);
       if (epoch !== this.epoch || me.stopped) return;
+      // A chat: the message box empties once the message is sent (it comes back if the message fails).
+      if (outputs.some((s) => s.type === "chatbot")) {
+        sent = inputs.filter((s) => s.type === "textbox" && s.interactive && !dep.outputs.includes(s.id) && typeof s.value === "string" && s.value !== "");
+        messages = sent.map((s) => s.value);
+        for (const s of sent) this.slots.set(s.id, "");
+      }
       const job = client.submit(dep.id, data);
       me.job = job;
       for await (const msg of job) {
@@ -287,7 +298,12 @@ export class Dispatch {
       // Errors show on the outputs and, as in Gradio 4, as a toast (the only place when there are no outputs).
       const duration = failed.duration !== undefined ? failed.duration : outputs.length ? 10 : null;
       this.toasts.show("error", failed.title, failed.message, duration);
+      sent.forEach((s, i) => s.value === "" && (s.value = messages[i]));
     }
+    // The result (or the error) comes into sight, unless the person scrolled meanwhile; live runs (while
+    // typing) and stopped ones leave the page where it is.
+    const shown = inputs.find((s) => s.status?.stage === "error") ?? outputs.find((s) => s.type !== "interpretation");
+    if (shown && !me.stopped && !dep.targets.some(([, e]) => e === "change")) void tick().then(() => reveal(shown.id, scrollY));
     if (me.again) void this.run(dep);
   }
 
