@@ -108,6 +108,45 @@ describe("browser: uploads", () => {
     }
   });
 
+  it("Stop during an upload aborts it: nothing runs, and the page is ready again", async () => {
+    let runs = 0;
+    const iface = new tr.Interface({
+      fn: (_file: string) => (runs++, "received"),
+      inputs: new tr.File({ label: "data", type: "filepath" }),
+      outputs: "text",
+      allowFlagging: "never",
+    });
+    const app = await startApp(iface);
+    const { context, page } = await newPage(browser, { width: 1280 });
+    try {
+      await openApp(page, app.url);
+      await page.locator(".comp-file.input input[type=file]").evaluate((el: HTMLInputElement, size) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(size)], "large.bin"));
+        el.files = dt.files;
+        el.dispatchEvent(new Event("change", { bubbles: true }));
+      }, 24 * MB);
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Network.enable");
+      await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: 50 * MB, uploadThroughput: 4 * MB });
+      const failed: string[] = [];
+      page.on("requestfailed", (r) => r.url().includes("/gradio_api/upload") && failed.push(r.failure()?.errorText ?? ""));
+      await page.getByRole("button", { name: "Submit" }).click();
+      await page.locator(".comp-file.input [role=progressbar]").waitFor({ timeout: 5_000 });
+      await page.getByRole("button", { name: "Stop" }).click();
+      await page.getByRole("button", { name: "Submit" }).waitFor({ timeout: 5_000 });
+      await expect.poll(() => failed.length, { timeout: 5_000 }).toBe(1);
+      expect(await page.locator(".status-overlay, .error-box").count()).toBe(0);
+      expect(await page.getByText("large.bin", { exact: true }).count()).toBe(1);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(runs).toBe(0);
+      expect(pageErrors(page)).toEqual([]);
+    } finally {
+      await context.close();
+      await app.close();
+    }
+  });
+
   it("words the server's refusals for people, on the input: 413, 415, 429 and a refused value (422)", async () => {
     const app = await startApp(sizeApp({ fileTypes: [".csv"] }), { maxFileSize: MB });
     const { context, page } = await newPage(browser, { width: 1280 });

@@ -41,9 +41,12 @@ function refusal(status: number, body: string, file: Blob, max: number | null | 
  * Uploads one file (a multipart POST to `<api>/upload`, as @gradio/client does) and reports its progress
  * (`loaded`, `total` bytes), which the client's own upload does not. Resolves with the FileData to send.
  */
-export function uploadFile(api: string, file: Blob, max: number | null | undefined, onProgress: (loaded: number, total: number) => void): Promise<FileData> {
+export function uploadFile(api: string, file: Blob, max: number | null | undefined, signal: AbortSignal, onProgress: (loaded: number, total: number) => void): Promise<FileData> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
+    // Stop and Clear abort an upload under way.
+    signal.addEventListener("abort", () => xhr.abort(), { once: true });
+    xhr.onabort = () => reject(signal.reason);
     const form = new FormData();
     form.append("files", file, file instanceof File ? file.name : "blob");
     xhr.open("POST", `${api}/upload`);

@@ -1,4 +1,4 @@
-import type { Client, SubmitIterable, GradioEvent } from "@gradio/client";
+import type { Client } from "@gradio/client";
 import { tick } from "svelte";
 import type { Dependency } from "$protocol";
 import { humanSize } from "../lib/format.js";
@@ -19,11 +19,13 @@ interface Running {
   /** Triggered again while running (live apps): run once more with the newest inputs. */
   again: boolean;
   client: Client | null;
-  job: SubmitIterable<GradioEvent> | null;
+  job: ReturnType<Client["submit"]> | null;
   /** Stop or Clear asked the server to cancel it. */
   stopped: boolean;
   /** Its connection to the server was lost: it will hear nothing more. */
   lost: boolean;
+  /** Aborts its uploads (Stop, Clear). */
+  uploads: AbortController;
 }
 
 /**
@@ -100,7 +102,7 @@ export class Dispatch {
    * The inputs' values as they are sent: files are uploaded first (with their progress on the input when
    * it takes a moment) and sent as the FileData the server returned.
    */
-  private async wire(inputs: readonly Slot[], client: Client): Promise<unknown[]> {
+  private async wire(inputs: readonly Slot[], client: Client, signal: AbortSignal): Promise<unknown[]> {
     const api = `${client.config?.root ?? this.connection.url}${client.api_prefix}`;
     return Promise.all(
       inputs.map(async (slot) => {
@@ -112,6 +114,7 @@ export class Dispatch {
         const loaded = new Map<Blob, number>();
         let shown = false;
         const show = () => {
+          if (signal.aborted) return;
           const done = [...loaded.values()].reduce((n, l) => n + l, 0);
           const mb = (n: number) => Math.round(n / 1e5) / 10;
           slot.status = {
@@ -128,7 +131,7 @@ export class Dispatch {
               if (!(v instanceof Blob)) return v;
               const refused = tooLarge(v, this.maxFileSize);
               if (refused) throw refused;
-              return uploadFile(api, v, this.maxFileSize, (l) => {
+              return uploadFile(api, v, this.maxFileSize, signal, (l) => {
                 loaded.set(v, l);
                 if (shown) show();
               });
@@ -137,7 +140,7 @@ export class Dispatch {
           if (slot.status?.stage === "uploading") slot.status = null;
           return Array.isArray(value) ? sent : sent[0];
         } catch (err) {
-          if (err instanceof UploadRefused) slot.status = { stage: "error", start, title: err.title, message: err.message };
+          if (err instanceof UploadRefused && !signal.aborted) slot.status = { stage: "error", start, title: err.title, message: err.message };
           else if (slot.status?.stage === "uploading") slot.status = null;
           throw err;
         } finally {
@@ -182,6 +185,7 @@ export class Dispatch {
 
   private cancel(r: Running): void {
     r.stopped = true;
+    r.uploads.abort();
     const job = r.job;
     if (!job) return; // not submitted yet: `run` sees `stopped` before it submits
     // The cancel names the job's event id, which the server gives when the job joins the queue.
@@ -203,7 +207,7 @@ export class Dispatch {
       if (dep.trigger_mode !== "multiple") return;
     }
     const epoch = this.epoch;
-    const me: Running = { epoch, again: false, client: null, job: null, stopped: false, lost: false };
+    const me: Running = { epoch, again: false, client: null, job: null, stopped: false, lost: false, uploads: new AbortController() };
     this.running.set(dep.id, me);
     this.states.set(dep.id, { state: "running" });
     // Session state stays on the server: the page neither sends nor shows it.
@@ -235,7 +239,7 @@ export class Dispatch {
       }
       if (epoch !== this.epoch || me.stopped) return;
       me.client = client;
-      const data = await this.wire(inputs, client);
+      const data = await this.wire(inputs, client, me.uploads.signal);
       if (epoch !== this.epoch || me.stopped) return;
       // A chat: the message box empties once the message is sent (it comes back if the message fails).
       if (outputs.some((s) => s.type === "chatbot")) {
@@ -271,7 +275,9 @@ export class Dispatch {
       }
       if (me.lost && !failed) failed = LOST;
     } catch (err) {
-      if (err instanceof UploadRefused) {
+      if (me.uploads.signal.aborted) {
+        // Stopped or cleared while uploading: nothing to show.
+      } else if (err instanceof UploadRefused) {
         // Shown on the input it concerns (by `wire`); the outputs wait for the next Submit.
         failed = { title: err.title, message: err.message };
         refusedInput = true;
