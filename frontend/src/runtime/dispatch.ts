@@ -298,7 +298,10 @@ export class Dispatch {
     // A value the server refused names its component (`Image "photo": …`): the error shows on that input.
     const label = failed && !refusedInput ? /^\w+ "([^"]*)": /.exec(failed.message)?.[1] : undefined;
     const named = label ? inputs.find((s) => s.props.label === label) : undefined;
-    if (named && failed) named.status = { stage: "error", start: performance.now(), title: "Input refused", message: failed.message };
+    if (named && failed) {
+      failed = { ...failed, title: "Input refused" };
+      named.status = { stage: "error", start: performance.now(), title: failed.title, message: failed.message };
+    }
     status.settle(refusedInput || named ? null : failed);
     if (failed && failed.visible !== false) {
       // Errors show on the outputs and, as in Gradio 4, as a toast (the only place when there are no outputs).
