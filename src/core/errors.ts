@@ -42,6 +42,7 @@ export const ERROR_CODES = {
   TR_ERR_FORBIDDEN: "a request from a host or origin the app does not answer",
   TR_ERR_QUEUE_FULL: "the queue is full",
   TR_ERR_TOO_COMPLEX: "a request past a documented limit (interpretation tokens, state size)",
+  TR_ERR_FLAG_EMPTY: "a flag whose every input and output is empty",
   // What a run ends with.
   TR_ERR_APP: "the function raised tr.Error: its message is shown",
   TR_ERR_CANCELLED: "the call was cancelled",

@@ -161,7 +161,7 @@ export class Interface<const I extends Specs, const O extends Specs> {
     const backend: BackendFn = (options as Internal)[BACKEND] ?? ((args, ctx) => userFn(...args, ctx));
     const targets: [number, string][] = live
       ? inputs.filter((c) => !c.stateful).map((c) => [c.id, "change"])
-      : [[submit!.id, "click"], ...inputs.filter((c) => c.type === "textbox").map((c): [number, string] => [c.id, "submit"])];
+      : [[submit!.id, "click"], ...inputs.filter((c) => c.type === "textbox" || c.type === "number").map((c): [number, string] => [c.id, "submit"])];
     const predict = builder.addEvent({
       apiName,
       inputs,

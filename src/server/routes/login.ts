@@ -16,9 +16,12 @@ declare module "fastify" {
 
 const OPEN = new Set(["/", "/login", "/logout", "/assets/*"]);
 
-/** The body of a 401, in the shape `@gradio/client` reads (`detail.auth_message`). */
-function unauthorised(reply: FastifyReply, auth: AuthSettings) {
-  return reply.code(401).send({ error: "Not authenticated", code: "TR_ERR_UNAUTHENTICATED", detail: { error: "Not authenticated", auth_message: auth.message } });
+/**
+ * The body of a 401, in the shape `@gradio/client` reads (`detail.auth_message`), with the app's title
+ * (null without one), so the login page can name the app it protects.
+ */
+function unauthorised(reply: FastifyReply, auth: AuthSettings, title: string | null) {
+  return reply.code(401).send({ error: "Not authenticated", code: "TR_ERR_UNAUTHENTICATED", detail: { error: "Not authenticated", auth_message: auth.message, title } });
 }
 
 /** Reads username and password from a urlencoded or multipart login form. */
@@ -57,7 +60,7 @@ export async function loginRoutes(f: FastifyInstance, s: Served, auth: AuthSetti
     if (user === null && route.startsWith(`${API_PREFIX}/mcp`) && !route.startsWith(`${API_PREFIX}/mcp/tokens`)) {
       user = auth.mcpTokens.user(/^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1]);
     }
-    if (user === null) return unauthorised(reply, auth);
+    if (user === null) return unauthorised(reply, auth, s.graph.meta.title ?? null);
     req.tradioUser = user;
   });
 
