@@ -143,6 +143,8 @@ describe("accessibility (axe-core: no serious or critical violations, light and 
         await submitOnce(page);
         // A slow run (a queue, a progress bar) is checked while it shows.
         if (await page.waitForSelector(RUNNING, { timeout: 1_000 }).catch(() => null)) {
+          // A job that reports progress draws its bar after its first report.
+          await page.waitForSelector('[role="progressbar"]', { timeout: 2_000 }).catch(() => null);
           found.push(...(await axe(page)).map((v) => `${name}, during use (dark): ${v}`));
         }
         await finished(page);
