@@ -114,8 +114,8 @@ export async function pageRoutes(f: FastifyInstance, s: Served): Promise<void> {
     reply.header("cross-origin-opener-policy", "same-origin");
     if (!built) return reply.type("text/html; charset=utf-8").send(FALLBACK);
 
-    let embedded: EmbeddedPage;
-    let skeleton: string;
+    let embedded: EmbeddedPage | null = null;
+    let skeleton = "";
     let title = "tradio";
     const user = s.auth ? s.auth.tokens.user(req.cookies?.[s.auth.cookieName]) : null;
     if (s.auth && user === null) {
@@ -123,16 +123,21 @@ export async function pageRoutes(f: FastifyInstance, s: Served): Promise<void> {
       embedded = { login: { message: s.auth.message } };
       skeleton = renderLoginSkeleton();
     } else {
-      const config = await configFor(s, req, user);
-      embedded = { config, info };
-      skeleton = renderSkeleton(config);
-      title = config.title || title;
+      try {
+        const config = await configFor(s, req, user);
+        embedded = { config, info };
+        skeleton = renderSkeleton(config);
+        title = config.title || title;
+      } catch (err) {
+        // The page still loads: it asks /config itself, and shows that failure as it would any other.
+        req.log.error({ err }, "the page's config could not be built");
+      }
     }
     const html = template
       .replace("<title>tradio</title>", () => `<title>${escapeText(title)}</title>`)
       .replace("<!--tradio:head-->", () => `<style id="tradio-skeleton-style">${SKELETON_CSS}</style>`)
       .replace("<!--tradio:skeleton-->", () => skeleton)
-      .replace("<!--tradio:page-->", () => `<script type="application/json" id="tradio-page">${scriptJson(embedded)}</script>`);
+      .replace("<!--tradio:page-->", () => (embedded ? `<script type="application/json" id="tradio-page">${scriptJson(embedded)}</script>` : ""));
     return sendHtml(req, reply, html);
   });
 }
