@@ -48,6 +48,8 @@ export function containerName(type: string): string {
     "video/quicktime": "QuickTime (.mov)",
     "video/x-matroska": "Matroska (.mkv)",
     "video/x-msvideo": "AVI",
+    "video/vnd.avi": "AVI",
+    "video/avi": "AVI",
     "video/mpeg": "MPEG",
     "video/3gpp": "3GP",
     "video/mp2t": "MPEG-TS",
