@@ -142,7 +142,11 @@ export async function mountViewer(container: HTMLElement, opts: ViewerOptions): 
   scene.add(model);
 
   // The bounding box's diagonal over-estimates most shapes: 0.8 of the distance that fits its sphere frames them well.
-  const fitted = (size / 2 / Math.sin((camera.fov * Math.PI) / 360)) * 0.8;
+  // Narrow (portrait) blocks see less sideways than up and down: fit the smaller of the two angles.
+  const aspect = (container.clientWidth || 300) / (container.clientHeight || 300);
+  const halfV = (camera.fov * Math.PI) / 360;
+  const halfH = Math.atan(Math.tan(halfV) * aspect);
+  const fitted = (size / 2 / Math.sin(Math.min(halfV, halfH))) * 0.8;
   const [alpha, beta, radius] = opts.cameraPosition;
   const al = ((alpha ?? 45) * Math.PI) / 180;
   const be = ((beta ?? 70) * Math.PI) / 180;
