@@ -122,6 +122,10 @@ describe("browser: new components", () => {
       await submit(page);
       await page.locator(".comp-video.output video").waitFor({ timeout: 15_000 });
       await expect.poll(() => page.getByLabel("Bytes").inputValue(), { timeout: 15_000 }).toMatch(/^[1-9]\d+$/);
+      // A MediaRecorder WebM has no duration in its header: the player finds it, so it shows it and can seek.
+      const played = page.locator(".comp-video.output video");
+      await expect.poll(() => played.evaluate((v: HTMLVideoElement) => v.duration), { timeout: 10_000 }).toBeGreaterThan(0.5);
+      expect(await played.evaluate((v: HTMLVideoElement) => Number.isFinite(v.duration))).toBe(true);
       await screenshot(page, "new-video-webcam");
       expect(pageErrors(page)).toEqual([]);
     } finally {
