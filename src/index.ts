@@ -31,6 +31,17 @@ export { HTML } from "./components/html.js";
 export { Markdown } from "./components/markdown.js";
 export { HighlightedText } from "./components/highlighted-text.js";
 export { Dataframe, type DataframeOptions } from "./components/dataframe.js";
+export { Video, type VideoOptions, type VideoOut } from "./components/video.js";
+export { Plot, type PlotOptions, type PlotData, type PlotOut, type VegaLiteSpec, type PlotlyFigure } from "./components/plot.js";
+export type { NativePlotOptions, PlotRow, PlotRows } from "./components/native-plot.js";
+export { LinePlot, type LinePlotOptions } from "./components/line-plot.js";
+export { ScatterPlot, type ScatterPlotOptions } from "./components/scatter-plot.js";
+export { BarPlot, type BarPlotOptions } from "./components/bar-plot.js";
+export { Gallery, type GalleryOptions, type GalleryItemIn, type GalleryOut } from "./components/gallery.js";
+export { Model3D, type Model3DOptions } from "./components/model3d.js";
+export { ColorPicker } from "./components/color-picker.js";
+export { Code, type CodeOptions, type CodeLanguage } from "./components/code.js";
+export { DateTime, type DateTimeOptions } from "./components/datetime.js";
 export { components, shortcutNames, type Shortcut, type Shortcuts, type ComponentSpec } from "./components/registry.js";
 
 export type { LaunchOptions, Launched } from "./server/launch.js";
