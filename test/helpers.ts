@@ -57,7 +57,7 @@ export const rawGet = (base: string, path: string) => raw(base, { path });
 /** The `/config` an interface's page would get, built without a server (root "http://h" unless given). */
 export async function configOf(iface: { graph: Graph }, root = "http://h"): Promise<any> {
   const runtime = new Runtime(iface.graph);
-  return buildConfig(iface.graph, { root, showError: false, maxFileSize: null, username: null, authRequired: false }, { files: runtime.files, root, runtime });
+  return buildConfig(iface.graph, { root, showError: false, maxFileSize: null, username: null, authRequired: false, mcpServer: false }, { files: runtime.files, root, runtime });
 }
 
 /** A gate the test opens by hand, so ordering never depends on timing. */

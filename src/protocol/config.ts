@@ -14,6 +14,7 @@ export interface ConfigExtras {
   maxFileSize: number | null;
   username: string | null;
   authRequired: boolean;
+  mcpServer: boolean;
 }
 
 function dependency(event: EventDef): Dependency {
@@ -87,6 +88,7 @@ export async function buildConfig(graph: Graph, extras: ConfigExtras, ctx: Resol
     is_space: false,
     space_id: null,
     auth_required: extras.authRequired,
+    mcp_server: extras.mcpServer,
     username: extras.username,
     title: meta.title ?? "tradio",
     description: meta.description,

@@ -100,6 +100,11 @@ export interface AppConfig {
   is_space: false;
   space_id: null;
   auth_required: boolean;
+  /**
+   * The app is also an MCP server (`launch({ mcpServer: true })`): tools at `<root>/gradio_api/mcp/`, their
+   * list at `<root>/gradio_api/mcp/schema`. The page's API panel shows its MCP tab then.
+   */
+  mcp_server: boolean;
   username: string | null;
   title: string;
   description: string | null;
@@ -142,6 +147,13 @@ export interface ApiEndpoint {
 export interface ApiInfo {
   named_endpoints: Record<string, ApiEndpoint>;
   unnamed_endpoints: Record<string, ApiEndpoint>;
+}
+
+/** One tool of `GET /gradio_api/mcp/schema`: what an MCP client's `tools/list` gets. */
+export interface McpToolInfo {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
 }
 
 /**

@@ -16,6 +16,8 @@ export interface ServeOptions {
   frameAncestors: string;
   /** Origins besides the app's own that may call it from a browser (CORS). */
   allowedOrigins: readonly string[];
+  /** The app is also an MCP server (its page says so in the config, for the API panel's MCP tab). */
+  mcpServer: boolean;
 }
 
 /** Login settings of a mounted app (`launch({ auth })`). */

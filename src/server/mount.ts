@@ -25,6 +25,7 @@ import { fileRoutes } from "./routes/files.js";
 import { pageRoutes } from "./routes/page.js";
 import { queueRoutes } from "./routes/queue.js";
 import { runRoutes } from "./routes/run.js";
+import { CALL_PATH, callRoutes } from "./routes/call.js";
 import { MCP_PATH, MCP_SSE_PATH, mcpRoutes } from "./routes/mcp.js";
 import { viewRoutes } from "./routes/views.js";
 import { checkFrameAncestors, checkHosts, checkOrigins, registerSecurity } from "./security.js";
@@ -100,6 +101,7 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     prefix: opts.prefix ?? "",
     frameAncestors: checkFrameAncestors(opts.frameAncestors ?? "'self'"),
     allowedOrigins: checkOrigins(opts.allowedOrigins ?? []),
+    mcpServer: opts.mcpServer ?? false,
   };
   const allowedHosts = checkHosts(opts.allowedHosts ?? []);
   for (const entry of opts.fetchAllowList ?? []) {
@@ -170,7 +172,7 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     allowedOrigins: options.allowedOrigins,
     allowedHosts,
     frameAncestors: options.frameAncestors,
-    streamedRoutes: [`${options.prefix}${API_PREFIX}/queue/data`, ...[MCP_PATH, MCP_PATH.slice(0, -1), MCP_SSE_PATH, `${API_PREFIX}/mcp/messages`].map((p) => options.prefix + p)],
+    streamedRoutes: [`${options.prefix}${API_PREFIX}/queue/data`, `${options.prefix}${CALL_PATH}/:api/:id`, ...[MCP_PATH, MCP_PATH.slice(0, -1), MCP_SSE_PATH, `${API_PREFIX}/mcp/messages`].map((p) => options.prefix + p)],
   });
   // Bounded so one request cannot make the parser hold much: no route needs more than two small fields.
   await f.register(multipart, { limits: { fileSize, files: 100, fields: 20, parts: 120, fieldSize: 64 * 1024, fieldNameSize: 200, headerPairs: 100 } });
@@ -178,6 +180,7 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
   if (auth) await loginRoutes(f, served, auth);
   configRoutes(f, served);
   runRoutes(f, served);
+  callRoutes(f, served);
   queueRoutes(f, served);
   fileRoutes(f, served);
   viewRoutes(f, served);

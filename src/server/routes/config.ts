@@ -8,7 +8,7 @@ export function configFor(s: Served, req: FastifyRequest, username: string | nul
   const root = s.root(req);
   return buildConfig(
     s.graph,
-    { root, showError: s.runtime.showError, maxFileSize: s.options.maxFileSize, username, authRequired: s.auth !== null },
+    { root, showError: s.runtime.showError, maxFileSize: s.options.maxFileSize, username, authRequired: s.auth !== null, mcpServer: s.options.mcpServer },
     { files: s.runtime.files, root, runtime: s.runtime },
   );
 }

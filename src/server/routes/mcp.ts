@@ -8,6 +8,7 @@ import { HttpError } from "../../core/errors.js";
 import type { EventDef } from "../../graph/graph.js";
 import type { Tool } from "../../mcp/tools.js";
 import { API_PREFIX } from "../../protocol/config.js";
+import type { McpToolInfo } from "../../protocol/types.js";
 import type { JobEvent } from "../../queue/scheduler.js";
 import { newId, type Served } from "../context.js";
 import { body } from "../validate.js";
@@ -17,6 +18,7 @@ export const MCP_PATH = `${API_PREFIX}/mcp/`;
 export const MCP_SSE_PATH = `${API_PREFIX}/mcp/sse`;
 const MCP_MESSAGES_PATH = `${API_PREFIX}/mcp/messages`;
 const MCP_TOKENS_PATH = `${API_PREFIX}/mcp/tokens`;
+const MCP_SCHEMA_PATH = `${API_PREFIX}/mcp/schema`;
 
 /** Sessions kept at once (the oldest is closed past it) and how long an idle one lives. */
 const MAX_SESSIONS = 1000;
@@ -114,6 +116,10 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
     return transport.handleRequest(req.raw, hijacked(reply), req.body);
   };
   for (const url of [MCP_PATH, MCP_PATH.slice(0, -1)]) f.route({ method: ["GET", "POST", "DELETE"], url, handler: streamable });
+
+  // The tool list without an MCP session, as Gradio serves it: the page's API panel shows it.
+  const schema: McpToolInfo[] = tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema }));
+  f.get(MCP_SCHEMA_PATH, async () => schema);
 
   // The older transport: GET opens the event stream, which names where to POST messages.
   f.get(MCP_SSE_PATH, async (req, reply) => {
