@@ -1,7 +1,8 @@
 // Accessibility: axe-core (injected into the page with playwright) finds no serious or critical
 // violation on any demo the gallery mounts (demo/gallery.ts), in the light and the dark theme, before
 // and after one use (inputs filled, Submit once, the result shown); nor on the login page and the
-// gallery's index. A failure lists every violation by rule and target.
+// gallery's index; nor in the footer's "Use via API" dialog, on each of its tabs. A failure lists every
+// violation by rule and target.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -9,7 +10,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, newPage, pageErrors, screenshot } from "./helpers.js";
+import * as tr from "../../src/index.js";
+import hello from "../../demo/hello/app.js";
+import { launchBrowser, newPage, pageErrors, screenshot, startApp } from "./helpers.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -156,4 +159,50 @@ describe("accessibility (axe-core: no serious or critical violations, light and 
     }
     expect(found, found.join("\n")).toEqual([]);
   }, 600_000);
+});
+
+describe("accessibility of the Use via API dialog (axe-core, light and dark)", () => {
+  it("has no serious or critical violation on any tab, with the MCP tab's tokens, at desktop and phone width", async () => {
+    const found: string[] = [];
+    const open = await startApp(hello, { mcpServer: true });
+    const locked = await startApp(new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text", title: "Locked", allowFlagging: "never" }), {
+      mcpServer: true,
+      auth: [LOGIN.username, LOGIN.password],
+    });
+    try {
+      for (const width of [1280, 390]) {
+        for (const app of [open, locked]) {
+          const { context, page } = await newPage(browser, { width, height: 844 });
+          try {
+            await page.goto(app.url);
+            if (app === locked) {
+              await page.getByLabel("Username").fill(LOGIN.username);
+              await page.getByLabel("Password").fill(LOGIN.password);
+              await page.getByRole("button", { name: "Login" }).click();
+            }
+            await page.getByRole("button", { name: "Use via API" }).click();
+            const dialog = page.getByRole("dialog", { name: "Use via API" });
+            await dialog.waitFor({ timeout: 15_000 });
+            for (const tab of await dialog.getByRole("tab").allInnerTexts()) {
+              await dialog.getByRole("tab", { name: tab }).click();
+              if (tab === "MCP") {
+                await dialog.locator("[data-tool]").first().waitFor();
+                if (app === locked) {
+                  await dialog.getByRole("button", { name: "Create token" }).click();
+                  await dialog.locator("[data-token]").first().waitFor();
+                }
+              }
+              found.push(...(await axeBothThemes(page, `API dialog, ${app === locked ? "with a login" : "open app"}, ${tab}, ${width}px`)));
+            }
+            expect(pageErrors(page)).toEqual([]);
+          } finally {
+            await context.close();
+          }
+        }
+      }
+    } finally {
+      await Promise.all([open.close(), locked.close()]);
+    }
+    expect(found, found.join("\n")).toEqual([]);
+  }, 300_000);
 });
