@@ -73,4 +73,13 @@ describe("snippets", () => {
     const bridge = JSON.parse(mcpBridgeConfig("app", "u", "T")).mcpServers.app;
     expect(bridge).toEqual({ command: "npx", args: ["mcp-remote", "u", "--header", "Authorization:${AUTH_HEADER}"], env: { AUTH_HEADER: "Bearer T" } });
   });
+
+  it("log in as the reader when the app has a login (the password left for them to fill in)", () => {
+    expect(jsSnippet(URL_, "/predict", [], "ada")).toContain(`Client.connect("${URL_}/", { auth: ["ada", "<YOUR_PASSWORD>"] })`);
+    expect(pySnippet(URL_, "/predict", [], "ada")).toContain(`Client("${URL_}/", auth=("ada", "<YOUR_PASSWORD>"))`);
+    const sh = curlSnippet(URL_, "/predict", [], "o'brien");
+    expect(sh).toContain(`curl -s -c cookies.txt -X POST ${URL_}/login`);
+    expect(sh).toContain(`--data-urlencode 'username=o'\\''brien'`);
+    expect(sh).toContain(`curl -N -b cookies.txt ${URL_}/gradio_api/call/predict/$EVENT_ID`);
+  });
 });

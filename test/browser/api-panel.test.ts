@@ -203,6 +203,21 @@ describe("browser: the footer's Use via API panel", () => {
       await page.getByLabel("Password").fill("lovelace1");
       await page.getByRole("button", { name: "Login" }).click();
       await page.getByRole("button", { name: "Use via API" }).click();
+      // The snippets log in as the person reading them; with the password filled in, they run.
+      const js = await snippet(page);
+      expect(js).toContain(`Client.connect("${app.url}", { auth: ["ada", "<YOUR_PASSWORD>"] })`);
+      mkdirSync(SCRATCH, { recursive: true });
+      writeFileSync(path.join(SCRATCH, "login.mjs"), js.replace("<YOUR_PASSWORD>", "lovelace1"));
+      expect((await run(process.execPath, [path.join(SCRATCH, "login.mjs")], { cwd: ROOT, timeout: 30_000 })).stdout).toContain("hi Hello!!");
+      await page.getByRole("tab", { name: "Python" }).click();
+      expect(await snippet(page)).toContain(`Client("${app.url}", auth=("ada", "<YOUR_PASSWORD>"))`);
+      await page.getByRole("tab", { name: "cURL" }).click();
+      const sh = await snippet(page);
+      expect(sh).toContain("-b cookies.txt");
+      if (existsSync("/usr/bin/curl")) {
+        const { stdout } = await run("bash", ["-c", sh.replace("<YOUR_PASSWORD>", "lovelace1")], { cwd: SCRATCH, timeout: 30_000 });
+        expect(stdout).toContain('data: ["hi Hello!!"]');
+      }
       await page.getByRole("tab", { name: "MCP" }).click();
       const panel = page.locator('[role="tabpanel"]:not([hidden])');
       // Before a token, the config says where it goes.

@@ -57,7 +57,10 @@ const indent = (text: string, by: string) => text.replace(/\n/g, `\n${by}`);
 const blobName = (name: string) => `${name.replace(/[^A-Za-z0-9_$]/g, "_")}_file`;
 
 /** `Client.connect(url).predict("/name", {...})` with @gradio/client; files are fetched and passed as blobs. */
-export function jsSnippet(url: string, apiName: string, args: Arg[]): string {
+/** Where a snippet for an app with a login puts the password. */
+export const PASSWORD_PLACEHOLDER = "<YOUR_PASSWORD>";
+
+export function jsSnippet(url: string, apiName: string, args: Arg[], login: string | null = null): string {
   // Files inside lists are named by URL (the server fetches them); a file argument of its own is sent as a blob.
   const nested = args.some((a) => !isFileArg(a.value) && hasFile(a.value));
   const jsValue = (v: unknown): string =>
@@ -73,7 +76,7 @@ export function jsSnippet(url: string, apiName: string, args: Arg[]): string {
   return (
     `import { Client${nested ? ", handle_file" : ""} } from "@gradio/client";\n\n` +
     (fetches.length ? `${fetches.join("")}\n` : "") +
-    `const client = await Client.connect(${JSON.stringify(`${url}/`)});\n` +
+    `const client = await Client.connect(${JSON.stringify(`${url}/`)}${login === null ? "" : `, { auth: [${JSON.stringify(login)}, ${JSON.stringify(PASSWORD_PLACEHOLDER)}] }`});\n` +
     `const result = await client.predict(${JSON.stringify(apiName)}, {\n${fields.join("")}});\n\n` +
     `console.log(result.data);\n`
   );
@@ -94,7 +97,7 @@ export function pyLiteral(v: unknown, pad = ""): string {
 }
 
 /** `Client(url).predict(..., api_name="/name")` with gradio_client. */
-export function pySnippet(url: string, apiName: string, args: Arg[]): string {
+export function pySnippet(url: string, apiName: string, args: Arg[], login: string | null = null): string {
   const files = args.some((a) => hasFile(a.value));
   const pyName = (n: string) => (/^[A-Za-z_]\w*$/.test(n) ? n : null);
   // Keyword arguments where the names allow, else positional (in order).
@@ -102,7 +105,7 @@ export function pySnippet(url: string, apiName: string, args: Arg[]): string {
   const lines = args.map((a) => `    ${keywords ? `${a.name}=` : ""}${pyLiteral(a.value, "    ")},\n`);
   return (
     `from gradio_client import Client${files ? ", handle_file" : ""}\n\n` +
-    `client = Client(${JSON.stringify(`${url}/`)})\n` +
+    `client = Client(${JSON.stringify(`${url}/`)}${login === null ? "" : `, auth=(${JSON.stringify(login)}, ${JSON.stringify(PASSWORD_PLACEHOLDER)})`})\n` +
     `result = client.predict(\n${lines.join("")}    api_name=${JSON.stringify(apiName)},\n)\n` +
     `print(result)\n`
   );
@@ -125,12 +128,19 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * Gradio's two steps: POST `/gradio_api/call/<name>` answers `{"event_id": …}`; GET
  * `/gradio_api/call/<name>/<event_id>` streams the result. Written for bash and zsh alike.
  */
-export function curlSnippet(url: string, apiName: string, args: Arg[]): string {
+export function curlSnippet(url: string, apiName: string, args: Arg[], login: string | null = null): string {
   const call = `${url}/gradio_api/call${apiName}`;
   const body = JSON.stringify({ data: wireData(args) });
+  // With a login: log in once, keeping the cookie in a file that both steps send.
+  const jar = login === null ? "" : " -b cookies.txt";
+  const first =
+    login === null
+      ? ""
+      : `curl -s -c cookies.txt -X POST ${url}/login \\\n  --data-urlencode ${shellQuote(`username=${login}`)} \\\n  --data-urlencode ${shellQuote(`password=${PASSWORD_PLACEHOLDER}`)}\n`;
   return (
-    `EVENT_ID=$(curl -s -X POST ${call} \\\n  -H "Content-Type: application/json" \\\n  -d ${shellQuote(body)} \\\n  | awk -F'"' '{ print $4 }')\n` +
-    `curl -N ${call}/$EVENT_ID\n`
+    first +
+    `EVENT_ID=$(curl -s${jar} -X POST ${call} \\\n  -H "Content-Type: application/json" \\\n  -d ${shellQuote(body)} \\\n  | awk -F'"' '{ print $4 }')\n` +
+    `curl -N${jar} ${call}/$EVENT_ID\n`
   );
 }
 
