@@ -238,7 +238,8 @@ describe("browser: the footer's Use via API panel", () => {
       const bridge = JSON.parse(await panel.getByLabel("MCP config with mcp-remote", { exact: true }).innerText()).mcpServers["private-tools"];
       expect(bridge.env.AUTH_HEADER).toBe(`Bearer ${token}`);
       await panel.locator('[data-tool="predict"]').waitFor();
-      await screenshots(page, "api-panel-tokens", { fullPage: false });
+      await panel.locator(".made").scrollIntoViewIfNeeded();
+      await screenshots(page, "api-panel-tokens", { fullPage: false, focus: ".made" });
 
       // The token works for an MCP client.
       const client = await connect(token);
