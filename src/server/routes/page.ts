@@ -122,6 +122,8 @@ export async function pageRoutes(f: FastifyInstance, s: Served): Promise<void> {
       // Nothing of the app before a login: the page shows the login form at once.
       embedded = { login: { message: s.auth.message, title: s.graph.meta.title ?? null } };
       skeleton = renderLoginSkeleton();
+      // The tab names the app, as the login card does.
+      title = s.graph.meta.title ?? title;
     } else {
       try {
         const config = await configFor(s, req, user);
