@@ -151,11 +151,13 @@ describe("browser: uploads", () => {
     const app = await startApp(sizeApp({ fileTypes: [".csv"] }), { maxFileSize: MB });
     const { context, page } = await newPage(browser, { width: 1280 });
     try {
-      // The page is told of no limit, so the server's own 413 is what refuses the file.
-      await page.route("**/config", async (route) => {
+      // The page is told of no limit (in the config embedded in its HTML), so the server's own 413 is
+      // what refuses the file.
+      await page.route(app.url, async (route) => {
         const res = await route.fetch();
-        const cfg = await res.json();
-        await route.fulfill({ response: res, json: { ...cfg, max_file_size: null } });
+        const html = await res.text();
+        expect(html).toContain(`"max_file_size":${MB}`);
+        await route.fulfill({ response: res, body: html.replace(`"max_file_size":${MB}`, '"max_file_size":null') });
       });
       await openApp(page, app.url);
       const input = page.locator(".comp-file.input");
