@@ -73,8 +73,8 @@ export function planInterpretation(
 
 /**
  * Puts interpretation into the graph while it is built: an Interpret button, one hidden Interpretation
- * output per input, and the `/interpret` event, queued like any other under the prediction's concurrency
- * limit. Returns the button for the layout.
+ * output per input, and the `/interpret` event, queued in the prediction's concurrency pool (a running
+ * interpretation takes one of the prediction's slots). Returns the button for the layout.
  *
  * Wire contract: `/interpret` takes the inputs' values, exactly as `/predict` does (Gradio's button also sent
  * the outputs, which it never read: the original prediction is recomputed), and returns one entry per
@@ -93,7 +93,9 @@ export function addInterpretation(builder: GraphBuilder, predict: EventDef, plan
       const result = await interpret(scope.runtime, predict, plan, args, ctx);
       return result.length === 1 ? result[0] : result;
     },
+    // Interpreting is predicting many times over: it takes the prediction's slots, not slots of its own.
     concurrencyLimit: predict.concurrencyLimit,
+    concurrencyId: predict.concurrencyId,
     showApi: true,
   });
   builder.setConfig("interpretation", true);
