@@ -114,3 +114,92 @@ describe("cancelling a generator", () => {
     }
   });
 });
+
+describe("interpretation is bounded, yields to the event loop, and takes the prediction's slots", () => {
+  const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(" ");
+  const score = (text: string) => ({ a: text.length % 7 / 7, b: 1 - (text.length % 7) / 7 });
+
+  it("refuses more perturbations than maxPerturbations (default 500) with 422 TR_ERR_TOO_COMPLEX naming the limit", async () => {
+    let calls = 0;
+    const fn = (text: string) => (calls++, score(text));
+    const app = await start(new tr.Interface({ fn, inputs: "text", outputs: "label", interpretation: "default" }));
+    const shap = await start(new tr.Interface({ fn, inputs: "text", outputs: "label", interpretation: "shap", numShap: 2 }));
+    const raised = await start(new tr.Interface({ fn, inputs: "text", outputs: "label", interpretation: "default", maxPerturbations: 1000 }));
+    try {
+      const refused = await post(app.base, "/gradio_api/run/interpret", { data: [words(1000)] });
+      expect(refused.status).toBe(422);
+      expect(refused.json.code).toBe("TR_ERR_TOO_COMPLEX");
+      expect(refused.json.error).toMatch(/1000 model calls.*500/);
+      expect(calls).toBe(0);
+      // SHAP's budget counts: 2 × 300 tokens + the empty input is past 500.
+      const shapRefused = await post(shap.base, "/gradio_api/run/interpret", { data: [words(300)] });
+      expect([shapRefused.status, shapRefused.json.code]).toEqual([422, "TR_ERR_TOO_COMPLEX"]);
+      expect(calls).toBe(0);
+      expect((await post(app.base, "/gradio_api/run/interpret", { data: [words(500)] })).status).toBe(200);
+      expect((await post(raised.base, "/gradio_api/run/interpret", { data: [words(1000)] })).status).toBe(200);
+    } finally {
+      await Promise.all([app.close(), shap.close(), raised.close()]);
+    }
+  });
+
+  it("answers GET /config while a synchronous model is interpreted, not only after", async () => {
+    let calls = 0;
+    let callsWhenAnswered = -1;
+    let probe: Promise<void> | null = null;
+    let base = "";
+    const fn = (text: string) => {
+      calls++;
+      // From inside the first call: ask for /config, and note how far the interpretation got when it is answered.
+      probe ??= fetch(`${base}/config`).then(async (r) => {
+        await r.text();
+        callsWhenAnswered = calls;
+      });
+      const until = performance.now() + 1;
+      while (performance.now() < until); // a synchronous model: 1 ms a call
+      return score(text);
+    };
+    const app = await start(new tr.Interface({ fn, inputs: "text", outputs: "label", interpretation: "default" }));
+    base = app.base;
+    try {
+      const r = await post(app.base, "/gradio_api/run/interpret", { data: [words(400)] });
+      expect(r.status).toBe(200);
+      await probe;
+      expect(calls).toBe(401);
+      expect(callsWhenAnswered).toBeGreaterThan(0);
+      expect(callsWhenAnswered).toBeLessThan(401);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("runs an interpretation in the prediction's concurrency pool: with a limit of 1 a prediction waits for it", async () => {
+    const g = gate();
+    const log: string[] = [];
+    const fn = async (text: string) => {
+      log.push(`start ${text}`);
+      await g.opened;
+      log.push(`end ${text}`);
+      return score(text);
+    };
+    const app = await start(new tr.Interface({ fn, inputs: "text", outputs: "label", interpretation: "default", concurrencyLimit: 1 }));
+    try {
+      const interpreted = post(app.base, "/gradio_api/run/interpret", { data: ["x y"] });
+      await expect.poll(() => log.length).toBeGreaterThan(0);
+      const joined = await post(app.base, "/gradio_api/queue/join", { data: ["P"], fn_index: 0, session_hash: "poolwait1" });
+      expect(joined.status).toBe(200);
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      expect(log).not.toContain("start P");
+      const predicted = (async () => {
+        for await (const frame of frames(app.base, "poolwait1")) if (frame.msg === "close_stream") return;
+      })();
+      g.open();
+      expect((await interpreted).status).toBe(200);
+      await predicted;
+      const lastInterpretCall = Math.max(...log.map((l, i) => (l.startsWith("end ") && l !== "end P" ? i : -1)));
+      expect(log.indexOf("start P")).toBeGreaterThan(lastInterpretCall);
+    } finally {
+      g.open();
+      await app.close();
+    }
+  });
+});

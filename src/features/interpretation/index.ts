@@ -6,12 +6,15 @@ import type { GraphBuilder } from "../../graph/builder.js";
 import type { EventDef, EventRuntime } from "../../graph/graph.js";
 import { Interpretation } from "./component.js";
 import { runCustom, runCustomFor, type CustomInterpretation } from "./custom.js";
-import { interpretationMethods, type InputPlan } from "./methods.js";
+import { interpretationMethods, tooComplex, type InputPlan } from "./methods.js";
 import { evaluate, type Task } from "./run.js";
 import { measure } from "./value.js";
 
 export type { CustomInterpretation } from "./custom.js";
-export { interpretationMethods, MAX_SHAP_TOKENS, type InterpretationMethodDef, type InputPlan } from "./methods.js";
+export { interpretationMethods, MAX_SHAP_TOKENS, tooComplex, type InterpretationMethodDef, type InputPlan } from "./methods.js";
+
+/** Most perturbed calls one interpretation request may make, unless the Interface's `maxPerturbations` says otherwise. */
+export const DEFAULT_MAX_PERTURBATIONS = 500;
 
 /** The Interface's `interpretation` option. */
 export type InterpretationOption = string | CustomInterpretation | (string | CustomInterpretation | null)[];
@@ -29,6 +32,8 @@ export interface InterpretationPlan {
   output: Component<any, any> | undefined;
   numShap: number;
   concurrency: number;
+  /** Most perturbed calls per request (the original prediction not counted); more is a 422 TR_ERR_TOO_COMPLEX. */
+  maxPerturbations: number;
 }
 
 const WHERE = 'Interface: option "interpretation"';
@@ -40,6 +45,7 @@ export function planInterpretation(
   outputs: Component<any, any>[],
   numShap = 2,
   concurrency = 4,
+  maxPerturbations = DEFAULT_MAX_PERTURBATIONS,
 ): InterpretationPlan {
   const fail = (message: string): never => {
     throw new OptionError("TR_ERR_INTERPRETATION", `${WHERE}${message}`);
@@ -48,7 +54,7 @@ export function planInterpretation(
     fail(" cannot be used with state (every perturbed call would change the session's state)");
   }
   if (inputs.length === 0) fail(" needs at least one input");
-  const plan: InterpretationPlan = { inputs, methods: [], custom: null, output: outputs[0], numShap, concurrency };
+  const plan: InterpretationPlan = { inputs, methods: [], custom: null, output: outputs[0], numShap, concurrency, maxPerturbations };
   if (typeof option === "function") {
     plan.custom = option;
     return plan;
@@ -110,6 +116,7 @@ async function interpret(runtime: EventRuntime, predict: EventDef, plan: Interpr
   // since only the final scores need it.
   const scored = plan.methods.some((m) => typeof m === "string");
   const tasks: Task[] = scored ? [() => args.map(copy)] : [];
+  const originals = tasks.length;
   const finish: ((values: number[], original: number) => unknown)[] = [];
   const slices: [number, number][] = [];
   for (const [i, method] of plan.methods.entries()) {
@@ -119,7 +126,10 @@ async function interpret(runtime: EventRuntime, predict: EventDef, plan: Interpr
     } else if (typeof method === "function") {
       finish.push(() => runCustomFor(method, plan.inputs[i], i, args, ctx));
     } else {
-      const input: InputPlan = await interpretationMethods.get(method).plan(plan.inputs[i], args[i], { ctx: cctx, numShap: plan.numShap });
+      // Each input gets what the inputs before it left of the bound, so nothing past it is ever built.
+      const left = plan.maxPerturbations - (tasks.length - originals);
+      const input: InputPlan = await interpretationMethods.get(method).plan(plan.inputs[i], args[i], { ctx: cctx, numShap: plan.numShap, maxPerturbations: left });
+      if (input.tries.length > left) throw tooComplex(plan.inputs[i], input.tries.length, left);
       const withValue = (value: unknown) => args.map((a, j) => (j === i ? value : copy(a)));
       for (const make of input.tries) tasks.push(async () => withValue(await make()));
       finish.push((values, original) => input.finish(values, original));
