@@ -203,3 +203,68 @@ describe("interpretation is bounded, yields to the event loop, and takes the pre
     }
   });
 });
+
+describe("deeply nested values", () => {
+  const nest = (depth: number): unknown => {
+    let v: unknown = 1;
+    for (let i = 0; i < depth; i++) v = [v];
+    return v;
+  };
+
+  it("refuses a 5,000-level nested array (10 KB) with 422 TR_ERR_TOO_COMPLEX before it is parsed, on /run and the queue", async () => {
+    const app = await start(new tr.Interface({ fn: (x: unknown) => x, inputs: "json", outputs: "json" }));
+    try {
+      const deep = `${"[".repeat(5000)}${"]".repeat(5000)}`;
+      const run = await post(app.base, "/gradio_api/run/predict", `{"data":[${deep}]}`);
+      expect([run.status, run.json.code]).toEqual([422, "TR_ERR_TOO_COMPLEX"]);
+      const joined = await post(app.base, "/gradio_api/queue/join", `{"data":[${deep}],"fn_index":0,"session_hash":"deep1"}`);
+      expect([joined.status, joined.json.code]).toEqual([422, "TR_ERR_TOO_COMPLEX"]);
+      // Refused before parsing: even a route that reads nothing of the body refuses it.
+      const reset = await post(app.base, "/gradio_api/reset", `{"x":${deep}}`);
+      expect([reset.status, reset.json.code]).toEqual([422, "TR_ERR_TOO_COMPLEX"]);
+      // Nesting inside strings is text, not depth.
+      const text = await post(app.base, "/gradio_api/run/predict", { data: [{ s: "[".repeat(5000) }] });
+      expect(text.status).toBe(200);
+      // The limit itself passes.
+      const ok = await post(app.base, "/gradio_api/run/predict", { data: [nest(100)] });
+      expect(ok.status).toBe(200);
+      expect(ok.json.data).toEqual([nest(100)]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("refuses a value nested past 100 levels for any component, naming it, on /run, the queue and /flag", async () => {
+    const inputs = [new tr.JSON({ label: "j" }), new tr.Dataframe({ label: "d" }), new tr.Chatbot({ label: "c" }), new tr.HighlightedText({ label: "h" })];
+    const fn = (...args: unknown[]) => args[0];
+    const app = await start(new tr.Interface({ fn, inputs, outputs: "json", allowFlagging: "manual", flaggingDir: "test-output/deep-flags" }));
+    try {
+      for (const [i, label] of ["JSON \"j\"", "Dataframe \"d\"", "Chatbot \"c\"", "HighlightedText \"h\""].entries()) {
+        const data: unknown[] = [null, null, null, null];
+        data[i] = nest(150);
+        const r = await post(app.base, "/gradio_api/run/predict", { data });
+        expect([r.status, r.json.code]).toEqual([422, "TR_ERR_TOO_COMPLEX"]);
+        expect(r.json.error).toContain(label);
+      }
+      const flag = await post(app.base, "/gradio_api/run/flag", { data: [nest(150), null, null, null, null, ""] });
+      expect([flag.status, flag.json.code]).toEqual([422, "TR_ERR_TOO_COMPLEX"]);
+      await post(app.base, "/gradio_api/queue/join", { data: [nest(150)], fn_index: 0, session_hash: "deep2" });
+      let last: any;
+      for await (const frame of frames(app.base, "deep2")) if (frame.msg === "process_completed") last = frame;
+      expect(last).toMatchObject({ success: false, output: { code: "TR_ERR_TOO_COMPLEX" } });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("reports a function returning a value nested past the limit as a bad return value, not a crash", async () => {
+    const app = await start(new tr.Interface({ fn: (_: string) => nest(5000), inputs: "text", outputs: "json" }));
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const r = await post(app.base, "/gradio_api/run/predict", { data: ["x"] });
+      expect([r.status, r.json.code]).toEqual([500, "TR_ERR_RETURN"]);
+    } finally {
+      await app.close();
+    }
+  });
+});

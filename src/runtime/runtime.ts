@@ -89,7 +89,7 @@ export class Runtime implements EventRuntime {
    */
   async run(event: EventDef, data: unknown, opts: RunOptions): Promise<unknown[]> {
     try {
-      const values = checkData(event, data);
+      const values = checkData(event, data, opts.trusted);
       const ctx = this.context(opts);
       const stateful = opts.sessionKey !== null && (hasState(event.inputs) || hasState(event.outputs));
       const session = stateful ? await this.sessions.get(this.key(opts.sessionKey!)) : undefined;
@@ -125,7 +125,7 @@ export class Runtime implements EventRuntime {
     for (const [index, call] of calls.entries()) {
       try {
         const ctx = this.context(call.opts);
-        ready.push({ index, args: await preprocessInputs(event, checkData(event, call.data), ctx, undefined, undefined), ctx });
+        ready.push({ index, args: await preprocessInputs(event, checkData(event, call.data, call.opts.trusted), ctx, undefined, undefined), ctx });
       } catch (err) {
         outcomes[index] = { ok: false, error: toRunError(err) };
       }

@@ -5,6 +5,7 @@ import multipart from "@fastify/multipart";
 import staticFiles from "@fastify/static";
 import { codeOf, HttpError, OptionError, type ErrorCode } from "../core/errors.js";
 import type { FileStore } from "../core/files.js";
+import { MAX_DEPTH, jsonNestedDeeperThan } from "../core/limits.js";
 import { checkOptions, isPositive, isPositiveInt, type OptionKind } from "../core/options.js";
 import { Graph } from "../graph/graph.js";
 import { API_PREFIX } from "../protocol/config.js";
@@ -141,6 +142,16 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     frameAncestors: options.frameAncestors,
     streamedRoutes: [`${options.prefix}${API_PREFIX}/queue/data`],
   });
+  // JSON bodies are checked for nesting before they are parsed: parsing deep nesting is slow (seconds for
+  // a few MB), and whatever walks the result could overflow the stack. Values are bounded more finely,
+  // per input, when a call is made (MAX_DEPTH).
+  const parseJson = f.getDefaultJsonParser(f.initialConfig.onProtoPoisoning ?? "error", f.initialConfig.onConstructorPoisoning ?? "error");
+  f.removeContentTypeParser("application/json");
+  f.addContentTypeParser("application/json", { parseAs: "string" }, (req, text, done) => {
+    if (jsonNestedDeeperThan(text as string, MAX_BODY_DEPTH)) {
+      done(new HttpError(422, "TR_ERR_TOO_COMPLEX", `the JSON body nests arrays and objects more than ${MAX_BODY_DEPTH} levels deep`), undefined);
+    } else parseJson(req, text as string, done);
+  });
   // Bounded so one request cannot make the parser hold much: no route needs more than two small fields.
   await f.register(multipart, { limits: { fileSize, files: 100, fields: 20, parts: 120, fieldSize: 64 * 1024, fieldNameSize: 200, headerPairs: 100 } });
   await f.register(staticFiles, { root: tmpdir(), serve: false });
@@ -153,6 +164,9 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
   await pageRoutes(f, served);
   return served;
 }
+
+/** A body deeper than this is refused before it is parsed; values inside it are held to MAX_DEPTH. */
+const MAX_BODY_DEPTH = 2 * MAX_DEPTH;
 
 /** Gradio's queue is unbounded by default; tradio's is not, so a flood of joins cannot exhaust memory. */
 const DEFAULT_MAX_SIZE = 10_000;
