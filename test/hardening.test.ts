@@ -268,3 +268,65 @@ describe("deeply nested values", () => {
     }
   });
 });
+
+describe("session state is bounded by bytes, text by length", () => {
+  const KiB = 1024;
+  // A chat-like function: the history grows in place, as Gradio's examples do.
+  const keep = (message: string, history: string[] = []) => {
+    history.push(message);
+    return [history.length, history] as [number, string[]];
+  };
+  const chatApp = () => new tr.Interface({ fn: keep, inputs: [new tr.Textbox({ maxLength: null }), "state"], outputs: ["number", "state"] });
+  const say = (base: string, session: string, text: string) => post(base, "/gradio_api/run/predict", { data: [text, null], session_hash: session });
+
+  it("evicts the least recently used sessions once all state passes stateMaxBytes", async () => {
+    const app = await start(chatApp(), { stateMaxBytes: 1024 * KiB });
+    try {
+      const big = "x".repeat(300 * KiB);
+      expect((await say(app.base, "first", big)).json.data).toEqual([1, null]);
+      expect((await say(app.base, "first", "a")).json.data).toEqual([2, null]);
+      for (const s of ["s2", "s3", "s4"]) expect((await say(app.base, s, big)).status).toBe(200);
+      // 4 × 300 KiB is past 1 MiB: the first session, least recently used, went.
+      expect((await say(app.base, "first", "b")).json.data).toEqual([1, null]);
+      expect((await say(app.base, "s4", "c")).json.data).toEqual([2, null]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("refuses a state past stateSessionMaxBytes with 422 TR_ERR_TOO_COMPLEX naming the component, and clears it", async () => {
+    const app = await start(chatApp(), { stateSessionMaxBytes: 1024 * KiB });
+    try {
+      const big = "x".repeat(300 * KiB);
+      for (let n = 1; n <= 3; n++) expect((await say(app.base, "one", big)).json.data).toEqual([n, null]);
+      const refused = await say(app.base, "one", big);
+      expect([refused.status, refused.json.code]).toEqual([422, "TR_ERR_TOO_COMPLEX"]);
+      expect(refused.json.error).toMatch(/^State\b.*stateSessionMaxBytes/);
+      // The history the function grew in place is gone with it: the session starts again.
+      expect((await say(app.base, "one", "small")).json.data).toEqual([1, null]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("bounds a Textbox at 100 000 characters by default (422 naming the limit); maxLength: null lifts it", async () => {
+    const app = await start(new tr.Interface({ fn: (s: string) => s.length, inputs: "text", outputs: "number" }));
+    const open = await start(new tr.Interface({ fn: (s: string) => s.length, inputs: new tr.Textbox({ maxLength: null }), outputs: "number" }));
+    try {
+      expect((await post(app.base, "/gradio_api/run/predict", { data: ["x".repeat(100_000)] })).json.data).toEqual([100_000]);
+      const refused = await post(app.base, "/gradio_api/run/predict", { data: ["x".repeat(100_001)] });
+      expect([refused.status, refused.json.code]).toEqual([422, "TR_ERR_INVALID_VALUE"]);
+      expect(refused.json.error).toMatch(/Textbox.*100000/);
+      const config = await (await fetch(`${app.base}/config`)).json();
+      expect(config.components.find((c: any) => c.type === "textbox").props.max_length).toBe(100_000);
+      expect((await post(open.base, "/gradio_api/run/predict", { data: ["x".repeat(200_000)] })).json.data).toEqual([200_000]);
+    } finally {
+      await Promise.all([app.close(), open.close()]);
+    }
+  });
+
+  it("checks the state bounds' options", async () => {
+    await expect(chatApp().launch({ port: 0, quiet: true, stateMaxBytes: -1 })).rejects.toThrowCode("TR_ERR_OPTION_INVALID", /stateMaxBytes/);
+    await expect(chatApp().launch({ port: 0, quiet: true, stateSessionMaxBytes: "1MB" as any })).rejects.toThrowCode("TR_ERR_OPTION_INVALID", /stateSessionMaxBytes/);
+  });
+});

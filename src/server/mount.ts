@@ -15,7 +15,7 @@ import { DiskFileStore } from "../runtime/file-store.js";
 import { allowEntryProblem } from "../runtime/fetch-url.js";
 import { RuntimeJobRunner } from "../runtime/job-runner.js";
 import { Runtime } from "../runtime/runtime.js";
-import { sessionStores, type SessionStore } from "../runtime/sessions.js";
+import { DEFAULT_STATE_MAX_BYTES, DEFAULT_STATE_SESSION_MAX_BYTES, sessionStores, type SessionStore } from "../runtime/sessions.js";
 import { Served, type AuthSettings, type ServeOptions } from "./context.js";
 import { credentialCheck, type AuthSpec } from "../auth/credentials.js";
 import { TokenStore } from "../auth/tokens.js";
@@ -42,6 +42,10 @@ export interface MountOptions extends Partial<ServeOptions> {
   stateSessionCapacity?: number;
   /** Seconds a session's state is kept after its last use. Default 3600. */
   stateTtl?: number;
+  /** Most bytes of state kept in all, as measured when stored (v8.serialize's length); least recently used sessions evicted first. Default 256 MiB. */
+  stateMaxBytes?: number;
+  /** Most bytes of state one session may keep; a call that would keep more fails with 422 TR_ERR_TOO_COMPLEX. Default 16 MiB (at most stateMaxBytes). */
+  stateSessionMaxBytes?: number;
   /** Files or folders (besides uploads and outputs) that the file route may serve. */
   allowedPaths?: string[];
   /** Seconds a session's event stream may take to open after a join before its calls are cancelled. Default 30. */
@@ -94,11 +98,18 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
   // URL inputs of this app are fetched under its own size limit and allow-list.
   const files =
     opts.files ?? new DiskFileStore({ allowedPaths: opts.allowedPaths, fetchPolicy: { allow: [...(opts.fetchAllowList ?? [])], maxBytes: fileSize } });
+  const stateMaxBytes = opts.stateMaxBytes ?? DEFAULT_STATE_MAX_BYTES;
   const sessions =
     typeof opts.sessionStore === "object"
       ? opts.sessionStore
-      : sessionStores.get(opts.sessionStore ?? "memory")({ capacity: opts.stateSessionCapacity, ttlMs: (opts.stateTtl ?? 3600) * 1000 });
-  const runtime = new Runtime(graph, { sessions, files, showError: opts.showError ?? false });
+      : sessionStores.get(opts.sessionStore ?? "memory")({ capacity: opts.stateSessionCapacity, ttlMs: (opts.stateTtl ?? 3600) * 1000, maxBytes: stateMaxBytes });
+  const runtime = new Runtime(graph, {
+    sessions,
+    files,
+    showError: opts.showError ?? false,
+    // One session can never hold more than the whole store.
+    stateSessionMaxBytes: Math.min(opts.stateSessionMaxBytes ?? DEFAULT_STATE_SESSION_MAX_BYTES, stateMaxBytes),
+  });
   const queue: QueueOptions = { ...(target instanceof Graph ? {} : target.queueOptions), ...opts.queue };
   const settings: QueueSettings = {
     defaultConcurrencyLimit: queue.defaultConcurrencyLimit ?? 1,
@@ -186,6 +197,8 @@ export const MOUNT_KINDS: Record<string, OptionKind> = {
   sessionStore: (v: unknown) => typeof v === "string" || (typeof v === "object" && v !== null),
   stateSessionCapacity: isPositiveInt,
   stateTtl: isPositive,
+  stateMaxBytes: isPositive,
+  stateSessionMaxBytes: isPositive,
   attachTimeout: isPositive,
   allowedPaths: "string[]",
   files: "any",
