@@ -330,3 +330,45 @@ describe("session state is bounded by bytes, text by length", () => {
     await expect(chatApp().launch({ port: 0, quiet: true, stateSessionMaxBytes: "1MB" as any })).rejects.toThrowCode("TR_ERR_OPTION_INVALID", /stateSessionMaxBytes/);
   });
 });
+
+describe("login attempts", () => {
+  const attempt = (base: string, username: string, password: string, from: string) =>
+    fetch(`${base}/login`, { method: "POST", body: new URLSearchParams({ username, password }), headers: { "x-forwarded-for": from } });
+  const app = () => start(new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text" }), { auth: [["admin", "pass1234"], ["ada", "lovelace"]], trustProxy: true });
+
+  it("lets the real user in from another address while an attacker's guesses at the name are refused", async () => {
+    const a = await app();
+    try {
+      const guesses: number[] = [];
+      for (let i = 0; i < 12; i++) guesses.push((await attempt(a.base, "admin", `guess${i}`, "203.0.113.66")).status);
+      expect(guesses.slice(0, 10)).toEqual(Array(10).fill(401));
+      expect(guesses.slice(10)).toEqual([429, 429]);
+      // Slowed down (the name failed ten times this minute), never locked.
+      const real = await attempt(a.base, "admin", "pass1234", "198.51.100.7");
+      expect(real.status).toBe(200);
+      // The attacker's address stays limited for other names only by its own per-address count.
+      expect((await attempt(a.base, "ada", "wrong", "203.0.113.66")).status).toBe(401);
+    } finally {
+      await a.close();
+    }
+  });
+
+  it("sends the same headers whatever the name, and no rate-limit counters", async () => {
+    const a = await app();
+    try {
+      expect((await attempt(a.base, "ada", "lovelace", "198.51.100.1")).status).toBe(200);
+      const shape = (r: Response) =>
+        [...r.headers.entries()]
+          .filter(([k]) => k !== "date" && k !== "content-length")
+          .sort()
+          .map(([k, v]) => `${k}: ${v}`);
+      const recent = await attempt(a.base, "ada", "wrong", "198.51.100.2");
+      const unknown = await attempt(a.base, "nobody", "wrong", "198.51.100.3");
+      expect([recent.status, unknown.status]).toEqual([401, 401]);
+      expect(shape(recent)).toEqual(shape(unknown));
+      expect(shape(recent).join("\n")).not.toMatch(/ratelimit/i);
+    } finally {
+      await a.close();
+    }
+  });
+});
