@@ -1,4 +1,5 @@
 // Regression tests for the abuse cases of the [hardening] issue: each fails on a server without its fix.
+import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as tr from "../src/index.js";
 import { post, start } from "./helpers.js";
@@ -357,11 +358,11 @@ describe("login attempts", () => {
     const a = await app();
     try {
       expect((await attempt(a.base, "ada", "lovelace", "198.51.100.1")).status).toBe(200);
-      const shape = (r: Response) =>
-        [...r.headers.entries()]
-          .filter(([k]) => k !== "date" && k !== "content-length")
-          .sort()
-          .map(([k, v]) => `${k}: ${v}`);
+      const shape = (r: Response) => {
+        const lines: string[] = [];
+        r.headers.forEach((v, k) => k !== "date" && k !== "content-length" && lines.push(`${k}: ${v}`));
+        return lines.sort();
+      };
       const recent = await attempt(a.base, "ada", "wrong", "198.51.100.2");
       const unknown = await attempt(a.base, "nobody", "wrong", "198.51.100.3");
       expect([recent.status, unknown.status]).toEqual([401, 401]);
@@ -369,6 +370,104 @@ describe("login attempts", () => {
       expect(shape(recent).join("\n")).not.toMatch(/ratelimit/i);
     } finally {
       await a.close();
+    }
+  });
+});
+
+describe("slow clients", () => {
+  /** A raw connection: what it has received, and a promise that settles when the server closes it. */
+  function rawSocket(base: string) {
+    const url = new URL(base);
+    const socket = connect(Number(url.port), url.hostname);
+    socket.setNoDelay(true);
+    let received = "";
+    socket.on("data", (d) => (received += d.toString("latin1")));
+    const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+    socket.on("error", () => {});
+    return { socket, closed, received: () => received };
+  }
+  /** Sends `text` one byte every `ms` until the server closes the socket or the text runs out. */
+  async function trickle(socket: Socket, text: string, ms: number) {
+    for (const ch of text) {
+      if (socket.destroyed || socket.writableEnded) return;
+      socket.write(ch);
+      await new Promise((r) => setTimeout(r, ms));
+    }
+  }
+  const echo = () => new tr.Interface({ fn: async (s: string) => s, inputs: "text", outputs: "text" });
+
+  it("closes a connection whose body comes one byte at a time past requestTimeout, one that stops sending past idleTimeout, and one whose headers never end", async () => {
+    const app = await start(echo(), { requestTimeout: 1, idleTimeout: 0.5, headersTimeout: 0.5 });
+    try {
+      const body = JSON.stringify({ data: ["x".repeat(200)] });
+      const head = `POST /gradio_api/run/predict HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`;
+      // One byte every 50 ms: never idle, but the whole body would take 10 s.
+      const slow = rawSocket(app.base);
+      slow.socket.write(head);
+      void trickle(slow.socket, body, 50);
+      // Half a body, then silence.
+      const stalled = rawSocket(app.base);
+      stalled.socket.write(head + body.slice(0, 10));
+      // Headers one byte every 50 ms.
+      const headers = rawSocket(app.base);
+      void trickle(headers.socket, head, 50);
+      // Bounded: a server without the timeouts would keep all three open (the test fails, it does not hang).
+      let allClosed = false;
+      await Promise.race([Promise.all([slow.closed, stalled.closed, headers.closed]).then(() => (allClosed = true)), new Promise((r) => setTimeout(r, 15_000))]);
+      for (const s of [slow, stalled, headers]) s.socket.destroy();
+      expect(allClosed).toBe(true);
+      expect(slow.received()).toMatch(/^HTTP\/1\.1 408/);
+      expect(headers.received()).toMatch(/^(HTTP\/1\.1 408|$)/);
+      // The server answers normally afterwards.
+      expect((await post(app.base, "/gradio_api/run/predict", { data: ["ok"] })).json.data).toEqual(["ok"]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("keeps a long call and the event stream open past every timeout", async () => {
+    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const app = await start(new tr.Interface({ fn: async (s: string) => (await wait(1500), s), inputs: "text", outputs: "text", concurrencyLimit: null }), {
+      requestTimeout: 0.5,
+      idleTimeout: 0.3,
+      headersTimeout: 0.3,
+    });
+    try {
+      const joined = await post(app.base, "/gradio_api/queue/join", { data: ["streamed"], fn_index: 0, session_hash: "longwait1" });
+      expect(joined.status).toBe(200);
+      const run = post(app.base, "/gradio_api/run/predict", { data: ["one-shot"] });
+      let last: any;
+      for await (const frame of frames(app.base, "longwait1")) if (frame.msg === "process_completed") last = frame;
+      expect(last).toMatchObject({ success: true, output: { data: ["streamed"] } });
+      expect((await run).json.data).toEqual(["one-shot"]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("answers 429 past maxUploadsPerClient uploads in progress from one address, and takes uploads again once one ends", async () => {
+    const app = await start(echo(), { maxUploadsPerClient: 2 });
+    try {
+      const boundary = "----slowupload";
+      const part = `--${boundary}\r\ncontent-disposition: form-data; name="files"; filename="a.txt"\r\ncontent-type: text/plain\r\n\r\n`;
+      const head = `POST /gradio_api/upload HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: multipart/form-data; boundary=${boundary}\r\ncontent-length: 100000\r\n\r\n`;
+      const slow = [rawSocket(app.base), rawSocket(app.base)];
+      for (const s of slow) s.socket.write(head + part + "a");
+      const upload = () => {
+        const form = new FormData();
+        form.append("files", new Blob(["hello"]), "b.txt");
+        return fetch(`${app.base}/gradio_api/upload`, { method: "POST", body: form });
+      };
+      // The two slow uploads hold both slots (poll: their headers must have reached the server first).
+      await expect.poll(async () => (await upload()).status).toBe(429);
+      const refused = await upload();
+      expect([refused.status, (await refused.json()).code]).toEqual([429, "TR_ERR_RATE_LIMITED"]);
+      slow[0].socket.destroy();
+      await slow[0].closed;
+      await expect.poll(async () => (await upload()).status).toBe(200);
+      slow[1].socket.destroy();
+    } finally {
+      await app.close();
     }
   });
 });

@@ -48,6 +48,8 @@ export interface MountOptions extends Partial<ServeOptions> {
   stateSessionMaxBytes?: number;
   /** Files or folders (besides uploads and outputs) that the file route may serve. */
   allowedPaths?: string[];
+  /** Uploads one client address may have in progress at once; more get HTTP 429. Default 10. */
+  maxUploadsPerClient?: number;
   /** Seconds a session's event stream may take to open after a join before its calls are cancelled. Default 30. */
   attachTimeout?: number;
   /** Where uploads and outputs live (default the system temp folder's "tradio", or env TRADIO_TEMP_DIR). */
@@ -153,6 +155,27 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     frameAncestors: options.frameAncestors,
     streamedRoutes: [`${options.prefix}${API_PREFIX}/queue/data`],
   });
+  // Uploads in progress per client address: a slow client cannot hold many connections open.
+  const uploadRoute = `${options.prefix}${API_PREFIX}/upload`;
+  const maxUploads = opts.maxUploadsPerClient ?? DEFAULT_MAX_UPLOADS_PER_CLIENT;
+  const uploading = new Map<string, number>();
+  f.addHook("onRequest", async (req, reply) => {
+    if (req.routeOptions.url !== uploadRoute) return;
+    const client = req.ip ?? "";
+    const held = uploading.get(client) ?? 0;
+    if (held >= maxUploads) {
+      // The refused body is not read: the connection ends with the answer, so it holds nothing.
+      reply.header("retry-after", "10").header("connection", "close");
+      throw new HttpError(429, "TR_ERR_RATE_LIMITED", `too many uploads in progress from this address (at most ${maxUploads}); try again when one has finished`);
+    }
+    uploading.set(client, held + 1);
+    // Given back when the answer is sent or the connection goes (a timeout, a client that gives up).
+    reply.raw.once("close", () => {
+      const left = (uploading.get(client) ?? 1) - 1;
+      if (left > 0) uploading.set(client, left);
+      else uploading.delete(client);
+    });
+  });
   // JSON bodies are checked for nesting before they are parsed: parsing deep nesting is slow (seconds for
   // a few MB), and whatever walks the result could overflow the stack. Values are bounded more finely,
   // per input, when a call is made (MAX_DEPTH).
@@ -183,6 +206,8 @@ const MAX_BODY_DEPTH = 2 * MAX_DEPTH;
 const DEFAULT_MAX_SIZE = 10_000;
 /** Far above what one person's tabs queue, far below a flood from one address. */
 const DEFAULT_MAX_PER_CLIENT = 2_000;
+/** A page uploads one file per component at a time; a few tabs stay far below this. */
+const DEFAULT_MAX_UPLOADS_PER_CLIENT = 10;
 
 /** Codes for errors that carry only a status (Fastify's own, rate limits). */
 const STATUS_CODES: Record<number, ErrorCode> = { 401: "TR_ERR_UNAUTHENTICATED", 403: "TR_ERR_FORBIDDEN", 404: "TR_ERR_NOT_FOUND", 413: "TR_ERR_FILE_TOO_LARGE", 429: "TR_ERR_RATE_LIMITED" };
@@ -200,6 +225,7 @@ export const MOUNT_KINDS: Record<string, OptionKind> = {
   stateMaxBytes: isPositive,
   stateSessionMaxBytes: isPositive,
   attachTimeout: isPositive,
+  maxUploadsPerClient: isPositiveInt,
   allowedPaths: "string[]",
   files: "any",
   auth: (v: unknown) => typeof v === "function" || Array.isArray(v),
