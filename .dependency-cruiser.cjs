@@ -61,6 +61,13 @@ module.exports = {
       to: { path: "^src/(server|interface|load|auth|mcp|queue)/" },
     },
     {
+      name: "mcp-speaks-tools-not-http",
+      severity: "error",
+      comment: "mcp/ turns the graph into tools and results; the server carries its transports and runs jobs for it.",
+      from: { path: "^src/mcp/" },
+      to: { path: "^src/(server|interface|auth|runtime|features|load)/" },
+    },
+    {
       name: "the-page-reads-only-the-wire-types",
       severity: "error",
       comment: "The page and the server share the wire contract, nothing else.",

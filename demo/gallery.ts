@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import Fastify from "fastify";
 import { mountApp } from "tradio";
+import { galleryIndex, type GalleryEntry } from "./gallery-index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const names = readdirSync(here, { withFileTypes: true })
@@ -12,7 +13,7 @@ const names = readdirSync(here, { withFileTypes: true })
   .sort();
 
 const server = Fastify({ logger: { level: "warn" } });
-const entries: { name: string; title: string; description: string }[] = [];
+const entries: GalleryEntry[] = [];
 for (const name of names) {
   let mod;
   try {
@@ -34,16 +35,7 @@ for (const name of names) {
   entries.push({ name, title: demo.graph.meta.title ?? name, description: demo.graph.meta.description ?? "" });
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const index = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>tradio demos</title><style>
-body{font-family:system-ui,sans-serif;max-width:720px;margin:2rem auto;padding:0 1rem;color:#1f2937}
-a{display:block;padding:1rem;margin:.5rem 0;border:1px solid #e5e7eb;border-radius:.75rem;text-decoration:none;color:inherit}
-a:hover{border-color:#f97316}h2{margin:0 0 .25rem;font-size:1.1rem}p{margin:0;color:#6b7280}
-@media (prefers-color-scheme: dark){body{background:#0b0f19;color:#e5e7eb}a{border-color:#374151}p{color:#9ca3af}}
-</style></head><body><h1>tradio demos</h1>
-${entries.map((e) => `<a href="./${e.name}/"><h2>${escape(e.title)}</h2><p>${escape(e.description)}</p></a>`).join("\n")}
-</body></html>`;
+const index = galleryIndex(entries);
 server.get("/", async (_req, reply) => reply.type("text/html; charset=utf-8").send(index));
 
 const port = Number(process.env.TRADIO_SERVER_PORT ?? 7860);

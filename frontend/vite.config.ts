@@ -1,16 +1,69 @@
-// Builds the tradio page (Svelte 5) into dist/frontend: index.html + hashed assets/*.
-// Asset URLs are relative (base "./") so an app mounted under a prefix such as /hello/ finds them.
+// Builds the tradio page (Svelte 5) into dist/frontend: index.html (a template the server fills in) and
+// hashed assets/*, each with a brotli (.br) and a gzip (.gz) copy written here, at build time, so the
+// server sends them compressed without compressing on each request.
+// Asset URLs are relative (base "./"); the server points them at the copy every app on it shares.
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { svelte } from "@sveltejs/vite-plugin-svelte";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
+
+/** Writes `<file>.br` and `<file>.gz` beside each text asset, where compressing saves anything. */
+function precompress(): Plugin {
+  return {
+    name: "tradio-precompress",
+    apply: "build",
+    async writeBundle(options, bundle) {
+      const dir = options.dir!;
+      await Promise.all(
+        Object.keys(bundle)
+          .filter((name) => name.startsWith("assets/") && /\.(js|css|svg|json|wasm)$/.test(name))
+          .map(async (name) => {
+            const file = path.join(dir, name);
+            const data = await readFile(file);
+            const br = brotliCompressSync(data, {
+              params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length },
+            });
+            const gz = gzipSync(data, { level: 9 });
+            if (br.length < data.length) await writeFile(`${file}.br`, br);
+            if (gz.length < data.length) await writeFile(`${file}.gz`, gz);
+          }),
+      );
+    },
+  };
+}
+
+/**
+ * Moves the stylesheet to the end of <body>: a stylesheet in <head> holds back the first paint until it
+ * has arrived, one in the body only what follows it, so the skeleton the server writes into #app is
+ * drawn at once (by its inline style). The module script still runs after the stylesheet has loaded.
+ */
+function stylesheetAfterSkeleton(): Plugin {
+  return {
+    name: "tradio-stylesheet-after-skeleton",
+    apply: "build",
+    transformIndexHtml: {
+      order: "post",
+      handler(html) {
+        const links: string[] = [];
+        const rest = html.replace(/[ \t]*<link rel="stylesheet"[^>]*>\n?/g, (link) => {
+          links.push(link.trim());
+          return "";
+        });
+        return rest.replace("</body>", `  ${links.join("\n    ")}\n  </body>`);
+      },
+    },
+  };
+}
 
 export default defineConfig({
   root: here,
   base: "./",
   publicDir: false,
-  plugins: [svelte({ compilerOptions: { runes: true } })],
+  plugins: [svelte({ compilerOptions: { runes: true } }), stylesheetAfterSkeleton(), precompress()],
   resolve: {
     // The wire contract (AppConfig, ComponentConfig, frames…) is declared once, by the server. The page
     // imports its types only, so nothing of the server is bundled.

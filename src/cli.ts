@@ -5,10 +5,11 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { launchCount } from "./server/launch.js";
 
-const USAGE = `Usage: tradio <app.ts|app.js> [--reload] [--port N] [--host H]
+const USAGE = `Usage: tradio <app.ts|app.js> [--reload] [--port N] [--host H] [--mcp]
 
 Runs a file that launches an Interface, or default-exports one (then tradio launches it).
   --reload   restart when the file or anything it imports changes
+  --mcp      also serve the app as an MCP server (tools for agents) at /gradio_api/mcp/
   --port N   port to listen on (default 7860; 0 = any free port)
   --host H   address to listen on (default 127.0.0.1)`;
 
@@ -27,6 +28,7 @@ function parse(argv: string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--reload") reload = true;
+    else if (a === "--mcp") process.env.TRADIO_MCP_SERVER = "true";
     else if (a === "--port" || a === "--host") {
       const v = argv[++i];
       if (v === undefined) fail(`${a} needs a value`);

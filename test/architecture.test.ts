@@ -17,7 +17,7 @@ describe("architecture", () => {
     expect(violations).toEqual([]);
     // The check really looked at the code: every room was cruised.
     const modules = output.modules.map((m: { source: string }) => m.source);
-    for (const room of ["core", "components", "graph", "runtime", "protocol", "queue", "server", "features", "interface", "load"]) {
+    for (const room of ["core", "components", "graph", "runtime", "protocol", "queue", "server", "features", "interface", "load", "mcp"]) {
       expect(modules.some((s: string) => s.startsWith(`src/${room}/`)), room).toBe(true);
     }
   });

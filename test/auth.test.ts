@@ -14,7 +14,7 @@ async function login(base: string, username: string, password: string, headers: 
 describe("launch({ auth })", () => {
   let app: Awaited<ReturnType<typeof start>>;
   beforeAll(async () => {
-    app = await start(new tr.Interface({ fn: whoami, inputs: "text", outputs: "text" }), {
+    app = await start(new tr.Interface({ fn: whoami, inputs: "text", outputs: "text", title: "Who am I" }), {
       auth: [
         ["admin", "pass1234"],
         ["ada", "lovelace"],
@@ -84,6 +84,8 @@ describe("launch({ auth })", () => {
         expect([cookie ? "with cookie" : "no cookie", path, res.status]).toEqual([cookie ? "with cookie" : "no cookie", path, 401]);
         const json = await res.json();
         expect(json.detail.auth_message).toBe("Ask <b>the admin</b>");
+        // The app's title, so the login page can name what it protects.
+        expect(json.detail.title).toBe("Who am I");
       }
     }
   });

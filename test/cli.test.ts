@@ -54,6 +54,21 @@ describe("tradio CLI", () => {
     expect((await client.predict("/predict", ["CLI", 1])).data).toEqual(["Hello, CLI!"]);
   });
 
+  it("with --mcp also serves the app as an MCP server and prints its URL", async () => {
+    const run = runCli([path.join(root, "demo", "hello", "app.ts"), "--port", "0", "--mcp"]);
+    const url = await run.nextUrl();
+    await expect.poll(() => run.output()).toMatch(/MCP server \(tools for agents\): \S+gradio_api\/mcp\//);
+    const mcp = /MCP server \(tools for agents\): (\S+)/.exec(run.output())![1];
+    expect(mcp).toBe(`${url}gradio_api/mcp/`);
+    const init = await fetch(mcp, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "curl", version: "1" } } }),
+    });
+    expect(init.status).toBe(200);
+    expect(init.headers.get("mcp-session-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it("explains bad arguments and exits with 2", async () => {
     const missing = runCli(["does-not-exist.ts"]);
     expect(await missing.exited).toBe(2);

@@ -189,6 +189,30 @@ describe("never", () => {
   });
 });
 
+describe("an empty flag", () => {
+  it("is refused with 422 TR_ERR_FLAG_EMPTY when every input and output is empty, on /run and on the queue; a flag with any value is kept", async () => {
+    const dir = tmp();
+    const iface = new tr.Interface({ fn: (text: string, n: number) => `${text}:${n}`, inputs: ["text", "number"], outputs: "text", flaggingDir: dir });
+    const app = await start(iface);
+    try {
+      for (const data of [[null, null, null, ""], ["", null, "", ""]]) {
+        const r = await post(app.base, "/gradio_api/run/flag", { data });
+        expect(r.status).toBe(422);
+        expect(r.json.code).toBe("TR_ERR_FLAG_EMPTY");
+        expect(r.json.error).toMatch(/nothing to flag/);
+      }
+      const client = await connect(app.base);
+      await expect(client.predict("/flag", ["", null, null, ""])).rejects.toMatchObject({ message: expect.stringMatching(/nothing to flag/) });
+      expect(existsSync(path.join(dir, "log.csv")) ? readLog(dir).length : 1).toBe(1);
+      // A zero is a value.
+      expect((await post(app.base, "/gradio_api/run/flag", { data: ["", 0, "", ""] })).status).toBe(200);
+      expect(readLog(dir)).toHaveLength(2);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe("auto", () => {
   it("flags every client run, inputs and outputs, but not calls from code", async () => {
     const dir = tmp();

@@ -59,3 +59,10 @@ export async function configOf(iface: { graph: Graph }, root = "http://h"): Prom
   const runtime = new Runtime(iface.graph);
   return buildConfig(iface.graph, { root, showError: false, maxFileSize: null, username: null, authRequired: false }, { files: runtime.files, root, runtime });
 }
+
+/** A gate the test opens by hand, so ordering never depends on timing. */
+export function gate(): { open: () => void; opened: Promise<void> } {
+  let open!: () => void;
+  const opened = new Promise<void>((r) => (open = r));
+  return { open, opened };
+}

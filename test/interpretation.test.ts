@@ -7,16 +7,10 @@ import { buildInfo } from "../src/protocol/config.js";
 import gender, { custom as genderCustom, interpretGender } from "../demo/gender_sentence/app.js";
 import sentiment, { classify, leaveOneOut } from "../demo/sentiment/app.js";
 import imageClassifier from "../demo/image_classifier/app.js";
-import { configOf, connect, post, start } from "./helpers.js";
+import { configOf, connect, post, start, gate } from "./helpers.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 type Pairs = [string, number][];
-
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((r) => (open = r));
-  return { open, opened };
-}
 
 describe("interpretation in the app graph", () => {
   it("adds an Interpret button after the flag buttons under the outputs, and an /interpret event", async () => {

@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as tr from "../src/index.js";
-import { connect, post, start } from "./helpers.js";
-
-/** A gate the test opens by hand, so ordering never depends on timing. */
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((r) => (open = r));
-  return { open, opened };
-}
+import { connect, post, start, gate } from "./helpers.js";
 
 describe("the queue", () => {
   it("runs one job at a time by default and reports positions", async () => {

@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handle_file } from "@gradio/client";
 import * as tr from "../src/index.js";
-import { addressRange, allowEntryProblem, allowListed, fetchUrl, isPublicAddress, type FetchPolicy } from "../src/runtime/fetch-url.js";
+import { addressRange, allowEntryProblem, allowListed, isPublicAddress, openUrl, type FetchPolicy } from "../src/runtime/fetch-url.js";
 import { connect, start } from "./helpers.js";
 import { ValidationError } from "../src/core/errors.js";
 
@@ -93,7 +93,15 @@ async function listen(server: Server): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-describe("fetchUrl", () => {
+/** Opens a URL and reads its whole body (the store streams it to disk instead). */
+async function fetchUrl(url: string, policy: FetchPolicy) {
+  const opened = await openUrl(url, policy);
+  const chunks: Buffer[] = [];
+  for await (const chunk of opened.body) chunks.push(chunk);
+  return { ...opened, data: Buffer.concat(chunks) };
+}
+
+describe("openUrl", () => {
   const { server, hits } = fixtureServer();
   let port: number;
   const lookups: string[] = [];
@@ -102,6 +110,7 @@ describe("fetchUrl", () => {
   const resolve: FetchPolicy["resolve"] = async (hostname) => {
     lookups.push(hostname);
     if (hostname === "rebind.test") return [{ address: rebindCount++ === 0 ? "127.0.0.1" : "10.0.0.1", family: 4 }];
+    if (hostname === "db.internal.test") return [{ address: "10.1.2.3", family: 4 }];
     if (hostname === "mixed.test") return [{ address: "8.8.8.8", family: 4 }, { address: "127.0.0.1", family: 4 }];
     if (hostname.endsWith(".test")) return [{ address: "127.0.0.1", family: 4 }];
     throw Object.assign(new Error("not found"), { code: "ENOTFOUND" });
@@ -115,12 +124,22 @@ describe("fetchUrl", () => {
 
   it("refuses 127.0.0.1 by default, by address and by a name resolving to it, without connecting", async () => {
     const before = hits.length;
-    await expect(fetchUrl(`http://127.0.0.1:${port}/file.txt`, policy())).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /127\.0\.0\.1.*fetchAllowList/);
+    await expect(fetchUrl(`http://127.0.0.1:${port}/file.txt`, policy())).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /127\.0\.0\.1.*not allowed.*fetchAllowList/);
     await expect(fetchUrl(`http://files.test:${port}/file.txt`, policy())).rejects.toThrowCode("TR_ERR_FETCH_REFUSED");
     await expect(fetchUrl(`http://[::ffff:127.0.0.1]:${port}/file.txt`, policy())).rejects.toThrowCode("TR_ERR_FETCH_REFUSED");
     await expect(fetchUrl(`http://0x7f.1:${port}/file.txt`, policy())).rejects.toThrowCode("TR_ERR_FETCH_REFUSED"); // the URL parser's IPv4 forms
-    await expect(fetchUrl(`http://mixed.test:${port}/file.txt`, policy())).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /127\.0\.0\.1/); // one bad address is enough
+    await expect(fetchUrl(`http://mixed.test:${port}/file.txt`, policy())).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /mixed\.test.*not allowed/); // one bad address is enough
     expect(hits.length).toBe(before);
+  });
+
+  it("does not say what a refused host resolves to (no map of the internal network), only how to allow it", async () => {
+    for (const host of ["mixed.test", "db.internal.test"]) {
+      const err = await fetchUrl(`http://${host}:${port}/file.txt`, policy()).catch((e: Error) => e);
+      expect(err).toMatchObject({ code: "TR_ERR_FETCH_REFUSED" });
+      const message = (err as Error).message;
+      expect(message).toMatch(new RegExp(`${host.replaceAll(".", "\\.")}.*not allowed.*fetchAllowList`));
+      for (const leak of ["127.0.0.1", "10.1.2.3", "8.8.8.8", "loopback", "private", "resolves"]) expect(message).not.toContain(leak);
+    }
   });
 
   it("fetches 127.0.0.1 once it is on the allow-list, by address or by name", async () => {
@@ -191,7 +210,7 @@ describe("a URL given as a file input", () => {
     try {
       const client = await connect(app.base);
       await expect(client.predict("/predict", [handle_file(`http://127.0.0.1:${port}/file.txt`)])).rejects.toMatchObject({
-        message: expect.stringMatching(/refusing to fetch .*loopback/),
+        message: expect.stringMatching(/refusing to fetch .*not allowed/),
       });
     } finally {
       await app.close();

@@ -1,6 +1,6 @@
 // The file route, uploads and client-supplied paths: nothing is read or served that tradio did not write
 // or the author did not allow, and uploads cannot bring the server down or run script in the page's origin.
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -178,7 +178,9 @@ describe("uploads", () => {
   beforeAll(async () => {
     const iface = new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text", allowFlagging: "never" });
     app = await start(iface, { maxFileSize: 1000 });
-    store = defaultStoreDir();
+    // The app's own store folder: <base>/app-…/<area>/<sha256>/<name>.
+    store = path.dirname(path.dirname(path.dirname(await upload(app.base, "probe.txt", "probe"))));
+    expect(path.dirname(store)).toBe(await realpath(defaultStoreDir()));
   });
   afterAll(() => app.close());
 
@@ -193,7 +195,7 @@ describe("uploads", () => {
     const truncated = Buffer.alloc(1000, "z");
     const { createHash } = await import("node:crypto");
     const hash = createHash("sha256").update(truncated).digest("hex");
-    await expect(readFile(path.join(store, hash, "big.bin"))).rejects.toThrow(/ENOENT/);
+    await expect(readFile(path.join(store, "anon", hash, "big.bin"))).rejects.toThrow(/ENOENT/);
     expect(await incoming()).toEqual([]);
     // A file at the limit passes.
     const fits = new FormData();

@@ -1,6 +1,11 @@
 // Text in, text out: the smallest tradio app. Run it alone with `npx tradio demo/hello/app.ts`.
 import * as tr from "tradio";
 
+/**
+ * Greets someone by name, as warmly as asked.
+ * @param name - who to greet
+ * @param intensity - how many exclamation marks to add
+ */
 function greet(name: string, intensity: number) {
   return `Hello, ${name}${"!".repeat(intensity)}`;
 }

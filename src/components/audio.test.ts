@@ -239,7 +239,7 @@ describe("Audio.preprocess", () => {
     await writeFile(file, encodeWav({ sampleRate: 8000, data: sine(10) }));
     await expect(new Audio().preprocess({ path: file, meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload folder/);
     await expect(new Audio({ type: "filepath" }).preprocess({ path: file, meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload folder/);
-    await expect(new Audio().preprocess({ path: "http://127.0.0.1:9/a.wav", meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /loopback/);
+    await expect(new Audio().preprocess({ path: "http://127.0.0.1:9/a.wav", meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /not allowed/);
     await expect(new Audio().preprocess(null, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
     await expect(new Audio().preprocess({ meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /FileData\.path/);
   });

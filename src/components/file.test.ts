@@ -161,7 +161,7 @@ describe("File.preprocess", () => {
     await mkdir(linkDir, { recursive: true });
     await symlink(secret, path.join(linkDir, "innocent.txt"));
     await expect(new File().preprocess({ path: path.join(linkDir, "innocent.txt"), meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload folder/);
-    await expect(new File().preprocess({ path: "http://127.0.0.1:9/a.pdf", meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /loopback/);
+    await expect(new File().preprocess({ path: "http://127.0.0.1:9/a.pdf", meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /not allowed/);
     await expect(new File().preprocess({ path: "file:///etc/passwd", meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /only http\(s\) URLs/);
     await expect(new File({ fileCount: "multiple" }).preprocess([{ path: secret, meta: META }], ctx)).rejects.toThrow(ValidationError);
   });

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
-import { Image, MAX_IMAGE_PIXELS, type Pixels } from "./image.js";
+import { deflateSync } from "node:zlib";
+import { DEFAULT_MAX_PIXELS, IMAGE_DECODE_CONCURRENCY, Image, imageDecodes, type Pixels } from "./image.js";
 import type { FileData } from "../core/files.js";
 import { DiskFileStore } from "../runtime/file-store.js";
 import { ValidationError } from "../core/errors.js";
@@ -85,6 +86,26 @@ function crc32(bytes: Uint8Array): number {
   return ~c >>> 0;
 }
 
+/** A valid black-and-white PNG of any size, built by hand: 1 bit per pixel, so tiny when compressed. */
+function bilevelPng(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), body.length + 4);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 1; // bit depth
+  ihdr[9] = 0; // greyscale
+  const row = 1 + Math.ceil(width / 8);
+  const raw = Buffer.alloc(row * height); // filter 0, all black
+  return Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw, { level: 9 })), chunk("IEND", Buffer.alloc(0))]);
+}
+
 function inStore(p: string): boolean {
   const rel = path.relative(files.dir, p);
   return !rel.startsWith("..") && !path.isAbsolute(rel);
@@ -125,6 +146,9 @@ describe("Image options", () => {
     expect(() => new Image({ shape: [3] as never })).toThrowCode("TR_ERR_OPTION_INVALID", /"shape"/);
     expect(() => new Image({ shape: [3, 3], label: 5 } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"label"/);
     expect(() => new Image({ showDownloadButton: "yes" } as never)).toThrow(TypeError);
+    expect(() => new Image({ maxPixels: 0 })).toThrowCode("TR_ERR_OPTION_INVALID", /"maxPixels"/);
+    expect(() => new Image({ maxPixels: 1.5 })).toThrowCode("TR_ERR_OPTION_INVALID", /"maxPixels"/);
+    expect(() => new Image({ shape: [300, 300], maxPixels: 50_000 })).toThrowCode("TR_ERR_OPTION_INVALID", /shape.*maxPixels/);
   });
 
   it("describes its wire format like Gradio", () => {
@@ -284,8 +308,43 @@ describe("Image.preprocess", () => {
     png.writeUInt32BE(20_000, 16);
     png.writeUInt32BE(20_000, 20);
     png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
-    expect(20_000 * 20_000).toBeGreaterThan(MAX_IMAGE_PIXELS);
-    await expect(new Image().preprocess(await upload(png, "bomb.png"), ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /100 megapixels/);
+    expect(20_000 * 20_000).toBeGreaterThan(DEFAULT_MAX_PIXELS);
+    await expect(new Image().preprocess(await upload(png, "bomb.png"), ctx)).rejects.toThrowCode("TR_ERR_FILE_TOO_LARGE", /20000 × 20000 pixels \(400 megapixels\).*at most 50 megapixels/);
+  });
+
+  it("refuses a real 10000 × 9999 PNG (a few kB, 100 megapixels decoded) from its header, saying the size and the limit", async () => {
+    const png = bilevelPng(10_000, 9_999);
+    expect(png.length).toBeLessThan(500_000);
+    const fd = await upload(png, "bomb.png");
+    const before = imageDecodes.peak;
+    const started = performance.now();
+    await expect(new Image().preprocess(fd, ctx)).rejects.toThrowCode(
+      "TR_ERR_FILE_TOO_LARGE",
+      /10000 × 9999 pixels \(100 megapixels\).*at most 50 megapixels.*maxPixels/,
+    );
+    // Decoding it takes seconds and hundreds of megabytes; the header takes milliseconds.
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(imageDecodes.peak).toBe(before);
+    // The default lets a 50-megapixel phone photo (8160 × 6120) through.
+    expect(8160 * 6120).toBeLessThanOrEqual(DEFAULT_MAX_PIXELS);
+  });
+
+  it("takes its pixel limit from maxPixels, for uploads and returned images", async () => {
+    const fd = await upload(await encode(gradient(100, 60)), "photo.png");
+    await expect(new Image({ maxPixels: 5000 }).preprocess(fd, ctx)).rejects.toThrowCode("TR_ERR_FILE_TOO_LARGE", /100 × 60 pixels \(6000 pixels\).*at most 5000 pixels/);
+    expect((await new Image({ maxPixels: 6000 }).preprocess(fd, ctx)).width).toBe(100);
+    await expect(new Image({ maxPixels: 5000 }).postprocess(gradient(100, 60), ctx)).rejects.toThrowCode("TR_ERR_FILE_TOO_LARGE", /100 × 60/);
+    await expect(new Image({ maxPixels: 5000 }).postprocess(await encode(gradient(100, 60)), ctx)).rejects.toThrowCode("TR_ERR_FILE_TOO_LARGE");
+  });
+
+  it("decodes at most IMAGE_DECODE_CONCURRENCY images at once in the process, the others waiting their turn", async () => {
+    const fds = await Promise.all(Array.from({ length: 6 }, async (_, i) => upload(await encode(gradient(1200 + i, 1000)), `p${i}.png`)));
+    imageDecodes.peak = 0;
+    const decoded = await Promise.all(fds.map((fd) => new Image().preprocess(fd, ctx)));
+    expect(decoded.map((px) => px.width)).toEqual([1200, 1201, 1202, 1203, 1204, 1205]);
+    expect(IMAGE_DECODE_CONCURRENCY).toBe(2);
+    expect(imageDecodes.peak).toBe(IMAGE_DECODE_CONCURRENCY);
+    expect(imageDecodes.running).toBe(0);
   });
 
   it("rejects paths outside the upload folder", async () => {
@@ -304,7 +363,7 @@ describe("Image.preprocess", () => {
     await expect(new Image().preprocess({ meta: { _type: "gradio.FileData" } }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /FileData\.path/);
     await expect(new Image().preprocess(42, ctx)).rejects.toThrow(ValidationError);
     // A URL is fetched only when it resolves outside loopback and private ranges (see src/app/fetch-url.ts).
-    await expect(new Image().preprocess({ path: "http://127.0.0.1:9/bus.png", meta: { _type: "gradio.FileData" } }, ctx)).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /loopback/);
+    await expect(new Image().preprocess({ path: "http://127.0.0.1:9/bus.png", meta: { _type: "gradio.FileData" } }, ctx)).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /not allowed/);
     await expect(new Image().preprocess({ path: path.join(files.dir, "nope.png") }, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload it first/);
   });
 });

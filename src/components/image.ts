@@ -7,7 +7,7 @@ import { slic } from "./slic.js";
 import type { Tokens } from "../core/interpretable.js";
 import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
 import { type FileData } from "../core/files.js";
-import { ValidationError } from "../core/errors.js";
+import { OptionError, ValidationError } from "../core/errors.js";
 import { describe, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
@@ -59,10 +59,51 @@ export interface ImageOptions<T extends ImageType = "pixels"> extends ComponentO
   placeholder?: string;
   /** Interpretation: about how many superpixels the image is split into (default 16). */
   segments?: number;
+  /**
+   * Most pixels (width × height) of an image this component decodes; larger ones are refused from their
+   * header, before any decoding. Default 50 000 000: a 50-megapixel phone photo (8160 × 6120) fits.
+   */
+  maxPixels?: number;
 }
 
-/** Decompression-bomb guard: images with more pixels than this are refused before they are decoded. */
-export const MAX_IMAGE_PIXELS = 100_000_000;
+/**
+ * Decompression-bomb guard: by default, images with more pixels than this are refused from their header,
+ * before they are decoded (a 50-megapixel phone photo fits; decoded as RGBA it takes 200 MB).
+ */
+export const DEFAULT_MAX_PIXELS = 50_000_000;
+
+/**
+ * Decodes (and encodes) running at once in this process, whatever the number of apps and calls: each
+ * may hold hundreds of megabytes, so six parallel uploads cannot take six times that.
+ */
+export const IMAGE_DECODE_CONCURRENCY = 2;
+
+/** A counting semaphore: at most `size` holders at once, the others wait in order. */
+class Slots {
+  private held = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** The most holders seen at once (for tests and measurements). */
+  peak = 0;
+  constructor(readonly size: number) {}
+  get running(): number {
+    return this.held;
+  }
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.held >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.held++;
+    this.peak = Math.max(this.peak, this.held);
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.held--;
+    }
+  }
+}
+
+/** The process's image decodes (shared by every Image component). */
+export const imageDecodes = new Slots(IMAGE_DECODE_CONCURRENCY);
 
 const TYPES: readonly ImageType[] = ["pixels", "buffer", "filepath"];
 const MODES: readonly ImageMode[] = ["RGB", "RGBA", "L"];
@@ -101,6 +142,7 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
   readonly mirrorWebcam: boolean;
   readonly placeholder: string | undefined;
   readonly segments: number;
+  readonly maxPixels: number;
   readonly interpretationShape = "pixels";
 
   constructor(opts: ImageOptions<T> = {}) {
@@ -116,6 +158,10 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
     this.mirrorWebcam = opts.mirrorWebcam ?? true;
     this.placeholder = opts.placeholder;
     this.segments = opts.segments ?? 16;
+    this.maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+    if (this.shape && this.shape[0] * this.shape[1] > this.maxPixels) {
+      throw new OptionError("TR_ERR_OPTION_INVALID", `Image: shape ${this.shape[0]} × ${this.shape[1]} has more pixels than maxPixels (${this.maxPixels})`);
+    }
   }
 
   protected override extraOptions(): Record<string, OptionKind> {
@@ -123,8 +169,7 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
       shape: (v) =>
         Array.isArray(v) &&
         v.length === 2 &&
-        v.every((n) => Number.isInteger(n) && n > 0 && n <= 65_535) &&
-        v[0] * v[1] <= MAX_IMAGE_PIXELS,
+        v.every((n) => Number.isInteger(n) && n > 0 && n <= 65_535),
       type: (v) => TYPES.includes(v as ImageType),
       imageMode: (v) => MODES.includes(v as ImageMode),
       sources: (v) => Array.isArray(v) && v.length > 0 && v.every((s) => SOURCES.includes(s as ImageSource)),
@@ -135,6 +180,7 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
       mirrorWebcam: "boolean",
       placeholder: "string",
       segments: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 10_000,
+      maxPixels: (v) => Number.isInteger(v) && (v as number) > 0,
     };
   }
 
@@ -174,8 +220,7 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
   async preprocess(payload: unknown, ctx: ComponentContext): Promise<ImageIn<T>> {
     if (payload === null || payload === undefined) this.fail("no image");
     const file = await uploadedFile(payload, ctx, (m, code) => this.fail(m, code));
-    const bytes = await readFile(file);
-    const meta = await this.inspect(bytes, "the uploaded file");
+    const meta = await this.inspect(file, "the uploaded image");
     if (!INPUT_FORMATS.has(meta.format ?? "")) {
       this.fail(`unsupported image format "${meta.format}"; upload a PNG, JPEG, WebP, GIF, AVIF or TIFF image`);
     }
@@ -186,13 +231,13 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
       meta.depth === "uchar" &&
       modeOf(meta) === this.imageMode;
 
-    if (this.imageType === "buffer" && unchanged) return bytes as ImageIn<T>;
+    if (this.imageType === "buffer" && unchanged) return (await readFile(file)) as ImageIn<T>;
     if (this.imageType === "filepath" && unchanged) return file as ImageIn<T>;
 
-    const pipeline = this.convert(bytes);
+    const pipeline = this.convert(file);
     try {
       if (this.imageType === "pixels") {
-        const { data, info } = await pipeline.raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
+        const { data, info } = await imageDecodes.run(() => pipeline.raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true }));
         const pixels: Pixels = {
           width: info.width,
           height: info.height,
@@ -201,7 +246,7 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
         };
         return pixels as ImageIn<T>;
       }
-      const png = await pipeline.png().toBuffer();
+      const png = await imageDecodes.run(() => pipeline.png().toBuffer());
       if (this.imageType === "buffer") return png as ImageIn<T>;
       const stem = path.basename(file, path.extname(file)) || "image";
       return (await ctx.files.save(png, `${stem}.png`)) as ImageIn<T>;
@@ -222,20 +267,33 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
     );
   }
 
-  /** Reads the header only; refuses non-images and images over the pixel limit before any decoding. */
+  /**
+   * Reads the header only; refuses non-images, and images over `maxPixels` before any decoding, saying
+   * how large the image is and what the limit is.
+   */
   private async inspect(input: Buffer | string, what: string): Promise<Metadata> {
+    let meta: Metadata;
     try {
-      return await sharp(input, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
-    } catch (err) {
-      const msg = (err as Error).message;
-      if (/pixel limit/i.test(msg)) this.fail(`${what} is larger than ${MAX_IMAGE_PIXELS / 1_000_000} megapixels`);
+      // The header alone: the pixel count is checked here, with the sizes in the message.
+      meta = await sharp(input, { limitInputPixels: false }).metadata();
+    } catch {
       this.fail(`${what} is not an image that can be read (expected PNG, JPEG, WebP, GIF, AVIF or TIFF)`);
     }
+    const width = meta.width ?? 0;
+    const height = meta.pageHeight ?? meta.height ?? 0;
+    if (width * height > this.maxPixels) {
+      this.fail(
+        `${what} is ${width} × ${height} pixels (${pixelCount(width * height)}); ` +
+          `this image input takes at most ${pixelCount(this.maxPixels)} (the app's Image maxPixels)`,
+        "TR_ERR_FILE_TOO_LARGE",
+      );
+    }
+    return meta;
   }
 
   /** The decode pipeline: EXIF orientation, `shape`, then `imageMode`. */
-  private convert(bytes: Buffer): Sharp {
-    let img = sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, autoOrient: true });
+  private convert(input: Buffer | string): Sharp {
+    let img = sharp(input, { limitInputPixels: this.maxPixels, autoOrient: true });
     if (this.shape) img = img.resize(this.shape[0], this.shape[1], { fit: "cover", position: "centre" });
     switch (this.imageMode) {
       case "L":
@@ -260,7 +318,7 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
     const meta = await this.inspect(value, `the file "${name}"`);
     if (!WEB_FORMATS.has(meta.format ?? "")) {
       // A browser cannot show it (TIFF, HEIC, ...): store a converted copy instead.
-      return this.store(await this.encode(sharp(value, { limitInputPixels: MAX_IMAGE_PIXELS, autoOrient: true })), ctx);
+      return this.store(await this.encode(sharp(value, { limitInputPixels: this.maxPixels, autoOrient: true })), ctx);
     }
     const stored = await ctx.files.copyIn(value);
     return ctx.files.fileData(stored, ctx.root, name);
@@ -272,7 +330,7 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
     if (WEB_FORMATS.has(meta.format ?? "")) {
       return ctx.files.fileData(await ctx.files.save(bytes, `image.${EXT[meta.format!]}`), ctx.root);
     }
-    return this.store(await this.encode(sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, autoOrient: true })), ctx);
+    return this.store(await this.encode(sharp(bytes, { limitInputPixels: this.maxPixels, autoOrient: true })), ctx);
   }
 
   private async fromPixels(value: object, ctx: ComponentContext): Promise<FileData> {
@@ -289,7 +347,13 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
     if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray)) {
       this.fail(`Pixels data must be a Uint8Array, got ${describe(data)}`);
     }
-    if (width! * height! > MAX_IMAGE_PIXELS) this.fail(`image is larger than ${MAX_IMAGE_PIXELS / 1_000_000} megapixels`);
+    if (width! * height! > this.maxPixels) {
+      this.fail(
+        `the returned image is ${width} × ${height} pixels (${pixelCount(width! * height!)}); ` +
+          `this Image takes at most ${pixelCount(this.maxPixels)} (maxPixels)`,
+        "TR_ERR_FILE_TOO_LARGE",
+      );
+    }
     const expected = width! * height! * channels!;
     if (data.length !== expected) {
       this.fail(`Pixels data has ${data.length} bytes, expected width × height × channels = ${expected}`);
@@ -302,7 +366,7 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
 
   private async encode(img: Sharp): Promise<Buffer> {
     try {
-      return await img.toFormat(this.format).toBuffer();
+      return await imageDecodes.run(() => img.toFormat(this.format).toBuffer());
     } catch (err) {
       this.fail(`could not encode the image as ${this.format} (${(err as Error).message})`);
     }
@@ -337,7 +401,7 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
         const pixels: Pixels = { width, height, channels, data: out };
         if (this.imageType === "pixels") return pixels as ImageIn<T>;
         const raw = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
-        const png = await sharp(raw, { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } }).png().toBuffer();
+        const png = await imageDecodes.run(() => sharp(raw, { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } }).png().toBuffer());
         if (this.imageType === "buffer") return png as ImageIn<T>;
         return (await ctx.files.save(png, "interpretation.png")) as ImageIn<T>;
       },
@@ -348,11 +412,18 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
   /** The function's input as pixels, whatever its `type`. */
   private async decodeForInterpretation(value: ImageIn<T>): Promise<Pixels> {
     if (typeof value === "object" && !(value instanceof Uint8Array) && "data" in value) return value as Pixels;
-    const { data, info } = await sharp(value as Buffer | string, { limitInputPixels: MAX_IMAGE_PIXELS })
-      .raw({ depth: "uchar" })
-      .toBuffer({ resolveWithObject: true });
+    const { data, info } = await imageDecodes.run(() =>
+      sharp(value as Buffer | string, { limitInputPixels: this.maxPixels })
+        .raw({ depth: "uchar" })
+        .toBuffer({ resolveWithObject: true }),
+    );
     return { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   }
+}
+
+/** "49.9 megapixels" for 49 939 200 pixels; small counts in pixels. */
+function pixelCount(pixels: number): string {
+  return pixels >= 1_000_000 ? `${Math.round(pixels / 100_000) / 10} megapixels` : `${pixels} pixels`;
 }
 
 /** Gradio's colour-mode name for what sharp read, as far as the three modes tradio offers go. */

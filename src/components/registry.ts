@@ -19,6 +19,16 @@ import { HTML } from "./html.js";
 import { Markdown } from "./markdown.js";
 import { HighlightedText } from "./highlighted-text.js";
 import { Dataframe } from "./dataframe.js";
+import { Video } from "./video.js";
+import { Plot } from "./plot.js";
+import { LinePlot } from "./line-plot.js";
+import { ScatterPlot } from "./scatter-plot.js";
+import { BarPlot } from "./bar-plot.js";
+import { Gallery } from "./gallery.js";
+import { Model3D } from "./model3d.js";
+import { ColorPicker } from "./color-picker.js";
+import { Code } from "./code.js";
+import { DateTime } from "./datetime.js";
 
 /** Gradio's string shortcuts that tradio ships, and the component each one makes. */
 interface BuiltInShortcuts {
@@ -45,6 +55,18 @@ interface BuiltInShortcuts {
   highlightedtext: HighlightedText;
   highlight: HighlightedText;
   dataframe: Dataframe;
+  video: Video;
+  playablevideo: Video;
+  playable_video: Video;
+  plot: Plot;
+  lineplot: LinePlot;
+  scatterplot: ScatterPlot;
+  barplot: BarPlot;
+  gallery: Gallery;
+  model3d: Model3D;
+  colorpicker: ColorPicker;
+  code: Code;
+  datetime: DateTime;
 }
 
 /**
@@ -79,6 +101,19 @@ const factories: { [K in keyof BuiltInShortcuts]: () => BuiltInShortcuts[K] } = 
   highlightedtext: () => new HighlightedText(),
   highlight: () => new HighlightedText(),
   dataframe: () => new Dataframe(),
+  video: () => new Video(),
+  // Gradio's PlayableVideo: recordings in MP4 where the browser can make them ("playable_video" is looked up as "playablevideo").
+  playablevideo: () => new Video({ format: "mp4" }),
+  playable_video: () => new Video({ format: "mp4" }),
+  plot: () => new Plot(),
+  lineplot: () => new LinePlot(),
+  scatterplot: () => new ScatterPlot(),
+  barplot: () => new BarPlot(),
+  gallery: () => new Gallery(),
+  model3d: () => new Model3D(),
+  colorpicker: () => new ColorPicker(),
+  code: () => new Code(),
+  datetime: () => new DateTime(),
 };
 
 /**

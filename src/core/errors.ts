@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   TR_ERR_EXAMPLES: "examples that do not fit the inputs",
   TR_ERR_INTERPRETATION: "an interpretation setting that does not fit the components",
   TR_ERR_FLAGGING: "a flagging log that cannot be used",
+  TR_ERR_STORE_UNSAFE: "a file store folder that is a link, belongs to another user, or others may write to",
   TR_ERR_LOAD_NAME: "a name load() cannot resolve",
   TR_ERR_LOAD_NOT_FOUND: "the model, Space or app does not exist",
   TR_ERR_LOAD_UNAUTHORIZED: "the Hub or the app refused the token or login",
@@ -32,6 +33,7 @@ export const ERROR_CODES = {
   TR_ERR_FILE_PATH: "a file path outside the upload folder",
   TR_ERR_FILE_NOT_ALLOWED: "a file that may not be served",
   TR_ERR_FILE_TOO_LARGE: "a file over the size limit",
+  TR_ERR_STORE_FULL: "the file store is full (maxStoreSize): callers' new files are refused until old ones are deleted",
   TR_ERR_FETCH_REFUSED: "a URL input that may not be fetched",
   TR_ERR_FETCH_FAILED: "a URL input that could not be fetched",
   TR_ERR_UNAUTHENTICATED: "no valid login",
@@ -40,6 +42,7 @@ export const ERROR_CODES = {
   TR_ERR_FORBIDDEN: "a request from a host or origin the app does not answer",
   TR_ERR_QUEUE_FULL: "the queue is full",
   TR_ERR_TOO_COMPLEX: "a request past a documented limit (interpretation tokens, state size)",
+  TR_ERR_FLAG_EMPTY: "a flag whose every input and output is empty",
   // What a run ends with.
   TR_ERR_APP: "the function raised tr.Error: its message is shown",
   TR_ERR_CANCELLED: "the call was cancelled",

@@ -9,11 +9,18 @@ export type { FileData };
  * the runtime gives them a store (the disk store in runtime/, or one shared between processes).
  */
 export interface FileStore {
+  /**
+   * The store as one caller's requests see it (`username` is the login of an app with `auth`, null
+   * without one): uploads and outputs go to that caller's own part of the store, and a path is accepted
+   * as an input, or served, only when it is that caller's file or the author's (examples). The store
+   * itself is the author's view: calls from code and examples use it.
+   */
+  forCaller(username: string | null): FileStore;
   /** Stores bytes and returns the stored path. */
   save(data: Uint8Array, name: string): Promise<string>;
   /** Stores a stream without holding it in memory; `verify` runs when it ends and may throw to drop it. */
   saveStream(source: AsyncIterable<Uint8Array>, name: string, verify?: () => void): Promise<string>;
-  /** Fetches a URL a client gave as a file input (under the app's fetch policy) and stores it. */
+  /** Fetches a URL a client gave as a file input (under the app's fetch policy), streaming it into the store. */
   fetchUrl(url: string): Promise<string>;
   /** Copies an author's file into the store (examples, outputs given as paths). */
   copyIn(source: string): Promise<string>;

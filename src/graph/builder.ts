@@ -1,6 +1,6 @@
 import { Component } from "../components/component.js";
 import { OptionError } from "../core/errors.js";
-import { Block, Graph, type AppMeta, type BackendFn, type EventDef, type LayoutNode, type SuccessHook } from "./graph.js";
+import { Block, Graph, type AppMeta, type BackendFn, type EventDef, type FnOrigin, type LayoutNode, type SuccessHook } from "./graph.js";
 
 /** An event as a builder adds it; the omitted fields take their defaults. */
 export interface EventInput {
@@ -18,6 +18,8 @@ export interface EventInput {
   showApi?: boolean;
   live?: boolean;
   preprocess?: boolean;
+  description?: string | null;
+  origin?: FnOrigin | null;
 }
 
 /** An event while its graph is being built: features add success hooks to it. */
@@ -92,6 +94,8 @@ export class GraphBuilder {
       showApi: input.showApi ?? input.apiName !== null,
       live: input.live ?? false,
       preprocess: input.preprocess ?? true,
+      description: input.description ?? null,
+      origin: input.origin ?? null,
       onSuccess: [],
     };
     this.events.push(event);

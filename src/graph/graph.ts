@@ -63,6 +63,8 @@ export class Block {
 /** The run a feature's function is part of. */
 export interface EventScope extends ScopedRun {
   runtime: EventRuntime;
+  /** The file store as this run's caller sees it (their own files and the author's). */
+  files: FileStore;
 }
 
 /**
@@ -70,6 +72,13 @@ export interface EventScope extends ScopedRun {
  * Features' own functions also read the scope; an author's function never sees it.
  */
 export type BackendFn = (args: unknown[], ctx: CallContext, scope: EventScope) => unknown;
+
+/** The source file (a path) and line of the code that built an event, and its function's name. */
+export interface FnOrigin {
+  readonly file: string;
+  readonly line: number;
+  readonly name: string;
+}
 
 /** Called after each successful run for a client (not for calls from the author's code); must not throw. */
 export type SuccessHook = (inputs: readonly unknown[], outputs: readonly unknown[], ctx: CallContext, files: FileStore) => void;
@@ -101,6 +110,10 @@ export interface EventDef {
   readonly live: boolean;
   /** false: fn receives the wire values as sent, unchecked (Gradio's `preprocess=False`). */
   readonly preprocess: boolean;
+  /** What the endpoint does, for `/info` and MCP tools (Gradio's api_description); null when unsaid. */
+  readonly description: string | null;
+  /** Where the author's function was written, so its JSDoc can describe the endpoint; null when unknown. */
+  readonly origin: FnOrigin | null;
   readonly onSuccess: readonly SuccessHook[];
 }
 
@@ -188,6 +201,7 @@ function freezeEvent(e: EventDef): EventDef {
     outputs: Object.freeze([...e.outputs]),
     targets: Object.freeze(e.targets.map((t) => Object.freeze([t[0], t[1]] as const))),
     onSuccess: Object.freeze([...e.onSuccess]),
+    origin: e.origin && Object.freeze({ ...e.origin }),
   });
 }
 

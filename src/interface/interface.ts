@@ -14,6 +14,7 @@ import { Runtime } from "../runtime/runtime.js";
 import type { QueueOptions } from "../queue/scheduler.js";
 import type { LaunchOptions, Launched } from "../server/launch.js";
 import { interfaceLayout } from "./layout.js";
+import { callerOrigin } from "./origin.js";
 import { INTERFACE_KINDS, type FlaggingMode, type InterfaceOptions, type InterpretationMethod, type LoadOptions } from "./options.js";
 import { parameterNames } from "./params.js";
 import type { CallArgs, CallResult, Specs } from "./types.js";
@@ -160,7 +161,7 @@ export class Interface<const I extends Specs, const O extends Specs> {
     const backend: BackendFn = (options as Internal)[BACKEND] ?? ((args, ctx) => userFn(...args, ctx));
     const targets: [number, string][] = live
       ? inputs.filter((c) => !c.stateful).map((c) => [c.id, "change"])
-      : [[submit!.id, "click"], ...inputs.filter((c) => c.type === "textbox").map((c): [number, string] => [c.id, "submit"])];
+      : [[submit!.id, "click"], ...inputs.filter((c) => c.type === "textbox" || c.type === "number").map((c): [number, string] => [c.id, "submit"])];
     const predict = builder.addEvent({
       apiName,
       inputs,
@@ -172,6 +173,8 @@ export class Interface<const I extends Specs, const O extends Specs> {
       concurrencyLimit: options.concurrencyLimit === undefined ? "default" : options.concurrencyLimit,
       showApi: true,
       live,
+      description: options.toolDescription ?? null,
+      origin: (options as Internal)[BACKEND] ? null : callerOrigin(options.fn),
     });
     builder.addEvent({ apiName: null, inputs: [], outputs: [...inputs, ...outputs], targets: [[clear.id, "click"]], fn: null, frontendAction: "reset", concurrencyLimit: null, showApi: false });
 

@@ -44,6 +44,8 @@ export interface CommonOptions {
   thumbnail?: string;
   /** Name of the API endpoint (default "predict"). */
   apiName?: string;
+  /** What the endpoint does, for agents (its MCP tool's description) and `/info`; default the function's JSDoc, then `description`. */
+  toolDescription?: string;
   /** Most calls of this function running at once (default: the queue's default, 1). */
   concurrencyLimit?: number | "default" | null;
   /** Accepted for Gradio code; the screenshot button is gone from Gradio too. */
@@ -85,6 +87,7 @@ export const COMMON_KINDS: Record<keyof CommonOptions, OptionKind> = {
   theme: "string",
   thumbnail: "string",
   apiName: (v) => typeof v === "string" && /^[A-Za-z_][\w-]*$/.test(v),
+  toolDescription: "string",
   concurrencyLimit: (v) => v === null || v === "default" || isPositiveInt(v),
   allowScreenshot: "boolean",
 };

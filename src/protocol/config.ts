@@ -110,30 +110,35 @@ function parameterName(label: string | undefined, i: number): string {
   return /^[a-z_]/.test(base) ? base : `input_${i}`;
 }
 
+/** The keyword name of each visible input of an endpoint (from its label), unique within it: `/info`'s and MCP's. */
+export function parameterNames(event: EventDef): { name: string; component: EventDef["inputs"][number] }[] {
+  const used = new Set<string>();
+  return event.inputs
+    .filter((c) => !c.stateful)
+    .map((c, i) => {
+      let name = parameterName(c.label, i);
+      while (used.has(name)) name = `${name}_${i}`;
+      used.add(name);
+      return { name, component: c };
+    });
+}
+
 /** `/info`: the API description `view_api()` reads. Both top-level keys are always present. */
 export function buildInfo(graph: Graph): ApiInfo {
   const named: Record<string, ApiEndpoint> = {};
   for (const event of graph.events) {
     if (!event.fn || !event.apiName || !event.showApi) continue;
-    const used = new Set<string>();
     named[`/${event.apiName}`] = {
-      parameters: event.inputs
-        .filter((c) => !c.stateful)
-        .map((c, i) => {
-          let name = parameterName(c.label, i);
-          while (used.has(name)) name = `${name}_${i}`;
-          used.add(name);
-          return {
-            label: c.label ?? `input ${i}`,
-            parameter_name: name,
-            parameter_has_default: false,
-            parameter_default: null,
-            type: c.apiInfo(),
-            python_type: { type: c.pythonType(), description: "" },
-            component: c.className,
-            example_input: c.exampleInput(),
-          };
-        }),
+      parameters: parameterNames(event).map(({ name, component: c }, i) => ({
+        label: c.label ?? `input ${i}`,
+        parameter_name: name,
+        parameter_has_default: false,
+        parameter_default: null,
+        type: c.apiInfo(),
+        python_type: { type: c.pythonType(), description: "" },
+        component: c.className,
+        example_input: c.exampleInput(),
+      })),
       returns: event.outputs
         .filter((c) => !c.stateful)
         .map((c) => ({
@@ -144,7 +149,7 @@ export function buildInfo(graph: Graph): ApiInfo {
         })),
       api_visibility: "public",
       show_api: true,
-      description: "",
+      description: event.description ?? "",
     };
   }
   return { named_endpoints: named, unnamed_endpoints: {} };

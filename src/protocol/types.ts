@@ -144,6 +144,13 @@ export interface ApiInfo {
   unnamed_endpoints: Record<string, ApiEndpoint>;
 }
 
+/**
+ * What the server writes into the page's HTML (`<script type="application/json" id="tradio-page">`), so
+ * the page draws the app without asking for `/config` and `/gradio_api/info`: both, as those routes would
+ * answer this request, or, for an app with a login that this request has not passed, the login form.
+ */
+export type EmbeddedPage = { config: AppConfig; info: ApiInfo } | { login: { message: string | null; title: string | null } };
+
 /** The body of a successful call: the final `process_completed` output and the `/run/<api>` answer. */
 export interface SuccessOutput {
   data: unknown[];

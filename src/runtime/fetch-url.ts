@@ -93,9 +93,10 @@ async function checkedAddress(url: URL, policy: FetchPolicy): Promise<{ address:
   if (addresses.length === 0) throw new ValidationError(`could not resolve the host of ${url.origin}`, "TR_ERR_FETCH_FAILED");
   for (const { address } of addresses) {
     if (isPublicAddress(address) || allowListed(hostname, address, policy.allow)) continue;
+    // What the host resolves to is not said: it would map the server's internal network for the caller.
     throw new ValidationError(
-      `refusing to fetch ${url.origin}: it resolves to ${address}, a ${addressRange(address)} address ` +
-        `(add the host or address to launch({ fetchAllowList }) to allow it)`,
+      `refusing to fetch ${url.origin}: the host is not allowed (only public addresses are fetched; ` +
+        `the app's author can allow a host with launch({ fetchAllowList }))`,
       "TR_ERR_FETCH_REFUSED",
     );
   }
@@ -131,39 +132,69 @@ function get(url: URL, target: { address: string; family: number }, signal: Abor
   });
 }
 
-async function readBody(res: IncomingMessage, url: URL, maxBytes: number): Promise<Buffer> {
-  const declared = Number(res.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    res.destroy();
-    throw new ValidationError(`${url.origin}${url.pathname} is larger than the maximum file size (${maxBytes} bytes)`, "TR_ERR_FILE_TOO_LARGE");
+/** What a failed connection or read says, without the address it was connected to. */
+function failure(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  switch (code) {
+    case "ECONNREFUSED":
+      return "connection refused";
+    case "ECONNRESET":
+      return "connection reset";
+    case "ETIMEDOUT":
+      return "connection timed out";
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return "host unreachable";
+    default:
+      return typeof code === "string" && /^(ERR_TLS|CERT_|UNABLE_|DEPTH_|SELF_SIGNED)/.test(code) ? "TLS certificate problem" : "the connection failed";
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      res.destroy();
-      throw new ValidationError(`${url.origin}${url.pathname} is larger than the maximum file size (${maxBytes} bytes)`, "TR_ERR_FILE_TOO_LARGE");
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }
 
-export interface Fetched {
-  data: Buffer;
+function tooLarge(url: URL, maxBytes: number): ValidationError {
+  return new ValidationError(`${url.origin}${url.pathname} is larger than the maximum file size (${maxBytes} bytes)`, "TR_ERR_FILE_TOO_LARGE");
+}
+
+/** A response body that is being fetched: read it once, or close it. */
+export interface Opened {
+  /** The body in chunks as they arrive: bounded by the policy's size and time, never held whole. */
+  body: AsyncIterable<Buffer>;
   /** The final URL, after redirects. */
   url: URL;
   contentType: string | null;
+  /** The declared length, when the server gave one (already checked against the size bound). */
+  size: number | null;
+  /** Drops the connection (when the body is not wanted after all); harmless after the body was read. */
+  close(): void;
+}
+
+/** The body of an accepted response, chunk by chunk: each chunk counted against `maxBytes`, failures given codes. */
+async function* bounded(res: IncomingMessage, url: URL, policy: FetchPolicy, signal: AbortSignal): AsyncGenerator<Buffer> {
+  let size = 0;
+  try {
+    for await (const chunk of res as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > policy.maxBytes) throw tooLarge(url, policy.maxBytes);
+      yield chunk;
+    }
+    // A body cut short (the server went away) is not a file.
+    if (!res.complete) throw new ValidationError(`could not fetch ${url.origin}: the body ended early`, "TR_ERR_FETCH_FAILED");
+  } catch (err) {
+    if (err instanceof ValidationError) throw err;
+    if (signal.aborted) throw new ValidationError(`fetching ${url.origin} took longer than ${policy.timeoutMs / 1000} s`, "TR_ERR_FETCH_FAILED");
+    throw new ValidationError(`could not fetch ${url.origin}: ${failure(err)}`, "TR_ERR_FETCH_FAILED");
+  } finally {
+    res.destroy();
+  }
 }
 
 /**
- * Fetches a URL a client gave as a file input, without letting it reach this machine or its network:
+ * Opens a URL a client gave as a file input, without letting it reach this machine or its network:
  * the host must resolve only to public addresses (or allow-listed ones), the connection goes to the
  * address that was checked (so DNS rebinding cannot swap it), every redirect is checked the same way,
- * and size and time are bounded. Every refusal is a ValidationError naming the reason.
+ * and size and time are bounded (the time bound covers reading the body too). The body is handed over
+ * as a stream, so a large file never sits in memory. Every refusal is a ValidationError naming the reason.
  */
-export async function fetchUrl(raw: string, policy: FetchPolicy = DEFAULT_FETCH_POLICY): Promise<Fetched> {
+export async function openUrl(raw: string, policy: FetchPolicy = DEFAULT_FETCH_POLICY): Promise<Opened> {
   const signal = AbortSignal.timeout(policy.timeoutMs);
   let url = parseUrl(raw);
   for (let hop = 0; ; hop++) {
@@ -173,11 +204,11 @@ export async function fetchUrl(raw: string, policy: FetchPolicy = DEFAULT_FETCH_
       res = await get(url, target, signal);
     } catch (err) {
       if (signal.aborted) throw new ValidationError(`fetching ${url.origin} took longer than ${policy.timeoutMs / 1000} s`, "TR_ERR_FETCH_FAILED");
-      throw new ValidationError(`could not fetch ${url.origin}: ${(err as Error).message}`, "TR_ERR_FETCH_FAILED");
+      throw new ValidationError(`could not fetch ${url.origin}: ${failure(err)}`, "TR_ERR_FETCH_FAILED");
     }
     const status = res.statusCode ?? 0;
     if (REDIRECTS.has(status)) {
-      res.resume();
+      res.destroy();
       const location = res.headers.location;
       if (!location) throw new ValidationError(`${url.origin} answered a redirect without a location`, "TR_ERR_FETCH_FAILED");
       if (hop >= policy.maxRedirects) throw new ValidationError(`too many redirects fetching ${raw.slice(0, 200)} (at most ${policy.maxRedirects})`, "TR_ERR_FETCH_FAILED");
@@ -185,16 +216,15 @@ export async function fetchUrl(raw: string, policy: FetchPolicy = DEFAULT_FETCH_
       continue;
     }
     if (status !== 200) {
-      res.resume();
+      res.destroy();
       throw new ValidationError(`fetching ${url.origin}${url.pathname} failed: HTTP ${status}`, "TR_ERR_FETCH_FAILED");
     }
-    try {
-      const data = await readBody(res, url, policy.maxBytes);
-      return { data, url, contentType: res.headers["content-type"] ?? null };
-    } catch (err) {
-      if (err instanceof ValidationError) throw err;
-      if (signal.aborted) throw new ValidationError(`fetching ${url.origin} took longer than ${policy.timeoutMs / 1000} s`, "TR_ERR_FETCH_FAILED");
-      throw new ValidationError(`could not fetch ${url.origin}: ${(err as Error).message}`, "TR_ERR_FETCH_FAILED");
+    const declared = Number(res.headers["content-length"]);
+    const size = res.headers["content-length"] !== undefined && Number.isSafeInteger(declared) && declared >= 0 ? declared : null;
+    if (size !== null && size > policy.maxBytes) {
+      res.destroy();
+      throw tooLarge(url, policy.maxBytes);
     }
+    return { body: bounded(res, url, policy, signal), url, contentType: res.headers["content-type"] ?? null, size, close: () => res.destroy() };
   }
 }

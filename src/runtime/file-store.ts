@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { mkdir, realpath, rename, rm, stat, writeFile, copyFile } from "node:fs/promises";
+import { constants, createReadStream, rmSync } from "node:fs";
+import { lstat, mkdir, open, readdir, realpath, rename, rm, rmdir, stat, unlink, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { OptionError, ValidationError } from "../core/errors.js";
+import { OptionError, TradioFailure, ValidationError } from "../core/errors.js";
 import { extensionFor, fileUrlPath, mimeOf, safeName, type FileData, type FileStore } from "../core/files.js";
-import { DEFAULT_FETCH_POLICY, fetchUrl, type FetchPolicy } from "./fetch-url.js";
+import { DEFAULT_FETCH_POLICY, openUrl, type FetchPolicy } from "./fetch-url.js";
 
 function inside(dir: string, file: string): boolean {
   const rel = path.relative(dir, file);
@@ -23,27 +23,204 @@ export function defaultStoreDir(): string {
   return process.env.TRADIO_TEMP_DIR ?? path.join(tmpdir(), "tradio");
 }
 
-/**
- * Every file tradio reads for a client or serves to one goes through here. Files tradio writes live in
- * one cache folder (`<dir>/<sha256>/<name>`, like Gradio); the author may allow more files or folders.
- * Nothing else is ever served, and the working directory is refused even when allowed by accident.
- */
-export class DiskFileStore implements FileStore {
-  readonly dir: string;
-  private readonly allowed: string[] = [];
-  private ready: Promise<string> | undefined;
-  /** How URLs given as file inputs are fetched (see `fetchUrl`). */
-  readonly fetchPolicy: FetchPolicy;
+/** A store of a launched app holds at most this many bytes by default (uploads past it get 507). */
+export const DEFAULT_MAX_STORE_SIZE = 10 * 1024 ** 3;
+/** By default, every hour, callers' files unused for a day are deleted. */
+export const DEFAULT_DELETE_CACHE: readonly [number, number] = [3600, 86_400];
 
-  constructor(opts: { dir?: string; allowedPaths?: readonly string[]; fetchPolicy?: Partial<FetchPolicy> } = {}) {
-    this.dir = path.resolve(opts.dir ?? defaultStoreDir());
+export interface DiskFileStoreOptions {
+  /**
+   * The folder holding tradio's stores (default env TRADIO_TEMP_DIR, or the system temp folder's
+   * "tradio"). It must belong to this process's user and not be writable by others; each store makes its
+   * own folder inside, so apps never see each other's files.
+   */
+  dir?: string;
+  /** Files or folders, besides the store, that may be served. */
+  allowedPaths?: readonly string[];
+  /** How URLs given as file inputs are fetched (see `openUrl`). */
+  fetchPolicy?: Partial<FetchPolicy>;
+  /**
+   * Most bytes the store holds. Past it, what callers would add (uploads, URL inputs, their outputs) is
+   * refused with TR_ERR_STORE_FULL; the author's own files (examples) are not. null: no bound. Default 10 GiB.
+   */
+  maxStoreSize?: number | null;
+  /**
+   * Gradio's `delete_cache`: `[frequency, age]` in seconds. Every `frequency` seconds, callers' files
+   * (uploads and outputs) not used for `age` seconds are deleted; a file is used when it is stored, sent
+   * as an input or served. null: never. Default `[3600, 86400]`. Whatever this says, the store's folder is
+   * removed when the store is closed (the app shuts down) or the process exits; with it, the sweep also
+   * removes folders of killed processes' stores whose files are all older than `age`.
+   */
+  deleteCache?: readonly [number, number] | null;
+}
+
+/** The folder of the author's own files (examples, outputs of calls from code): readable by every caller, never swept. */
+const SHARED = "shared";
+/** Callers of an app without a login share one area. */
+const ANONYMOUS = "anon";
+
+/** Store folders to remove if the process exits without closing them. */
+const openStores = new Set<string>();
+let exitHook = false;
+function removeAtExit(dir: string): void {
+  openStores.add(dir);
+  if (exitHook) return;
+  exitHook = true;
+  process.once("exit", () => {
+    for (const d of openStores) rmSync(d, { recursive: true, force: true });
+  });
+}
+
+/**
+ * The folder all stores live in, checked before anything is written: created with mode 0700 when
+ * missing, and refused when it is a link, belongs to another user, or others may write to it (another
+ * local user who made it first could plant links in it and have tradio write through them).
+ */
+async function checkedBase(base: string): Promise<string> {
+  await mkdir(base, { recursive: true, mode: 0o700 });
+  const info = await lstat(base);
+  const fix = "remove it, or set TRADIO_TEMP_DIR to a folder of your own (or launch with `files: new tr.DiskFileStore({ dir })`)";
+  const refuse = (why: string) => new TradioFailure("TR_ERR_STORE_UNSAFE", `tradio: refusing to keep files in ${base}: ${why}; ${fix}`);
+  if (info.isSymbolicLink()) throw refuse("it is a symbolic link");
+  if (!info.isDirectory()) throw refuse("it is not a folder");
+  const uid = process.getuid?.();
+  if (uid !== undefined && info.uid !== uid) throw refuse(`it belongs to another user (uid ${info.uid}; this process runs as uid ${uid})`);
+  if (process.platform !== "win32" && (info.mode & 0o022) !== 0) {
+    throw refuse(`other users may write to it (mode ${(info.mode & 0o777).toString(8)})`);
+  }
+  return realpath(base);
+}
+
+const CREATE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+
+/** A folder inside the store, made if missing; whatever else sits at its name (a link) is removed first. */
+async function ensureDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { mode: 0o700 });
+    return;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  }
+  const info = await lstat(dir);
+  if (info.isDirectory()) return;
+  await unlink(dir);
+  await mkdir(dir, { mode: 0o700 });
+}
+
+/**
+ * Puts a finished file at `file`, never through a link. Content-addressed: a regular file already there
+ * holds the same bytes, so it is kept (and its time refreshed) and false is returned.
+ */
+async function place(file: string, write: () => Promise<void>): Promise<boolean> {
+  for (let attempt = 0; ; attempt++) {
+    let existing;
+    try {
+      existing = await lstat(file);
+    } catch {
+      existing = undefined;
+    }
+    if (existing?.isFile()) {
+      try {
+        await touch(file);
+        return false;
+      } catch {
+        continue; // deleted meanwhile: write it again
+      }
+    }
+    if (existing) await rm(file, { recursive: true, force: true }); // a link or anything else planted there
+    try {
+      await write();
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST" || attempt >= 2) throw err;
+    }
+  }
+}
+
+/** Bytes written to a new file: opened exclusively (O_EXCL, O_NOFOLLOW), so no existing file or link is written through. */
+async function writeNew(file: string, data: Uint8Array): Promise<void> {
+  const fh = await open(file, CREATE, 0o600);
+  try {
+    await fh.writeFile(data);
+  } finally {
+    await fh.close();
+  }
+}
+
+function touch(file: string): Promise<void> {
+  const now = new Date();
+  return utimes(file, now, now);
+}
+
+/** Whether a process runs (one of another user counts). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The latest modification time of anything in a folder, `depth` levels down (links not followed). */
+async function newest(dir: string, depth: number): Promise<number> {
+  const info = await lstat(dir).catch(() => undefined);
+  if (!info) return 0;
+  let latest = info.mtimeMs;
+  if (depth > 0 && info.isDirectory()) {
+    for (const name of await readdir(dir).catch(() => [] as string[])) latest = Math.max(latest, await newest(path.join(dir, name), depth - 1));
+  }
+  return latest;
+}
+
+/** One store's state, shared by its views (the author's and each caller's). */
+class StoreCore {
+  readonly base: string;
+  readonly allowed: string[] = [];
+  readonly fetchPolicy: FetchPolicy;
+  readonly maxSize: number | null;
+  readonly deleteCache: readonly [number, number] | null;
+  private ready: Promise<string> | undefined;
+  private folder: string | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+  private closed = false;
+  /** Bytes of the files in the store (recounted at every sweep). */
+  used = 0;
+  /** Bytes of callers' writes under way. */
+  pending = 0;
+
+  constructor(opts: DiskFileStoreOptions) {
+    this.base = path.resolve(opts.dir ?? defaultStoreDir());
     this.fetchPolicy = { ...DEFAULT_FETCH_POLICY, ...opts.fetchPolicy };
+    this.maxSize = opts.maxStoreSize === undefined ? DEFAULT_MAX_STORE_SIZE : opts.maxStoreSize;
+    this.deleteCache = opts.deleteCache === undefined ? DEFAULT_DELETE_CACHE : opts.deleteCache;
+    if (this.maxSize !== null && !(typeof this.maxSize === "number" && this.maxSize > 0)) {
+      throw new OptionError("TR_ERR_OPTION_INVALID", `maxStoreSize must be a positive number of bytes or null, got ${String(this.maxSize)}`);
+    }
+    const dc = this.deleteCache;
+    if (dc !== null && !(Array.isArray(dc) && dc.length === 2 && dc.every((n) => typeof n === "number" && n > 0 && Number.isFinite(n)))) {
+      throw new OptionError("TR_ERR_OPTION_INVALID", "deleteCache must be [frequencySeconds, ageSeconds] (two positive numbers) or null");
+    }
     for (const p of opts.allowedPaths ?? []) this.allow(p);
   }
 
-  /** The cache folder's real path, created on first use. */
-  private root(): Promise<string> {
-    this.ready ??= mkdir(this.dir, { recursive: true, mode: 0o700 }).then(() => realpath(this.dir));
+  /** This store's own folder (`<base>/app-<pid>-<random>`), made on first use inside the checked base. */
+  root(): Promise<string> {
+    this.ready ??= (async () => {
+      if (this.closed) throw new TradioFailure("TR_ERR_INTERNAL", "the file store is closed");
+      const base = await checkedBase(this.base);
+      const dir = path.join(base, `app-${process.pid}-${randomBytes(6).toString("hex")}`);
+      await mkdir(dir, { mode: 0o700 }); // new: nobody else can have planted anything in it
+      this.folder = dir;
+      removeAtExit(dir);
+      if (this.deleteCache) {
+        this.sweeper = setInterval(() => void this.sweep().catch(() => undefined), this.deleteCache[0] * 1000);
+        this.sweeper.unref();
+        // Folders left by stores whose process was killed (SIGTERM skips exit handlers).
+        void this.sweepOrphans(base, Date.now()).catch(() => undefined);
+      }
+      return dir;
+    })();
     return this.ready;
   }
 
@@ -57,93 +234,249 @@ export class DiskFileStore implements FileStore {
     this.allowed.push(abs);
   }
 
-  /** Stores bytes under their content hash; the same bytes with the same name land on the same path. */
-  async save(data: Uint8Array, name: string): Promise<string> {
-    const root = await this.root();
-    const hash = createHash("sha256").update(data).digest("hex");
-    const folder = path.join(root, hash);
-    await mkdir(folder, { recursive: true });
-    const file = path.join(folder, safeName(name));
-    await writeFile(file, data);
-    return file;
+  /** Room for `bytes` more of a caller's files, or TR_ERR_STORE_FULL. */
+  reserve(bytes: number): void {
+    if (this.maxSize !== null && this.used + this.pending + bytes > this.maxSize) {
+      throw new ValidationError(
+        `the server's file store is full (${this.maxSize} bytes); try again later`,
+        "TR_ERR_STORE_FULL",
+      );
+    }
+    this.pending += bytes;
   }
 
   /**
-   * Stores a stream (an upload) under its content hash without holding it in memory: it is written to a
-   * hidden temporary file while hashed, then moved into place. A failed stream, or a `verify` that throws
-   * once the stream has ended (say, because it was cut at a size limit), leaves nothing behind.
+   * Deletes callers' files not used for `age` seconds (uploads, outputs; never the author's shared
+   * files), removes emptied folders and recounts the bytes the store holds.
+   */
+  async sweep(now = Date.now()): Promise<void> {
+    if (!this.folder || !this.deleteCache) return;
+    await this.sweepOrphans(path.dirname(this.folder), now);
+    const cutoff = now - this.deleteCache[1] * 1000;
+    let used = 0;
+    for (const area of await readdir(this.folder).catch(() => [] as string[])) {
+      if (area.startsWith(".")) continue;
+      const areaDir = path.join(this.folder, area);
+      for (const entry of await readdir(areaDir).catch(() => [] as string[])) {
+        const dir = path.join(areaDir, entry);
+        for (const name of await readdir(dir).catch(() => [] as string[])) {
+          const file = path.join(dir, name);
+          const info = await lstat(file).catch(() => undefined);
+          if (!info) continue;
+          if (area !== SHARED && info.mtimeMs < cutoff) await rm(file, { force: true, recursive: true });
+          else used += info.size;
+        }
+        await rmdir(dir).catch(() => undefined); // only when empty
+      }
+    }
+    this.used = used;
+  }
+
+  /**
+   * Removes the folders of stores whose process is gone (killed before it could remove its folder) once
+   * nothing in them has been used for `age` seconds, as their own sweeper would have. A folder whose
+   * process still runs is left alone.
+   */
+  async sweepOrphans(base: string, now: number): Promise<void> {
+    if (!this.deleteCache) return;
+    const cutoff = now - this.deleteCache[1] * 1000;
+    for (const name of await readdir(base).catch(() => [] as string[])) {
+      const pid = Number(/^app-(\d+)-[0-9a-f]{12}$/.exec(name)?.[1]);
+      if (!pid || pid === process.pid || alive(pid)) continue;
+      const dir = path.join(base, name);
+      if ((await newest(dir, 3)) < cutoff) await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Stops the sweeper and removes the store's folder with everything in it. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.sweeper) clearInterval(this.sweeper);
+    const dir = this.folder;
+    if (!dir) return;
+    openStores.delete(dir);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Every file tradio reads for a client or serves to one goes through here. Each store keeps its files in
+ * its own folder, `<base>/app-<pid>-<random>/` (so another app on the same machine never serves them),
+ * as `<area>/<sha256>/<name>`: the author's files (examples, outputs of calls from code) in one area that
+ * every caller may read, each login's uploads and outputs in its own (`forCaller`), and anonymous
+ * callers' in another. Nothing else is ever served but the author's `allowedPaths`, and the working
+ * directory is refused even when allowed by accident. Nothing is ever written through a link.
+ */
+export class DiskFileStore implements FileStore {
+  private readonly core: StoreCore;
+  /** The area this view writes to. */
+  private readonly area: string;
+  /** Areas this view reads (a client path, a served file); null: the whole store (the author's view). */
+  private readonly readable: readonly string[] | null;
+
+  constructor(opts: DiskFileStoreOptions = {}, view?: { core: StoreCore; area: string }) {
+    this.core = view?.core ?? new StoreCore(opts);
+    this.area = view?.area ?? SHARED;
+    this.readable = view ? [view.area, SHARED] : null;
+  }
+
+  /** The folder holding the stores (this store's own folder is made inside it, see `folder()`). */
+  get dir(): string {
+    return this.core.base;
+  }
+
+  /** How URLs given as file inputs are fetched (see `openUrl`). */
+  get fetchPolicy(): FetchPolicy {
+    return this.core.fetchPolicy;
+  }
+
+  /** This store's own folder, made (and the base folder checked) on first call. */
+  folder(): Promise<string> {
+    return this.core.root();
+  }
+
+  /**
+   * The store as one caller's requests see it: an app with `auth` gives each login its own area,
+   * without a login every caller shares one. A view writes uploads and outputs to its area, and accepts
+   * (as inputs) and serves only files of its area and the author's.
+   */
+  forCaller(username: string | null): DiskFileStore {
+    const area = username === null ? ANONYMOUS : `u-${createHash("sha256").update(username).digest("hex").slice(0, 32)}`;
+    return new DiskFileStore({}, { core: this.core, area });
+  }
+
+  /** Deletes callers' files unused for `deleteCache`'s age now (the sweeper does so every `frequency` seconds). */
+  sweep(now?: number): Promise<void> {
+    return this.core.sweep(now);
+  }
+
+  /** Stops deleting and removes the store's folder; the app that owns the store calls it when it closes. */
+  close(): Promise<void> {
+    return this.core.close();
+  }
+
+  /** Callers' writes count against maxStoreSize; the author's never fail for it. */
+  private get capped(): boolean {
+    return this.readable !== null;
+  }
+
+  private async contentFolder(hash: string): Promise<string> {
+    const root = await this.core.root();
+    const area = path.join(root, this.area);
+    await ensureDir(area);
+    const folder = path.join(area, hash);
+    await ensureDir(folder);
+    return folder;
+  }
+
+  /** Stores bytes under their content hash; the same bytes with the same name land on the same path. */
+  async save(data: Uint8Array, name: string): Promise<string> {
+    if (this.capped) this.core.reserve(data.byteLength);
+    try {
+      const hash = createHash("sha256").update(data).digest("hex");
+      const file = path.join(await this.contentFolder(hash), safeName(name));
+      if (await place(file, () => writeNew(file, data))) this.core.used += data.byteLength;
+      return file;
+    } finally {
+      if (this.capped) this.core.pending -= data.byteLength;
+    }
+  }
+
+  /**
+   * Stores a stream (an upload, a URL input) under its content hash without holding it in memory: it is
+   * written to a new hidden file while hashed, then moved into place. A failed stream, or a `verify`
+   * that throws once the stream has ended (say, because it was cut at a size limit), leaves nothing
+   * behind. A caller's stream that would take the store past maxStoreSize stops with TR_ERR_STORE_FULL.
    */
   async saveStream(source: AsyncIterable<Uint8Array>, name: string, verify?: () => void): Promise<string> {
-    const root = await this.root();
+    const root = await this.core.root();
     const temp = path.join(root, `.incoming-${randomBytes(12).toString("hex")}`);
     const hash = createHash("sha256");
+    const core = this.core;
+    const capped = this.capped;
+    if (capped) core.reserve(0); // a full store refuses before reading anything
+    let size = 0;
     try {
+      // A new file, opened exclusively: nothing planted at its name is written through.
+      const fh = await open(temp, CREATE, 0o600);
       await pipeline(
         source,
         async function* (chunks: AsyncIterable<Uint8Array>) {
           for await (const chunk of chunks) {
+            if (capped) core.reserve(chunk.byteLength);
+            size += chunk.byteLength;
             hash.update(chunk);
             yield chunk;
           }
         },
-        createWriteStream(temp, { mode: 0o600 }),
+        fh.createWriteStream(),
       );
       verify?.();
-      const folder = path.join(root, hash.digest("hex"));
-      await mkdir(folder, { recursive: true });
-      const file = path.join(folder, safeName(name));
-      await rename(temp, file);
+      const file = path.join(await this.contentFolder(hash.digest("hex")), safeName(name));
+      if (await place(file, () => rename(temp, file))) core.used += size;
       return file;
     } finally {
+      if (capped) core.pending -= size;
       await rm(temp, { force: true });
     }
   }
 
-  /** Fetches a URL a client gave as a file input (under `fetchPolicy`) and stores it; returns the stored path. */
+  /** Fetches a URL a client gave as a file input (under `fetchPolicy`), streaming it into the store. */
   async fetchUrl(url: string): Promise<string> {
-    const fetched = await fetchUrl(url, this.fetchPolicy);
-    let name = "file";
+    const fetched = await openUrl(url, this.core.fetchPolicy);
     try {
-      name = decodeURIComponent(fetched.url.pathname.split("/").pop() ?? "") || name;
-    } catch {
-      // a malformed escape keeps the fallback name
+      // A declared size that cannot fit is refused before any byte is read.
+      if (this.capped && fetched.size !== null) {
+        this.core.reserve(fetched.size);
+        this.core.pending -= fetched.size;
+      }
+      let name = "file";
+      try {
+        name = decodeURIComponent(fetched.url.pathname.split("/").pop() ?? "") || name;
+      } catch {
+        // a malformed escape keeps the fallback name
+      }
+      if (!path.extname(name)) name += extensionFor(fetched.contentType);
+      return await this.saveStream(fetched.body, safeName(name));
+    } finally {
+      fetched.close();
     }
-    if (!path.extname(name)) name += extensionFor(fetched.contentType);
-    return this.save(fetched.data, name);
   }
 
-  /** Copies an author's file into the cache (for examples and outputs given as paths). */
+  /** Copies an author's file into the store (for examples and outputs given as paths). */
   async copyIn(source: string): Promise<string> {
-    const root = await this.root();
     const real = await realpath(source);
-    if (inside(root, real)) return real;
-    const { createReadStream } = await import("node:fs");
-    const hash = createHash("sha256");
-    for await (const chunk of createReadStream(real)) hash.update(chunk as Buffer);
-    const folder = path.join(root, hash.digest("hex"));
-    await mkdir(folder, { recursive: true });
-    const file = path.join(folder, safeName(path.basename(real)));
-    await copyFile(real, file);
-    return file;
+    if (await this.readableFile(real)) return real;
+    return this.saveStream(createReadStream(real), safeName(path.basename(real)));
+  }
+
+  /** Whether a real path lies in an area this view reads. */
+  private async readableFile(real: string): Promise<boolean> {
+    const root = await this.core.root();
+    if (this.readable === null) return inside(root, real);
+    return this.readable.some((area) => inside(path.join(root, area), real));
   }
 
   /**
    * A path a client sent in a FileData: accepted only when it resolves (symlinks followed) to a file
-   * inside the cache folder, where uploads land.
+   * of this caller's area or the author's, where its uploads and examples are.
    */
   async clientPath(p: unknown): Promise<string> {
     if (typeof p !== "string" || p.length === 0) throw new ValidationError("file path must be a non-empty string", "TR_ERR_FILE_PATH");
     if (suspicious(p)) throw new ValidationError("file paths must point inside the upload folder", "TR_ERR_FILE_PATH");
-    const root = await this.root();
+    const root = await this.core.root();
     let real: string;
     try {
       real = await realpath(path.resolve(root, p));
     } catch {
       throw new ValidationError("file not found in the upload folder; upload it first", "TR_ERR_FILE_PATH");
     }
+    // Another caller's file is answered like a missing one.
     if (!inside(root, real)) throw new ValidationError("file paths must point inside the upload folder", "TR_ERR_FILE_PATH");
+    if (!(await this.readableFile(real))) throw new ValidationError("file not found in the upload folder; upload it first", "TR_ERR_FILE_PATH");
     const info = await stat(real);
     if (!info.isFile()) throw new ValidationError("file path is not a file", "TR_ERR_FILE_PATH");
+    await touch(real).catch(() => undefined);
     return real;
   }
 
@@ -153,7 +486,7 @@ export class DiskFileStore implements FileStore {
    */
   async servable(p: string): Promise<string | undefined> {
     if (!p || suspicious(p)) return undefined;
-    const root = await this.root();
+    const root = await this.core.root();
     const candidate = path.isAbsolute(p) ? p : path.resolve(root, p);
     let real: string;
     try {
@@ -163,8 +496,12 @@ export class DiskFileStore implements FileStore {
       return undefined;
     }
     if (path.basename(real).startsWith(".")) return undefined;
-    if (inside(root, real)) return real;
-    for (const allowed of this.allowed) {
+    if (inside(root, real)) {
+      if (!(await this.readableFile(real))) return undefined;
+      await touch(real).catch(() => undefined);
+      return real;
+    }
+    for (const allowed of this.core.allowed) {
       let realAllowed: string;
       try {
         realAllowed = await realpath(allowed);
@@ -194,4 +531,3 @@ export class DiskFileStore implements FileStore {
     };
   }
 }
-

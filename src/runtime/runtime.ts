@@ -34,9 +34,12 @@ export interface RuntimeOptions {
 export type BatchOutcome = { ok: true; data: unknown[] } | { ok: false; error: RunError };
 
 let shared: DiskFileStore | undefined;
-/** The store of calls from code, when no launched app gives one. */
+/**
+ * The store of calls from code, when no launched app gives one. The paths it returns are the author's to
+ * keep, so nothing in it expires or is refused for size; it is removed when the process exits.
+ */
 function defaultFiles(): DiskFileStore {
-  return (shared ??= new DiskFileStore());
+  return (shared ??= new DiskFileStore({ maxStoreSize: null, deleteCache: null }));
 }
 
 /**
@@ -109,14 +112,24 @@ export class Runtime implements EventRuntime {
     return present(f, this.showError);
   }
 
-  private context(opts: { root: string; trusted?: boolean }): ComponentContext {
-    return { files: opts.trusted ? this.trusted : this.files, root: opts.root, trusted: opts.trusted ?? false };
+  /**
+   * The file store as the caller of a run sees it: a client's own uploads and outputs (per login when the
+   * app has auth) and the author's files; calls from the author's code may name any readable file.
+   */
+  filesFor(opts: Pick<RunOptions, "request" | "trusted">): FileStore {
+    if (opts.trusted) return this.trusted;
+    const request = typeof opts.request === "function" ? opts.request() : opts.request;
+    return this.files.forCaller(request?.username ?? null);
   }
 
-  private scope(opts: RunOptions): EventScope {
+  private context(opts: RunOptions): ComponentContext {
+    return { files: this.filesFor(opts), root: opts.root, trusted: opts.trusted ?? false };
+  }
+
+  private scope(opts: RunOptions, files: FileStore): EventScope {
     const signal = typeof opts.signal === "function" ? undefined : opts.signal;
     const request = typeof opts.request === "function" ? undefined : opts.request;
-    return { runtime: this, sessionKey: opts.sessionKey, root: opts.root, trusted: opts.trusted, signal, request };
+    return { runtime: this, sessionKey: opts.sessionKey, root: opts.root, trusted: opts.trusted, signal, request, files };
   }
 
   private key(sessionKey: string): string {
@@ -137,10 +150,10 @@ export class Runtime implements EventRuntime {
       const callContext = new LazyContext(opts);
       let result: unknown;
       if (event.batch) {
-        const lists = checkBatch(event, await event.fn!(args.map((a) => [a]), callContext, this.scope(opts)), 1);
+        const lists = checkBatch(event, await event.fn!(args.map((a) => [a]), callContext, this.scope(opts, ctx.files)), 1);
         result = event.outputs.length === 1 ? lists[0][0] : lists.map((l) => l[0]);
       } else {
-        result = await event.fn!(args, callContext, this.scope(opts));
+        result = await event.fn!(args, callContext, this.scope(opts, ctx.files));
       }
       const onGenerate = opts.onGenerate;
       const last = await drain(result, callContext, onGenerate && ((v) => onGenerate(() => postprocessAll(event, spread(event, v), ctx, undefined))));
@@ -148,7 +161,7 @@ export class Runtime implements EventRuntime {
       const wire = await postprocessAll(event, spread(event, last), ctx, stateOut);
       if (stateful && hasState(event.outputs)) await this.storeState(event, this.key(opts.sessionKey!), stateOut);
       if (opts.stateOverride) for (const [id, v] of stateOut) opts.stateOverride.set(id, v);
-      if (!opts.trusted) for (const hook of event.onSuccess) hook(values, wire, callContext, this.files);
+      if (!opts.trusted) for (const hook of event.onSuccess) hook(values, wire, callContext, ctx.files);
       return wire;
     } catch (err) {
       throw toRunError(err);
@@ -174,13 +187,13 @@ export class Runtime implements EventRuntime {
     try {
       const columns = event.inputs.map((_, i) => ready.map((r) => r.args[i]));
       const first = calls[ready[0].index].opts;
-      const lists = checkBatch(event, await event.fn!(columns, new LazyContext(first), this.scope(first)), ready.length);
+      const lists = checkBatch(event, await event.fn!(columns, new LazyContext(first), this.scope(first, ready[0].ctx.files)), ready.length);
       for (const [k, r] of ready.entries()) {
         try {
           const data = await postprocessAll(event, lists.map((l) => l[k]), r.ctx, undefined);
           outcomes[r.index] = { ok: true, data };
           const call = calls[r.index];
-          if (!call.opts.trusted) for (const hook of event.onSuccess) hook(call.data as unknown[], data, new LazyContext(call.opts), this.files);
+          if (!call.opts.trusted) for (const hook of event.onSuccess) hook(call.data as unknown[], data, new LazyContext(call.opts), r.ctx.files);
         } catch (err) {
           outcomes[r.index] = { ok: false, error: toRunError(err) };
         }
@@ -194,7 +207,7 @@ export class Runtime implements EventRuntime {
 
   /** Calls the function on preprocessed arguments; a generator gives its last value. No state, no postprocessing. */
   async call(event: EventDef, args: unknown[], ctx: CallContext): Promise<unknown[]> {
-    const scope: EventScope = { runtime: this, sessionKey: null, root: "", request: ctx.request, signal: ctx.signal };
+    const scope: EventScope = { runtime: this, sessionKey: null, root: "", request: ctx.request, signal: ctx.signal, files: this.filesFor(ctx) };
     const result = event.batch
       ? (await this.callBatch(event, args.map((a) => [a]), ctx)).map((column) => column[0])
       : spread(event, await drain(await event.fn!(args, ctx, scope), ctx));
@@ -204,7 +217,7 @@ export class Runtime implements EventRuntime {
   async callBatch(event: EventDef, columns: unknown[][], ctx: CallContext): Promise<unknown[][]> {
     if (!event.batch) throw returnError(`${event.apiName ?? event.id} is not a batch event`);
     const size = columns[0]?.length ?? 0;
-    const scope: EventScope = { runtime: this, sessionKey: null, root: "", request: ctx.request, signal: ctx.signal };
+    const scope: EventScope = { runtime: this, sessionKey: null, root: "", request: ctx.request, signal: ctx.signal, files: this.filesFor(ctx) };
     return checkBatch(event, await event.fn!(columns, ctx, scope), size);
   }
 

@@ -7,6 +7,9 @@ import type { FileData, FileStore } from "../core/files.js";
 export class TrustedFiles implements FileStore {
   constructor(private readonly files: FileStore) {}
 
+  forCaller(username: string | null): FileStore {
+    return new TrustedFiles(this.files.forCaller(username));
+  }
   async clientPath(p: unknown): Promise<string> {
     if (typeof p !== "string") return this.files.clientPath(p);
     try {

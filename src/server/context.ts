@@ -3,6 +3,7 @@ import type { FastifyRequest } from "fastify";
 import type { RequestInfo } from "../core/context.js";
 import type { Graph } from "../graph/graph.js";
 import type { Runtime } from "../runtime/runtime.js";
+import type { McpTokenStore } from "../auth/mcp-tokens.js";
 import type { TokenStore } from "../auth/tokens.js";
 import type { Transport } from "./transport.js";
 
@@ -25,6 +26,8 @@ export interface AuthSettings {
   /** Per app, so several apps on one host keep separate logins. */
   cookieName: string;
   attemptsPerMinute: { address: number; username: number };
+  /** Bearer tokens for the MCP endpoint, made by logged-in people. */
+  mcpTokens: McpTokenStore;
 }
 
 /** Everything the routes of one mounted app share. */

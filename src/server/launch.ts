@@ -118,6 +118,7 @@ export async function launch(target: Launchable, opts: LaunchOptions = {}): Prom
   } = opts;
   await mountApp(server, target, {
     ...mount,
+    mcpServer: opts.mcpServer ?? process.env.TRADIO_MCP_SERVER === "true",
     // The name the server listens on is one it answers to.
     allowedHosts: [...(opts.allowedHosts ?? []), ...(isIP(host) || host === "localhost" ? [] : [host])],
   });
@@ -128,6 +129,11 @@ export async function launch(target: Launchable, opts: LaunchOptions = {}): Prom
   const actualPort = typeof address === "object" && address ? address.port : port;
   const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   const url = `http://${shownHost}:${actualPort}/`;
-  if (!opts.quiet) console.log(`Running on local URL:  ${url}`);
+  if (!opts.quiet) {
+    console.log(`Running on local URL:  ${url}`);
+    if (opts.mcpServer ?? process.env.TRADIO_MCP_SERVER === "true") {
+      console.log(`MCP server (tools for agents): ${url}gradio_api/mcp/  (SSE transport: ${url}gradio_api/mcp/sse)`);
+    }
+  }
   return { url, port: actualPort, server, close: () => server.close() };
 }

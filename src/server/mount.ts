@@ -18,6 +18,7 @@ import { Runtime } from "../runtime/runtime.js";
 import { DEFAULT_STATE_MAX_BYTES, DEFAULT_STATE_SESSION_MAX_BYTES, sessionStores, type SessionStore } from "../runtime/sessions.js";
 import { Served, type AuthSettings, type ServeOptions } from "./context.js";
 import { credentialCheck, type AuthSpec } from "../auth/credentials.js";
+import { McpTokenStore } from "../auth/mcp-tokens.js";
 import { TokenStore } from "../auth/tokens.js";
 import { loginRoutes } from "./routes/login.js";
 import { configRoutes } from "./routes/config.js";
@@ -25,6 +26,7 @@ import { fileRoutes } from "./routes/files.js";
 import { pageRoutes } from "./routes/page.js";
 import { queueRoutes } from "./routes/queue.js";
 import { runRoutes } from "./routes/run.js";
+import { MCP_PATH, MCP_SSE_PATH, mcpRoutes } from "./routes/mcp.js";
 import { viewRoutes } from "./routes/views.js";
 import { checkFrameAncestors, checkHosts, checkOrigins, registerSecurity } from "./security.js";
 import { Transport } from "./transport.js";
@@ -52,8 +54,23 @@ export interface MountOptions extends Partial<ServeOptions> {
   maxUploadsPerClient?: number;
   /** Seconds a session's event stream may take to open after a join before its calls are cancelled. Default 30. */
   attachTimeout?: number;
-  /** Where uploads and outputs live (default the system temp folder's "tradio", or env TRADIO_TEMP_DIR). */
+  /** Also serve the app as an MCP server at /gradio_api/mcp/ (and /gradio_api/mcp/sse): one tool per API endpoint. */
+  mcpServer?: boolean;
+  /**
+   * Where uploads and outputs live. Default: a folder of this app's own inside the system temp folder's
+   * "tradio" (or env TRADIO_TEMP_DIR), removed when the app closes.
+   */
   files?: FileStore;
+  /**
+   * Most bytes of files the app's store holds (uploads, URL inputs, outputs); past it new uploads get
+   * 507 and URL inputs 422, both TR_ERR_STORE_FULL. Default 10 GiB; null for no bound.
+   */
+  maxStoreSize?: number | null;
+  /**
+   * Gradio's `delete_cache`: `[frequency, age]` in seconds. Every `frequency` seconds, uploads and outputs
+   * not used for `age` seconds are deleted. Default `[3600, 86400]`; null keeps them until the app closes.
+   */
+  deleteCache?: [number, number] | null;
   /** Login: [user, pass], a list of them, or a check function. */
   auth?: AuthSpec;
   /** Shown on the login page, as text. */
@@ -97,9 +114,21 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     if (problem) throw new OptionError("TR_ERR_OPTION_INVALID", `fetchAllowList: ${problem}`);
   }
   const fileSize = options.maxFileSize ?? 1024 ** 3;
-  // URL inputs of this app are fetched under its own size limit and allow-list.
-  const files =
-    opts.files ?? new DiskFileStore({ allowedPaths: opts.allowedPaths, fetchPolicy: { allow: [...(opts.fetchAllowList ?? [])], maxBytes: fileSize } });
+  if (opts.files && (opts.maxStoreSize !== undefined || opts.deleteCache !== undefined)) {
+    throw new OptionError("TR_ERR_OPTION_CONFLICT", "mountApp: maxStoreSize and deleteCache set the default file store; with `files`, give them to your store");
+  }
+  // The app's own store: URL inputs fetched under its size limit and allow-list, its files in a folder
+  // of its own (checked now, so an unsafe temp folder stops the launch, not a request).
+  const own = opts.files
+    ? undefined
+    : new DiskFileStore({
+        allowedPaths: opts.allowedPaths,
+        fetchPolicy: { allow: [...(opts.fetchAllowList ?? [])], maxBytes: fileSize },
+        maxStoreSize: opts.maxStoreSize,
+        deleteCache: opts.deleteCache,
+      });
+  const files = opts.files ?? own!;
+  if (files instanceof DiskFileStore) await files.folder();
   const stateMaxBytes = opts.stateMaxBytes ?? DEFAULT_STATE_MAX_BYTES;
   const sessions =
     typeof opts.sessionStore === "object"
@@ -125,6 +154,7 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     transport.close();
     await scheduler.close();
     for (const hook of graph.lifecycle.onClose) await hook();
+    await own?.close();
   });
   const auth: AuthSettings | null =
     opts.auth === undefined
@@ -135,6 +165,7 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
           tokens: new TokenStore((opts.authTtl ?? 7 * 24 * 3600) * 1000),
           cookieName: `access-token-${randomBytes(6).toString("hex")}`,
           attemptsPerMinute: { address: opts.loginAttemptsPerMinute?.address ?? 30, username: opts.loginAttemptsPerMinute?.username ?? 10 },
+          mcpTokens: new McpTokenStore(),
         };
   const served = new Served(runtime, transport, options, auth);
 
@@ -153,7 +184,7 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     allowedOrigins: options.allowedOrigins,
     allowedHosts,
     frameAncestors: options.frameAncestors,
-    streamedRoutes: [`${options.prefix}${API_PREFIX}/queue/data`],
+    streamedRoutes: [`${options.prefix}${API_PREFIX}/queue/data`, ...[MCP_PATH, MCP_PATH.slice(0, -1), MCP_SSE_PATH, `${API_PREFIX}/mcp/messages`].map((p) => options.prefix + p)],
   });
   // Uploads in progress per client address: a slow client cannot hold many connections open.
   const uploadRoute = `${options.prefix}${API_PREFIX}/upload`;
@@ -195,6 +226,7 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
   queueRoutes(f, served);
   fileRoutes(f, served);
   viewRoutes(f, served);
+  if (opts.mcpServer) await mcpRoutes(f, served);
   await pageRoutes(f, served);
   return served;
 }
@@ -226,6 +258,7 @@ export const MOUNT_KINDS: Record<string, OptionKind> = {
   stateSessionMaxBytes: isPositive,
   attachTimeout: isPositive,
   maxUploadsPerClient: isPositiveInt,
+  mcpServer: "boolean",
   allowedPaths: "string[]",
   files: "any",
   auth: (v: unknown) => typeof v === "function" || Array.isArray(v),
@@ -236,4 +269,6 @@ export const MOUNT_KINDS: Record<string, OptionKind> = {
   allowedHosts: "string[]",
   frameAncestors: "string",
   fetchAllowList: "string[]",
+  maxStoreSize: (v: unknown) => v === null || isPositive(v),
+  deleteCache: (v: unknown) => v === null || (Array.isArray(v) && v.length === 2 && v.every(isPositive)),
 };

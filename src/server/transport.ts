@@ -71,11 +71,14 @@ export class Transport {
     await this.queue(job, (e) => channel.send(writer.frame(e, !channel.everAttached)), () => channel.pending.delete(job.id));
   }
 
-  /** Queues a job and resolves with its last event (a one-shot call waits for its answer). */
-  async call(job: JobData): Promise<Final> {
+  /**
+   * Queues a job and resolves with its last event (a one-shot call waits for its answer); `onEvent`
+   * hears the events before it (progress, streamed values) for callers that relay them (MCP).
+   */
+  async call(job: JobData, onEvent?: (e: JobEvent) => void): Promise<Final> {
     let done!: (e: Final) => void;
     const ended = new Promise<Final>((resolve) => (done = resolve));
-    await this.queue(job, (e) => isFinal(e) && done(e), () => {});
+    await this.queue(job, (e) => (isFinal(e) ? done(e) : onEvent?.(e)), () => {});
     return ended;
   }
 

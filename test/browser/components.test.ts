@@ -156,12 +156,12 @@ describe("browser: every component", () => {
       await a.getByLabel("s", { exact: true }).press("Enter");
       await a.locator(".progress-bar").waitFor({ timeout: 10_000 });
       expect(await a.locator(".progress-text").innerText()).toBe("Thinking");
-      expect(await a.locator(".status-time").innerText()).toMatch(/^\d+\.\ds$|^\d+\.\d\/\d+\.\ds$/);
+      expect(await a.locator(".status-time").innerText()).toMatch(/^(waited \d+\.\ds \| )?(\d+\.\ds|\d+\.\d\/\d+\.\ds)$/);
       await screenshot(a, "status-running");
       await b.bringToFront();
       await b.getByLabel("s", { exact: true }).fill("second");
       await b.getByLabel("s", { exact: true }).press("Enter");
-      await b.waitForFunction(() => /^queue: \d+\/\d+ \| \d+\.\d(\/\d+\.\d)?s$/.test(document.querySelector(".status-time")?.textContent ?? ""), null, { timeout: 10_000 });
+      await b.waitForFunction(() => /^queue: \d+\/\d+ \| \d+\.\ds( \| result in ~\d+s)?$/.test(document.querySelector(".status-time")?.textContent ?? ""), null, { timeout: 10_000 });
       await screenshot(b, "status-queued");
       await expect.poll(() => b.getByLabel("output", { exact: true }).inputValue(), { timeout: 15_000 }).toBe("SECOND");
       expect(await a.getByLabel("output", { exact: true }).inputValue()).toBe("FIRST");

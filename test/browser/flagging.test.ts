@@ -6,7 +6,7 @@ import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tr from "../../src/index.js";
-import { launchBrowser, newPage, openApp, pageErrors, screenshot, startApp } from "./helpers.js";
+import { launchBrowser, newPage, openApp, pageErrors, screenshot, screenshots, startApp, watchTexts } from "./helpers.js";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -17,6 +17,90 @@ afterAll(async () => {
 });
 
 describe("browser: flag buttons", () => {
+  it("says Saving… then Saved on the clicked button, refuses an empty form on the page, and lays out long labels without overlap", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "tradio-flag-"));
+    const rows: string[] = [];
+    // A log that takes a moment, as a remote one does: the button says it is saving meanwhile.
+    const callback: tr.FlaggingCallback = {
+      setup: () => {},
+      flag: async (values, option) => {
+        await new Promise((r) => setTimeout(r, 700));
+        rows.push(`${values.join("|")}|${option}`);
+        return rows.length;
+      },
+    };
+    const options = ["incorrect classification of the sentence", "ambiguous or unclear input", "offensive or unsafe content", "something else entirely"];
+    const iface = new tr.Interface({
+      fn: (s: string) => s.toUpperCase(),
+      inputs: new tr.Textbox({ label: "s" }),
+      outputs: "text",
+      title: "Flag feedback",
+      flaggingOptions: options,
+      flaggingDir: dir,
+      flaggingCallback: callback,
+    });
+    const app = await startApp(iface);
+    const { context, page } = await newPage(browser, { width: 1280, height: 800 });
+    try {
+      await openApp(page, app.url);
+      const buttons = page.locator(".row.output-buttons .btn");
+      expect(await buttons.count()).toBe(4);
+      // Long labels wrap inside their buttons, which never overlap, at desktop and phone width.
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 800 });
+        const boxes = await buttons.evaluateAll((els) =>
+          els.map((el) => {
+            const r = el.getBoundingClientRect();
+            return { x: r.x, y: r.y, right: r.right, bottom: r.bottom, overflow: el.scrollWidth > el.clientWidth + 1 };
+          }),
+        );
+        for (const [i, b] of boxes.entries()) {
+          expect(b.overflow, `button ${i} at ${width}px: its label overflows`).toBe(false);
+          for (const c of boxes.slice(i + 1)) {
+            const apart = b.right <= c.x + 0.5 || c.right <= b.x + 0.5 || b.bottom <= c.y + 0.5 || c.bottom <= b.y + 0.5;
+            expect(apart, `buttons overlap at ${width}px: ${JSON.stringify([b, c])}`).toBe(true);
+          }
+        }
+      }
+      await page.setViewportSize({ width: 1280, height: 800 });
+
+      // An empty form is refused on the page, under the button that was clicked, and nothing is sent.
+      const first = page.getByRole("button", { name: `Flag as ${options[0]}` });
+      await first.click();
+      const note = page.locator(".flag-note").first();
+      await expect.poll(() => note.innerText()).toMatch(/Nothing to flag yet/);
+      expect(await note.getAttribute("aria-live")).toBe("polite");
+      expect(await page.locator(".flag-note").nth(1).innerText()).toBe("");
+      await screenshots(page, "flag-refused", { fullPage: false });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(rows).toEqual([]);
+
+      await page.getByLabel("s", { exact: true }).fill("nice");
+      await page.getByLabel("s", { exact: true }).press("Enter");
+      await expect.poll(() => page.getByLabel("output", { exact: true }).inputValue(), { timeout: 15_000 }).toBe("NICE");
+      // With something to flag, a click shows Saving…, then Saved, on that button only.
+      const second = page.locator(".row.output-buttons .btn").nth(1);
+      const watch = await watchTexts(page, { button: ".row.output-buttons .flag-button:nth-child(2) .btn", note: ".row.output-buttons .flag-button:nth-child(2) .flag-note", other: ".row.output-buttons .flag-button:nth-child(3) .btn" });
+      await second.click();
+      await expect.poll(() => second.innerText()).toBe("Saving…");
+      await screenshots(page, "flag-saving", { fullPage: false });
+      await expect.poll(() => second.innerText(), { timeout: 5_000 }).toBe("Saved ✓");
+      await screenshots(page, "flag-saved", { fullPage: false });
+      expect(rows).toEqual(["nice|NICE|ambiguous or unclear input"]);
+      // After a few seconds the button is itself again.
+      await expect.poll(() => second.innerText(), { timeout: 8_000 }).toBe(`Flag as ${options[1]}`);
+      const seen = await watch.stop();
+      expect(seen.button).toEqual([`Flag as ${options[1]}`, "Saving…", "Saved ✓", `Flag as ${options[1]}`]);
+      expect(seen.note).toEqual(["", "Saving the flag…", "Flag saved.", ""]);
+      expect(seen.other).toEqual([`Flag as ${options[2]}`]);
+      expect(pageErrors(page)).toEqual([]);
+    } finally {
+      await context.close();
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("renders the flag buttons in the output column and flags with the clicked option", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "tradio-flag-"));
     const iface = new tr.Interface({

@@ -94,3 +94,82 @@ export function pageErrors(page: Page): string[] {
 
 /** A one-second 440 Hz mono WAV (16-bit PCM). */
 export const toneWav = encodeWav({ sampleRate: 8000, data: Float32Array.from({ length: 8000 }, (_, i) => Math.sin((2 * Math.PI * 440 * i) / 8000) * 0.37) });
+
+/** The four ways a person sees a page: desktop (1280) and phone (390) width, light and dark. */
+export const VIEWS = [
+  { tag: "desktop-light", width: 1280, height: 800, dark: false },
+  { tag: "desktop-dark", width: 1280, height: 800, dark: true },
+  { tag: "phone-light", width: 390, height: 844, dark: false },
+  { tag: "phone-dark", width: 390, height: 844, dark: true },
+] as const;
+
+/**
+ * Screenshots of what the page shows now, at desktop and phone width in the light and dark theme
+ * (`<name>-desktop-light.png`…), then the page's own size and theme again. `fullPage: false` keeps to the
+ * viewport (what a person sees without scrolling): the page's own width is shot first, as it is scrolled;
+ * at the other width, `focus` (a selector) is scrolled into view first.
+ */
+export async function screenshots(page: Page, name: string, opts: { fullPage?: boolean; focus?: string } = {}): Promise<string[]> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const size = page.viewportSize();
+  const dark = await page.evaluate(() => matchMedia("(prefers-color-scheme: dark)").matches);
+  const files: string[] = [];
+  const order = [...VIEWS].sort((a, b) => Number(b.width === size?.width) - Number(a.width === size?.width));
+  try {
+    for (const v of order) {
+      if (v.width !== page.viewportSize()?.width) {
+        await page.setViewportSize({ width: v.width, height: v.height });
+        if (opts.focus) await page.locator(opts.focus).first().evaluate((el) => el.scrollIntoView({ block: "center" }));
+      }
+      await page.emulateMedia({ colorScheme: v.dark ? "dark" : "light" });
+      const file = path.join(SCREENSHOTS, `${name}-${v.tag}.png`);
+      // Transitions (a theme switch fades colours) are finished at once, so each shot shows its theme.
+      await page.screenshot({ path: file, fullPage: opts.fullPage ?? true, animations: "disabled" });
+      files.push(file);
+    }
+  } finally {
+    if (size) await page.setViewportSize(size);
+    await page.emulateMedia({ colorScheme: dark ? "dark" : "light" });
+  }
+  return files;
+}
+
+/**
+ * Records, in the page, every distinct text `read` returns for each selector while a job runs: every
+ * animation frame and every DOM change, until `stop()` resolves with what was seen (in order).
+ */
+export async function watchTexts(page: Page, selectors: Record<string, string>): Promise<{ stop(): Promise<Record<string, string[]>> }> {
+  await page.evaluate((sels) => {
+    const seen: Record<string, string[]> = {};
+    const read = (sel: string): string => {
+      const el = document.querySelector(sel);
+      if (!el) return "";
+      if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) return el.value;
+      // A shadow host (an HTML output): the text of its shadow root.
+      if (el.shadowRoot) return Array.from(el.shadowRoot.children, (c) => (c instanceof HTMLElement && c.tagName !== "STYLE" ? c.innerText : "")).join("\n");
+      return (el as HTMLElement).innerText ?? el.textContent ?? "";
+    };
+    const sample = () => {
+      for (const [key, sel] of Object.entries(sels)) {
+        const text = read(sel);
+        const list = (seen[key] ??= []);
+        if (list[list.length - 1] !== text) list.push(text);
+      }
+    };
+    const observer = new MutationObserver(sample);
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    let frame = 0;
+    const tick = () => {
+      sample();
+      frame = requestAnimationFrame(tick);
+    };
+    tick();
+    (window as unknown as { __watch: () => Record<string, string[]> }).__watch = () => {
+      observer.disconnect();
+      cancelAnimationFrame(frame);
+      sample();
+      return seen;
+    };
+  }, selectors);
+  return { stop: () => page.evaluate(() => (window as unknown as { __watch: () => Record<string, string[]> }).__watch()) };
+}

@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tr from "../../src/index.js";
-import { launchBrowser, newPage, pageErrors, screenshot, startApp } from "./helpers.js";
+import { launchBrowser, newPage, pageErrors, screenshot, screenshots, startApp } from "./helpers.js";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -23,7 +23,9 @@ describe("browser: apps behind a login", () => {
     const { context, page } = await newPage(browser);
     try {
       await page.goto(app.url);
-      await page.getByRole("heading", { name: "Login" }).waitFor({ timeout: 20_000 });
+      // The login card names the app it protects (its title comes with the 401), as does the tab.
+      await page.getByRole("heading", { name: "Log in to Private" }).waitFor({ timeout: 20_000 });
+      expect(await page.title()).toBe("Private");
       // Shown as text, escaped: the markup is visible, never interpreted.
       expect(await page.locator(".login-message").innerText()).toBe("Ask **the admin** for a password. <b>bold?</b>");
       expect(await page.locator(".login-message b").count()).toBe(0);
@@ -33,6 +35,7 @@ describe("browser: apps behind a login", () => {
       await page.getByRole("alert").waitFor();
       expect(await page.getByRole("alert").innerText()).toContain("Incorrect");
       await screenshot(page, "login");
+      await screenshots(page, "login-card", { fullPage: false });
 
       await page.getByLabel("Password").fill("pass1234");
       await page.getByLabel("Password").press("Enter");
@@ -44,7 +47,7 @@ describe("browser: apps behind a login", () => {
       expect(await page.locator(".footer").innerText()).toContain("Logged in as admin");
 
       await page.getByRole("link", { name: "Logout" }).click();
-      await page.getByRole("heading", { name: "Login" }).waitFor({ timeout: 15_000 });
+      await page.getByRole("heading", { name: "Log in to Private" }).waitFor({ timeout: 15_000 });
       expect(pageErrors(page)).toEqual([]);
     } finally {
       await context.close();

@@ -36,12 +36,14 @@ export function sampleText(type: string, v: unknown): string {
   if (type === "checkbox") return v ? "✓" : "✗";
   if (Array.isArray(v)) {
     if (type === "dataframe") return `${v.length} rows`;
+    if (type === "gallery") return `${v.length} ${v.length === 1 ? "item" : "items"}: ${v.map((x) => fileName((x as { image?: unknown; video?: unknown })?.image ?? (x as { video?: unknown })?.video ?? x)).join(", ")}`;
     return v.map((x) => (isFileData(x) ? fileName(x) : typeof x === "object" ? JSON.stringify(x) : String(x))).join(", ");
   }
   if (typeof v === "object") {
     const o = v as Record<string, unknown>;
     if (type === "dataframe" && Array.isArray(o.data)) return `${(o.headers as string[] | undefined)?.join(", ") ?? ""} (${o.data.length} rows)`;
     if (type === "label" && "label" in o) return String(o.label ?? "");
+    if (typeof o.type === "string" && typeof o.plot === "string") return `${o.type === "matplotlib" ? "image" : o.type} plot`;
     return JSON.stringify(v);
   }
   return String(v);

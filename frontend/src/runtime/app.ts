@@ -25,7 +25,7 @@ export class AppRuntime {
     readonly connection: Connection,
   ) {
     this.slots = new Slots(config.components);
-    this.dispatch = new Dispatch(config.dependencies, this.slots, connection, this.clock, this.toasts);
+    this.dispatch = new Dispatch(config.dependencies, this.slots, connection, this.clock, this.toasts, config.max_file_size);
   }
 
   /** Connects to the app at `url` with a fresh CSPRNG session id. */

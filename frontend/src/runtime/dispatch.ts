@@ -1,16 +1,31 @@
+import type { Client } from "@gradio/client";
+import { tick } from "svelte";
 import type { Dependency } from "$protocol";
-import { toWire, type Connection } from "./connection.js";
-import { clone, type Slots } from "./slots.svelte.js";
-import { failureOf, JobStatus, type Clock, type Failure } from "./status.svelte.js";
+import { humanSize } from "../lib/format.js";
+import { reveal } from "../lib/reveal.js";
+import { tooLarge, UploadRefused, uploadFile } from "../lib/upload.js";
+import type { Connection } from "./connection.js";
+import { clone, type Slot, type Slots } from "./slots.svelte.js";
+import { DepStates, failureOf, JobStatus, LOST, UNREACHABLE, type Clock, type Failure } from "./status.svelte.js";
 import type { Toasts } from "./toasts.svelte.js";
+import type { DepState } from "./types.js";
 
 /** Change events of live apps wait this long for the next keystroke before they run. */
 const LIVE_DEBOUNCE_MS = 300;
 
+/** One run of a dependency, from its trigger to its last message. */
 interface Running {
   epoch: number;
   /** Triggered again while running (live apps): run once more with the newest inputs. */
   again: boolean;
+  client: Client | null;
+  job: ReturnType<Client["submit"]> | null;
+  /** Stop or Clear asked the server to cancel it. */
+  stopped: boolean;
+  /** Its connection to the server was lost: it will hear nothing more. */
+  lost: boolean;
+  /** Aborts its uploads (Stop, Clear). */
+  uploads: AbortController;
 }
 
 /**
@@ -18,12 +33,15 @@ interface Running {
  * inputs' values, sends them with `client.submit`, and writes what comes back into its outputs.
  *
  * Click → `trigger(id, "click")` → `run(dep)` → `client.submit(dep.id, data)` → each `data` message → the
- * outputs' `value`, each `status` message → their `status`.
+ * outputs' `value`, each `status` message → their `status`. `stop(dep)` cancels a run (Stop, and Clear for
+ * every run); a run whose connection is lost ends at once with a message, and the next one connects anew.
  */
 export class Dispatch {
   private readonly bindings = new Map<string, Dependency[]>();
   private readonly running = new Map<number, Running>();
   private readonly timers = new Map<number, ReturnType<typeof setTimeout>>();
+  /** What each dependency is doing, by id, for the buttons that start it (reactive). */
+  readonly states = new DepStates();
   /** Bumped by Clear: results of jobs started before it are dropped. */
   private epoch = 0;
 
@@ -33,6 +51,8 @@ export class Dispatch {
     private readonly connection: Connection,
     private readonly clock: Clock,
     private readonly toasts: Toasts,
+    /** The config's `max_file_size`: larger files are refused before they are sent. */
+    private readonly maxFileSize: number | null = null,
   ) {
     for (const dep of dependencies) {
       for (const [id, event] of dep.targets) {
@@ -42,13 +62,92 @@ export class Dispatch {
         this.bindings.set(key, list);
       }
     }
+    connection.onLost((client) => {
+      for (const r of this.running.values()) {
+        if (r.client !== client || r.lost) continue;
+        r.lost = true;
+        // Ends its `for await`: no message will come. If the server is still there (a proxy dropped the
+        // stream), the job is cancelled so that it does not hold a slot for a result nobody will see.
+        void r.job?.return();
+        this.cancel(r);
+      }
+    });
   }
 
-  /** A person's edit: store the value and fire the component's change listeners. */
+  /** The dependencies that (id, event) runs. */
+  bound(id: number, event: string): readonly Dependency[] {
+    return this.bindings.get(`${id}:${event}`) ?? [];
+  }
+
+  /**
+   * A person's edit: store the value and fire the component's change listeners. A file over the app's
+   * size limit is refused at once, on the component, and not kept.
+   */
   edit(id: number, value: unknown): void {
-    if (!this.slots.get(id)) return;
+    const slot = this.slots.get(id);
+    if (!slot) return;
+    const refused = blobsOf(value)
+      .map((b) => tooLarge(b, this.maxFileSize))
+      .find((r) => r !== null);
+    if (refused) {
+      slot.status = { stage: "error", start: performance.now(), title: refused.title, message: refused.message };
+      return;
+    }
+    if (slot.status?.stage === "error") slot.status = null;
     this.slots.set(id, value);
     this.trigger(id, "change");
+  }
+
+  /**
+   * The inputs' values as they are sent: files are uploaded first (with their progress on the input when
+   * it takes a moment) and sent as the FileData the server returned.
+   */
+  private async wire(inputs: readonly Slot[], client: Client, signal: AbortSignal): Promise<unknown[]> {
+    const api = `${client.config?.root ?? this.connection.url}${client.api_prefix}`;
+    return Promise.all(
+      inputs.map(async (slot) => {
+        const value = slot.value;
+        const blobs = blobsOf(value);
+        if (blobs.length === 0) return value;
+        const start = performance.now();
+        const total = blobs.reduce((n, b) => n + b.size, 0);
+        const loaded = new Map<Blob, number>();
+        let shown = false;
+        const show = () => {
+          if (signal.aborted) return;
+          const done = [...loaded.values()].reduce((n, l) => n + l, 0);
+          const mb = (n: number) => Math.round(n / 1e5) / 10;
+          slot.status = {
+            stage: "uploading",
+            start,
+            progress: [{ progress: total ? done / total : null, desc: `Uploading ${blobs.length > 1 ? `${blobs.length} files` : "the file"} (${humanSize(total)})`, index: mb(done), length: mb(total), unit: "MB" }],
+          };
+        };
+        // Small files go by unnoticed: the progress shows once an upload has taken a quarter of a second.
+        const timer = setTimeout(() => ((shown = true), show()), 250);
+        try {
+          const sent = await Promise.all(
+            (Array.isArray(value) ? value : [value]).map((v) => {
+              if (!(v instanceof Blob)) return v;
+              const refused = tooLarge(v, this.maxFileSize);
+              if (refused) throw refused;
+              return uploadFile(api, v, this.maxFileSize, signal, (l) => {
+                loaded.set(v, l);
+                if (shown) show();
+              });
+            }),
+          );
+          if (slot.status?.stage === "uploading") slot.status = null;
+          return Array.isArray(value) ? sent : sent[0];
+        } catch (err) {
+          if (err instanceof UploadRefused && !signal.aborted) slot.status = { stage: "error", start, title: err.title, message: err.message };
+          else if (slot.status?.stage === "uploading") slot.status = null;
+          throw err;
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+    );
   }
 
   /** Fills components from an example (and outputs from cached results). */
@@ -59,7 +158,7 @@ export class Dispatch {
 
   /** Runs the dependencies bound to (id, event): a button's click, Enter's submit, an edit's change. Change events of live apps are debounced. */
   trigger(id: number, event: string): void {
-    for (const dep of this.bindings.get(`${id}:${event}`) ?? []) {
+    for (const dep of this.bound(id, event)) {
       if (event === "change" && dep.backend_fn) {
         clearTimeout(this.timers.get(dep.id));
         this.timers.set(
@@ -71,6 +170,29 @@ export class Dispatch {
         );
       } else void this.run(dep);
     }
+  }
+
+  /**
+   * Asks the server to cancel the run of `dep` (Stop): a waiting job leaves the queue, a running one is
+   * aborted and its slot freed. The outputs keep what they show (a generator's values so far).
+   */
+  stop(dep: Dependency): void {
+    const r = this.running.get(dep.id);
+    if (!r || r.stopped) return;
+    this.cancel(r);
+    if (r.epoch === this.epoch) this.states.set(dep.id, { state: "stopping" });
+  }
+
+  private cancel(r: Running): void {
+    r.stopped = true;
+    r.uploads.abort();
+    const job = r.job;
+    if (!job) return; // not submitted yet: `run` sees `stopped` before it submits
+    // The cancel names the job's event id, which the server gives when the job joins the queue.
+    void job
+      .wait_for_id()
+      .then((id) => (id ? job.cancel() : undefined))
+      .catch(() => {});
   }
 
   async run(dep: Dependency): Promise<void> {
@@ -85,14 +207,12 @@ export class Dispatch {
       if (dep.trigger_mode !== "multiple") return;
     }
     const epoch = this.epoch;
-    const me: Running = { epoch, again: false };
+    const me: Running = { epoch, again: false, client: null, job: null, stopped: false, lost: false, uploads: new AbortController() };
     this.running.set(dep.id, me);
+    this.states.set(dep.id, { state: "running" });
     // Session state stays on the server: the page neither sends nor shows it.
     const outputs = this.slots.of(dep.outputs).filter((s) => s.type !== "state");
-    const data = this.slots
-      .of(dep.inputs)
-      .filter((s) => s.type !== "state")
-      .map((s) => toWire(s.value));
+    const inputs = this.slots.of(dep.inputs).filter((s) => s.type !== "state");
     // Scores that arrive after their input was edited no longer describe it: they are dropped.
     const basis = outputs.map((s) => {
       const input = s.type === "interpretation" ? this.slots.get(s.props.component_id) : undefined;
@@ -106,20 +226,45 @@ export class Dispatch {
     const status = new JobStatus(outputs, this.clock);
     status.begin();
     let failed: Failure | null = null;
+    let refusedInput = false;
+    let sent: Slot[] = [];
+    let messages: unknown[] = [];
+    const scrollY = window.scrollY;
     try {
-      const client = await this.connection.ready();
-      if (epoch !== this.epoch) return;
-      for await (const msg of client.submit(dep.id, data)) {
+      let client: Client;
+      try {
+        client = await this.connection.ready();
+      } catch {
+        throw UNREACHABLE;
+      }
+      if (epoch !== this.epoch || me.stopped) return;
+      me.client = client;
+      const data = await this.wire(inputs, client, me.uploads.signal);
+      if (epoch !== this.epoch || me.stopped) return;
+      // A chat: the message box empties once the message is sent (it comes back if the message fails).
+      if (outputs.some((s) => s.type === "chatbot")) {
+        sent = inputs.filter((s) => s.type === "textbox" && s.interactive && !dep.outputs.includes(s.id) && typeof s.value === "string" && s.value !== "");
+        messages = sent.map((s) => s.value);
+        for (const s of sent) this.slots.set(s.id, "");
+      }
+      const job = client.submit(dep.id, data);
+      me.job = job;
+      for await (const msg of job) {
         if (epoch !== this.epoch) break;
         if (msg.type === "data") {
           const values = msg.data as unknown[];
+          // @gradio/client applies a stream's diffs in place: every update of a chat history or a JSON
+          // value is the same object, which a `$state.raw` slot would take as unchanged. Each update is
+          // stored as a copy, so the views redraw as the value grows.
           outputs.forEach((s, i) => {
-            if (i < values.length && !isStale(i)) s.value = values[i];
+            if (i < values.length && !isStale(i)) s.value = clone(values[i]);
           });
           status.received();
         } else if (msg.type === "status") {
           if (msg.stage === "error") {
-            failed = failureOf(msg);
+            // A broken connection: before the job joined, the server was not reached; after, it is gone.
+            failed = msg.broken ? (job.event_id() ? LOST : UNREACHABLE) : failureOf(msg);
+            if (msg.broken && job.event_id()) this.connection.lost(client);
             break;
           }
           if (msg.stage === "complete") break;
@@ -128,24 +273,76 @@ export class Dispatch {
           this.toasts.log(msg);
         }
       }
+      if (me.lost && !failed) failed = LOST;
     } catch (err) {
-      failed = { title: "Error", message: err instanceof Error ? err.message : String(err) };
+      if (me.uploads.signal.aborted) {
+        // Stopped or cleared while uploading: nothing to show.
+      } else if (err instanceof UploadRefused) {
+        // Shown on the input it concerns (by `wire`); the outputs wait for the next Submit.
+        failed = { title: err.title, message: err.message };
+        refusedInput = true;
+      } else failed = err === UNREACHABLE ? UNREACHABLE : { title: "Error", message: err instanceof Error ? err.message : String(err) };
     } finally {
       status.end();
       if (this.running.get(dep.id) === me) this.running.delete(dep.id);
     }
     if (epoch !== this.epoch) return;
-    status.settle(failed);
-    if (failed && outputs.length === 0) this.toasts.show("error", failed.title, failed.message, null);
+    // Stopped: the outputs keep what they show, with no error.
+    if (me.stopped && !me.lost) failed = null;
+    if (this.running.has(dep.id)) {
+      // Another run of it has started meanwhile (`multiple`): it owns the state.
+    } else if (dep.outputs.length === 0 && !me.stopped) {
+      // A job without outputs (a flag) says how it went on its button: saved, or why not.
+      this.note(dep.id, failed ? { state: "failed", message: failed.message } : { state: "done" });
+    } else this.states.delete(dep.id);
+    // A value the server refused names its component (`Image "photo": …`): the error shows on that input.
+    const label = failed && !refusedInput ? /^\w+ "([^"]*)": /.exec(failed.message)?.[1] : undefined;
+    const named = label ? inputs.find((s) => s.props.label === label) : undefined;
+    if (named && failed) {
+      failed = { ...failed, title: "Input refused" };
+      named.status = { stage: "error", start: performance.now(), title: failed.title, message: failed.message };
+    }
+    status.settle(refusedInput || named ? null : failed);
+    if (failed && failed.visible !== false) {
+      // Errors show on the outputs and, as in Gradio 4, as a toast (the only place when there are no outputs).
+      const duration = failed.duration !== undefined ? failed.duration : outputs.length ? 10 : null;
+      this.toasts.show("error", failed.title, failed.message, duration);
+      sent.forEach((s, i) => s.value === "" && (s.value = messages[i]));
+    }
+    // The result (or the error) comes into sight, unless the person scrolled meanwhile; live runs (while
+    // typing) and stopped ones leave the page where it is.
+    const shown = inputs.find((s) => s.status?.stage === "error") ?? outputs.find((s) => s.type !== "interpretation");
+    if (shown && !me.stopped && !dep.targets.some(([, e]) => e === "change")) void tick().then(() => reveal(shown.id, scrollY));
     if (me.again) void this.run(dep);
   }
 
-  /** Clear: outputs back to their initial values, pending work dropped, and a new session (fresh state). */
+  /** Shows a dependency's outcome on its buttons for a few seconds (a refusal, a saved flag). */
+  note(id: number, state: DepState, seconds = 4): void {
+    this.states.set(id, state);
+    setTimeout(() => {
+      if (this.states.get(id) === state) this.states.delete(id);
+    }, seconds * 1000);
+  }
+
+  /** Whether every input of `dep` is empty: nothing typed, picked or shown (numbers and booleans always count). */
+  empty(dep: Dependency): boolean {
+    return this.slots.of(dep.inputs).every((s) => {
+      const v = s.value;
+      return v === null || v === undefined || v === "" || (Array.isArray(v) ? v.length === 0 : typeof v === "object" && !(v instanceof Blob) && Object.keys(v).length === 0);
+    });
+  }
+
+  /**
+   * Clear: running jobs cancelled on the server, outputs back to their initial values, pending work
+   * dropped, and a new session (fresh state).
+   */
   reset(dep: Dependency): void {
+    for (const r of this.running.values()) if (r.epoch === this.epoch) this.cancel(r);
     this.epoch++;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     this.running.clear();
+    this.states.clear();
     for (const slot of this.slots.of(dep.outputs)) {
       slot.reset();
       const scores = this.slots.interpretationOf(slot.id);
@@ -156,4 +353,10 @@ export class Dispatch {
     }
     this.connection.restart((err) => this.toasts.show("error", "Connection lost", err instanceof Error ? err.message : String(err), null));
   }
+}
+
+/** The files in a component value (a File, or a list holding some). */
+function blobsOf(v: unknown): Blob[] {
+  if (v instanceof Blob) return [v];
+  return Array.isArray(v) ? v.filter((x): x is Blob => x instanceof Blob) : [];
 }

@@ -9,6 +9,8 @@ export class Toasts {
   /** Shows a toast; it closes itself after `duration` seconds (null or 0: stays until dismissed). */
   show(level: Toast["level"], title: string, message: string, duration: number | null | undefined = 10): void {
     const id = ++this.lastId;
+    // The newest three: more would cover a phone's screen.
+    if (this.list.length >= 3) this.list.splice(0, this.list.length - 2);
     this.list.push({ id, level, title, message });
     if (duration !== null && duration !== undefined && duration > 0) setTimeout(() => this.close(id), duration * 1000);
   }

@@ -4,14 +4,23 @@
  */
 import type { ProgressUnit } from "$protocol";
 
-/** What an output shows while its dependency runs, or after it failed. */
+/** What a component shows while a job writes it (or uploads it), or after the job failed. */
 export interface RunStatus {
-  /** "streaming": a generator has sent values; they show through while it goes on. */
-  stage: "queued" | "running" | "streaming" | "error";
+  /**
+   * "queued": waiting for a slot; "running": the function runs; "streaming": a generator has sent values,
+   * which show through while it goes on; "uploading": an input's file is on its way to the server.
+   */
+  stage: "queued" | "running" | "streaming" | "uploading" | "error";
   /** performance.now() when the job was submitted. */
   start: number;
+  /** performance.now() when the function started (the queue's wait is `runStart - start`). */
+  runStart?: number;
   position?: number;
   size?: number;
+  /** While queued: the queue's estimate, in seconds from `queueEtaAt`, of when the result is ready. */
+  queueEta?: number | null;
+  queueEtaAt?: number;
+  /** While running: how long a run of this event usually takes (the average of its past runs), in seconds. */
   eta?: number | null;
   progress?: ProgressUnit[];
   title?: string;
@@ -23,4 +32,13 @@ export interface Toast {
   level: "info" | "warning" | "success" | "error";
   title: string;
   message: string;
+}
+
+/**
+ * What a dependency is doing, for the buttons that start it: running (Submit becomes Stop), stopping,
+ * or, for a flag button, saved / refused with a message.
+ */
+export interface DepState {
+  state: "running" | "stopping" | "done" | "failed" | "refused";
+  message?: string;
 }

@@ -19,6 +19,13 @@ export interface FlaggerOptions {
   components: Component<any, any>[];
 }
 
+/** A value that says nothing: none, an empty string, list or object (numbers and booleans always say something). */
+export function isEmpty(v: unknown): boolean {
+  if (v === null || v === undefined || v === "") return true;
+  if (Array.isArray(v)) return v.length === 0;
+  return typeof v === "object" && Object.keys(v).length === 0;
+}
+
 /** Strings become `Flag as <x>` buttons with value x; `[label, value]` pairs are kept. */
 export function normaliseOptions(options: (string | [string, string])[] | undefined): FlagOption[] {
   return (options ?? []).map((o) => (typeof o === "string" ? [`Flag as ${o}`, o] : [o[0], o[1]]));
@@ -54,6 +61,9 @@ export class Flagger {
     const option = args[n] ?? "";
     if (typeof option !== "string" || !this.allowed.includes(option)) {
       throw new ValidationError(`flag: the option must be one of ${this.allowed.map((v) => JSON.stringify(v)).join(", ")}, got ${describe(option)}`);
+    }
+    if (n > 0 && args.slice(0, n).every(isEmpty)) {
+      throw new ValidationError("flag: there is nothing to flag: every input and output is empty", "TR_ERR_FLAG_EMPTY");
     }
     const values = await resolveClientFiles(this.opts.components, args.slice(0, n), files);
     await this.setup();

@@ -41,7 +41,7 @@ export function addFlagging(builder: GraphBuilder, predict: EventDraft, opts: Fl
             inputs: components,
             outputs: [],
             targets: [[button.id, "click"]],
-            fn: async (args, ctx, scope) => (await flagger.fromClient([...args, value], ctx.request.username, scope.runtime.files), []),
+            fn: async (args, ctx, scope) => (await flagger.fromClient([...args, value], ctx.request.username, scope.files), []),
             preprocess: false,
             concurrencyLimit: null,
             showApi: false,
@@ -57,10 +57,11 @@ export function addFlagging(builder: GraphBuilder, predict: EventDraft, opts: Fl
     inputs: [...components, option],
     outputs: [],
     targets: [],
-    fn: async (args, ctx, scope) => (await flagger.fromClient(args, ctx.request.username, scope.runtime.files), []),
+    fn: async (args, ctx, scope) => (await flagger.fromClient(args, ctx.request.username, scope.files), []),
     preprocess: false,
     concurrencyLimit: null,
     showApi: opts.mode !== "never",
+    description: `Saves a sample to the app's flagging log: the inputs and outputs of /${predict.apiName}, then the flag option`,
   });
 
   if (opts.mode === "auto") {

@@ -8,7 +8,7 @@ import { Image } from "../../components/image.js";
 import { Label } from "../../components/label.js";
 import { NumberComponent } from "../../components/number.js";
 import { Textbox } from "../../components/textbox.js";
-import { SQLiteLogger } from "./sqlite-logger.js";
+import { loadSqlite, SQLiteLogger, type SqliteDatabase } from "./sqlite-logger.js";
 
 const Driver = createRequire(import.meta.url)("better-sqlite3") as typeof Database;
 const dirs: string[] = [];
@@ -58,9 +58,9 @@ describe("SQLiteLogger", () => {
     const logger = new SQLiteLogger();
     await logger.setup([new Textbox({ label: "t" })], dir);
     await logger.flag(["x"], "", null);
-    const db = (logger as unknown as { db: Database.Database }).db;
-    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
-    expect(db.pragma("synchronous", { simple: true })).toBe(2);
+    const db = (logger as unknown as { db: SqliteDatabase }).db;
+    expect(db.all("PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
+    expect(db.all("PRAGMA synchronous")).toEqual([{ synchronous: 2 }]);
     logger.close();
   });
 
@@ -115,5 +115,53 @@ describe("SQLiteLogger", () => {
     expect(() => new SQLiteLogger({ filename: "a/b.db" })).toThrowCode("TR_ERR_OPTION_INVALID", /"filename"/);
     expect(() => new SQLiteLogger({ table: "x; DROP TABLE y" })).toThrowCode("TR_ERR_OPTION_INVALID", /"table"/);
     expect(() => new SQLiteLogger({ file: "x" } as never)).toThrowCode("TR_ERR_OPTION_UNKNOWN", /"file"/);
+  });
+
+  describe("its driver", () => {
+    const refuse = (id: string) => {
+      throw Object.assign(new Error(`Cannot find module '${id}'`), { code: "MODULE_NOT_FOUND" });
+    };
+
+    it("is node:sqlite where Node has it", async () => {
+      const opened: string[] = [];
+      const fake = {
+        DatabaseSync: class {
+          constructor(file: string) {
+            opened.push(file);
+          }
+          exec() {}
+          prepare() {
+            return { all: () => [{ name: "x" }], run: (...values: unknown[]) => ({ lastInsertRowid: values.length }) };
+          }
+          close() {}
+        },
+      };
+      const open = loadSqlite((id) => (id === "node:sqlite" ? fake : refuse(id)));
+      const db = open("/tmp/x.db");
+      expect(opened).toEqual(["/tmp/x.db"]);
+      expect(db.all("SELECT 1")).toEqual([{ name: "x" }]);
+      expect(db.prepare("INSERT").run(["a", "b", "c"]).lastInsertRowid).toBe(3);
+    });
+
+    it("is better-sqlite3 where Node has no node:sqlite and the app installed it", async () => {
+      const open = loadSqlite((id) => (id === "node:sqlite" ? refuse(id) : createRequire(import.meta.url)(id)));
+      const file = path.join(tmp(), "b.db");
+      const db = open(file);
+      db.exec("CREATE TABLE t (a TEXT, b TEXT)");
+      expect(db.prepare("INSERT INTO t VALUES (?, ?)").run(["1", "2"]).lastInsertRowid).toBe(1);
+      expect(db.all("SELECT * FROM t")).toEqual([{ a: "1", b: "2" }]);
+      db.close();
+    });
+
+    it("missing altogether is a clear error naming the package to install", () => {
+      expect(() => loadSqlite(refuse)).toThrowCode("TR_ERR_FLAGGING", /npm i better-sqlite3@12/);
+    });
+
+    it("is found when the logger is set up, so a launch reports a missing one at once", async () => {
+      // On this Node (20) the driver is better-sqlite3, a devDependency of tradio itself.
+      const logger = new SQLiteLogger();
+      await logger.setup([new Textbox({ label: "t" })], tmp());
+      expect((logger as unknown as { opener: unknown }).opener).toBeTypeOf("function");
+    });
   });
 });

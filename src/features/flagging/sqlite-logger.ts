@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import type Database from "better-sqlite3";
 import { type Component } from "../../components/component.js";
 import type { FlaggingCallback } from "./callback.js";
 import { columnLabels, folderNames, renderCells } from "./columns.js";
@@ -16,12 +15,93 @@ export interface SQLiteLoggerOptions {
   table?: string;
 }
 
-/** Loaded on first use: better-sqlite3 is a native addon (an optional dependency), needed only by apps that use this logger. */
-function loadDriver(): typeof Database {
+/**
+ * The few calls the logger makes on a database, the same on both drivers it can use: Node's own
+ * `node:sqlite` (Node 22.5+) and the `better-sqlite3` package.
+ */
+export interface SqliteDatabase {
+  /** Runs statements that return nothing (DDL, PRAGMAs that set). */
+  exec(sql: string): void;
+  /** The rows of one query. */
+  all(sql: string): Record<string, unknown>[];
+  /** A prepared insert; `run` binds the values in order. */
+  prepare(sql: string): { run(values: unknown[]): { lastInsertRowid: number | bigint } };
+  close(): void;
+}
+
+/** Opens a database file (created if missing). */
+export type SqliteOpener = (file: string) => SqliteDatabase;
+
+/** What the package to install is called in the error, with the major version that works on Node 20. */
+export const SQLITE_PACKAGE = "better-sqlite3@12";
+
+type Require = (id: string) => unknown;
+
+interface NodeSqliteModule {
+  DatabaseSync: new (file: string) => {
+    exec(sql: string): void;
+    prepare(sql: string): { all(...p: unknown[]): unknown[]; run(...p: unknown[]): { lastInsertRowid: number | bigint } };
+    close(): void;
+  };
+}
+type BetterSqlite = new (file: string) => {
+  exec(sql: string): unknown;
+  prepare(sql: string): { all(...p: unknown[]): unknown[]; run(...p: unknown[]): { lastInsertRowid: number | bigint } };
+  close(): unknown;
+};
+
+function fromNodeSqlite(mod: NodeSqliteModule): SqliteOpener {
+  return (file) => {
+    const db = new mod.DatabaseSync(file);
+    return {
+      exec: (sql) => db.exec(sql),
+      all: (sql) => db.prepare(sql).all() as Record<string, unknown>[],
+      prepare: (sql) => {
+        const stmt = db.prepare(sql);
+        return { run: (values) => stmt.run(...values) };
+      },
+      close: () => db.close(),
+    };
+  };
+}
+
+function fromBetterSqlite(Driver: BetterSqlite): SqliteOpener {
+  return (file) => {
+    const db = new Driver(file);
+    return {
+      exec: (sql) => void db.exec(sql),
+      all: (sql) => db.prepare(sql).all() as Record<string, unknown>[],
+      prepare: (sql) => {
+        const stmt = db.prepare(sql);
+        return { run: (values) => stmt.run(...values) };
+      },
+      close: () => void db.close(),
+    };
+  };
+}
+
+/**
+ * Finds a SQLite driver, on first use: Node's own `node:sqlite` where this Node has it (22.5+; before
+ * 22.13 only with `--experimental-sqlite`), else `better-sqlite3` if the app installed it. Neither is a
+ * dependency of tradio, so a plain `npm i tradio` compiles nothing. `load` is for tests.
+ */
+export function loadSqlite(load: Require = createRequire(import.meta.url)): SqliteOpener {
+  const tried: string[] = [];
   try {
-    return createRequire(import.meta.url)("better-sqlite3") as typeof Database;
+    return fromNodeSqlite(load("node:sqlite") as NodeSqliteModule);
   } catch (err) {
-    throw new TradioFailure("TR_ERR_FLAGGING", `SQLiteLogger needs the better-sqlite3 package (npm install better-sqlite3): ${(err as Error).message}`, { cause: err });
+    tried.push(`node:sqlite: ${(err as Error).message.split("\n")[0]}`);
+  }
+  try {
+    return fromBetterSqlite(load("better-sqlite3") as BetterSqlite);
+  } catch (err) {
+    tried.push(`better-sqlite3: ${(err as Error).message.split("\n")[0]}`);
+    throw new TradioFailure(
+      "TR_ERR_FLAGGING",
+      `SQLiteLogger needs SQLite: Node ${process.versions.node} has no node:sqlite (Node 22.5 and later do), so install the ` +
+        `better-sqlite3 package in your app: npm i ${SQLITE_PACKAGE} (${tried.join("; ")})`,
+      { cause: err },
+    );
   }
 }
 
@@ -43,7 +123,8 @@ function columnNames(components: Component<any, any>[]): string[] {
  * `<flaggingDir>/log.db`, table `flags` (`id`, one column per component label, `flag`, `username`,
  * `timestamp`). Files go to `<flaggingDir>/<label>/` as with the CSV logger; structured values are
  * stored as JSON text in their column. Every insert is committed durably (WAL, synchronous=FULL)
- * before `flag()` resolves. A table whose columns differ is refused.
+ * before `flag()` resolves. A table whose columns differ is refused. SQLite comes from `node:sqlite`
+ * (Node 22.5+) or the `better-sqlite3` package, which the app installs (`npm i better-sqlite3@12`).
  */
 export class SQLiteLogger implements FlaggingCallback {
   readonly filename: string;
@@ -53,9 +134,10 @@ export class SQLiteLogger implements FlaggingCallback {
   private columns: string[] = [];
   private dir = "";
   private file = "";
-  private db: Database.Database | null = null;
-  private insert: Database.Statement | null = null;
+  private db: SqliteDatabase | null = null;
+  private insert: ReturnType<SqliteDatabase["prepare"]> | null = null;
   private ready = false;
+  private opener: SqliteOpener | undefined;
 
   constructor(opts: SQLiteLoggerOptions = {}) {
     checkOptions("SQLiteLogger", opts as Record<string, unknown>, { filename: "string", table: "string" });
@@ -82,6 +164,8 @@ export class SQLiteLogger implements FlaggingCallback {
     this.file = path.join(this.dir, this.filename);
     this.folders = folderNames(this.components);
     this.columns = [...columnNames(this.components), "flag", "username", "timestamp"];
+    // A missing driver is reported now (at launch), not at the first flag.
+    this.opener ??= loadSqlite();
     if (existsSync(this.file)) this.open();
     this.ready = true;
   }
@@ -109,15 +193,14 @@ export class SQLiteLogger implements FlaggingCallback {
   }
 
   private open(): void {
-    const Driver = loadDriver();
-    const db = new Driver(this.file);
+    const db = (this.opener ??= loadSqlite())(this.file);
     try {
-      db.pragma("journal_mode = WAL");
-      db.pragma("synchronous = FULL");
-      db.pragma("busy_timeout = 5000");
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA synchronous = FULL");
+      db.exec("PRAGMA busy_timeout = 5000");
       const cols = this.columns.map((c) => `${quote(c)} TEXT`).join(", ");
       db.exec(`CREATE TABLE IF NOT EXISTS ${quote(this.table)} (id INTEGER PRIMARY KEY AUTOINCREMENT, ${cols})`);
-      const found = (db.pragma(`table_info(${quote(this.table)})`) as { name: string }[]).map((r) => r.name);
+      const found = db.all(`PRAGMA table_info(${quote(this.table)})`).map((r) => String(r.name));
       const want = ["id", ...this.columns];
       if (found.length !== want.length || found.some((n, i) => n !== want[i])) {
         throw new TradioFailure(

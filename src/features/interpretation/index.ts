@@ -1,6 +1,7 @@
 import type { Component } from "../../components/component.js";
 import type { CallContext, ComponentContext } from "../../core/context.js";
 import { OptionError } from "../../core/errors.js";
+import type { FileStore } from "../../core/files.js";
 import { Block } from "../../graph/graph.js";
 import type { GraphBuilder } from "../../graph/builder.js";
 import type { EventDef, EventRuntime } from "../../graph/graph.js";
@@ -96,22 +97,24 @@ export function addInterpretation(builder: GraphBuilder, predict: EventDef, plan
     targets: [[button.id, "click"]],
     // The run path spreads a function's result over the outputs: one output takes the value itself.
     fn: async (args, ctx, scope) => {
-      const result = await interpret(scope.runtime, predict, plan, args, ctx);
+      const result = await interpret(scope.runtime, scope.files, predict, plan, args, ctx);
       return result.length === 1 ? result[0] : result;
     },
     // Interpreting is predicting many times over: it takes the prediction's slots, not slots of its own.
     concurrencyLimit: predict.concurrencyLimit,
     concurrencyId: predict.concurrencyId,
     showApi: true,
+    description: `Explains a prediction of /${predict.apiName}: for each input, how much each part of it (word, image region, value) raised or lowered the first output`,
   });
   builder.setConfig("interpretation", true);
   return button;
 }
 
 /** One run of the interpretation: every perturbation of every input, evaluated together. */
-async function interpret(runtime: EventRuntime, predict: EventDef, plan: InterpretationPlan, args: unknown[], ctx: CallContext): Promise<unknown[]> {
+async function interpret(runtime: EventRuntime, files: FileStore, predict: EventDef, plan: InterpretationPlan, args: unknown[], ctx: CallContext): Promise<unknown[]> {
   if (plan.custom) return runCustom(plan.custom, plan.inputs, args, ctx);
-  const cctx: ComponentContext = { files: runtime.files, root: "" };
+  // Perturbed files are the caller's, like the input they come from.
+  const cctx: ComponentContext = { files, root: "" };
   // The original prediction is task 0 when any input is scored: it runs alongside the perturbations,
   // since only the final scores need it.
   const scored = plan.methods.some((m) => typeof m === "string");

@@ -1,8 +1,8 @@
 import { basename, dirname } from "node:path";
 import { create as contentDisposition } from "content-disposition";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { API_PREFIX } from "../../protocol/config.js";
-import { HttpError } from "../../core/errors.js";
+import { codeOf, HttpError } from "../../core/errors.js";
 import type { Served } from "../context.js";
 import { multipartFailure } from "../validate.js";
 import { mimeOf, safeName } from "../../core/files.js";
@@ -14,16 +14,19 @@ export function fileRoutes(f: FastifyInstance, s: Served): void {
   f.post(`${API_PREFIX}/upload`, async (req) => {
     if (!req.isMultipart()) throw new HttpError(400, "TR_ERR_BAD_REQUEST", "upload must be multipart/form-data with one or more `files` parts");
     const paths: string[] = [];
+    // Into the uploader's own part of the store (their login's, with auth): no other login may use it.
+    const files = s.runtime.files.forCaller(req.tradioUser ?? null);
     try {
       for await (const part of req.parts()) {
         if (part.type !== "file") continue;
         // Streamed to disk: memory stays small whatever the file size; a file cut at the limit is dropped.
-        const stored = await s.runtime.files.saveStream(part.file, safeName(part.filename, "blob"), () => {
+        const stored = await files.saveStream(part.file, safeName(part.filename, "blob"), () => {
           if (part.file.truncated) throw new HttpError(413, "TR_ERR_FILE_TOO_LARGE", "file is larger than the maximum file size");
         });
         paths.push(stored);
       }
     } catch (err) {
+      if (codeOf(err) === "TR_ERR_STORE_FULL") throw new HttpError(507, "TR_ERR_STORE_FULL", (err as Error).message);
       throw multipartFailure(err);
     }
     if (paths.length === 0) throw new HttpError(400, "TR_ERR_BAD_REQUEST", "no file in the upload");
@@ -31,8 +34,9 @@ export function fileRoutes(f: FastifyInstance, s: Served): void {
   });
 
   // The same 403 for a missing file as for a forbidden one, so the route never tells which files exist.
-  const serve = async (path: string, reply: FastifyReply) => {
-    const real = await s.runtime.files.servable(path);
+  const serve = async (path: string, req: FastifyRequest, reply: FastifyReply) => {
+    // Another login's files are answered like missing ones.
+    const real = await s.runtime.files.forCaller(req.tradioUser ?? null).servable(path);
     if (!real) throw new HttpError(403, "TR_ERR_FILE_NOT_ALLOWED", "File not allowed");
     const mime = mimeOf(real);
     const inline = INLINE.test(mime);
@@ -48,6 +52,6 @@ export function fileRoutes(f: FastifyInstance, s: Served): void {
   f.route<{ Params: { "*": string } }>({
     method: ["GET", "HEAD"],
     url: `${API_PREFIX}/file=*`,
-    handler: (req, reply) => serve(req.params["*"], reply),
+    handler: (req, reply) => serve(req.params["*"], req, reply),
   });
 }

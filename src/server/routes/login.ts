@@ -3,6 +3,7 @@ import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import { HttpError } from "../../core/errors.js";
 import { LoginGuard } from "../../auth/attempts.js";
+import { API_PREFIX } from "../../protocol/config.js";
 import type { AuthSettings, Served } from "../context.js";
 import { multipartFailure } from "../validate.js";
 
@@ -15,9 +16,12 @@ declare module "fastify" {
 
 const OPEN = new Set(["/", "/login", "/logout", "/assets/*"]);
 
-/** The body of a 401, in the shape `@gradio/client` reads (`detail.auth_message`). */
-function unauthorised(reply: FastifyReply, auth: AuthSettings) {
-  return reply.code(401).send({ error: "Not authenticated", code: "TR_ERR_UNAUTHENTICATED", detail: { error: "Not authenticated", auth_message: auth.message } });
+/**
+ * The body of a 401, in the shape `@gradio/client` reads (`detail.auth_message`), with the app's title
+ * (null without one), so the login page can name the app it protects.
+ */
+function unauthorised(reply: FastifyReply, auth: AuthSettings, title: string | null) {
+  return reply.code(401).send({ error: "Not authenticated", code: "TR_ERR_UNAUTHENTICATED", detail: { error: "Not authenticated", auth_message: auth.message, title } });
 }
 
 /** Reads username and password from a urlencoded or multipart login form. */
@@ -51,8 +55,12 @@ export async function loginRoutes(f: FastifyInstance, s: Served, auth: AuthSetti
   f.addHook("onRequest", async (req, reply) => {
     const route = req.routeOptions.url?.slice(s.options.prefix.length) || "";
     if (OPEN.has(route) || (route === "" && req.routeOptions.url !== undefined)) return;
-    const user = auth.tokens.user(req.cookies[auth.cookieName]);
-    if (user === null) return unauthorised(reply, auth);
+    let user = auth.tokens.user(req.cookies[auth.cookieName]);
+    // An agent on the MCP endpoint shows a bearer token a logged-in person made; tokens are made with a login only.
+    if (user === null && route.startsWith(`${API_PREFIX}/mcp`) && !route.startsWith(`${API_PREFIX}/mcp/tokens`)) {
+      user = auth.mcpTokens.user(/^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1]);
+    }
+    if (user === null) return unauthorised(reply, auth, s.graph.meta.title ?? null);
     req.tradioUser = user;
   });
 

@@ -1,9 +1,15 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { FastifyInstance } from "fastify";
+import { promisify } from "node:util";
+import { brotliCompress, constants, gzip } from "node:zlib";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import staticFiles from "@fastify/static";
+import { buildInfo } from "../../protocol/config.js";
+import type { EmbeddedPage } from "../../protocol/types.js";
 import type { Served } from "../context.js";
+import { renderLoginSkeleton, renderSkeleton, SKELETON_CSS } from "../page-skeleton.js";
+import { configFor } from "./config.js";
 
 /** The prebuilt page lives in `dist/frontend` of the package, whether tradio runs from `dist` or `src`. */
 function frontendDir(): string {
@@ -19,19 +25,119 @@ export const FRONTEND_DIR = frontendDir();
 const FALLBACK = `<!doctype html><meta charset="utf-8"><title>tradio</title>
 <p>The tradio page has not been built. Run <code>npm run build</code> in the tradio package.</p>`;
 
+/**
+ * Where the apps mounted on one HTTP server get the page's script and stylesheet: the first app mounted
+ * there (by its prefix). Every app serves the same files under its own `assets/` (so an app mounted
+ * alone needs nothing else), but all the pages of one server name the same URLs, so a browser fetches
+ * and caches the bundle once for all of them.
+ */
+const assetHomes = new WeakMap<object, string>();
+
+/** The relative URL from the page of the app at `prefix` (`/a/b/`) to the shared `assets/` folder. */
+function assetBase(prefix: string, home: string): string {
+  if (prefix === home) return "./assets/";
+  const depth = prefix.split("/").filter(Boolean).length;
+  return `${depth ? "../".repeat(depth) : "./"}${home.replace(/^\/+/, "")}${home ? "/" : ""}assets/`;
+}
+
+/** JSON inside `<script type="application/json">`: no `<` at all, so neither `</script>` nor `<!--` can end or bend it. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+const escapeText = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+const brotli = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
+/** The best encoding the request accepts: brotli, then gzip, else none (a `q=0` refuses one). */
+function encodingFor(req: FastifyRequest): "br" | "gzip" | null {
+  const header = req.headers["accept-encoding"];
+  if (typeof header !== "string") return null;
+  const accepted = new Set(
+    header
+      .split(",")
+      .map((part) => part.trim().split(";"))
+      .filter(([, q]) => !q || !/^\s*q\s*=\s*0(\.0*)?\s*$/.test(q))
+      .map(([name]) => name.trim().toLowerCase()),
+  );
+  return accepted.has("br") ? "br" : accepted.has("gzip") ? "gzip" : null;
+}
+
+/** Sends HTML compressed as the request allows (the page carries the config, a few to tens of KB). */
+async function sendHtml(req: FastifyRequest, reply: FastifyReply, html: string) {
+  reply.type("text/html; charset=utf-8").header("vary", "accept-encoding");
+  const encoding = encodingFor(req);
+  if (!encoding || html.length < 1024) return reply.send(html);
+  const body =
+    encoding === "br"
+      ? await brotli(html, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: Buffer.byteLength(html) } })
+      : await gzipAsync(html, { level: 6 });
+  return reply.header("content-encoding", encoding).send(body);
+}
+
+/**
+ * The page (`GET <prefix>/`): `dist/frontend/index.html` filled in for this request, with the app's
+ * config and API description embedded as JSON (what `/config` and `/gradio_api/info` would answer, so
+ * the page connects without asking for them), a skeleton of its layout drawn before any script runs,
+ * and the asset URLs this server's apps share. The assets: hashed, immutable, precompressed at build.
+ */
 export async function pageRoutes(f: FastifyInstance, s: Served): Promise<void> {
-  const built = existsSync(path.join(FRONTEND_DIR, "index.html"));
+  const templateFile = path.join(FRONTEND_DIR, "index.html");
+  const built = existsSync(templateFile);
+  const prefix = s.options.prefix;
+  if (!assetHomes.has(f.server)) assetHomes.set(f.server, prefix);
+  const home = assetHomes.get(f.server)!;
+  let template = "";
   if (built) {
-    await f.register(staticFiles, { root: path.join(FRONTEND_DIR, "assets"), prefix: "/assets/", index: false, dotfiles: "deny", decorateReply: false });
+    await f.register(staticFiles, {
+      root: path.join(FRONTEND_DIR, "assets"),
+      prefix: "/assets/",
+      index: false,
+      dotfiles: "deny",
+      decorateReply: false,
+      preCompressed: true,
+      // Cache-Control: public, max-age=31536000, immutable
+      maxAge: 365 * 24 * 3600 * 1000,
+      immutable: true,
+    });
+    template = readFileSync(templateFile, "utf8").replace(/(src|href)="\.\/assets\//g, (_m, a: string) => `${a}="${assetBase(prefix, home)}`);
   }
+  const info = buildInfo(s.graph);
+
   f.get("/", async (req, reply) => {
     // Asset URLs are relative, so a mounted app's page must end with a slash.
     const [pathname, query] = req.url.split("?", 2);
-    if (s.options.prefix && !pathname.endsWith("/")) return reply.redirect(`${pathname}/${query ? `?${query}` : ""}`);
+    if (prefix && !pathname.endsWith("/")) return reply.redirect(`${pathname}/${query ? `?${query}` : ""}`);
     reply.header("cache-control", "no-cache");
     // No other site's window keeps a handle on the page (it may hold a login).
     reply.header("cross-origin-opener-policy", "same-origin");
     if (!built) return reply.type("text/html; charset=utf-8").send(FALLBACK);
-    return reply.sendFile("index.html", FRONTEND_DIR);
+
+    let embedded: EmbeddedPage | null = null;
+    let skeleton = "";
+    let title = "tradio";
+    const user = s.auth ? s.auth.tokens.user(req.cookies?.[s.auth.cookieName]) : null;
+    if (s.auth && user === null) {
+      // Nothing of the app before a login: the page shows the login form at once.
+      embedded = { login: { message: s.auth.message, title: s.graph.meta.title ?? null } };
+      skeleton = renderLoginSkeleton();
+    } else {
+      try {
+        const config = await configFor(s, req, user);
+        embedded = { config, info };
+        skeleton = renderSkeleton(config);
+        title = config.title || title;
+      } catch (err) {
+        // The page still loads: it asks /config itself, and shows that failure as it would any other.
+        req.log.error({ err }, "the page's config could not be built");
+      }
+    }
+    const html = template
+      .replace("<title>tradio</title>", () => `<title>${escapeText(title)}</title>`)
+      .replace("<!--tradio:head-->", () => `<style id="tradio-skeleton-style">${SKELETON_CSS}</style>`)
+      .replace("<!--tradio:skeleton-->", () => skeleton)
+      .replace("<!--tradio:page-->", () => (embedded ? `<script type="application/json" id="tradio-page">${scriptJson(embedded)}</script>` : ""));
+    return sendHtml(req, reply, html);
   });
 }

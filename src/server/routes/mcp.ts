@@ -1,0 +1,154 @@
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { LRUCache } from "lru-cache";
+import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import type { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
+import type { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { HttpError } from "../../core/errors.js";
+import type { EventDef } from "../../graph/graph.js";
+import type { Tool } from "../../mcp/tools.js";
+import { API_PREFIX } from "../../protocol/config.js";
+import type { JobEvent } from "../../queue/scheduler.js";
+import { newId, type Served } from "../context.js";
+import { body } from "../validate.js";
+
+/** The MCP endpoint's paths, under the app's prefix: Streamable HTTP, and the older SSE transport. */
+export const MCP_PATH = `${API_PREFIX}/mcp/`;
+export const MCP_SSE_PATH = `${API_PREFIX}/mcp/sse`;
+const MCP_MESSAGES_PATH = `${API_PREFIX}/mcp/messages`;
+const MCP_TOKENS_PATH = `${API_PREFIX}/mcp/tokens`;
+
+/** Sessions kept at once (the oldest is closed past it) and how long an idle one lives. */
+const MAX_SESSIONS = 1000;
+const IDLE_MS = 60 * 60 * 1000;
+
+type Transport = StreamableHTTPServerTransport | SSEServerTransport;
+interface Session {
+  transport: Transport;
+  server: Server;
+  /** The login that opened it: a session is only ever used by the same login. */
+  user: string | null;
+  closing?: boolean;
+}
+
+/**
+ * The app as an MCP server (`launch({ mcpServer: true })`): one tool per API endpoint, called through the
+ * same queue and run path as every other caller. Each MCP session gets its own SDK Server and its own
+ * state (keyed by the session, and by the login when the app has one). With `auth`, the endpoint takes a
+ * login cookie or a bearer token that a logged-in person creates at /gradio_api/mcp/tokens.
+ */
+export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
+  const [{ mcpServer }, { buildTools }, { StreamableHTTPServerTransport }, { SSEServerTransport }, { isInitializeRequest }] = await Promise.all([
+    import("../../mcp/server.js"),
+    import("../../mcp/tools.js"),
+    import("@modelcontextprotocol/sdk/server/streamableHttp.js"),
+    import("@modelcontextprotocol/sdk/server/sse.js"),
+    import("@modelcontextprotocol/sdk/types.js"),
+  ]);
+  const tools: Tool[] = await buildTools(s.graph);
+  const sessions = new LRUCache<string, Session>({
+    max: MAX_SESSIONS,
+    ttl: IDLE_MS,
+    updateAgeOnGet: true,
+    // Evicted or expired: close it (its own close then finds it already gone).
+    dispose: (session) => {
+      if (session.closing) return;
+      session.closing = true;
+      void session.transport.close().catch(() => {});
+    },
+  });
+
+  /** A session's server: its state lives under its own key, bound to the login when there is one. */
+  const open = (req: FastifyRequest, id: string): Server => {
+    const sessionKey = s.sessionKey(req, `mcp-${id}`);
+    const request = s.requestInfo(req, `mcp-${id}`);
+    const root = s.root(req);
+    return mcpServer({
+      name: s.graph.meta.title ?? "tradio",
+      tools,
+      files: s.runtime.files.forCaller(req.tradioUser ?? null),
+      run: async (event: EventDef, data: unknown[], onEvent: (e: JobEvent) => void, signal: AbortSignal) => {
+        const jobId = newId();
+        const cancel = () => void s.transport.scheduler.cancel(jobId);
+        signal.addEventListener("abort", cancel, { once: true });
+        try {
+          return await s.transport.call({ id: jobId, eventId: event.id, sessionKey, data, request, root }, onEvent);
+        } finally {
+          signal.removeEventListener("abort", cancel);
+        }
+      },
+    });
+  };
+
+  /** A session, if it exists and belongs to this caller's login. */
+  const mine = (req: FastifyRequest, id: string): Session | undefined => {
+    const session = sessions.get(id);
+    return session && session.user === (req.tradioUser ?? null) ? session : undefined;
+  };
+
+  const hijacked = (reply: FastifyReply) => {
+    reply.hijack();
+    return reply.raw;
+  };
+
+  // Streamable HTTP: POST carries requests (an initialize opens a session), GET a session's own stream, DELETE ends it.
+  const streamable = async (req: FastifyRequest, reply: FastifyReply) => {
+    const id = req.headers["mcp-session-id"];
+    const known = typeof id === "string" ? mine(req, id) : undefined;
+    if (known) {
+      if (!("handleRequest" in known.transport)) throw new HttpError(400, "TR_ERR_BAD_REQUEST", "this MCP session uses the SSE transport");
+      return known.transport.handleRequest(req.raw, hijacked(reply), req.body);
+    }
+    if (id !== undefined) throw new HttpError(404, "TR_ERR_NOT_FOUND", "no such MCP session (it ended or expired); initialize a new one");
+    if (req.method !== "POST" || !isInitializeRequest(req.body)) {
+      throw new HttpError(400, "TR_ERR_BAD_REQUEST", "an MCP session starts with an initialize request (POST, no mcp-session-id header)");
+    }
+    let server!: Server;
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (sid) => void sessions.set(sid, { transport, server, user: req.tradioUser ?? null }),
+      onsessionclosed: (sid) => void sessions.delete(sid),
+    });
+    server = open(req, randomUUID());
+    await server.connect(transport);
+    return transport.handleRequest(req.raw, hijacked(reply), req.body);
+  };
+  for (const url of [MCP_PATH, MCP_PATH.slice(0, -1)]) f.route({ method: ["GET", "POST", "DELETE"], url, handler: streamable });
+
+  // The older transport: GET opens the event stream, which names where to POST messages.
+  f.get(MCP_SSE_PATH, async (req, reply) => {
+    const transport = new SSEServerTransport(`${s.options.prefix}${MCP_MESSAGES_PATH}`, hijacked(reply));
+    const server = open(req, transport.sessionId);
+    sessions.set(transport.sessionId, { transport, server, user: req.tradioUser ?? null });
+    transport.onclose = () => void sessions.delete(transport.sessionId);
+    await server.connect(transport);
+  });
+  f.post<{ Querystring: { sessionId?: string } }>(MCP_MESSAGES_PATH, async (req, reply) => {
+    const known = typeof req.query.sessionId === "string" ? mine(req, req.query.sessionId) : undefined;
+    if (!known || !("handlePostMessage" in known.transport)) throw new HttpError(404, "TR_ERR_NOT_FOUND", "no such MCP session; open /gradio_api/mcp/sse first");
+    return known.transport.handlePostMessage(req.raw, hijacked(reply), req.body);
+  });
+
+  // Sessions hold streams open: they end before the server waits for its connections to finish.
+  f.addHook("preClose", async () => {
+    sessions.clear();
+  });
+
+  const auth = s.auth;
+  if (!auth) return;
+  // Tokens for agents, made by a logged-in person (the login guard has set req.tradioUser).
+  const user = (req: FastifyRequest) => {
+    if (!req.tradioUser) throw new HttpError(401, "TR_ERR_UNAUTHENTICATED", "log in first");
+    return req.tradioUser;
+  };
+  f.post(MCP_TOKENS_PATH, async (req) => {
+    const b = req.body === undefined || req.body === null ? {} : body(req.body);
+    const label = typeof b.label === "string" ? b.label : "agent";
+    return auth.mcpTokens.create(user(req), label);
+  });
+  f.get(MCP_TOKENS_PATH, async (req) => ({ tokens: auth.mcpTokens.list(user(req)) }));
+  f.delete<{ Params: { id: string } }>(`${MCP_TOKENS_PATH}/:id`, async (req) => {
+    if (!auth.mcpTokens.revoke(user(req), req.params.id)) throw new HttpError(404, "TR_ERR_NOT_FOUND", "no such token");
+    return { success: true };
+  });
+}

@@ -1,0 +1,158 @@
+// The page route: the HTML carries the config, the API description and a skeleton; everything is sent
+// compressed; the hashed assets are immutable and shared by every app mounted on one server.
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import Fastify from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as tr from "../src/index.js";
+import { buildInfo } from "../src/protocol/config.js";
+import { FRONTEND_DIR, scriptJson } from "../src/server/routes/page.js";
+import { ensurePageBuilt } from "./browser/helpers.js";
+import { raw, start } from "./helpers.js";
+
+beforeAll(() => ensurePageBuilt());
+
+/** The JSON the page embeds, parsed as the browser would read it. */
+function embedded(html: string): any {
+  const m = html.match(/<script type="application\/json" id="tradio-page">([^<]*)<\/script>/);
+  expect(m, "the page embeds #tradio-page").not.toBeNull();
+  return JSON.parse(m![1]);
+}
+
+const assetUrls = (html: string) => [...html.matchAll(/(?:src|href)="([^"]*assets\/[^"]+)"/g)].map((m) => m[1]);
+
+const hostile = "</script><script>alert(1)</script><!-- \u2028";
+const greet = (name: string) => `Hello, ${name}!`;
+
+describe("the page route", () => {
+  let app: Awaited<ReturnType<typeof start>>;
+  const iface = new tr.Interface({ fn: greet, inputs: new tr.Textbox({ label: hostile }), outputs: "text", title: `T ${hostile}`, description: hostile });
+  beforeAll(async () => {
+    app = await start(iface);
+  });
+  afterAll(() => app.close());
+
+  it("embeds /config and /gradio_api/info as JSON that no </script> can end", async () => {
+    const res = await fetch(`${app.base}/`, { headers: { "accept-encoding": "identity" } });
+    const html = await res.text();
+    // One script element of JSON, and nothing of the hostile text outside it as markup.
+    expect(html.match(/<script/g)?.length).toBe(3); // the theme script, the page's module, the JSON
+    expect(html).not.toContain("<script>alert(1)");
+    const page = embedded(html);
+    const config = await (await fetch(`${app.base}/config`)).json();
+    expect(page.config).toEqual(config);
+    expect(page.info).toEqual(buildInfo(iface.graph));
+    expect(page.config.title).toBe(`T ${hostile}`);
+    expect(html).toContain(`<title>T &#60;/script&#62;&#60;script&#62;alert(1)&#60;/script&#62;&#60;!-- \u2028</title>`);
+    expect(scriptJson({ s: "</script><!--\u2028" })).toBe('{"s":"\\u003c/script>\\u003c!--\\u2028"}');
+  });
+
+  it("draws a skeleton of the layout, hidden from assistive technology, with no text of its own", async () => {
+    const html = await (await fetch(`${app.base}/`)).text();
+    const skeleton = html.match(/<div id="app">(.*?)<\/div>\s*<noscript>/s)![1];
+    expect(skeleton).toContain('class="tr-skeleton" aria-busy="true"');
+    expect(skeleton).toContain('aria-hidden="true"');
+    expect(skeleton).toContain('data-t="Submit"');
+    // Labels are attributes (drawn by CSS), escaped; the only text is the screen-reader "Loading".
+    expect(skeleton.replace(/<[^>]*>/g, "")).toBe("Loading");
+    expect(skeleton).not.toContain("<script");
+  });
+
+  it("sends the page compressed with brotli or gzip, as the browser accepts", async () => {
+    const plain = await raw(app.base, { path: "/", headers: { "accept-encoding": "identity" } });
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    const br = await rawBytes(app.base, "/", { "accept-encoding": "gzip, deflate, br" });
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(br.headers.vary).toContain("accept-encoding");
+    expect(br.headers["cache-control"]).toBe("no-cache");
+    expect(brotliDecompressSync(br.body).toString()).toContain('id="tradio-page"');
+    expect(br.body.length).toBeLessThan(Buffer.byteLength(plain.body) / 2);
+    const gz = await rawBytes(app.base, "/", { "accept-encoding": "gzip;q=1, br;q=0" });
+    expect(gz.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(gz.body).toString()).toContain('id="tradio-page"');
+  });
+
+  it("serves the hashed assets immutable for a year, precompressed", async () => {
+    const html = await (await fetch(`${app.base}/`)).text();
+    const urls = assetUrls(html);
+    expect(urls.some((u) => u.endsWith(".js")) && urls.some((u) => u.endsWith(".css"))).toBe(true);
+    for (const url of urls) {
+      expect(url.startsWith("./assets/")).toBe(true);
+      const name = url.slice("./assets/".length);
+      for (const [accept, encoding] of [["br, gzip", "br"], ["gzip", "gzip"], ["identity", undefined]] as const) {
+        const res = await rawBytes(app.base, `/assets/${name}`, { "accept-encoding": accept });
+        expect(res.status).toBe(200);
+        expect(res.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+        expect(res.headers["content-encoding"]).toBe(encoding);
+        const body = encoding === "br" ? brotliDecompressSync(res.body) : encoding === "gzip" ? gunzipSync(res.body) : res.body;
+        expect(body.length).toBeGreaterThan(1000);
+      }
+    }
+    // The build wrote both compressed copies of every script and stylesheet.
+    const files = readdirSync(path.join(FRONTEND_DIR, "assets"));
+    for (const f of files.filter((f) => /index-.*\.(js|css)$/.test(f))) expect(files).toEqual(expect.arrayContaining([`${f}.br`, `${f}.gz`]));
+  });
+
+  it("tells a page without the app's login only that a login is needed", async () => {
+    const locked = await start(new tr.Interface({ fn: greet, inputs: "text", outputs: "text", title: "Secret title" }), { auth: ["ada", "lovelace"], authMessage: "Staff only" });
+    try {
+      const html = await (await fetch(`${locked.base}/`)).text();
+      expect(embedded(html)).toEqual({ login: { message: "Staff only", title: "Secret title" } });
+      expect(html).not.toContain("\"components\""); // the title is shown on the login form; the app itself is not
+      const login = await fetch(`${locked.base}/login`, { method: "POST", body: new URLSearchParams({ username: "ada", password: "lovelace" }) });
+      const cookie = login.headers.get("set-cookie")!.split(";")[0];
+      const page = embedded(await (await fetch(`${locked.base}/`, { headers: { cookie } })).text());
+      expect(page.config.title).toBe("Secret title");
+      expect(page.config.username).toBe("ada");
+    } finally {
+      await locked.close();
+    }
+  });
+});
+
+describe("apps mounted on one server", () => {
+  it("name the same asset URLs, so the browser loads the bundle once; each app's own copy still works", async () => {
+    const server = Fastify();
+    const names = ["one", "two", "deep/three"];
+    for (const name of names) {
+      const iface = new tr.Interface({ fn: greet, inputs: "text", outputs: "text", title: name });
+      await server.register(async (f) => void (await tr.mountApp(f, iface, { prefix: `/${name}` })), { prefix: `/${name}` });
+    }
+    const base = await server.listen({ port: 0, host: "127.0.0.1" });
+    try {
+      const resolved = new Set<string>();
+      for (const name of names) {
+        const pageUrl = `${base}/${name}/`;
+        const urls = assetUrls(await (await fetch(pageUrl)).text());
+        for (const u of urls) {
+          const absolute = new URL(u, pageUrl).href;
+          resolved.add(absolute);
+          expect((await fetch(absolute)).status).toBe(200);
+        }
+        // Every app serves the same files under its own prefix too.
+        const own = urls.map((u) => new URL(`./assets/${u.split("assets/")[1]}`, pageUrl).href);
+        for (const u of own) expect((await fetch(u)).status).toBe(200);
+      }
+      // Two files (script, stylesheet), one URL each for all three apps: those of the first app mounted.
+      expect([...resolved].map((u) => new URL(u).pathname.split("/assets/")[0])).toEqual(["/one", "/one"]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+/** A GET whose body stays bytes (compressed bodies are not text). */
+async function rawBytes(base: string, pathname: string, headers: Record<string, string>) {
+  const { request } = await import("node:http");
+  const url = new URL(base);
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname.replace(/\/$/, "") + pathname, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
