@@ -20,6 +20,7 @@ class Durations {
  */
 const AUTO_BROADCAST_MS = 250;
 const BROADCAST_MS_PER_WAITING = 0.05;
+const BROADCAST_SLICE = 500;
 
 /** A job and, once someone needs it (a cancel, a function that reads its signal), its AbortController. */
 class Held {
@@ -182,13 +183,24 @@ export class MemoryScheduler implements Scheduler {
     this.emit({ type: "queued", jobId: job.id, rank, queueSize: this.waiting, eta: this.eta(job.eventId, rank) });
   }
 
+  /**
+   * Tells every waiting job its rank, BROADCAST_SLICE jobs per turn of the event loop, so a long queue
+   * never holds the loop for long; a job that started or left meanwhile is skipped.
+   */
   private broadcast = () => {
     this.broadcastTimer = null;
-    let rank = 0;
-    for (let i = this.head; i < this.queue.length; i++) {
-      const held = this.queue[i];
-      if (!held.removed) this.emitRank(held.job, rank++);
-    }
+    const waiting: Held[] = [];
+    for (let i = this.head; i < this.queue.length; i++) if (!this.queue[i].removed) waiting.push(this.queue[i]);
+    const size = waiting.length;
+    const slice = (from: number) => {
+      const to = Math.min(size, from + BROADCAST_SLICE);
+      for (let rank = from; rank < to; rank++) {
+        const held = waiting[rank];
+        if (!held.removed) this.emit({ type: "queued", jobId: held.job.id, rank, queueSize: size, eta: this.eta(held.job.eventId, rank) });
+      }
+      if (to < size) setImmediate(slice, to);
+    };
+    slice(0);
   };
 
   /** Ranks change whenever a job starts; with many waiting jobs the updates are coalesced. */

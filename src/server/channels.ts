@@ -18,10 +18,11 @@ export const ATTACH_MS = 30_000;
 const LATEST_ONLY = new Set(["estimation", "process_generating"]);
 const FEW = 16;
 
+/** A frame waiting for its stream: written out as text only if the stream opens. */
 interface Buffered {
   eventId: string | null;
   msg: string;
-  text: string;
+  frame: Frame;
 }
 
 /**
@@ -72,15 +73,14 @@ export class Channel {
 
   send(frame: Frame): void {
     if (this.abandoned) return;
-    const text = sse(frame);
-    if (this.res) this.write(this.res, text);
+    if (this.res) this.write(this.res, sse(frame));
     else {
       const eventId = frame.event_id ?? null;
       if (LATEST_ONLY.has(frame.msg) || (frame.msg === "progress" && this.buffer.length >= FEW)) {
         const i = this.buffer.findIndex((b) => b.msg === frame.msg && b.eventId === eventId);
         if (i >= 0) this.buffer.splice(i, 1);
       }
-      this.buffer.push({ eventId, msg: frame.msg, text });
+      this.buffer.push({ eventId, msg: frame.msg, frame });
     }
     if (frame.msg === "process_completed" && typeof frame.event_id === "string") {
       this.pending.delete(frame.event_id);
@@ -106,7 +106,7 @@ export class Channel {
     this.everAttached = true;
     if (this.waitTimer) clearTimeout(this.waitTimer);
     this.waitTimer = null;
-    for (const b of this.buffer) res.write(b.text);
+    for (const b of this.buffer) res.write(sse(b.frame));
     this.buffer = [];
     this.heartbeat = setInterval(() => res.write(HEARTBEAT), HEARTBEAT_MS);
     this.heartbeat.unref();

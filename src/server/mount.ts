@@ -195,8 +195,15 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     const client = req.ip ?? "";
     const held = uploading.get(client) ?? 0;
     if (held >= maxUploads) {
-      // The refused body is not read: the connection ends with the answer, so it holds nothing.
+      // The refused body is not read: the connection ends with the answer, so it holds nothing. Node
+      // would keep reading the body of a half-closed connection, so the socket is ended once the answer
+      // is out, and destroyed shortly after whether or not the client ends its side.
       reply.header("retry-after", "10").header("connection", "close");
+      const socket = req.raw.socket;
+      reply.raw.once("finish", () => {
+        socket.end();
+        setTimeout(() => socket.destroy(), 1000).unref();
+      });
       throw new HttpError(429, "TR_ERR_RATE_LIMITED", `too many uploads in progress from this address (at most ${maxUploads}); try again when one has finished`);
     }
     uploading.set(client, held + 1);
