@@ -152,11 +152,16 @@ describe.runIf(linux)("a queue flood (finding 1): joins whose streams never open
 
       // A session that attaches late gets what it needs, the latest rank, not every rank update sent
       // while it was away (the old channel buffered them all: one per start of a job, growing with the
-      // square of the queue). Session flood2999 joined last, so it waited through many updates.
-      await new Promise((r) => setTimeout(r, 1000));
+      // square of the queue). Session flood2999 joined last and waits 6 s more, through at least five
+      // job starts and their updates; within 300 ms of attaching it hears the latest, and at most a
+      // live update or two.
+      const before = await app.stats();
+      await new Promise((r) => setTimeout(r, 6000));
+      expect((await app.stats()).calls - before.calls).toBeGreaterThanOrEqual(4);
       const late = await framesWithin(app.base, "flood2999", 300);
       const estimations = late.filter((f) => f.msg === "estimation");
-      expect(estimations.length).toBeLessThanOrEqual(1);
+      expect(estimations.length).toBeGreaterThanOrEqual(1);
+      expect(estimations.length).toBeLessThanOrEqual(3);
 
       // Sessions nobody attached to are abandoned after attachTimeout: their calls are cancelled (calls
       // stop, far short of the accepted ones) and the session is forgotten.
@@ -171,7 +176,7 @@ describe.runIf(linux)("a queue flood (finding 1): joins whose streams never open
       expect(later.calls).toBe(after.calls);
       expect(later.calls).toBeLessThan(accepted / 2);
       const gone = await framesWithin(app.base, "flood1000", 500);
-      expect(gone.map((f) => f.msg)).toEqual(["session_not_found", "close_stream"]);
+      expect(gone.map((f) => (f.session_not_found ? "session_not_found" : f.msg))).toEqual(["session_not_found", "close_stream"]);
 
       // Memory: the old server grew by gigabytes under 20,000 such joins; here the whole flood costs
       // tens of MB at its peak, and the heap comes back once the sessions are abandoned.
