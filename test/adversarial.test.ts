@@ -119,31 +119,32 @@ describe.runIf(linux)("a queue flood (finding 1): joins whose streams never open
   let app: Awaited<ReturnType<typeof spawnApp>>;
   beforeAll(async () => {
     // Calls of 1 s at concurrency 1 (the default), so jobs start, and ranks change, all through the
-    // flood, yet few finish; every limit is the default (attachTimeout 30 s: the first 2,100 joins
-    // arrive well within it even on a slow machine).
-    app = await spawnApp("echo", {}, { TRADIO_TEST_DELAY_MS: "1000" });
+    // flood, yet few finish. maxPerClient 500 instead of 2,000 so that one address's part of the flood
+    // arrives well within attachTimeout (30 s, the default) even on a slow machine; every other limit
+    // is the default.
+    app = await spawnApp("echo", { queue: { maxPerClient: 500 } }, { TRADIO_TEST_DELAY_MS: "1000" });
   }, 60_000);
   afterAll(() => app?.close());
 
   it(
-    "3,000 joins: past 2,000 from one address get 429, nobody's buffer grows, the unattached are abandoned, memory and /config stay small",
+    "3,000 joins: past maxPerClient from one address get 429, nobody's buffer grows, the unattached are abandoned, memory and /config stay small",
     async () => {
       const idle = await app.stats();
       await app.resetLoop();
       const flooding = (async () => {
         const statuses: Record<number, number> = {};
         const tally = (s: number) => (statuses[s] = (statuses[s] ?? 0) + 1);
-        // 2,100 from one address (its bound is 2,000), then 900 from nine others.
+        // 600 from one address (its bound is 500), then 2,400 from 24 others.
         let next = 0;
         const worker = async () => {
-          for (let i = next++; i < 3000; i = next++) tally((await join(app.base, i, i < 2100 ? "203.0.113.1" : `198.51.100.${1 + (i % 9)}`)).status);
+          for (let i = next++; i < 3000; i = next++) tally((await join(app.base, i, i < 600 ? "203.0.113.1" : `198.51.100.${1 + (i % 24)}`)).status);
         };
         await Promise.all(Array.from({ length: 32 }, worker));
         return statuses;
       })();
       const latencies = probeConfig(app.base, flooding);
       const statuses = await flooding;
-      // The one address's calls waiting or running are bounded by 2,000: the excess is refused, not
+      // The one address's calls waiting or running are bounded by 500: the excess is refused, not
       // queued (a few of its calls may have finished meanwhile, giving room back).
       expect(statuses[429]).toBeGreaterThanOrEqual(10);
       expect(statuses[429]).toBeLessThanOrEqual(100);
