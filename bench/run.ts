@@ -106,8 +106,12 @@ function forkClient(args: string[]) {
 
 function nextMessage<T>(child: import("node:child_process").ChildProcess): Promise<T> {
   return new Promise((resolve, reject) => {
-    child.once("message", (m) => resolve(m as T));
-    child.once("exit", (code) => reject(new Error(`process exited with ${code}`)));
+    const exited = (code: number | null) => reject(new Error(`process exited with ${code}`));
+    child.once("exit", exited);
+    child.once("message", (m) => {
+      child.off("exit", exited);
+      resolve(m as T);
+    });
   });
 }
 
@@ -164,6 +168,92 @@ async function idleMemory(clients: number) {
   }
 }
 
+/** Sorted copy's p-th percentile. */
+const percentile = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+
+/**
+ * An attacker's flood: 20 000 queue joins with distinct session hashes whose event streams never open,
+ * from 4 client processes standing for 200 addresses (X-Forwarded-For, the server trusts its proxy), so
+ * the per-address bound does not simply stop them. Measured while it drains: the server's resident memory
+ * and GET /config latency, each against the same server idle, in the same run.
+ */
+async function flood() {
+  const total = 20_000;
+  const processes = 4;
+  const addresses = 200;
+  const server = fork(path.join(here, "servers", "flood-app.ts"), [], { execArgv: ["--import", tsx], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const stats = () => {
+    const next = nextMessage<{ rss: number; peak: number; calls: number; loopMaxMs: number; loopP99Ms: number; cpuMs: number }>(server);
+    server.send("stats");
+    return next;
+  };
+  const probeFor = async (port: number, during: () => Promise<void>) => {
+    const probe = fork(path.join(here, "clients", "flood.ts"), ["probe", `http://127.0.0.1:${port}`], { execArgv: ["--import", tsx], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    await nextMessage(probe);
+    const report = nextMessage<{ latencies: number[] }>(probe);
+    await during();
+    probe.send("stop");
+    return (await report).latencies;
+  };
+  try {
+    const { port } = await nextMessage<{ port: number }>(server);
+    const base = `http://127.0.0.1:${port}`;
+    // Idle: the same probe on the same server, warmed up, with nothing else going on.
+    const idle = await probeFor(port, () => new Promise((r) => setTimeout(r, 3000)));
+    const { rss: idleRss, cpuMs: cpuBefore } = await stats();
+    server.send("reset-peak");
+    const tally: Record<string, number> = {};
+    let flooded = 0;
+    const started = performance.now();
+    let drained = 0;
+    let ran = 0;
+    const busy = await probeFor(port, async () => {
+      const clients = Array.from({ length: processes }, (_, k) =>
+        fork(path.join(here, "clients", "flood.ts"), ["flood", base, String((k * total) / processes), String(total / processes), String(addresses)], {
+          execArgv: ["--import", tsx],
+          stdio: ["ignore", "inherit", "inherit", "ipc"],
+        }),
+      );
+      const reports = await Promise.all(clients.map((c) => nextMessage<{ tally: Record<string, number>; seconds: number }>(c)));
+      flooded = (performance.now() - started) / 1000;
+      for (const r of reports) for (const [status, n] of Object.entries(r.tally)) tally[status] = (tally[status] ?? 0) + n;
+      // Drained: every accepted call has run, or none has run for 3 s (the rest were abandoned: their
+      // streams never opened within attachTimeout).
+      const accepted = tally["200"] ?? 0;
+      let last = -1;
+      let still = 0;
+      for (let i = 0; i < 2400 && still < 30; i++) {
+        const { calls } = await stats();
+        ran = calls;
+        if (calls >= accepted) break;
+        still = calls === last ? still + 1 : 0;
+        last = calls;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      drained = (performance.now() - started) / 1000;
+    });
+    const { peak, loopMaxMs, loopP99Ms, cpuMs } = await stats();
+    const mb = (b: number) => (b / 1048576).toFixed(0);
+    const answered = Object.entries(tally).map(([status, n]) => `${n} × ${status}`).join(", ");
+    console.log(
+      `flood: ${total} queue joins with distinct session hashes, streams never opened, from ${processes} processes as ${addresses} X-Forwarded-For addresses (trustProxy): ${answered}; sent in ${flooded.toFixed(1)} s; ${ran} calls ran, ${(tally["200"] ?? 0) - ran} were abandoned unattached; drained in ${drained.toFixed(1)} s`,
+    );
+    console.log(`  resident memory: peak ${mb(peak)} MB while flooded and draining, idle ${mb(idleRss)} MB, ratio ${(peak / idleRss).toFixed(2)} (target: peak < 300 MB)`);
+    console.log(
+      `  GET /config: p50 ${percentile(busy, 50).toFixed(1)} ms, p99 ${percentile(busy, 99).toFixed(1)} ms, max ${Math.max(...busy).toFixed(0)} ms while flooded and draining (${busy.length} probes); idle p50 ${percentile(idle, 50).toFixed(1)} ms, p99 ${percentile(idle, 99).toFixed(1)} ms; ratio of p99s ${(percentile(busy, 99) / percentile(idle, 99)).toFixed(1)} (target: p99 < 100 ms)`,
+    );
+    // A loaded machine delays a process that has little to do: the CPU time the server used tells them apart.
+    console.log(
+      `  the server's event loop: delay p99 ${loopP99Ms.toFixed(0)} ms, max ${loopMaxMs.toFixed(0)} ms; the server used ${((cpuMs - cpuBefore) / 1000).toFixed(1)} s of CPU in the ${drained.toFixed(0)} s of flood and drain (${(((cpuMs - cpuBefore) / 1000 / drained) * 100).toFixed(0)}% of one core)`,
+    );
+  } finally {
+    server.kill();
+  }
+}
+
 if (want("run")) await runRoute();
 if (want("startup")) await startup();
 if (want("page")) await import("./page.js");
@@ -174,3 +264,4 @@ if (want("queue") || which.has("stream")) {
 if (want("queue") || which.has("drain")) await drain();
 if (want("queue") || which.has("memory")) await idleMemory(1000);
 if (want("interpret")) await import("./interpretation.js");
+if (want("flood")) await flood();

@@ -133,7 +133,7 @@ describe("auth forms and limits", () => {
     await expect(iface.launch({ port: 0, quiet: true, auth: ["u", ""] })).rejects.toThrowCode("TR_ERR_OPTION_INVALID", /"auth"/);
   });
 
-  it("rate-limits login attempts per username with 429 and a retry time", async () => {
+  it("rate-limits login attempts per (address, username) pair and per address with 429 and a retry time", async () => {
     const app = await start(new tr.Interface({ fn: whoami, inputs: "text", outputs: "text" }), { auth: ["admin", "pass1234"] });
     try {
       const statuses: number[] = [];

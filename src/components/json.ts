@@ -1,5 +1,6 @@
 import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
 import { OptionError } from "../core/errors.js";
+import { MAX_DEPTH, nestedDeeperThan } from "../core/limits.js";
 import { type ComponentContext } from "../core/context.js";
 import { type OptionKind } from "../core/options.js";
 
@@ -64,6 +65,7 @@ export class Json extends Component<JsonValue, unknown, JsonValue> {
 
   preprocess(payload: unknown, _ctx?: ComponentContext): JsonValue {
     if (payload === undefined) return null;
+    if (nestedDeeperThan(payload, MAX_DEPTH)) this.fail(`the value nests arrays and objects more than ${MAX_DEPTH} levels deep, the most a value may`, "TR_ERR_TOO_COMPLEX");
     return payload as JsonValue;
   }
 
@@ -74,12 +76,12 @@ export class Json extends Component<JsonValue, unknown, JsonValue> {
   /** A plain JSON copy of `value`, or `bad(...)` naming what JSON cannot carry and where. */
   private toWire(value: unknown, bad: (message: string) => never): JsonValue {
     if (value === null || value === undefined) return null;
-    return toJson(value, "", "", new Set(), bad);
+    return toJson(value, "", "", new Set(), bad, 0);
   }
 }
 
 /** Converts as `JSON.stringify` would (toJSON, NaN → null, undefined properties dropped) but refuses what it would lose or choke on. */
-function toJson(v: unknown, key: string, where: string, open: Set<object>, bad: (message: string) => never): JsonValue {
+function toJson(v: unknown, key: string, where: string, open: Set<object>, bad: (message: string) => never, depth: number): JsonValue {
   const place = where === "" ? "" : ` at ${where}`;
   if (v !== null && typeof v === "object" && typeof (v as { toJSON?: unknown }).toJSON === "function") {
     v = (v as { toJSON: (key: string) => unknown }).toJSON(key);
@@ -105,15 +107,16 @@ function toJson(v: unknown, key: string, where: string, open: Set<object>, bad: 
     return bad(`a ${obj instanceof Map ? "Map" : "Set"}${place}, which JSON cannot carry (convert it to an object or an array)`);
   }
   if (open.has(obj)) return bad(`a circular structure${place}, which JSON cannot carry`);
+  if (depth >= MAX_DEPTH) return bad(`arrays and objects nested more than ${MAX_DEPTH} levels deep${place}, more than a value may`);
   open.add(obj);
   let out: JsonValue;
   if (Array.isArray(obj)) {
-    out = obj.map((item, i) => toJson(item, String(i), `${where}[${i}]`, open, bad));
+    out = obj.map((item, i) => toJson(item, String(i), `${where}[${i}]`, open, bad, depth + 1));
   } else {
     const o: { [key: string]: JsonValue } = {};
     for (const [k, item] of Object.entries(obj)) {
       if (item === undefined) continue;
-      o[k] = toJson(item, k, /^[A-Za-z_$][\w$]*$/.test(k) ? (where === "" ? k : `${where}.${k}`) : `${where}[${JSON.stringify(k)}]`, open, bad);
+      o[k] = toJson(item, k, /^[A-Za-z_$][\w$]*$/.test(k) ? (where === "" ? k : `${where}.${k}`) : `${where}[${JSON.stringify(k)}]`, open, bad, depth + 1);
     }
     out = o;
   }

@@ -10,13 +10,20 @@ export interface TextboxOptions extends ComponentOptions {
   maxLines?: number;
   placeholder?: string;
   type?: "text" | "password" | "email";
-  /** Longest text accepted from a client. */
-  maxLength?: number;
+  /** Longest text accepted from a client, in characters (UTF-16 code units). Default 100 000; null for no limit. */
+  maxLength?: number | null;
   /** Interpretation: what splits the text into tokens (default a space). */
   separator?: string;
   /** Interpretation: what stands in for an absent token (default: the token is dropped). */
   replacement?: string;
 }
+
+/**
+ * Longest text a Textbox takes from a client unless its `maxLength` says otherwise: long enough for any
+ * document a person pastes, short enough that one request cannot hand the function (or a session's state)
+ * megabytes of text.
+ */
+export const DEFAULT_MAX_LENGTH = 100_000;
 
 /**
  * Free text. Gradio shortcuts: "text", "textbox".
@@ -31,7 +38,8 @@ export class Textbox extends Component<string, string> {
   readonly maxLines: number;
   readonly placeholder: string | undefined;
   readonly inputType: "text" | "password" | "email";
-  readonly maxLength: number | undefined;
+  /** Null: no limit. */
+  readonly maxLength: number | null;
   readonly separator: string;
   readonly replacement: string | undefined;
   readonly interpretationShape = "text";
@@ -42,7 +50,7 @@ export class Textbox extends Component<string, string> {
     this.maxLines = opts.maxLines ?? Math.max(20, this.lines);
     this.placeholder = opts.placeholder;
     this.inputType = opts.type ?? "text";
-    this.maxLength = opts.maxLength;
+    this.maxLength = opts.maxLength === undefined ? DEFAULT_MAX_LENGTH : opts.maxLength;
     this.separator = opts.separator ?? " ";
     this.replacement = opts.replacement;
     if (!Number.isInteger(this.lines) || this.lines < 1) throw new OptionError("TR_ERR_OPTION_INVALID", `Textbox: option "lines" must be a positive integer, got ${opts.lines}`);
@@ -54,7 +62,7 @@ export class Textbox extends Component<string, string> {
       maxLines: "number",
       placeholder: "string",
       type: (v) => v === "text" || v === "password" || v === "email",
-      maxLength: "number",
+      maxLength: (v) => v === null || (typeof v === "number" && v >= 0),
       separator: (v) => typeof v === "string" && v.length > 0,
       replacement: "string",
     };
@@ -67,7 +75,7 @@ export class Textbox extends Component<string, string> {
       max_lines: this.maxLines,
       placeholder: this.placeholder ?? null,
       type: this.inputType,
-      max_length: this.maxLength ?? null,
+      max_length: this.maxLength,
       value: typeof this.value === "string" ? this.value : "",
     };
   }
@@ -85,8 +93,8 @@ export class Textbox extends Component<string, string> {
   preprocess(payload: unknown, _ctx?: ComponentContext): string {
     if (payload === null || payload === undefined) return "";
     if (typeof payload !== "string") this.fail(`expected a string, got ${describe(payload)}`);
-    if (this.maxLength !== undefined && payload.length > this.maxLength) {
-      this.fail(`text is longer than ${this.maxLength} characters`);
+    if (this.maxLength !== null && payload.length > this.maxLength) {
+      this.fail(`the text is ${payload.length} characters long, more than this textbox's maxLength of ${this.maxLength}`);
     }
     return payload;
   }

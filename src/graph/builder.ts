@@ -13,6 +13,8 @@ export interface EventInput {
   batch?: boolean;
   maxBatchSize?: number;
   concurrencyLimit?: number | "default" | null;
+  /** Share another event's concurrency pool (its `concurrencyId`); the limits must then be the same. */
+  concurrencyId?: string;
   showApi?: boolean;
   live?: boolean;
   preprocess?: boolean;
@@ -67,8 +69,18 @@ export class GraphBuilder {
     if (input.apiName !== null && this.events.some((e) => e.apiName === input.apiName)) {
       throw new OptionError("TR_ERR_EVENT_DUPLICATE", `an event named "${input.apiName}" already exists`);
     }
+    const id = this.events.length;
+    const concurrencyLimit = input.concurrencyLimit === undefined ? "default" : input.concurrencyLimit;
+    const concurrencyId = input.concurrencyId ?? String(id);
+    const sharing = this.events.find((e) => e.concurrencyId === concurrencyId);
+    if (sharing && sharing.concurrencyLimit !== concurrencyLimit) {
+      throw new OptionError(
+        "TR_ERR_OPTION_CONFLICT",
+        `event "${input.apiName ?? id}" shares the concurrency pool "${concurrencyId}" of event "${sharing.apiName ?? sharing.id}" but not its concurrency limit (${String(concurrencyLimit)} vs ${String(sharing.concurrencyLimit)})`,
+      );
+    }
     const event: EventDraft = {
-      id: this.events.length,
+      id,
       apiName: input.apiName,
       inputs: input.inputs,
       outputs: input.outputs,
@@ -77,7 +89,8 @@ export class GraphBuilder {
       frontendAction: input.frontendAction ?? null,
       batch: input.batch ?? false,
       maxBatchSize: input.maxBatchSize ?? 4,
-      concurrencyLimit: input.concurrencyLimit === undefined ? "default" : input.concurrencyLimit,
+      concurrencyLimit,
+      concurrencyId,
       showApi: input.showApi ?? input.apiName !== null,
       live: input.live ?? false,
       preprocess: input.preprocess ?? true,

@@ -97,8 +97,13 @@ export interface EventDef {
   /** fn takes one list per input and returns one list per output. */
   readonly batch: boolean;
   readonly maxBatchSize: number;
-  /** Most jobs of this event running at once; "default" uses the queue's default; null is no limit. */
+  /** Most jobs of this event's pool running at once; "default" uses the queue's default; null is no limit. */
   readonly concurrencyLimit: number | "default" | null;
+  /**
+   * The concurrency pool the event's jobs count against (Gradio's `concurrency_id`): events that share
+   * an id share one limit, so one event's jobs wait for another's slots. By default each event has its own.
+   */
+  readonly concurrencyId: string;
   /** Listed by `/info`. */
   readonly showApi: boolean;
   /** Runs on every input change, debounced by the page. */

@@ -135,7 +135,7 @@ export class Interface<const I extends Specs, const O extends Specs> {
     const interpretation =
       options.interpretation === undefined
         ? null
-        : planInterpretation(options.interpretation, inputs, outputs, options.numShap, options.interpretationConcurrency);
+        : planInterpretation(options.interpretation, inputs, outputs, options.numShap, options.interpretationConcurrency, options.maxPerturbations);
     const examples = normaliseExamples(options.examples, inputs);
     const live = options.live ?? false;
     const builder = new GraphBuilder({

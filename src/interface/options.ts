@@ -38,6 +38,8 @@ export interface CommonOptions {
   interpretation?: InterpretationMethod | string | InterpretationFn | (InterpretationMethod | string | InterpretationFn | null)[];
   numShap?: number;
   interpretationConcurrency?: number;
+  /** Most perturbed calls one interpretation request may make (default 500); past it the request gets 422 TR_ERR_TOO_COMPLEX. */
+  maxPerturbations?: number;
   theme?: string;
   thumbnail?: string;
   /** Name of the API endpoint (default "predict"). */
@@ -81,6 +83,7 @@ export const COMMON_KINDS: Record<keyof CommonOptions, OptionKind> = {
   interpretation: (v) => isMethod(v) || (Array.isArray(v) && v.every((m) => m === null || isMethod(m))),
   numShap: (v) => typeof v === "number" && Number.isFinite(v) && v > 0,
   interpretationConcurrency: isPositiveInt,
+  maxPerturbations: isPositiveInt,
   theme: "string",
   thumbnail: "string",
   apiName: (v) => typeof v === "string" && /^[A-Za-z_][\w-]*$/.test(v),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diff, type DiffOp } from "./diff.js";
+import { deepEqual, diff, type DiffOp } from "./diff.js";
 
 // The client's rules (@gradio/client utils/stream.ts): root ops are replace/append; with a path, the
 // parent is walked and replace/append/add (splice for arrays)/delete (splice) edit it in place.
@@ -60,5 +60,22 @@ describe("streamed update diffs", () => {
     roundTrip({ a: 1, b: { c: "x" } }, { b: { c: "xy", d: [1] }, e: null });
     roundTrip({ label: "cat", confidences: [{ label: "cat", confidence: 0.5 }] }, { label: "dog", confidences: [{ label: "dog", confidence: 0.9 }] });
     roundTrip([1, 2], { a: 1 });
+  });
+});
+
+describe("deep values", () => {
+  const nest = (depth: number, leaf: unknown): unknown => {
+    let v = leaf;
+    for (let i = 0; i < depth; i++) v = [v];
+    return v;
+  };
+
+  it("replaces a changed value whole past a bounded depth instead of recursing, however deep it is", () => {
+    const ops = diff([nest(10_000, 1)], [nest(10_000, 2)]);
+    expect(ops).toHaveLength(1);
+    expect(ops[0][0]).toBe("replace");
+    expect(ops[0][1].length).toBeLessThanOrEqual(32);
+    expect(deepEqual(nest(10_000, 1), nest(10_000, 1))).toBe(false); // past the bound: "changed", never a stack overflow
+    expect(deepEqual(nest(50, 1), nest(50, 1))).toBe(true);
   });
 });

@@ -5,21 +5,29 @@
  */
 export type DiffOp = ["replace" | "append" | "add" | "delete", (string | number)[], unknown];
 
+/**
+ * Past this depth a changed value is replaced whole instead of diffed further: diffs stay shallow, and
+ * no value (a custom component's, say) can make the diff overflow the stack.
+ */
+const MAX_DIFF_DEPTH = 32;
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
 }
 
-export function deepEqual(a: unknown, b: unknown): boolean {
+/** Structural equality of JSON values; values nested past `depth` more levels count as different. */
+export function deepEqual(a: unknown, b: unknown, depth = MAX_DIFF_DEPTH * 4): boolean {
   if (a === b) return true;
+  if (depth <= 0) return false;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i], depth - 1)) return false;
     return true;
   }
   if (isPlainObject(a) && isPlainObject(b)) {
     const ka = Object.keys(a);
     if (ka.length !== Object.keys(b).length) return false;
-    for (const k of ka) if (!(k in b) || !deepEqual(a[k], b[k])) return false;
+    for (const k of ka) if (!(k in b) || !deepEqual(a[k], b[k], depth - 1)) return false;
     return true;
   }
   return false;
@@ -27,6 +35,10 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 
 function diffAt(path: (string | number)[], prev: unknown, next: unknown, ops: DiffOp[]): void {
   if (deepEqual(prev, next)) return;
+  if (path.length >= MAX_DIFF_DEPTH) {
+    ops.push(["replace", path, next]);
+    return;
+  }
   if (typeof prev === "string" && typeof next === "string" && next.startsWith(prev) && prev.length > 0) {
     ops.push(["append", path, next.slice(prev.length)]);
     return;

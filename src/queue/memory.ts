@@ -20,11 +20,18 @@ class Durations {
  */
 const AUTO_BROADCAST_MS = 250;
 const BROADCAST_MS_PER_WAITING = 0.05;
+const BROADCAST_SLICE = 500;
 
 /** A job and, once someone needs it (a cancel, a function that reads its signal), its AbortController. */
 class Held {
   private controller: AbortController | null = null;
-  constructor(readonly job: JobData) {}
+  /** Left the queue (started or cancelled); its slot in the queue array is skipped until compacted. */
+  removed = false;
+  constructor(
+    readonly job: JobData,
+    /** The concurrency pool it waits for. */
+    readonly pool: string,
+  ) {}
   get signal(): AbortSignal {
     return (this.controller ??= new AbortController()).signal;
   }
@@ -37,14 +44,26 @@ class Held {
 }
 
 /**
- * The scheduler of one process: first in, first out, with a concurrency limit per event (its own, or the
- * default). Jobs of different events never wait for each other's slots. Jobs of a `batch: true` event
- * start together, up to its `maxBatchSize`, in one slot.
+ * The scheduler of one process: first in, first out, with a concurrency limit per pool (an event's own,
+ * or one it shares with others through its `concurrencyId`; the event's limit, or the default). Jobs of
+ * different pools never wait for each other's slots. Jobs of a `batch: true` event start together, up to
+ * its `maxBatchSize`, in one slot.
+ *
+ * A long queue stays cheap: starting a job looks only at pools with a free slot, and a cancelled job
+ * is found by id and left in place, to be dropped when the queue is next compacted.
  */
 export class MemoryScheduler implements Scheduler {
-  private readonly queue: Held[] = [];
+  /** Waiting jobs in arrival order from `head` on; entries marked removed are skipped. */
+  private queue: Held[] = [];
+  private head = 0;
+  /** Removed entries still in `queue` past `head`. */
+  private holes = 0;
+  private readonly waitingById = new Map<string, Held>();
+  private readonly waitingPerPool = new Map<string, number>();
+  /** An event of each pool, whose policy gives the pool's limit. */
+  private readonly poolEvent = new Map<string, number>();
   private readonly active = new Map<string, Held>();
-  private readonly runningPerEvent = new Map<number, number>();
+  private readonly runningPerPool = new Map<string, number>();
   private readonly durations = new Map<number, Durations>();
   private readonly listeners = new Set<(event: JobEvent) => void>();
   private runner: JobRunner | null = null;
@@ -55,7 +74,7 @@ export class MemoryScheduler implements Scheduler {
   constructor(private readonly settings: QueueSettings) {}
 
   get waiting(): number {
-    return this.queue.length;
+    return this.waitingById.size;
   }
   get running(): number {
     return this.active.size;
@@ -80,18 +99,54 @@ export class MemoryScheduler implements Scheduler {
     return typeof own === "number" ? own : own === null ? Infinity : this.settings.defaultConcurrencyLimit;
   }
 
+  private poolOf(eventId: number): string {
+    return this.runner?.policy(eventId)?.concurrencyId ?? `event:${eventId}`;
+  }
+
   async push(job: JobData): Promise<void> {
-    if (this.closed) throw queueFull(this.queue.length);
-    if (this.settings.maxSize !== null && this.queue.length >= this.settings.maxSize) throw queueFull(this.queue.length);
-    this.queue.push(new Held(job));
-    this.emitRank(job, this.queue.length - 1);
+    if (this.closed) throw queueFull(this.waiting);
+    if (this.settings.maxSize !== null && this.waiting >= this.settings.maxSize) throw queueFull(this.waiting);
+    const held = new Held(job, this.poolOf(job.eventId));
+    this.queue.push(held);
+    this.waitingById.set(job.id, held);
+    this.waitingPerPool.set(held.pool, (this.waitingPerPool.get(held.pool) ?? 0) + 1);
+    this.poolEvent.set(held.pool, job.eventId);
+    this.emitRank(job, this.waiting - 1);
     this.dispatch();
   }
 
+  /** Takes a waiting job out of the queue (it starts, or is cancelled). */
+  private remove(held: Held): void {
+    held.removed = true;
+    this.waitingById.delete(held.job.id);
+    const left = (this.waitingPerPool.get(held.pool) ?? 1) - 1;
+    if (left > 0) this.waitingPerPool.set(held.pool, left);
+    else this.waitingPerPool.delete(held.pool);
+    this.holes++;
+    while (this.head < this.queue.length && this.queue[this.head].removed) {
+      this.head++;
+      this.holes--;
+    }
+  }
+
+  /** Drops the entries of jobs that left, once they are many (never during a scan of the queue). */
+  private compact(): void {
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+      this.holes = 0;
+    } else if (this.holes + this.head > 1024 && this.holes + this.head > this.waiting) {
+      this.queue = this.queue.slice(this.head).filter((h) => !h.removed);
+      this.head = 0;
+      this.holes = 0;
+    }
+  }
+
   async cancel(jobId: string): Promise<boolean> {
-    const i = this.queue.findIndex((h) => h.job.id === jobId);
-    if (i >= 0) {
-      const [held] = this.queue.splice(i, 1);
+    const held = this.waitingById.get(jobId);
+    if (held) {
+      this.remove(held);
+      this.compact();
       held.abort();
       this.emit({ type: "cancelled", jobId });
       this.scheduleBroadcast();
@@ -107,7 +162,10 @@ export class MemoryScheduler implements Scheduler {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const held of this.queue.splice(0)) this.emit({ type: "cancelled", jobId: held.job.id });
+    const waiting = [...this.waitingById.values()];
+    for (const held of waiting) this.remove(held);
+    this.compact();
+    for (const held of waiting) this.emit({ type: "cancelled", jobId: held.job.id });
     for (const held of this.active.values()) held.abort();
     if (this.broadcastTimer) clearTimeout(this.broadcastTimer);
     if (this.periodic) clearInterval(this.periodic);
@@ -122,24 +180,39 @@ export class MemoryScheduler implements Scheduler {
   }
 
   private emitRank(job: JobData, rank: number): void {
-    this.emit({ type: "queued", jobId: job.id, rank, queueSize: this.queue.length, eta: this.eta(job.eventId, rank) });
+    this.emit({ type: "queued", jobId: job.id, rank, queueSize: this.waiting, eta: this.eta(job.eventId, rank) });
   }
 
+  /**
+   * Tells every waiting job its rank, BROADCAST_SLICE jobs per turn of the event loop, so a long queue
+   * never holds the loop for long; a job that started or left meanwhile is skipped.
+   */
   private broadcast = () => {
     this.broadcastTimer = null;
-    this.queue.forEach((held, rank) => this.emitRank(held.job, rank));
+    const waiting: Held[] = [];
+    for (let i = this.head; i < this.queue.length; i++) if (!this.queue[i].removed) waiting.push(this.queue[i]);
+    const size = waiting.length;
+    const slice = (from: number) => {
+      const to = Math.min(size, from + BROADCAST_SLICE);
+      for (let rank = from; rank < to; rank++) {
+        const held = waiting[rank];
+        if (!held.removed) this.emit({ type: "queued", jobId: held.job.id, rank, queueSize: size, eta: this.eta(held.job.eventId, rank) });
+      }
+      if (to < size) setImmediate(slice, to);
+    };
+    slice(0);
   };
 
   /** Ranks change whenever a job starts; with many waiting jobs the updates are coalesced. */
   private scheduleBroadcast(): void {
-    if (this.queue.length === 0) return;
+    if (this.waiting === 0) return;
     const rate = this.settings.statusUpdateRate;
     if (rate === "auto") {
-      this.broadcastTimer ??= setTimeout(this.broadcast, Math.max(AUTO_BROADCAST_MS, this.queue.length * BROADCAST_MS_PER_WAITING));
+      this.broadcastTimer ??= setTimeout(this.broadcast, Math.max(AUTO_BROADCAST_MS, this.waiting * BROADCAST_MS_PER_WAITING));
       this.broadcastTimer.unref();
     } else if (!this.periodic) {
       this.periodic = setInterval(() => {
-        if (this.queue.length === 0 && this.periodic) {
+        if (this.waiting === 0 && this.periodic) {
           clearInterval(this.periodic);
           this.periodic = null;
         } else this.broadcast();
@@ -150,33 +223,42 @@ export class MemoryScheduler implements Scheduler {
 
   private dispatch(): void {
     const runner = this.runner;
-    if (!runner) return;
+    if (!runner || this.waiting === 0) return;
+    // Free slots of the pools that have jobs waiting; nothing to scan when every such pool is full.
+    const free = new Map<string, number>();
+    for (const pool of this.waitingPerPool.keys()) {
+      const slots = this.limit(this.poolEvent.get(pool)!) - (this.runningPerPool.get(pool) ?? 0);
+      if (slots > 0) free.set(pool, slots);
+    }
     let started = false;
-    for (let i = 0; i < this.queue.length; ) {
+    for (let i = this.head; i < this.queue.length && free.size > 0; i++) {
       const held = this.queue[i];
+      if (held.removed) continue;
+      const slots = free.get(held.pool);
+      if (slots === undefined) continue;
+      if (slots > 1) free.set(held.pool, slots - 1);
+      else free.delete(held.pool);
       const eventId = held.job.eventId;
-      if ((this.runningPerEvent.get(eventId) ?? 0) >= this.limit(eventId)) {
-        i++;
-        continue;
-      }
       const group = [held];
-      this.queue.splice(i, 1);
       const policy = runner.policy(eventId);
       if (policy?.batch) {
-        for (let k = i; k < this.queue.length && group.length < policy.maxBatchSize; ) {
-          if (this.queue[k].job.eventId === eventId) group.push(...this.queue.splice(k, 1));
-          else k++;
+        for (let k = i + 1; k < this.queue.length && group.length < policy.maxBatchSize; k++) {
+          const other = this.queue[k];
+          if (!other.removed && other.job.eventId === eventId) group.push(other);
         }
       }
+      for (const h of group) this.remove(h);
       started = true;
       void this.runGroup(runner, group);
     }
+    this.compact();
     if (started) this.scheduleBroadcast();
   }
 
   private async runGroup(runner: JobRunner, group: Held[]): Promise<void> {
     const eventId = group[0].job.eventId;
-    this.runningPerEvent.set(eventId, (this.runningPerEvent.get(eventId) ?? 0) + 1);
+    const pool = group[0].pool;
+    this.runningPerPool.set(pool, (this.runningPerPool.get(pool) ?? 0) + 1);
     for (const held of group) this.active.set(held.job.id, held);
     const began = performance.now();
     const eta = this.durations.get(eventId)?.average ?? null;
@@ -206,7 +288,9 @@ export class MemoryScheduler implements Scheduler {
       else if (outcome.cancelled || held.aborted) this.emit({ type: "cancelled", jobId });
       else this.emit({ type: "failed", jobId, error: outcome.error });
     }
-    this.runningPerEvent.set(eventId, (this.runningPerEvent.get(eventId) ?? 1) - 1);
+    const left = (this.runningPerPool.get(pool) ?? 1) - 1;
+    if (left > 0) this.runningPerPool.set(pool, left);
+    else this.runningPerPool.delete(pool);
     this.dispatch();
   }
 }

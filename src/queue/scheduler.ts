@@ -39,6 +39,12 @@ export type JobOutcome = { ok: true; data: unknown[] } | { ok: false; cancelled:
 export interface EventPolicy {
   /** Most jobs running at once: a number, "default" (the queue's default) or null (no limit). */
   concurrencyLimit: number | "default" | null;
+  /**
+   * The pool whose slots the event's jobs take (Gradio's `concurrency_id`): jobs of events with the same
+   * id count against one limit (each event's, which the graph keeps equal within a pool). Default: the
+   * event's own pool.
+   */
+  concurrencyId?: string;
   /** Jobs of a batch event start together, up to maxBatchSize, in one slot. */
   batch: boolean;
   maxBatchSize: number;

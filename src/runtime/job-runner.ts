@@ -61,7 +61,7 @@ export class RuntimeJobRunner implements JobRunner {
 
   policy(eventId: number): EventPolicy | undefined {
     const event = this.runtime.graph.eventByIndex(eventId);
-    return event && { concurrencyLimit: event.concurrencyLimit, batch: event.batch, maxBatchSize: event.maxBatchSize };
+    return event && { concurrencyLimit: event.concurrencyLimit, concurrencyId: event.concurrencyId, batch: event.batch, maxBatchSize: event.maxBatchSize };
   }
 
   private options(job: JobData, io: { readonly signal: AbortSignal; report(e: JobEvent): void }, onGenerate?: RunOptions["onGenerate"]): RunOptions {

@@ -1,6 +1,7 @@
 import type { Component } from "../components/component.js";
 import type { CallContext, ComponentContext, ProgressUnit, RequestInfo } from "../core/context.js";
 import { ValidationError } from "../core/errors.js";
+import { MAX_DEPTH, nestedDeeperThan } from "../core/limits.js";
 import type { EventDef } from "../graph/graph.js";
 import { cancelled, returnError, RunError, toRunError } from "./failure.js";
 import { codeRequest, makeProgress } from "./progress.js";
@@ -52,11 +53,26 @@ export function spread(event: EventDef, result: unknown): unknown[] {
   return result;
 }
 
-export function checkData(event: EventDef, data: unknown): unknown[] {
+/**
+ * The request's values, checked before any component sees them: one per input at most, and (from a
+ * client) no value nested deeper than MAX_DEPTH, so nothing that walks a value can overflow the stack.
+ */
+export function checkData(event: EventDef, data: unknown, trusted = false): unknown[] {
   if (!event.fn) throw new ValidationError(`event ${event.apiName ?? event.id} has no backend function`, "TR_ERR_NOT_FOUND");
   if (!Array.isArray(data)) throw new ValidationError('"data" must be an array with one value per input', "TR_ERR_BAD_REQUEST");
   if (data.length > event.inputs.length) {
     throw new ValidationError(`expected at most ${event.inputs.length} input values, got ${data.length}`, "TR_ERR_BAD_REQUEST");
+  }
+  if (!trusted) {
+    data.forEach((value, i) => {
+      if (nestedDeeperThan(value, MAX_DEPTH)) {
+        const c = event.inputs[i];
+        throw new ValidationError(
+          `${c.className}${c.label ? ` "${c.label}"` : ""}: the value nests arrays and objects more than ${MAX_DEPTH} levels deep, the most a value may`,
+          "TR_ERR_TOO_COMPLEX",
+        );
+      }
+    });
   }
   return data;
 }

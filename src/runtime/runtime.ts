@@ -1,7 +1,7 @@
 import type { CallContext, ComponentContext } from "../core/context.js";
 import type { FileStore } from "../core/files.js";
 import type { EventDef, EventRuntime, EventScope, Graph, ScopedRun } from "../graph/graph.js";
-import type { ShownFailure } from "../core/errors.js";
+import { ValidationError, type ShownFailure } from "../core/errors.js";
 import { RunError, returnError, toRunError, present } from "./failure.js";
 import { DiskFileStore } from "./file-store.js";
 import {
@@ -15,7 +15,7 @@ import {
   spread,
   type RunOptions,
 } from "./run.js";
-import { MemorySessionStore, type SessionStore } from "./sessions.js";
+import { DEFAULT_STATE_SESSION_MAX_BYTES, MemorySessionStore, stateBytes, type SessionStore } from "./sessions.js";
 import { TrustedFiles } from "./trusted-files.js";
 
 export type { RunOptions };
@@ -27,6 +27,8 @@ export interface RuntimeOptions {
   showError?: boolean;
   /** Prefix of this runtime's session keys (a member graph of a Parallel or Series runs under its mix's sessions). */
   sessionPrefix?: string;
+  /** Most bytes of state one session may keep (measured when stored); a call that would keep more fails. Default 16 MiB. */
+  stateSessionMaxBytes?: number;
 }
 
 export type BatchOutcome = { ok: true; data: unknown[] } | { ok: false; error: RunError };
@@ -50,6 +52,7 @@ export class Runtime implements EventRuntime {
   readonly sessions: SessionStore;
   readonly files: FileStore;
   readonly showError: boolean;
+  readonly stateSessionMaxBytes: number;
   private readonly prefix: string;
   private readonly trusted: FileStore;
   private readonly children = new Map<Graph, Runtime>();
@@ -62,7 +65,44 @@ export class Runtime implements EventRuntime {
     this.files = opts.files ?? defaultFiles();
     this.showError = opts.showError ?? false;
     this.prefix = opts.sessionPrefix ?? "";
+    this.stateSessionMaxBytes = opts.stateSessionMaxBytes ?? DEFAULT_STATE_SESSION_MAX_BYTES;
     this.trusted = new TrustedFiles(this.files);
+  }
+
+  /**
+   * Stores a session's state with its size, measured now (v8.serialize's length). Past
+   * `stateSessionMaxBytes` the call fails (TR_ERR_TOO_COMPLEX, naming the state component) and the
+   * session's state is dropped: the function may have grown the previous value in place (a chat
+   * history's push), so keeping it would keep what the bound refuses.
+   */
+  private async storeState(event: EventDef, key: string, state: Map<number, unknown>): Promise<void> {
+    let bytes: number;
+    try {
+      bytes = this.measureState(event, state);
+    } catch (err) {
+      await this.sessions.delete(key);
+      throw err;
+    }
+    await this.sessions.set(key, state, bytes);
+  }
+
+  private measureState(event: EventDef, state: Map<number, unknown>): number {
+    let total = 0;
+    let largest: [number, number] = [-1, 0];
+    for (const [id, value] of state) {
+      const bytes = stateBytes(value);
+      total += bytes;
+      if (bytes >= largest[1]) largest = [id, bytes];
+    }
+    if (total > this.stateSessionMaxBytes) {
+      const c = [...event.outputs, ...event.inputs].find((x) => x.id === largest[0]);
+      const name = c ? `${c.className}${c.label ? ` "${c.label}"` : ""}` : "State";
+      throw new ValidationError(
+        `${name}: this session's state would take ${mebibytes(total)}, more than the ${mebibytes(this.stateSessionMaxBytes)} a session may keep (stateSessionMaxBytes); its state is cleared`,
+        "TR_ERR_TOO_COMPLEX",
+      );
+    }
+    return total;
   }
 
   /** What a caller is told of a failure of this app's runs; internal failures are logged here. */
@@ -102,7 +142,7 @@ export class Runtime implements EventRuntime {
    */
   async run(event: EventDef, data: unknown, opts: RunOptions): Promise<unknown[]> {
     try {
-      const values = checkData(event, data);
+      const values = checkData(event, data, opts.trusted);
       const ctx = this.context(opts);
       const stateful = opts.sessionKey !== null && (hasState(event.inputs) || hasState(event.outputs));
       const session = stateful ? await this.sessions.get(this.key(opts.sessionKey!)) : undefined;
@@ -119,7 +159,7 @@ export class Runtime implements EventRuntime {
       const last = await drain(result, callContext, onGenerate && ((v) => onGenerate(() => postprocessAll(event, spread(event, v), ctx, undefined))));
       const stateOut = new Map<number, unknown>(session ?? []);
       const wire = await postprocessAll(event, spread(event, last), ctx, stateOut);
-      if (stateful && hasState(event.outputs)) await this.sessions.set(this.key(opts.sessionKey!), stateOut);
+      if (stateful && hasState(event.outputs)) await this.storeState(event, this.key(opts.sessionKey!), stateOut);
       if (opts.stateOverride) for (const [id, v] of stateOut) opts.stateOverride.set(id, v);
       if (!opts.trusted) for (const hook of event.onSuccess) hook(values, wire, callContext, ctx.files);
       return wire;
@@ -138,7 +178,7 @@ export class Runtime implements EventRuntime {
     for (const [index, call] of calls.entries()) {
       try {
         const ctx = this.context(call.opts);
-        ready.push({ index, args: await preprocessInputs(event, checkData(event, call.data), ctx, undefined, undefined), ctx });
+        ready.push({ index, args: await preprocessInputs(event, checkData(event, call.data, call.opts.trusted), ctx, undefined, undefined), ctx });
       } catch (err) {
         outcomes[index] = { ok: false, error: toRunError(err) };
       }
@@ -184,11 +224,21 @@ export class Runtime implements EventRuntime {
   async runGraph(graph: Graph, event: EventDef, data: unknown[], opts: ScopedRun): Promise<unknown[]> {
     let child = this.children.get(graph);
     if (!child) {
-      child = new Runtime(graph, { sessions: this.sessions, files: this.files, showError: this.showError, sessionPrefix: `${this.prefix}${graph.key}:` });
+      child = new Runtime(graph, {
+        sessions: this.sessions,
+        files: this.files,
+        showError: this.showError,
+        sessionPrefix: `${this.prefix}${graph.key}:`,
+        stateSessionMaxBytes: this.stateSessionMaxBytes,
+      });
       this.children.set(graph, child);
     }
     return child.run(event, data, opts);
   }
+}
+
+function mebibytes(bytes: number): string {
+  return bytes >= 1024 ** 2 ? `${(bytes / 1024 ** 2).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
 }
 
 export { RunError, returnError };

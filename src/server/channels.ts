@@ -18,10 +18,15 @@ export const ATTACH_MS = 30_000;
 const LATEST_ONLY = new Set(["estimation", "process_generating"]);
 const FEW = 16;
 
+/**
+ * A frame waiting for its stream. Queue positions (most of a flood's frames, and never changed once
+ * made) stay objects, written out as text only if the stream opens; every other frame is text at once,
+ * since the values it carries may change in place after it is sent.
+ */
 interface Buffered {
   eventId: string | null;
   msg: string;
-  text: string;
+  frame: Frame | string;
 }
 
 /**
@@ -72,15 +77,14 @@ export class Channel {
 
   send(frame: Frame): void {
     if (this.abandoned) return;
-    const text = sse(frame);
-    if (this.res) this.write(this.res, text);
+    if (this.res) this.write(this.res, sse(frame));
     else {
       const eventId = frame.event_id ?? null;
       if (LATEST_ONLY.has(frame.msg) || (frame.msg === "progress" && this.buffer.length >= FEW)) {
         const i = this.buffer.findIndex((b) => b.msg === frame.msg && b.eventId === eventId);
         if (i >= 0) this.buffer.splice(i, 1);
       }
-      this.buffer.push({ eventId, msg: frame.msg, text });
+      this.buffer.push({ eventId, msg: frame.msg, frame: frame.msg === "estimation" ? frame : sse(frame) });
     }
     if (frame.msg === "process_completed" && typeof frame.event_id === "string") {
       this.pending.delete(frame.event_id);
@@ -106,7 +110,7 @@ export class Channel {
     this.everAttached = true;
     if (this.waitTimer) clearTimeout(this.waitTimer);
     this.waitTimer = null;
-    for (const b of this.buffer) res.write(b.text);
+    for (const b of this.buffer) res.write(typeof b.frame === "string" ? b.frame : sse(b.frame));
     this.buffer = [];
     this.heartbeat = setInterval(() => res.write(HEARTBEAT), HEARTBEAT_MS);
     this.heartbeat.unref();

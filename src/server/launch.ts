@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { Graph } from "../graph/graph.js";
 import type { QueueOptions } from "../queue/scheduler.js";
 import { MOUNT_KINDS, mountApp, type MountOptions } from "./mount.js";
-import { checkOptions, describe } from "../core/options.js";
+import { checkOptions, describe, isPositive } from "../core/options.js";
 import { OptionError } from "../core/errors.js";
 
 /** `launch()`'s options: where to listen, and everything `mountApp()` takes (one list, checked once). */
@@ -21,6 +21,14 @@ export interface LaunchOptions extends Omit<MountOptions, "prefix"> {
    * any peer (only when nothing but the proxy can reach the app); or the proxy's addresses/CIDR ranges.
    */
   trustProxy?: boolean | string[];
+  /** Seconds a client has to send a request's headers. Default 10. */
+  headersTimeout?: number;
+  /** Seconds a client has to send a whole request, body included (uploads too). Default 300. */
+  requestTimeout?: number;
+  /** Seconds a request may go without a byte from the client while it is sent (headers, body, an upload). Default 30. */
+  idleTimeout?: number;
+  /** Seconds an idle keep-alive connection stays open between requests. Default 72 (above common proxies' 60). */
+  keepAliveTimeout?: number;
 }
 
 export interface Launched {
@@ -61,6 +69,10 @@ export async function launch(target: Launchable, opts: LaunchOptions = {}): Prom
     enableQueue: "boolean",
     quiet: "boolean",
     trustProxy: (v) => typeof v === "boolean" || (Array.isArray(v) && v.every((x) => typeof x === "string")),
+    headersTimeout: isPositive,
+    requestTimeout: isPositive,
+    idleTimeout: isPositive,
+    keepAliveTimeout: isPositive,
   });
   const envPort = process.env.TRADIO_SERVER_PORT;
   const port = opts.port ?? (envPort !== undefined ? Number(envPort) : 7860);
@@ -69,8 +81,41 @@ export async function launch(target: Launchable, opts: LaunchOptions = {}): Prom
   (globalThis as Counter)[LAUNCHES] = launchCount() + 1;
 
   const graph = target.graph;
-  const server = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024, trustProxy: opts.trustProxy ?? false });
-  const { port: _port, host: _host, enableQueue: _queue, quiet: _quiet, trustProxy: _proxy, ...mount } = opts;
+  const timeouts = {
+    headers: Math.round((opts.headersTimeout ?? 10) * 1000),
+    request: Math.round((opts.requestTimeout ?? 300) * 1000),
+    idle: Math.round((opts.idleTimeout ?? 30) * 1000),
+    keepAlive: Math.round((opts.keepAliveTimeout ?? 72) * 1000),
+  };
+  // A client cannot hold a connection by sending slowly: headers, the whole request and every pause
+  // while it is sent are bounded. Node checks the first two this often.
+  const checkEvery = Math.max(100, Math.min(5000, Math.floor(Math.min(timeouts.headers, timeouts.request) / 4)));
+  const server = Fastify({
+    logger: false,
+    bodyLimit: 16 * 1024 * 1024,
+    trustProxy: opts.trustProxy ?? false,
+    requestTimeout: timeouts.request,
+    keepAliveTimeout: timeouts.keepAlive,
+    connectionTimeout: timeouts.idle,
+    http: { headersTimeout: Math.min(timeouts.headers, timeouts.request), requestTimeout: timeouts.request, connectionsCheckingInterval: checkEvery },
+  });
+  // The idle timeout is for receiving a request: once its body is in (a streamed upload reads it in its
+  // handler), the answer may take as long as the function does, and the event stream stays open.
+  server.addHook("preHandler", async (req) => {
+    if (!(typeof req.isMultipart === "function" && req.isMultipart())) req.raw.socket?.setTimeout(0);
+  });
+  const {
+    port: _port,
+    host: _host,
+    enableQueue: _queue,
+    quiet: _quiet,
+    trustProxy: _proxy,
+    headersTimeout: _headers,
+    requestTimeout: _request,
+    idleTimeout: _idle,
+    keepAliveTimeout: _keepAlive,
+    ...mount
+  } = opts;
   await mountApp(server, target, {
     ...mount,
     mcpServer: opts.mcpServer ?? process.env.TRADIO_MCP_SERVER === "true",

@@ -5,6 +5,7 @@ import multipart from "@fastify/multipart";
 import staticFiles from "@fastify/static";
 import { codeOf, HttpError, OptionError, type ErrorCode } from "../core/errors.js";
 import type { FileStore } from "../core/files.js";
+import { MAX_DEPTH, jsonNestedDeeperThan } from "../core/limits.js";
 import { checkOptions, isPositive, isPositiveInt, type OptionKind } from "../core/options.js";
 import { Graph } from "../graph/graph.js";
 import { API_PREFIX } from "../protocol/config.js";
@@ -14,7 +15,7 @@ import { DiskFileStore } from "../runtime/file-store.js";
 import { allowEntryProblem } from "../runtime/fetch-url.js";
 import { RuntimeJobRunner } from "../runtime/job-runner.js";
 import { Runtime } from "../runtime/runtime.js";
-import { sessionStores, type SessionStore } from "../runtime/sessions.js";
+import { DEFAULT_STATE_MAX_BYTES, DEFAULT_STATE_SESSION_MAX_BYTES, sessionStores, type SessionStore } from "../runtime/sessions.js";
 import { Served, type AuthSettings, type ServeOptions } from "./context.js";
 import { credentialCheck, type AuthSpec } from "../auth/credentials.js";
 import { McpTokenStore } from "../auth/mcp-tokens.js";
@@ -44,8 +45,14 @@ export interface MountOptions extends Partial<ServeOptions> {
   stateSessionCapacity?: number;
   /** Seconds a session's state is kept after its last use. Default 3600. */
   stateTtl?: number;
+  /** Most bytes of state kept in all, as measured when stored (v8.serialize's length); least recently used sessions evicted first. Default 256 MiB. */
+  stateMaxBytes?: number;
+  /** Most bytes of state one session may keep; a call that would keep more fails with 422 TR_ERR_TOO_COMPLEX. Default 16 MiB (at most stateMaxBytes). */
+  stateSessionMaxBytes?: number;
   /** Files or folders (besides uploads and outputs) that the file route may serve. */
   allowedPaths?: string[];
+  /** Uploads one client address may have in progress at once; more get HTTP 429. Default 10. */
+  maxUploadsPerClient?: number;
   /** Seconds a session's event stream may take to open after a join before its calls are cancelled. Default 30. */
   attachTimeout?: number;
   /** Also serve the app as an MCP server at /gradio_api/mcp/ (and /gradio_api/mcp/sse): one tool per API endpoint. */
@@ -124,11 +131,18 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
       });
   const files = opts.files ?? own!;
   if (files instanceof DiskFileStore) await files.folder();
+  const stateMaxBytes = opts.stateMaxBytes ?? DEFAULT_STATE_MAX_BYTES;
   const sessions =
     typeof opts.sessionStore === "object"
       ? opts.sessionStore
-      : sessionStores.get(opts.sessionStore ?? "memory")({ capacity: opts.stateSessionCapacity, ttlMs: (opts.stateTtl ?? 3600) * 1000 });
-  const runtime = new Runtime(graph, { sessions, files, showError: opts.showError ?? false });
+      : sessionStores.get(opts.sessionStore ?? "memory")({ capacity: opts.stateSessionCapacity, ttlMs: (opts.stateTtl ?? 3600) * 1000, maxBytes: stateMaxBytes });
+  const runtime = new Runtime(graph, {
+    sessions,
+    files,
+    showError: opts.showError ?? false,
+    // One session can never hold more than the whole store.
+    stateSessionMaxBytes: Math.min(opts.stateSessionMaxBytes ?? DEFAULT_STATE_SESSION_MAX_BYTES, stateMaxBytes),
+  });
   const queue: QueueOptions = { ...(target instanceof Graph ? {} : target.queueOptions), ...opts.queue };
   const settings: QueueSettings = {
     defaultConcurrencyLimit: queue.defaultConcurrencyLimit ?? 1,
@@ -174,6 +188,44 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     frameAncestors: options.frameAncestors,
     streamedRoutes: [`${options.prefix}${API_PREFIX}/queue/data`, `${options.prefix}${CALL_PATH}/:api/:id`, ...[MCP_PATH, MCP_PATH.slice(0, -1), MCP_SSE_PATH, `${API_PREFIX}/mcp/messages`].map((p) => options.prefix + p)],
   });
+  // Uploads in progress per client address: a slow client cannot hold many connections open.
+  const uploadRoute = `${options.prefix}${API_PREFIX}/upload`;
+  const maxUploads = opts.maxUploadsPerClient ?? DEFAULT_MAX_UPLOADS_PER_CLIENT;
+  const uploading = new Map<string, number>();
+  f.addHook("onRequest", async (req, reply) => {
+    if (req.routeOptions.url !== uploadRoute) return;
+    const client = req.ip ?? "";
+    const held = uploading.get(client) ?? 0;
+    if (held >= maxUploads) {
+      // The refused body is not read: the connection ends with the answer, so it holds nothing. Node
+      // would keep reading the body of a half-closed connection, so the socket is ended once the answer
+      // is out, and destroyed shortly after whether or not the client ends its side.
+      reply.header("retry-after", "10").header("connection", "close");
+      const socket = req.raw.socket;
+      reply.raw.once("finish", () => {
+        socket.end();
+        setTimeout(() => socket.destroy(), 1000).unref();
+      });
+      throw new HttpError(429, "TR_ERR_RATE_LIMITED", `too many uploads in progress from this address (at most ${maxUploads}); try again when one has finished`);
+    }
+    uploading.set(client, held + 1);
+    // Given back when the answer is sent or the connection goes (a timeout, a client that gives up).
+    reply.raw.once("close", () => {
+      const left = (uploading.get(client) ?? 1) - 1;
+      if (left > 0) uploading.set(client, left);
+      else uploading.delete(client);
+    });
+  });
+  // JSON bodies are checked for nesting before they are parsed: parsing deep nesting is slow (seconds for
+  // a few MB), and whatever walks the result could overflow the stack. Values are bounded more finely,
+  // per input, when a call is made (MAX_DEPTH).
+  const parseJson = f.getDefaultJsonParser(f.initialConfig.onProtoPoisoning ?? "error", f.initialConfig.onConstructorPoisoning ?? "error");
+  f.removeContentTypeParser("application/json");
+  f.addContentTypeParser("application/json", { parseAs: "string" }, (req, text, done) => {
+    if (jsonNestedDeeperThan(text as string, MAX_BODY_DEPTH)) {
+      done(new HttpError(422, "TR_ERR_TOO_COMPLEX", `the JSON body nests arrays and objects more than ${MAX_BODY_DEPTH} levels deep`), undefined);
+    } else parseJson(req, text as string, done);
+  });
   // Bounded so one request cannot make the parser hold much: no route needs more than two small fields.
   await f.register(multipart, { limits: { fileSize, files: 100, fields: 20, parts: 120, fieldSize: 64 * 1024, fieldNameSize: 200, headerPairs: 100 } });
   await f.register(staticFiles, { root: tmpdir(), serve: false });
@@ -189,10 +241,15 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
   return served;
 }
 
+/** A body deeper than this is refused before it is parsed; values inside it are held to MAX_DEPTH. */
+const MAX_BODY_DEPTH = 2 * MAX_DEPTH;
+
 /** Gradio's queue is unbounded by default; tradio's is not, so a flood of joins cannot exhaust memory. */
 const DEFAULT_MAX_SIZE = 10_000;
 /** Far above what one person's tabs queue, far below a flood from one address. */
 const DEFAULT_MAX_PER_CLIENT = 2_000;
+/** A page uploads one file per component at a time; a few tabs stay far below this. */
+const DEFAULT_MAX_UPLOADS_PER_CLIENT = 10;
 
 /** Codes for errors that carry only a status (Fastify's own, rate limits). */
 const STATUS_CODES: Record<number, ErrorCode> = { 401: "TR_ERR_UNAUTHENTICATED", 403: "TR_ERR_FORBIDDEN", 404: "TR_ERR_NOT_FOUND", 413: "TR_ERR_FILE_TOO_LARGE", 429: "TR_ERR_RATE_LIMITED" };
@@ -207,7 +264,10 @@ export const MOUNT_KINDS: Record<string, OptionKind> = {
   sessionStore: (v: unknown) => typeof v === "string" || (typeof v === "object" && v !== null),
   stateSessionCapacity: isPositiveInt,
   stateTtl: isPositive,
+  stateMaxBytes: isPositive,
+  stateSessionMaxBytes: isPositive,
   attachTimeout: isPositive,
+  maxUploadsPerClient: isPositiveInt,
   mcpServer: "boolean",
   allowedPaths: "string[]",
   files: "any",

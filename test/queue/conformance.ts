@@ -124,6 +124,25 @@ export function schedulerConformance(name: string, make: Make, after?: () => Pro
       await scheduler.close();
     });
 
+    it("counts jobs of events that share a concurrency id against one pool, and keeps other pools apart", async () => {
+      const shared = (concurrencyId: string): EventPolicy => ({ concurrencyLimit: 2, concurrencyId, batch: false, maxBatchSize: 1 });
+      const { scheduler, runner, of } = await setup({ defaultConcurrencyLimit: 1 }, { 0: shared("predict"), 1: shared("predict"), 2: shared("other") });
+      const [a, b, c, d] = [job(0), job(1), job(1), job(2)];
+      for (const j of [a, b, c, d]) await scheduler.push(j);
+      // a and b fill the shared pool of two; c (event 1) waits for it although its own event runs only b;
+      // d runs at once in its own pool.
+      await until(() => runner.runs.length === 3, "three runs");
+      await new Promise((r) => setTimeout(r, 50));
+      expect(runner.runs.map((r) => r.jobs[0].id)).toEqual([a.id, b.id, d.id]);
+      expect(of(c.id)).toEqual(["queued"]);
+      runner.finish(0);
+      await until(() => runner.runs.length === 4, "c's run once a slot is free");
+      expect(runner.runs[3].jobs[0].id).toBe(c.id);
+      for (const i of [1, 2, 3]) runner.finish(i);
+      await until(() => [a, b, c, d].every((j) => of(j.id).includes("finished")), "every job");
+      await scheduler.close();
+    });
+
     it("starts waiting jobs of a batch event together, up to maxBatchSize", async () => {
       const { scheduler, runner, events } = await setup({ defaultConcurrencyLimit: 1 }, { 0: { concurrencyLimit: 1, batch: true, maxBatchSize: 3 } });
       const jobs = [job(), job(), job(), job(), job()];

@@ -7,12 +7,15 @@ import type { GraphBuilder } from "../../graph/builder.js";
 import type { EventDef, EventRuntime } from "../../graph/graph.js";
 import { Interpretation } from "./component.js";
 import { runCustom, runCustomFor, type CustomInterpretation } from "./custom.js";
-import { interpretationMethods, type InputPlan } from "./methods.js";
+import { interpretationMethods, tooComplex, type InputPlan } from "./methods.js";
 import { evaluate, type Task } from "./run.js";
 import { measure } from "./value.js";
 
 export type { CustomInterpretation } from "./custom.js";
-export { interpretationMethods, MAX_SHAP_TOKENS, type InterpretationMethodDef, type InputPlan } from "./methods.js";
+export { interpretationMethods, MAX_SHAP_TOKENS, tooComplex, type InterpretationMethodDef, type InputPlan } from "./methods.js";
+
+/** Most perturbed calls one interpretation request may make, unless the Interface's `maxPerturbations` says otherwise. */
+export const DEFAULT_MAX_PERTURBATIONS = 500;
 
 /** The Interface's `interpretation` option. */
 export type InterpretationOption = string | CustomInterpretation | (string | CustomInterpretation | null)[];
@@ -30,6 +33,8 @@ export interface InterpretationPlan {
   output: Component<any, any> | undefined;
   numShap: number;
   concurrency: number;
+  /** Most perturbed calls per request (the original prediction not counted); more is a 422 TR_ERR_TOO_COMPLEX. */
+  maxPerturbations: number;
 }
 
 const WHERE = 'Interface: option "interpretation"';
@@ -41,6 +46,7 @@ export function planInterpretation(
   outputs: Component<any, any>[],
   numShap = 2,
   concurrency = 4,
+  maxPerturbations = DEFAULT_MAX_PERTURBATIONS,
 ): InterpretationPlan {
   const fail = (message: string): never => {
     throw new OptionError("TR_ERR_INTERPRETATION", `${WHERE}${message}`);
@@ -49,7 +55,7 @@ export function planInterpretation(
     fail(" cannot be used with state (every perturbed call would change the session's state)");
   }
   if (inputs.length === 0) fail(" needs at least one input");
-  const plan: InterpretationPlan = { inputs, methods: [], custom: null, output: outputs[0], numShap, concurrency };
+  const plan: InterpretationPlan = { inputs, methods: [], custom: null, output: outputs[0], numShap, concurrency, maxPerturbations };
   if (typeof option === "function") {
     plan.custom = option;
     return plan;
@@ -74,8 +80,8 @@ export function planInterpretation(
 
 /**
  * Puts interpretation into the graph while it is built: an Interpret button, one hidden Interpretation
- * output per input, and the `/interpret` event, queued like any other under the prediction's concurrency
- * limit. Returns the button for the layout.
+ * output per input, and the `/interpret` event, queued in the prediction's concurrency pool (a running
+ * interpretation takes one of the prediction's slots). Returns the button for the layout.
  *
  * Wire contract: `/interpret` takes the inputs' values, exactly as `/predict` does (Gradio's button also sent
  * the outputs, which it never read: the original prediction is recomputed), and returns one entry per
@@ -94,7 +100,9 @@ export function addInterpretation(builder: GraphBuilder, predict: EventDef, plan
       const result = await interpret(scope.runtime, scope.files, predict, plan, args, ctx);
       return result.length === 1 ? result[0] : result;
     },
+    // Interpreting is predicting many times over: it takes the prediction's slots, not slots of its own.
     concurrencyLimit: predict.concurrencyLimit,
+    concurrencyId: predict.concurrencyId,
     showApi: true,
     description: `Explains a prediction of /${predict.apiName}: for each input, how much each part of it (word, image region, value) raised or lowered the first output`,
   });
@@ -111,6 +119,7 @@ async function interpret(runtime: EventRuntime, files: FileStore, predict: Event
   // since only the final scores need it.
   const scored = plan.methods.some((m) => typeof m === "string");
   const tasks: Task[] = scored ? [() => args.map(copy)] : [];
+  const originals = tasks.length;
   const finish: ((values: number[], original: number) => unknown)[] = [];
   const slices: [number, number][] = [];
   for (const [i, method] of plan.methods.entries()) {
@@ -120,7 +129,10 @@ async function interpret(runtime: EventRuntime, files: FileStore, predict: Event
     } else if (typeof method === "function") {
       finish.push(() => runCustomFor(method, plan.inputs[i], i, args, ctx));
     } else {
-      const input: InputPlan = await interpretationMethods.get(method).plan(plan.inputs[i], args[i], { ctx: cctx, numShap: plan.numShap });
+      // Each input gets what the inputs before it left of the bound, so nothing past it is ever built.
+      const left = plan.maxPerturbations - (tasks.length - originals);
+      const input: InputPlan = await interpretationMethods.get(method).plan(plan.inputs[i], args[i], { ctx: cctx, numShap: plan.numShap, maxPerturbations: left });
+      if (input.tries.length > left) throw tooComplex(plan.inputs[i], input.tries.length, left);
       const withValue = (value: unknown) => args.map((a, j) => (j === i ? value : copy(a)));
       for (const make of input.tries) tasks.push(async () => withValue(await make()));
       finish.push((values, original) => input.finish(values, original));

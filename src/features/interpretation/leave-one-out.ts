@@ -5,13 +5,11 @@
  * rise with it, f(neighbour) - f(x).
  */
 
-/** M coalitions, the i-th with every token present but token i. */
-export function leaveOneOutMasks(m: number): Uint8Array[] {
-  return Array.from({ length: m }, (_, i) => {
-    const z = new Uint8Array(m).fill(1);
-    z[i] = 0;
-    return z;
-  });
+/** The coalition with every one of M tokens present but token i (made when its call is, not all M at once). */
+export function leaveOneOutMask(m: number, i: number): Uint8Array {
+  const z = new Uint8Array(m).fill(1);
+  z[i] = 0;
+  return z;
 }
 
 export function leaveOneOutScores(original: number, without: readonly number[]): number[] {

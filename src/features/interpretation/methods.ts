@@ -3,7 +3,7 @@ import type { ComponentContext } from "../../core/context.js";
 import { TradioError, ValidationError } from "../../core/errors.js";
 import { isNeighbourInterpretable, isTokenInterpretable } from "../../core/interpretable.js";
 import { Registry } from "../../core/registry.js";
-import { leaveOneOutMasks, leaveOneOutScores, neighbourScores } from "./leave-one-out.js";
+import { leaveOneOutMask, leaveOneOutScores, neighbourScores } from "./leave-one-out.js";
 
 /** One input's share of an interpretation run: the values to try for it, and what to make of their scores. */
 export interface InputPlan {
@@ -20,7 +20,20 @@ export interface InputPlan {
 export interface InterpretationMethodDef {
   /** Why this method cannot explain `input` with `output` first, or null when it can. */
   check(input: Component<any, any>, output: Component<any, any> | undefined): string | null;
-  plan(input: Component<any, any>, value: unknown, opts: { ctx: ComponentContext; numShap: number }): Promise<InputPlan>;
+  /**
+   * The values to try for `input`. `maxPerturbations` is how many tries are left for this input under the
+   * interface's bound; a method that would need more throws `tooComplex(...)` before building them.
+   */
+  plan(input: Component<any, any>, value: unknown, opts: { ctx: ComponentContext; numShap: number; maxPerturbations: number }): Promise<InputPlan>;
+}
+
+/** The bound's refusal: a 422 with TR_ERR_TOO_COMPLEX naming the input, the count and the limit. */
+export function tooComplex(input: Component<any, any>, needed: number, left: number, detail = ""): ValidationError {
+  const name = `${input.className}${input.label ? ` "${input.label}"` : ""}`;
+  return new ValidationError(
+    `interpretation of ${name} needs ${needed} model calls${detail}, more than the ${left} this interface allows per request (its maxPerturbations option); send a shorter input`,
+    "TR_ERR_TOO_COMPLEX",
+  );
 }
 
 /** Interpretation methods by name (the `interpretation` option's strings). */
@@ -46,17 +59,19 @@ interpretationMethods.register("default", {
     }
     return scoredOutput(output, false);
   },
-  async plan(input, value, { ctx }) {
+  async plan(input, value, { ctx, maxPerturbations }) {
     if (isTokenInterpretable(input)) {
       // Leave-one-out: a token's score is how much the prediction falls without it.
       const tokens = await input.interpretationTokens(value, ctx);
+      if (tokens.count > maxPerturbations) throw tooComplex(input, tokens.count, maxPerturbations, ` (one per token)`);
       return {
-        tries: leaveOneOutMasks(tokens.count).map((z) => () => tokens.build(z)),
+        tries: Array.from({ length: tokens.count }, (_, i) => () => tokens.build(leaveOneOutMask(tokens.count, i))),
         finish: (scores, original) => tokens.shape(leaveOneOutScores(original, scores)),
       };
     }
     if (!isNeighbourInterpretable(input)) throw new TradioError(`${input.className} has no "default" interpretation`);
     const neighbours = input.interpretationNeighbours(value);
+    if (neighbours.values.length > maxPerturbations) throw tooComplex(input, neighbours.values.length, maxPerturbations);
     return {
       tries: neighbours.values.map((v) => () => v),
       finish: (scores, original) => neighbours.shape(neighbourScores(original, scores)),
@@ -69,7 +84,7 @@ interpretationMethods.register("shap", {
     if (!isTokenInterpretable(input)) return `"shap" needs a token input (${TOKEN_KINDS}); use "default" or null for it`;
     return scoredOutput(output, true);
   },
-  async plan(input, value, { ctx, numShap }) {
+  async plan(input, value, { ctx, numShap, maxPerturbations }) {
     if (!isTokenInterpretable(input)) throw new TradioError(`${input.className} has no "shap" interpretation`);
     const tokens = await input.interpretationTokens(value, ctx);
     if (tokens.count === 0) return { tries: [], finish: () => tokens.shape([]) };
@@ -77,7 +92,11 @@ interpretationMethods.register("shap", {
       throw new ValidationError(`SHAP interpretation handles at most ${MAX_SHAP_TOKENS} tokens; this ${input.className} has ${tokens.count}`, "TR_ERR_TOO_COMPLEX");
     }
     const { planShap, shapBudget, shapValues } = await import("./kernel-shap.js");
-    const shap = planShap(tokens.count, shapBudget(numShap, tokens.count));
+    const budget = shapBudget(numShap, tokens.count);
+    // The empty coalition, then at most the budget (fewer when every coalition fits in it).
+    const calls = 1 + Math.min(budget, 2 ** tokens.count - 2);
+    if (calls > maxPerturbations) throw tooComplex(input, calls, maxPerturbations, ` (numShap ${numShap} × ${tokens.count} tokens)`);
+    const shap = planShap(tokens.count, budget);
     // The first try is the empty coalition (every token absent); the rest are SHAP's sampled coalitions.
     return {
       tries: [new Uint8Array(tokens.count), ...shap.coalitions].map((z) => () => tokens.build(z)),

@@ -2,6 +2,13 @@ import type { CallContext } from "../../core/context.js";
 import type { EventDef, EventRuntime } from "../../graph/graph.js";
 import { cancelled } from "../../runtime/failure.js";
 
+/**
+ * A synchronous function keeps the event loop to itself for as long as its calls run back to back; after
+ * this long without a pause, the next call waits for the loop to serve what came in meanwhile (other
+ * requests, `/config`, streams).
+ */
+const SLICE_MS = 10;
+
 /** Builds the function's arguments for one evaluation (lazily, so only the calls in flight hold them). */
 export type Task = () => unknown[] | Promise<unknown[]>;
 
@@ -22,6 +29,7 @@ export interface EvaluateOptions {
  * `concurrency` at a time, so an async model is never awaited one input after another; with
  * `batch: true` the inputs go in batches of `maxBatchSize`. These calls happen inside the job that the
  * queue already admitted, so the queue's limits are unchanged. A cancelled job stops starting calls.
+ * Between calls the event loop gets a turn every SLICE_MS, so a synchronous model does not stall the server.
  */
 export async function evaluate<R>(tasks: readonly Task[], map: (first: unknown) => R, opts: EvaluateOptions): Promise<R[]> {
   const { event, ctx, runtime } = opts;
@@ -30,9 +38,15 @@ export async function evaluate<R>(tasks: readonly Task[], map: (first: unknown) 
   let next = 0;
   let done = 0;
   let failed = false;
+  let slice = performance.now();
   const worker = async () => {
     while (next < tasks.length && !failed) {
+      if (performance.now() - slice > SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
       if (ctx.signal.aborted) throw cancelled();
+      if (next >= tasks.length || failed) break;
       const start = next;
       const end = Math.min(tasks.length, start + chunk);
       next = end;

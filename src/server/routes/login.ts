@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
-import rateLimit, { type RateLimitOptions } from "@fastify/rate-limit";
 import { HttpError } from "../../core/errors.js";
+import { LoginGuard } from "../../auth/attempts.js";
 import { API_PREFIX } from "../../protocol/config.js";
 import type { AuthSettings, Served } from "../context.js";
 import { multipartFailure } from "../validate.js";
@@ -64,39 +64,30 @@ export async function loginRoutes(f: FastifyInstance, s: Served, auth: AuthSetti
     req.tradioUser = user;
   });
 
-  const retryMessage = (_req: FastifyRequest, ctx: { after: string; statusCode: number }) => ({
-    statusCode: 429,
-    message: `Too many login attempts; retry in ${ctx.after}`,
-  });
-  // One rate-limit registration lets only one of its limiters run per request, so each limit gets its own.
-  const limiter = async (options: RateLimitOptions) => {
-    let handler!: ReturnType<FastifyInstance["rateLimit"]>;
-    await f.register(async (child) => {
-      await child.register(rateLimit, { global: false });
-      handler = child.rateLimit(options);
-    });
-    await f.after();
-    return handler;
-  };
-  const perAddress = await limiter({ max: auth.attemptsPerMinute.address, timeWindow: 60_000, errorResponseBuilder: retryMessage });
-  const perUser = await limiter({
-    max: auth.attemptsPerMinute.username,
-    timeWindow: 60_000,
-    keyGenerator: (req) => `user:${(req as FastifyRequest & { loginName?: string }).loginName ?? ""}`,
-    errorResponseBuilder: retryMessage,
-  });
+  // Per address and per (address, username): hard limits, which only ever stop whoever makes the attempts.
+  // Per username from everywhere: a slowdown, never a lock, so nobody can lock a real user out. No
+  // rate-limit headers: every answer looks the same whatever the name, but a 429's retry-after.
+  const guard = new LoginGuard(auth.attemptsPerMinute);
+  const tooMany = (reply: FastifyReply, seconds: number) =>
+    reply
+      .code(429)
+      .header("retry-after", String(seconds))
+      .send({ error: `Too many login attempts; retry in ${seconds} s`, detail: `Too many login attempts; retry in ${seconds} s`, code: "TR_ERR_RATE_LIMITED" });
 
   f.post("/login", {
-    onRequest: perAddress,
-    preValidation: async (req) => {
-      const c = await credentials(req);
-      (req as FastifyRequest & { loginName?: string; login?: typeof c }).loginName = c.username.toLowerCase();
-      (req as FastifyRequest & { login?: typeof c }).login = c;
+    onRequest: async (req, reply) => {
+      const wait = guard.address(req.ip);
+      if (wait > 0) return tooMany(reply, wait);
     },
-    preHandler: perUser,
     handler: async (req, reply) => {
-      const { username, password } = (req as FastifyRequest & { login: { username: string; password: string } }).login;
+      const { username, password } = await credentials(req);
+      const name = username.toLowerCase();
+      const wait = guard.pair(req.ip, name);
+      if (wait > 0) return tooMany(reply, wait);
+      const delay = guard.delay(name);
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       if (!(await auth.check(username, password))) {
+        guard.failed(name);
         return reply.code(401).send({ error: "Incorrect credentials.", detail: "Incorrect credentials.", code: "TR_ERR_LOGIN_FAILED" });
       }
       const token = auth.tokens.issue(username);

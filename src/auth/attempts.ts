@@ -1,0 +1,99 @@
+/**
+ * Login attempts, counted per key in fixed one-minute windows. Nothing here locks a username: the hard
+ * limits are per client address and per (address, username) pair, so an attacker can only lock out
+ * themselves; a username that many addresses get wrong is slowed down for everyone instead.
+ */
+
+const WINDOW_MS = 60_000;
+/** Keys counted at once per counter; past it the oldest windows are forgotten (memory stays bounded). */
+const MAX_KEYS = 50_000;
+
+export class AttemptCounter {
+  private readonly windows = new Map<string, { count: number; resetAt: number }>();
+
+  constructor(
+    readonly limit: number,
+    private readonly now: () => number = Date.now,
+    private readonly windowMs = WINDOW_MS,
+  ) {}
+
+  /** Counts one attempt; returns the seconds to wait when the key is past its limit, else 0. */
+  hit(key: string): number {
+    const w = this.current(key, true)!;
+    w.count++;
+    return w.count > this.limit ? Math.max(1, Math.ceil((w.resetAt - this.now()) / 1000)) : 0;
+  }
+
+  /** Attempts counted for the key in its current window. */
+  count(key: string): number {
+    return this.current(key, false)?.count ?? 0;
+  }
+
+  private current(key: string, create: boolean): { count: number; resetAt: number } | undefined {
+    const now = this.now();
+    let w = this.windows.get(key);
+    if (w && w.resetAt <= now) {
+      this.windows.delete(key);
+      w = undefined;
+    }
+    if (!w && create) {
+      w = { count: 0, resetAt: now + this.windowMs };
+      this.windows.set(key, w);
+      // Map order is insertion order: the first keys are the oldest windows.
+      for (const k of this.windows.keys()) {
+        if (this.windows.size <= MAX_KEYS) break;
+        this.windows.delete(k);
+      }
+    }
+    return w;
+  }
+}
+
+/** How a login attempt is limited: per address, per (address, username), and a slowdown per username. */
+export interface LoginLimits {
+  /** Attempts a minute from one client address (any usernames). */
+  address: number;
+  /** Attempts a minute for one username from one client address. */
+  username: number;
+}
+
+/** The slowdown of a username: this much per failure past the free ones in the last minute, at most MAX_DELAY_MS. */
+const DELAY_STEP_MS = 500;
+const MAX_DELAY_MS = 5_000;
+
+export class LoginGuard {
+  private readonly perAddress: AttemptCounter;
+  private readonly perPair: AttemptCounter;
+  private readonly failures: AttemptCounter;
+
+  constructor(limits: LoginLimits, now: () => number = Date.now) {
+    this.perAddress = new AttemptCounter(limits.address, now);
+    this.perPair = new AttemptCounter(limits.username, now);
+    // A username may fail this often a minute, from all addresses together, before attempts slow down.
+    this.failures = new AttemptCounter(limits.username, now);
+  }
+
+  /** Counts an attempt from `address`; seconds to wait when the address is past its limit, else 0. */
+  address(address: string): number {
+    return this.perAddress.hit(address);
+  }
+
+  /** Counts an attempt for `username` from `address`; seconds to wait when the pair is past its limit, else 0. */
+  pair(address: string, username: string): number {
+    return this.perPair.hit(`${address}\n${username}`);
+  }
+
+  /**
+   * Milliseconds to hold an attempt for `username` before its password is checked: 0 until the name has
+   * failed `username` times in the last minute (from anywhere), then growing with each failure. The same
+   * for every address, and whether or not the name exists.
+   */
+  delay(username: string): number {
+    const over = this.failures.count(username) - this.failures.limit;
+    return over < 0 ? 0 : Math.min(MAX_DELAY_MS, DELAY_STEP_MS * (over + 1));
+  }
+
+  failed(username: string): void {
+    this.failures.hit(username);
+  }
+}
