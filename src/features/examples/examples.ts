@@ -6,7 +6,7 @@ import { OptionError } from "../../core/errors.js";
 import { Block, type ResolveContext } from "../../graph/graph.js";
 import type { GraphBuilder } from "../../graph/builder.js";
 import type { EventDef, EventRuntime } from "../../graph/graph.js";
-import { flaggedExamples } from "./flagged.js";
+import { flaggedExamples, flaggingLogIn } from "./flagged.js";
 
 /**
  * Examples as rows, one value per visible input: a list of lists, a flat list for one input, or a folder
@@ -20,7 +20,7 @@ export function normaliseExamples(examples: unknown[] | string | undefined, inpu
       throw new OptionError("TR_ERR_EXAMPLES", `Interface: option "examples" names a folder that does not exist: ${examples}`);
     }
     // A flagging folder (or a Gradio examples folder with a log.csv): one example per row.
-    if (existsSync(path.join(examples, "log.csv"))) return flaggedExamples(examples, inputs);
+    if (flaggingLogIn(examples, inputs) !== undefined) return flaggedExamples(examples, inputs);
     if (k !== 1) throw new OptionError("TR_ERR_EXAMPLES", `Interface: option "examples" as a folder of files needs exactly one input, got ${k}`);
     return readdirSync(examples)
       .filter((f) => !f.startsWith("."))
