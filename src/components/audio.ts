@@ -7,6 +7,7 @@ import type { Tokens } from "../core/interpretable.js";
 import { type FileData } from "../core/files.js";
 import { describe, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
+import { AudioDecodeError, decodeCompressed } from "./audio-decode.js";
 
 /**
  * Audio samples. With more than one channel the samples are interleaved, frame by frame:
@@ -41,7 +42,7 @@ export type AudioOut = AudioData | readonly [number, Float32Array | Int16Array] 
 export interface AudioOptions<T extends AudioType = "samples"> extends ComponentOptions {
   /** Where the page lets users take audio from. Default ["upload", "microphone"]. */
   sources?: AudioSource[];
-  /** What the function receives: decoded samples (default; WAV uploads only) or a path in the file store. */
+  /** What the function receives: decoded samples (default; see `DECODABLE_AUDIO` for the formats) or a path in the file store. */
   type?: T;
   /** Format of returned samples. Only "wav" (16-bit PCM). */
   format?: "wav";
@@ -172,8 +173,8 @@ export function encodeWav(audio: AudioData): Buffer {
 /**
  * Audio. Gradio shortcuts: "audio", "microphone" (`sources: ["microphone"]`).
  *
- * As an input the function receives, by `type`: `DecodedAudio` (default; the upload must be a WAV file,
- * which is what the page's microphone records) or a path in the file store (any format). As an output it
+ * As an input the function receives, by `type`: `DecodedAudio` (default; WAV, MP3, OGG Vorbis/Opus, FLAC,
+ * M4A/AAC, WebM/Opus or AIFF uploads are decoded) or a path in the file store (any format). As an output it
  * may return `AudioData`, `[sampleRate, data]`, WAV bytes, a file path or URL, or null; samples are
  * stored as 16-bit PCM WAV.
  *
@@ -262,11 +263,18 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
     if (payload === null || payload === undefined) this.fail("no audio");
     const file = await uploadedFile(payload, ctx, (m, code) => this.fail(m, code));
     if (this.audioType === "filepath") return file as AudioIn<T>;
+    return (await this.decodeFile(file)) as AudioIn<T>;
+  }
+
+  /** Samples from a WAV file (read by `decodeWav`) or a compressed one (MP3, OGG, FLAC, M4A… by audio-decode). */
+  private async decodeFile(file: string): Promise<DecodedAudio> {
     const bytes = await readFile(file);
+    const isWav = bytes.length >= 12 && bytes.toString("latin1", 0, 4) === "RIFF" && bytes.toString("latin1", 8, 12) === "WAVE";
     try {
-      return decodeWav(bytes) as AudioIn<T>;
+      return isWav ? decodeWav(bytes) : await decodeCompressed(bytes);
     } catch (err) {
-      if (err instanceof WavError) this.fail(`expected a WAV file: ${err.message}`);
+      if (err instanceof WavError) this.fail(`cannot read this WAV file: ${err.message}`);
+      if (err instanceof AudioDecodeError) this.fail(err.message);
       throw err;
     }
   }
@@ -337,14 +345,8 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
   /** Interpretation tokens: `segments` equal stretches of time; an absent one is silenced. Scores: one per segment. */
   async interpretationTokens(value: AudioIn<T>, ctx: ComponentContext): Promise<Tokens<AudioIn<T>>> {
     let audio: DecodedAudio;
-    if (typeof value === "string") {
-      try {
-        audio = decodeWav(await readFile(value));
-      } catch (err) {
-        if (err instanceof WavError) this.fail(`interpretation needs a WAV file: ${err.message}`);
-        throw err;
-      }
-    } else audio = value as DecodedAudio;
+    if (typeof value === "string") audio = await this.decodeFile(value);
+    else audio = value as DecodedAudio;
     const channels = audio.channels ?? 1;
     const frames = Math.floor(audio.data.length / channels);
     const count = Math.min(this.segments, frames);
