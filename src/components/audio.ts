@@ -1,6 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { ValidationError } from "../core/errors.js";
+import { OptionError, ValidationError } from "../core/errors.js";
 import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
 import { fileDataSchema, uploadedFile, urlFileData } from "./file.js";
 import type { Tokens } from "../core/interpretable.js";
@@ -53,6 +53,12 @@ export interface AudioOptions<T extends AudioType = "samples"> extends Component
   editable?: boolean;
   /** Interpretation: how many equal time segments the audio is split into (default 8). */
   segments?: number;
+  /**
+   * In a `live` Interface, the microphone sends what it records every half second while recording and the
+   * function runs on each chunk (WAV, so `type: "samples"` gets the chunk's samples); keep what it needs
+   * across chunks in session state. Needs "microphone" in `sources`. Elsewhere it records as usual.
+   */
+  streaming?: boolean;
 }
 
 const SOURCES: readonly AudioSource[] = ["upload", "microphone"];
@@ -192,6 +198,7 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
   readonly showDownloadButton: boolean;
   readonly editable: boolean;
   readonly segments: number;
+  readonly streaming: boolean;
   readonly interpretationShape = "segments";
 
   constructor(opts: AudioOptions<T> = {}) {
@@ -204,6 +211,10 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
     this.showDownloadButton = opts.showDownloadButton ?? true;
     this.editable = opts.editable ?? true;
     this.segments = opts.segments ?? 8;
+    this.streaming = opts.streaming ?? false;
+    if (this.streaming && !this.sources.includes("microphone")) {
+      throw new OptionError("TR_ERR_OPTION_CONFLICT", `Audio: option "streaming" needs "microphone" in "sources", got ${JSON.stringify(this.sources)}`);
+    }
   }
 
   protected override extraOptions(): Record<string, OptionKind> {
@@ -216,6 +227,7 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
       showDownloadButton: "boolean",
       editable: "boolean",
       segments: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 10_000,
+      streaming: "boolean",
     };
   }
 
@@ -225,7 +237,7 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
       sources: this.sources,
       type: this.audioType,
       format: this.format,
-      streaming: false,
+      streaming: this.streaming,
       autoplay: this.autoplay,
       loop: this.loop,
       show_download_button: this.showDownloadButton,

@@ -171,8 +171,12 @@ export class Interface<const I extends Specs, const O extends Specs, const A ext
     const apiName = options.apiName ?? "predict";
     const userFn = options.fn as (...args: unknown[]) => unknown;
     const backend: BackendFn = (options as Internal)[BACKEND] ?? ((args, ctx) => userFn(...args, ctx));
+    // A live interface with streaming inputs runs on each chunk they send, as Gradio's (their `stream` event).
+    const streams = inputs.filter((c) => (c as { streaming?: unknown }).streaming === true);
     const targets: [number, string][] = live
-      ? inputs.filter((c) => !c.stateful).map((c) => [c.id, "change"])
+      ? streams.length > 0
+        ? streams.map((c) => [c.id, "stream"])
+        : inputs.filter((c) => !c.stateful).map((c) => [c.id, "change"])
       : [[submit!.id, "click"], ...inputs.filter((c) => c.type === "textbox" || c.type === "number").map((c): [number, string] => [c.id, "submit"])];
     const predict = builder.addEvent({
       apiName,
