@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tr from "../../src/index.js";
@@ -61,6 +64,38 @@ describe("streaming audio from the microphone", () => {
       expect(calls.some((c) => c.peak > 0.01)).toBe(true);
       // They arrived while recording, spread over time, not all at the end.
       expect(calls[3]!.at - calls[0]!.at).toBeGreaterThan(800);
+      expect(pageErrors(page)).toEqual([]);
+    } finally {
+      await context.close();
+      await app.close();
+    }
+  });
+});
+
+describe("compressed audio uploaded on the page", () => {
+  it("goes to the server as it is and reaches the function at its own sample rate", async () => {
+    const fixture = (name: string) => readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/audio", name));
+    const app = await startApp(
+      new tr.Interface({
+        fn: (a: tr.DecodedAudio) => `${a.sampleRate} Hz, ${a.channels} ch`,
+        inputs: new tr.Audio({ sources: ["upload"] }),
+        outputs: new tr.Textbox({ label: "heard" }),
+      }),
+    );
+    const { context, page } = await newPage(browser);
+    try {
+      await openApp(page, app.url);
+      for (const [name, mimeType, expected] of [
+        ["tone.mp3", "audio/mpeg", "16000 Hz, 1 ch"],
+        ["tone-stereo.flac", "audio/flac", "44100 Hz, 2 ch"],
+      ] as const) {
+        await page.setInputFiles(".comp-audio.input input[type=file]", { name, mimeType, buffer: fixture(name) });
+        await page.locator(".comp-audio.input audio").waitFor();
+        await page.getByRole("button", { name: "Submit" }).click();
+        // The browser would have resampled to its own rate (44.1/48 kHz) had it converted the file.
+        await expect.poll(() => page.getByLabel("heard", { exact: true }).inputValue(), { timeout: 15_000 }).toBe(expected);
+        await page.getByRole("button", { name: "Remove audio" }).click();
+      }
       expect(pageErrors(page)).toEqual([]);
     } finally {
       await context.close();
