@@ -57,3 +57,27 @@ describe("Audio streaming: true", () => {
     });
   });
 });
+
+describe("demo/stream_audio", () => {
+  it("answers each chunk with the recording so far and a level, the additional input setting what is loud", async () => {
+    const { default: demo } = await import("../demo/stream_audio/app.js");
+    const app = await start(demo);
+    try {
+      const client = await connect(app.base);
+      const tone = (amp: number) =>
+        new Blob([new Uint8Array(encodeWav({ sampleRate: 8000, data: Float32Array.from({ length: 4000 }, (_, i) => amp * Math.sin(i / 3)) }))], { type: "audio/wav" });
+      const first = (await client.predict("/predict", [handle_file(tone(0.5)), 0.05])).data as any[];
+      const second = (await client.predict("/predict", [handle_file(tone(0.01)), 0.05])).data as any[];
+      expect(first[1]).toMatch(/1 loud chunk\(s\) so far$/);
+      expect(second[1]).toMatch(/1 loud chunk\(s\) so far$/);
+      const third = (await client.predict("/predict", [handle_file(tone(0.01)), 0.001])).data as any[];
+      expect(third[1]).toMatch(/2 loud chunk\(s\) so far$/);
+      // The recording grows by each chunk: 0.5 s, then 1.5 s after three.
+      const length = async (fd: any) => (await (await fetch(fd.url)).arrayBuffer()).byteLength;
+      expect(await length(first[0])).toBe(44 + 4000 * 2);
+      expect(await length(third[0])).toBe(44 + 12000 * 2);
+    } finally {
+      await app.close();
+    }
+  });
+});
