@@ -42,7 +42,7 @@ export type AudioOut = AudioData | readonly [number, Float32Array | Int16Array] 
 export interface AudioOptions<T extends AudioType = "samples"> extends ComponentOptions {
   /** Where the page lets users take audio from. Default ["upload", "microphone"]. */
   sources?: AudioSource[];
-  /** What the function receives: decoded samples (default; see `DECODABLE_AUDIO` for the formats) or a path in the file store. */
+  /** What the function receives: decoded samples (default; WAV, MP3, OGG, FLAC, M4A/AAC, WebM or AIFF uploads) or a path in the file store. */
   type?: T;
   /** Format of returned samples. Only "wav" (16-bit PCM). */
   format?: "wav";
