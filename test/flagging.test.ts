@@ -386,18 +386,25 @@ describe("nothing is lost", () => {
     for (const n of acknowledged) expect(seen.has(n), `row ${n} was acknowledged`).toBe(true);
   });
 
-  it("an Interface whose columns differ from the existing log refuses to launch", async () => {
+  it("two Interfaces with different columns share a folder: each launches and flags into its own log", async () => {
     const dir = tmp();
     const first = await start(new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", flaggingDir: dir }));
+    const second = await start(new tr.Interface({ fn: (t: string) => t, inputs: "text", outputs: "text", flaggingDir: dir }));
     try {
+      await (await connect(second.base)).predict("/flag", ["solo", "solo", ""]);
       await (await connect(first.base)).predict("/flag", ["a", 1, "a:1", ""]);
+      await (await connect(second.base)).predict("/flag", ["again", "again", ""]);
     } finally {
       await first.close();
+      await second.close();
     }
-    const before = readFileSync(path.join(dir, "log.csv"));
-    const other = new tr.Interface({ fn: (t: string) => t, inputs: "text", outputs: "text", flaggingDir: dir });
-    await expect(other.launch({ port: 0, quiet: true })).rejects.toThrowCode("TR_ERR_FLAGGING", /has the columns \["text","n","output",.*but this interface flags \["t","output",/);
-    expect(readFileSync(path.join(dir, "log.csv")).equals(before)).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.endsWith(".csv")).sort()).toEqual(["dataset1.csv", "log.csv"]);
+    const log = (name: string) => parse(readFileSync(path.join(dir, name)), { bom: true }) as string[][];
+    expect(log("log.csv").map((r) => r.slice(0, 2))).toEqual([["t", "output"], ["solo", "solo"], ["again", "again"]]);
+    expect(log("dataset1.csv").map((r) => r.slice(0, 3))).toEqual([["text", "n", "output"], ["a", "1", "a:1"]]);
+    // Launched again, each finds its own log; examples from the folder read the log that fits the inputs.
+    const cfg = await config(new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", examples: dir }));
+    expect(cfg.components.find((c: any) => c.type === "dataset").props.samples).toEqual([["a", 1]]);
   });
 });
 

@@ -92,3 +92,25 @@ describe("the function's parameters follow the input components", () => {
     expectTypeOf(await two.predict("x")).toEqualTypeOf<[string, number]>();
   });
 });
+
+describe("additionalInputs", () => {
+  it("types the extra parameters after the main ones", () => {
+    new tr.Interface({
+      fn: (text, times, shout) => {
+        expectTypeOf(text).toEqualTypeOf<string>();
+        expectTypeOf(times).toEqualTypeOf<number>();
+        expectTypeOf(shout).toEqualTypeOf<boolean>();
+        return text;
+      },
+      inputs: "text",
+      outputs: "text",
+      additionalInputs: ["slider", "checkbox"],
+    });
+    // @ts-expect-error the second additional input is a checkbox, not a string
+    new tr.Interface({ fn: (text: string, times: number, shout: string) => text + times + shout, inputs: "text", outputs: "text", additionalInputs: ["slider", "checkbox"] });
+    const iface = new tr.Interface({ fn: (a: string, n: number) => a + n, inputs: "text", outputs: "text", additionalInputs: "number" });
+    expectTypeOf(iface).toBeCallableWith("a", 1);
+    // @ts-expect-error the additional input is a number
+    void iface("a", "b");
+  });
+});

@@ -226,12 +226,72 @@ describe("Audio.preprocess", () => {
     expect(await new Audio({ type: "filepath" }).preprocess(fd, ctx)).toBe(fd.path);
   });
 
-  it("rejects uploads that are not WAV, saying WAV is expected", async () => {
-    const fd = await upload(Buffer.from("ID3 fake mp3"), "song.mp3");
-    await expect(new Audio().preprocess(fd, ctx)).rejects.toThrow(ValidationError);
-    await expect(new Audio({ label: "Voice" }).preprocess(fd, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /^Audio "Voice": .*WAV/);
+  const FIXTURES = path.join(import.meta.dirname, "../../test/fixtures/audio");
+  /** Zero crossings per second of one channel: twice its frequency for a pure tone. */
+  const frequency = (a: DecodedAudio, channel = 0) => {
+    let crossings = 0;
+    const frames = a.data.length / a.channels;
+    for (let i = 1; i < frames; i++) {
+      if ((a.data[(i - 1) * a.channels + channel]! < 0) !== (a.data[i * a.channels + channel]! < 0)) crossings++;
+    }
+    return crossings / 2 / (frames / a.sampleRate);
+  };
+  /** Root mean square: 0.125 / √2 ≈ 0.088 for the fixtures' tone. */
+  const rms = (a: DecodedAudio) => Math.sqrt(a.data.reduce((m, v) => m + v * v, 0) / a.data.length);
+
+  it.each([
+    ["tone.mp3", 16000],
+    ["tone.ogg", 16000],
+    ["tone.opus", 48000],
+    ["tone.m4a", 16000],
+  ])("decodes %s (a 0.5 s, 440 Hz tone at 1/8 full scale) to samples", async (name, rate) => {
+    const fd = await upload(await readFile(path.join(FIXTURES, name)), name);
+    const out = await new Audio().preprocess(fd, ctx);
+    expect(out.sampleRate).toBe(rate);
+    expect(out.channels).toBe(1);
+    expect(out.data).toBeInstanceOf(Float32Array);
+    expect(out.data.length / rate).toBeGreaterThan(0.45);
+    expect(out.data.length / rate).toBeLessThan(0.6);
+    expect(Math.abs(frequency(out) - 440)).toBeLessThan(20);
+    expect(rms(out)).toBeGreaterThan(0.07);
+    expect(rms(out)).toBeLessThan(0.11);
+  });
+
+  it("decodes stereo FLAC, channels interleaved frame by frame", async () => {
+    const fd = await upload(await readFile(path.join(FIXTURES, "tone-stereo.flac")), "tone.flac");
+    const out = await new Audio().preprocess(fd, ctx);
+    expect([out.sampleRate, out.channels, out.data.length]).toEqual([44100, 2, 2 * 22050]);
+    expect(Math.abs(frequency(out, 0) - 440)).toBeLessThan(10);
+    expect(Math.abs(frequency(out, 1) - 880)).toBeLessThan(10);
+  });
+
+  it("decodes by content, not by name, for uploads named blob", async () => {
+    const fd = await upload(await readFile(path.join(FIXTURES, "tone.ogg")), "blob");
+    expect((await new Audio().preprocess(fd, ctx)).sampleRate).toBe(16000);
+  });
+
+  it("refuses what it cannot decode, naming the formats it can", async () => {
+    const cases: [Buffer, string][] = [
+      [Buffer.from("just some text, no audio"), "notes.txt"],
+      [Buffer.from("ID3 fake mp3"), "song.mp3"],
+      [await readFile(path.join(import.meta.dirname, "../../test/fixtures/media/clip.avi")), "clip.avi"],
+      [(await readFile(path.join(FIXTURES, "tone.mp3"))).subarray(0, 200), "cut.mp3"],
+    ];
+    for (const [bytes, name] of cases) {
+      const fd = await upload(bytes, name);
+      await expect(new Audio({ label: "Voice" }).preprocess(fd, ctx), name).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /^Audio "Voice": /);
+    }
+    const text = await upload(Buffer.from("just some text, no audio"), "notes.txt");
+    await expect(new Audio().preprocess(text, ctx)).rejects.toThrow(/WAV, MP3, OGG \(Vorbis or Opus\), FLAC, M4A\/AAC/);
     const mulaw = await upload(wav({ format: 7, bits: 8, channels: 1, sampleRate: 8000, samples: [1, 2] }), "mulaw.wav");
     await expect(new Audio().preprocess(mulaw, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /WAV/);
+  });
+
+  it("stops decoding at the sample limit instead of filling memory", async () => {
+    const { decodeCompressed } = await import("./audio-decode.js");
+    const bytes = await readFile(path.join(FIXTURES, "tone.mp3"));
+    await expect(decodeCompressed(bytes, 1000)).rejects.toThrow(/more than 1000 samples; use type "filepath"/);
+    expect((await decodeCompressed(bytes, 8000)).data.length).toBe(8000);
   });
 
   it("rejects paths outside the upload folder, URLs and missing values", async () => {

@@ -1,12 +1,13 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { ValidationError } from "../core/errors.js";
+import { OptionError, ValidationError } from "../core/errors.js";
 import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
 import { fileDataSchema, uploadedFile, urlFileData } from "./file.js";
 import type { Tokens } from "../core/interpretable.js";
 import { type FileData } from "../core/files.js";
 import { describe, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
+import { AudioDecodeError, decodeCompressed } from "./audio-decode.js";
 
 /**
  * Audio samples. With more than one channel the samples are interleaved, frame by frame:
@@ -41,7 +42,7 @@ export type AudioOut = AudioData | readonly [number, Float32Array | Int16Array] 
 export interface AudioOptions<T extends AudioType = "samples"> extends ComponentOptions {
   /** Where the page lets users take audio from. Default ["upload", "microphone"]. */
   sources?: AudioSource[];
-  /** What the function receives: decoded samples (default; WAV uploads only) or a path in the file store. */
+  /** What the function receives: decoded samples (default; WAV, MP3, OGG, FLAC, M4A/AAC, WebM or AIFF uploads) or a path in the file store. */
   type?: T;
   /** Format of returned samples. Only "wav" (16-bit PCM). */
   format?: "wav";
@@ -52,6 +53,12 @@ export interface AudioOptions<T extends AudioType = "samples"> extends Component
   editable?: boolean;
   /** Interpretation: how many equal time segments the audio is split into (default 8). */
   segments?: number;
+  /**
+   * In a `live` Interface, the microphone sends what it records every half second while recording and the
+   * function runs on each chunk (WAV, so `type: "samples"` gets the chunk's samples); keep what it needs
+   * across chunks in session state. Needs "microphone" in `sources`. Elsewhere it records as usual.
+   */
+  streaming?: boolean;
 }
 
 const SOURCES: readonly AudioSource[] = ["upload", "microphone"];
@@ -172,8 +179,8 @@ export function encodeWav(audio: AudioData): Buffer {
 /**
  * Audio. Gradio shortcuts: "audio", "microphone" (`sources: ["microphone"]`).
  *
- * As an input the function receives, by `type`: `DecodedAudio` (default; the upload must be a WAV file,
- * which is what the page's microphone records) or a path in the file store (any format). As an output it
+ * As an input the function receives, by `type`: `DecodedAudio` (default; WAV, MP3, OGG Vorbis/Opus, FLAC,
+ * M4A/AAC, WebM/Opus or AIFF uploads are decoded) or a path in the file store (any format). As an output it
  * may return `AudioData`, `[sampleRate, data]`, WAV bytes, a file path or URL, or null; samples are
  * stored as 16-bit PCM WAV.
  *
@@ -191,6 +198,7 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
   readonly showDownloadButton: boolean;
   readonly editable: boolean;
   readonly segments: number;
+  readonly streaming: boolean;
   readonly interpretationShape = "segments";
 
   constructor(opts: AudioOptions<T> = {}) {
@@ -203,6 +211,10 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
     this.showDownloadButton = opts.showDownloadButton ?? true;
     this.editable = opts.editable ?? true;
     this.segments = opts.segments ?? 8;
+    this.streaming = opts.streaming ?? false;
+    if (this.streaming && !this.sources.includes("microphone")) {
+      throw new OptionError("TR_ERR_OPTION_CONFLICT", `Audio: option "streaming" needs "microphone" in "sources", got ${JSON.stringify(this.sources)}`);
+    }
   }
 
   protected override extraOptions(): Record<string, OptionKind> {
@@ -215,6 +227,7 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
       showDownloadButton: "boolean",
       editable: "boolean",
       segments: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 10_000,
+      streaming: "boolean",
     };
   }
 
@@ -224,7 +237,7 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
       sources: this.sources,
       type: this.audioType,
       format: this.format,
-      streaming: false,
+      streaming: this.streaming,
       autoplay: this.autoplay,
       loop: this.loop,
       show_download_button: this.showDownloadButton,
@@ -262,11 +275,18 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
     if (payload === null || payload === undefined) this.fail("no audio");
     const file = await uploadedFile(payload, ctx, (m, code) => this.fail(m, code));
     if (this.audioType === "filepath") return file as AudioIn<T>;
+    return (await this.decodeFile(file)) as AudioIn<T>;
+  }
+
+  /** Samples from a WAV file (read by `decodeWav`) or a compressed one (MP3, OGG, FLAC, M4A… by audio-decode). */
+  private async decodeFile(file: string): Promise<DecodedAudio> {
     const bytes = await readFile(file);
+    const isWav = bytes.length >= 12 && bytes.toString("latin1", 0, 4) === "RIFF" && bytes.toString("latin1", 8, 12) === "WAVE";
     try {
-      return decodeWav(bytes) as AudioIn<T>;
+      return isWav ? decodeWav(bytes) : await decodeCompressed(bytes);
     } catch (err) {
-      if (err instanceof WavError) this.fail(`expected a WAV file: ${err.message}`);
+      if (err instanceof WavError) this.fail(`cannot read this WAV file: ${err.message}`);
+      if (err instanceof AudioDecodeError) this.fail(err.message);
       throw err;
     }
   }
@@ -337,14 +357,8 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
   /** Interpretation tokens: `segments` equal stretches of time; an absent one is silenced. Scores: one per segment. */
   async interpretationTokens(value: AudioIn<T>, ctx: ComponentContext): Promise<Tokens<AudioIn<T>>> {
     let audio: DecodedAudio;
-    if (typeof value === "string") {
-      try {
-        audio = decodeWav(await readFile(value));
-      } catch (err) {
-        if (err instanceof WavError) this.fail(`interpretation needs a WAV file: ${err.message}`);
-        throw err;
-      }
-    } else audio = value as DecodedAudio;
+    if (typeof value === "string") audio = await this.decodeFile(value);
+    else audio = value as DecodedAudio;
     const channels = audio.channels ?? 1;
     const frames = Math.floor(audio.data.length / channels);
     const count = Math.min(this.segments, frames);

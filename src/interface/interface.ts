@@ -68,9 +68,9 @@ function codeRuntime(graph: Graph): Runtime {
   return runtime;
 }
 
-export interface Interface<I extends Specs, O extends Specs> {
+export interface Interface<I extends Specs, O extends Specs, A extends Specs = readonly []> {
   /** Calling an interface runs it like the page does (preprocess → fn → postprocess) and returns its outputs. */
-  (...args: CallArgs<I>): Promise<CallResult<O>>;
+  (...args: CallArgs<I, A>): Promise<CallResult<O>>;
 }
 
 /**
@@ -86,16 +86,16 @@ export interface Interface<I extends Specs, O extends Specs> {
  * await iface.launch();            // the page and the API on http://127.0.0.1:7860/
  * await iface("Ada", 3);           // "Hello Ada!!!", from code
  */
-export class Interface<const I extends Specs, const O extends Specs> {
+export class Interface<const I extends Specs, const O extends Specs, const A extends Specs = readonly []> {
   /** The frozen graph this interface built: the server, the page, the queue and code calls read it. */
   declare readonly graph: Graph;
   declare readonly inputComponents: readonly Component<any, any>[];
   declare readonly outputComponents: readonly Component<any, any>[];
-  declare readonly options: Readonly<InterfaceOptions<I, O>>;
+  declare readonly options: Readonly<InterfaceOptions<I, O, A>>;
   declare readonly apiName: string;
   declare readonly queueOptions: Readonly<Record<string, unknown>>;
 
-  constructor(options: InterfaceOptions<I, O>) {
+  constructor(options: InterfaceOptions<I, O, A>) {
     checkOptions("Interface", options as unknown as Record<string, unknown>, INTERFACE_KINDS);
     if (typeof options.fn !== "function") throw new OptionError("TR_ERR_OPTION_MISSING", `Interface: option "fn" must be a function, got ${describe(options.fn)}`);
     if (options.inputs === undefined) throw new OptionError("TR_ERR_OPTION_MISSING", 'Interface: option "inputs" is required (use [] for none)');
@@ -103,11 +103,23 @@ export class Interface<const I extends Specs, const O extends Specs> {
 
     const self = function (...args: unknown[]) {
       return (self.predict as (...a: unknown[]) => unknown).apply(self, args);
-    } as unknown as Interface<I, O>;
+    } as unknown as Interface<I, O, A>;
     Object.setPrototypeOf(self, new.target.prototype);
     const define = (key: string, value: unknown) => Object.defineProperty(self, key, { value, writable: key === "queueOptions", enumerable: true, configurable: true });
 
-    const inputs = specList(options.inputs).map((s, i) => resolveComponent(s, `Interface: inputs[${i}]`));
+    const mainInputs = specList(options.inputs).map((s, i) => resolveComponent(s, `Interface: inputs[${i}]`));
+    const additional = specList(options.additionalInputs).map((s, i) => resolveComponent(s, `Interface: additionalInputs[${i}]`));
+    if (additional.some((c) => c.stateful)) {
+      throw new OptionError("TR_ERR_OPTION_CONFLICT", 'Interface: option "additionalInputs" cannot hold state (put it in "inputs")');
+    }
+    if (additional.some((c) => mainInputs.includes(c))) {
+      throw new OptionError("TR_ERR_OPTION_CONFLICT", 'Interface: a component cannot be in both "inputs" and "additionalInputs"');
+    }
+    if (options.additionalInputsAccordion !== undefined && additional.length === 0) {
+      throw new OptionError("TR_ERR_OPTION_CONFLICT", 'Interface: option "additionalInputsAccordion" needs "additionalInputs"');
+    }
+    // The function gets them after the main inputs; from here on they are inputs like the others.
+    const inputs = [...mainInputs, ...additional];
     const outputs = specList(options.outputs).map((s, i) => resolveComponent(s, `Interface: outputs[${i}]`));
     const statesIn = inputs.filter((c) => c.stateful).length;
     const statesOut = outputs.filter((c) => c.stateful).length;
@@ -136,7 +148,7 @@ export class Interface<const I extends Specs, const O extends Specs> {
       options.interpretation === undefined
         ? null
         : planInterpretation(options.interpretation, inputs, outputs, options.numShap, options.interpretationConcurrency, options.maxPerturbations);
-    const examples = normaliseExamples(options.examples, inputs);
+    const examples = normaliseExamples(options.examples, inputs, additional);
     const live = options.live ?? false;
     const builder = new GraphBuilder({
       title: options.title ?? null,
@@ -159,8 +171,12 @@ export class Interface<const I extends Specs, const O extends Specs> {
     const apiName = options.apiName ?? "predict";
     const userFn = options.fn as (...args: unknown[]) => unknown;
     const backend: BackendFn = (options as Internal)[BACKEND] ?? ((args, ctx) => userFn(...args, ctx));
+    // A live interface with streaming inputs runs on each chunk they send, as Gradio's (their `stream` event).
+    const streams = inputs.filter((c) => (c as { streaming?: unknown }).streaming === true);
     const targets: [number, string][] = live
-      ? inputs.filter((c) => !c.stateful).map((c) => [c.id, "change"])
+      ? streams.length > 0
+        ? streams.map((c) => [c.id, "stream"])
+        : inputs.filter((c) => !c.stateful).map((c) => [c.id, "change"])
       : [[submit!.id, "click"], ...inputs.filter((c) => c.type === "textbox" || c.type === "number").map((c): [number, string] => [c.id, "submit"])];
     const predict = builder.addEvent({
       apiName,
@@ -191,7 +207,8 @@ export class Interface<const I extends Specs, const O extends Specs> {
     builder.setLayout(
       interfaceLayout(builder, {
         head,
-        inputs,
+        inputs: mainInputs,
+        additional: additional.length > 0 ? { accordion: builder.add(accordionBlock(options.additionalInputsAccordion)), inputs: additional } : null,
         outputs,
         buttons: [clear, ...(submit ? [submit] : [])],
         examples: examplesBlock,
@@ -216,7 +233,7 @@ export class Interface<const I extends Specs, const O extends Specs> {
    * @example
    * const [reply, history] = await chat.predict("Hi", undefined);
    */
-  async predict(...args: CallArgs<I>): Promise<CallResult<O>> {
+  async predict(...args: CallArgs<I, A>): Promise<CallResult<O>> {
     const event = this.graph.eventByName(this.apiName)!;
     const stateOverride = new Map<number, unknown>();
     const data: unknown[] = [];
@@ -243,7 +260,7 @@ export class Interface<const I extends Specs, const O extends Specs> {
    * @example
    * const [scores] = await iface.interpret(["I loved this film"]); // [[token, score], …]
    */
-  async interpret(inputs: CallArgs<I>): Promise<unknown[]> {
+  async interpret(inputs: CallArgs<I, A>): Promise<unknown[]> {
     const event = this.graph.eventByName("interpret");
     if (!event || !this.graph.config.interpretation) {
       throw new OptionError("TR_ERR_INTERPRETATION", "Interface.interpret: this interface has no interpretation (set the interpretation option)");
@@ -285,6 +302,12 @@ export class Interface<const I extends Specs, const O extends Specs> {
     if (!loadImpl) throw new OptionError("TR_ERR_LOAD_NAME", "Interface.load: import tradio's load (it is part of the package's entry point)");
     return loadImpl(name, options);
   }
+}
+
+/** Gradio's accordion for the additional inputs: "Additional Inputs", closed, unless the option says otherwise. */
+function accordionBlock(opt: InterfaceOptions<any, any, any>["additionalInputsAccordion"]): Block {
+  const o = typeof opt === "string" ? { label: opt } : (opt ?? {});
+  return new Block("accordion", { label: o.label ?? "Additional Inputs", open: o.open ?? false, elem_classes: ["additional-inputs"] });
 }
 
 function escapeHtml(s: string): string {

@@ -7,6 +7,8 @@ export interface InterfaceParts {
   /** Title and description, above everything. */
   head: Block[];
   inputs: readonly Component<any, any>[];
+  /** `additionalInputs`, in their accordion, under the inputs. */
+  additional: { accordion: Block; inputs: readonly Component<any, any>[] } | null;
   outputs: readonly Component<any, any>[];
   /** Clear and Submit. */
   buttons: Block[];
@@ -19,7 +21,7 @@ export interface InterfaceParts {
 const node = (item: Block | Component<any, any>, children?: LayoutNode[]): LayoutNode => (children ? { id: item.id, children } : { id: item.id });
 
 /**
- * Gradio's Interface page: inputs with Clear/Submit and the examples in a left column, outputs with the
+ * Gradio's Interface page: inputs (the additional ones in an accordion) with Clear/Submit and the examples in a left column, outputs with the
  * flag and interpret buttons in a right one, between the title and the article.
  */
 export function interfaceLayout(builder: GraphBuilder, parts: InterfaceParts): LayoutNode {
@@ -30,6 +32,7 @@ export function interfaceLayout(builder: GraphBuilder, parts: InterfaceParts): L
   const outButtons = builder.add(new Block("row", { elem_classes: ["output-buttons"] }));
 
   const inChildren = parts.inputs.filter((c) => !c.stateful).map((c) => node(c));
+  if (parts.additional) inChildren.push(node(parts.additional.accordion, parts.additional.inputs.map((c) => node(c))));
   inChildren.push(node(buttons, parts.buttons.map((b) => node(b))));
   if (parts.examples) inChildren.push(node(parts.examples));
   const outChildren = parts.outputs.filter((c) => !c.stateful).map((c) => node(c));

@@ -52,15 +52,40 @@ export interface CommonOptions {
   allowScreenshot?: boolean;
 }
 
-interface ComponentsOption<I extends Specs, O extends Specs> {
+/** Where the additional inputs are shown: a closed accordion, labelled "Additional Inputs" unless given. */
+export interface AdditionalInputsAccordion {
+  label?: string;
+  /** Open when the page loads (default false). */
+  open?: boolean;
+}
+
+interface ComponentsOption<I extends Specs, O extends Specs, A extends Specs> {
   inputs: I;
   outputs: O;
+  /**
+   * More inputs, after `inputs`: the function receives them as further parameters, and the page shows them in
+   * an accordion under the inputs, closed (Gradio's `additional_inputs`). Examples may leave them out.
+   */
+  additionalInputs?: A;
+  /** The accordion's label, or `{ label, open }`. */
+  additionalInputsAccordion?: string | AdditionalInputsAccordion;
   maxBatchSize?: number;
 }
 
-export type InterfaceOptions<I extends Specs, O extends Specs> = CommonOptions &
-  ComponentsOption<I, O> &
-  ({ fn: InterfaceFn<I, O>; batch?: false } | { fn: BatchFn<I, O>; batch: true });
+export type InterfaceOptions<I extends Specs, O extends Specs, A extends Specs = readonly []> = CommonOptions &
+  ComponentsOption<I, O, A> &
+  ({ fn: InterfaceFn<I, O, A>; batch?: false } | { fn: BatchFn<I, O, A>; batch: true });
+
+const isAccordion = (v: unknown): boolean => {
+  if (typeof v === "string") return true;
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  return (
+    Object.keys(o).every((k) => k === "label" || k === "open") &&
+    (o.label === undefined || typeof o.label === "string") &&
+    (o.open === undefined || typeof o.open === "boolean")
+  );
+};
 
 const isMethod = (v: unknown): boolean =>
   v === "shapley" || typeof v === "function" || (typeof v === "string" && interpretationMethods.has(v));
@@ -101,6 +126,8 @@ export const INTERFACE_KINDS: Record<string, OptionKind> = {
   outputs: "any",
   batch: "boolean",
   maxBatchSize: isPositiveInt,
+  additionalInputs: "any",
+  additionalInputsAccordion: isAccordion,
   ...COMMON_KINDS,
 };
 

@@ -36,15 +36,18 @@ type Awaitable<T> = T | Promise<T>;
 /** Generators stream their values (the last one is the result). */
 export type Streamed<T> = Generator<T, unknown, undefined> | AsyncGenerator<T, unknown, undefined>;
 
-/** A function for `inputs` I and `outputs` O. The last argument, always passed, carries the request, progress and an AbortSignal. */
-export type InterfaceFn<I, O> = (...args: [...FnArgs<I>, CallContext]) => Awaitable<FnResult<O>> | Streamed<FnResult<O>>;
+/**
+ * A function for `inputs` I, `outputs` O and `additionalInputs` A (after I). The last argument, always passed,
+ * carries the request, progress and an AbortSignal.
+ */
+export type InterfaceFn<I, O, A = readonly []> = (...args: [...FnArgs<I>, ...FnArgs<A>, CallContext]) => Awaitable<FnResult<O>> | Streamed<FnResult<O>>;
 
 /** With `batch: true` every parameter is a list (one item per sample) and the function returns one list per output, as in Gradio (`[results]` for one output). */
-export type BatchFn<I, O> = (...args: [...MapLists<FnArgs<I>>, CallContext]) => Awaitable<BatchResult<O>>;
+export type BatchFn<I, O, A = readonly []> = (...args: [...MapLists<FnArgs<I>>, ...MapLists<FnArgs<A>>, CallContext]) => Awaitable<BatchResult<O>>;
 type BatchResult<O> = MapLists<OutputList<O>> | ReadonlyArray<OutputList<O>[number][]>;
 
 /** Arguments of calling an interface from code: wire values, one per input (a file path works for media). */
-export type CallArgs<I> = MapWires<AsList<I>> & unknown[];
+export type CallArgs<I, A = readonly []> = [...MapWires<AsList<I>>, ...MapWires<AsList<A>>] & unknown[];
 type WireList<O> = MapWires<AsList<O>>;
 /** What calling the interface resolves to: one output unwrapped, several as an array. */
 export type CallResult<O> = AsList<O> extends readonly [infer Only] ? WireValue<Only> : WireList<O>;

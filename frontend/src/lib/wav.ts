@@ -1,4 +1,4 @@
-/** Browser-side audio helpers: the server's default Audio input accepts 16-bit PCM WAV only. */
+/** Browser-side audio helpers: WAV for recordings, and for uploads in formats the server does not decode. */
 
 /** Encodes decoded audio as a 16-bit PCM WAV file (channels interleaved). */
 export function encodeWav(buffer: AudioBuffer): Blob {
@@ -36,11 +36,24 @@ export function encodeWav(buffer: AudioBuffer): Blob {
   return new Blob([out], { type: "audio/wav" });
 }
 
-/** True when the bytes start with a RIFF/WAVE header. */
-export async function isWav(blob: Blob): Promise<boolean> {
-  const head = new Uint8Array(await blob.slice(0, 12).arrayBuffer());
-  const tag = (from: number) => String.fromCharCode(...head.slice(from, from + 4));
-  return head.length === 12 && tag(0) === "RIFF" && tag(8) === "WAVE";
+/**
+ * Whether the server's Audio input decodes this file as it is (WAV, MP3, AAC, OGG, FLAC, M4A, WebM, AIFF),
+ * from its first bytes; such uploads keep their own format and sample rate.
+ */
+export async function serverDecodes(blob: Blob): Promise<boolean> {
+  const h = new Uint8Array(await blob.slice(0, 12).arrayBuffer());
+  const tag = (from: number) => String.fromCharCode(...h.slice(from, from + 4));
+  if (h.length < 4) return false;
+  return (
+    (tag(0) === "RIFF" && tag(8) === "WAVE") ||
+    tag(0).startsWith("ID3") ||
+    (h[0] === 0xff && (h[1]! & 0xe0) === 0xe0) || // an MPEG audio or ADTS (AAC) frame
+    tag(0) === "OggS" ||
+    tag(0) === "fLaC" ||
+    tag(4) === "ftyp" ||
+    (h[0] === 0x1a && h[1] === 0x45 && h[2] === 0xdf && h[3] === 0xa3) || // EBML: WebM
+    (tag(0) === "FORM" && (tag(8) === "AIFF" || tag(8) === "AIFC"))
+  );
 }
 
 /** Decodes any audio the browser can play (a recording, an MP3...) and re-encodes it as a WAV file. */

@@ -99,6 +99,20 @@ export class Dispatch {
   }
 
   /**
+   * A chunk of a streaming input (the microphone of a live app): it becomes the input's value and runs the
+   * dependencies bound to its `stream` event at once.
+   */
+  stream(id: number, chunk: unknown): void {
+    this.slots.set(id, chunk);
+    this.trigger(id, "stream");
+  }
+
+  /** Whether a dependency bound to (id, event) is running: a streaming input waits before its next chunk. */
+  busy(id: number, event: string): boolean {
+    return this.bound(id, event).some((dep) => this.running.get(dep.id)?.epoch === this.epoch);
+  }
+
+  /**
    * The inputs' values as they are sent: files are uploaded first (with their progress on the input when
    * it takes a moment) and sent as the FileData the server returned.
    */
@@ -312,7 +326,7 @@ export class Dispatch {
     // The result (or the error) comes into sight, unless the person scrolled meanwhile; live runs (while
     // typing) and stopped ones leave the page where it is.
     const shown = inputs.find((s) => s.status?.stage === "error") ?? outputs.find((s) => s.type !== "interpretation");
-    if (shown && !me.stopped && !dep.targets.some(([, e]) => e === "change")) void tick().then(() => reveal(shown.id, scrollY));
+    if (shown && !me.stopped && !dep.targets.some(([, e]) => e === "change" || e === "stream")) void tick().then(() => reveal(shown.id, scrollY));
     if (me.again) void this.run(dep);
   }
 

@@ -6,13 +6,25 @@ import { OptionError } from "../../core/errors.js";
 import { Block, type ResolveContext } from "../../graph/graph.js";
 import type { GraphBuilder } from "../../graph/builder.js";
 import type { EventDef, EventRuntime } from "../../graph/graph.js";
-import { flaggedExamples } from "./flagged.js";
+import { flaggedExamples, flaggingLogIn } from "./flagged.js";
 
 /**
  * Examples as rows, one value per visible input: a list of lists, a flat list for one input, or a folder
  * of files for one input. Checked at construction so a wrong row count names the row.
  */
-export function normaliseExamples(examples: unknown[] | string | undefined, inputs: readonly Component<any, any>[]): unknown[][] | null {
+export function normaliseExamples(
+  examples: unknown[] | string | undefined,
+  inputs: readonly Component<any, any>[],
+  /** The last inputs (an Interface's additional inputs), which rows may leave out: they get the inputs' own values. */
+  optional: readonly Component<any, any>[] = [],
+): unknown[][] | null {
+  const rows = normaliseRows(examples, inputs, optional.length);
+  if (rows === null || optional.length === 0) return rows;
+  const k = inputs.filter((c) => !c.stateful).length;
+  return rows.map((row) => (row.length === k ? row : [...row, ...optional.map((c) => c.value ?? null)]));
+}
+
+function normaliseRows(examples: unknown[] | string | undefined, inputs: readonly Component<any, any>[], optional: number): unknown[][] | null {
   if (examples === undefined) return null;
   const k = inputs.filter((c) => !c.stateful).length;
   if (typeof examples === "string") {
@@ -20,17 +32,21 @@ export function normaliseExamples(examples: unknown[] | string | undefined, inpu
       throw new OptionError("TR_ERR_EXAMPLES", `Interface: option "examples" names a folder that does not exist: ${examples}`);
     }
     // A flagging folder (or a Gradio examples folder with a log.csv): one example per row.
-    if (existsSync(path.join(examples, "log.csv"))) return flaggedExamples(examples, inputs);
-    if (k !== 1) throw new OptionError("TR_ERR_EXAMPLES", `Interface: option "examples" as a folder of files needs exactly one input, got ${k}`);
+    if (flaggingLogIn(examples, inputs) !== undefined) return flaggedExamples(examples, inputs);
+    if (k - optional !== 1) throw new OptionError("TR_ERR_EXAMPLES", `Interface: option "examples" as a folder of files needs exactly one input, got ${k - optional}`);
     return readdirSync(examples)
       .filter((f) => !f.startsWith("."))
       .sort()
       .map((f) => [path.join(examples, f)]);
   }
-  const rows = k === 1 && !examples.every((e) => Array.isArray(e) && e.length === 1) ? examples.map((e) => [e]) : examples;
+  const main = k - optional;
+  const rows = main === 1 && !examples.every((e) => Array.isArray(e) && (e.length === 1 || e.length === k)) ? examples.map((e) => [e]) : examples;
   rows.forEach((row, i) => {
     if (!Array.isArray(row)) throw new OptionError("TR_ERR_EXAMPLES", `Interface: examples[${i}] must be a list with one value per input`);
-    if (row.length !== k) throw new OptionError("TR_ERR_EXAMPLES", `Interface: examples[${i}] has ${row.length} values, but the interface has ${k} inputs`);
+    if (row.length !== k && row.length !== main) {
+      const expected = optional > 0 ? `${main} inputs (or ${k} with the additional inputs)` : `${k} inputs`;
+      throw new OptionError("TR_ERR_EXAMPLES", `Interface: examples[${i}] has ${row.length} values, but the interface has ${expected}`);
+    }
   });
   return rows as unknown[][];
 }

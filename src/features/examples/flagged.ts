@@ -1,9 +1,10 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Component } from "../../components/component.js";
 import { State } from "../../components/state.js";
 import { OptionError } from "../../core/errors.js";
 import { parseLog, restore } from "../flagging/csv-format.js";
+import { logCandidates } from "../flagging/csv-logger.js";
 import { flagKind, isUrl } from "../flagging/files.js";
 
 /**
@@ -12,7 +13,7 @@ import { flagKind, isUrl } from "../flagging/files.js";
  * (a JSON list for several files), `.json` cells are read back, other cells are text (or JSON for
  * inputs whose value is not a string). An incomplete last row (a crash mid-write) is skipped.
  */
-export function flaggedExamples(dir: string, inputs: readonly Component<any, any>[], filename = "log.csv"): unknown[][] {
+export function flaggedExamples(dir: string, inputs: readonly Component<any, any>[], filename = flaggingLogIn(dir, inputs) ?? "log.csv"): unknown[][] {
   const visible = inputs.filter((c) => !(c instanceof State));
   const file = path.join(dir, filename);
   const log = parseLog(readFileSync(file));
@@ -23,6 +24,21 @@ export function flaggedExamples(dir: string, inputs: readonly Component<any, any
     throw new OptionError("TR_ERR_EXAMPLES", `Interface: option "examples": ${file} has ${header.length} columns, but the interface has ${visible.length} inputs`);
   }
   return rows.map((row, r) => visible.map((c, i) => cellValue(c, restore(row[i] ?? ""), dir, `${file}, row ${r + 1}`)));
+}
+
+/**
+ * The flagging log of a folder that fits these inputs: of `log.csv`, `dataset1.csv`, … (one per app that
+ * flagged there), the first whose first columns are the inputs' labels, else the first there is.
+ */
+export function flaggingLogIn(dir: string, inputs: readonly Component<any, any>[]): string | undefined {
+  const present = logCandidates().filter((name) => existsSync(path.join(dir, name)));
+  if (present.length <= 1) return present[0];
+  const labels = inputs.filter((c) => !(c instanceof State)).map((c) => c.label);
+  const fits = present.find((name) => {
+    const [header] = parseLog(readFileSync(path.join(dir, name))).records;
+    return header !== undefined && labels.every((label, i) => label !== undefined && header[i] !== undefined && restore(header[i]!) === label);
+  });
+  return fits ?? present[0];
 }
 
 function cellValue(c: Component<any, any>, cell: string, dir: string, where: string): unknown {

@@ -155,19 +155,68 @@ describe("CSVLogger never loses or mixes rows", () => {
     expect(readLog(dir + "/log.csv").map((r) => r[0])).toEqual(["text", "one", "two"]);
   });
 
-  it("refuses a log whose columns differ, and leaves it untouched", async () => {
+  it("gives apps with other columns their own log in a shared folder: log.csv, dataset1.csv, dataset2.csv", async () => {
     const dir = tmp();
+    const wide = () => [new Textbox({ label: "text" }), new Textbox({ label: "extra" }), new NumberComponent({ label: "n" })];
     const a = new CSVLogger();
     await a.setup(components(), dir);
     await a.flag(["one", 1], "", null);
     const before = readFileSync(dir + "/log.csv");
-    const other = new CSVLogger();
+    const b = new CSVLogger();
+    await b.setup(wide(), dir);
+    expect(b.path).toBe(path.join(dir, "dataset1.csv"));
+    expect(await b.flag(["x", "y", 1], "", null)).toBe(1);
+    expect(readFileSync(dir + "/log.csv").equals(before)).toBe(true);
+    const c = new CSVLogger();
+    await c.setup([new Checkbox({ label: "ok" })], dir);
+    await c.flag([true], "", null);
+    expect(c.path).toBe(path.join(dir, "dataset2.csv"));
+    // Each app finds its own log again, first match wins.
+    const again = new CSVLogger();
+    await again.setup(wide(), dir);
+    expect(again.path).toBe(path.join(dir, "dataset1.csv"));
+    expect(again.rowCount).toBe(1);
+    expect(await again.flag(["x2", "y2", 2], "", null)).toBe(2);
+    expect(readLog(dir + "/log.csv").map((r) => r[0])).toEqual(["text", "one"]);
+    expect(readLog(dir + "/dataset1.csv").map((r) => r.slice(0, 2))).toEqual([["text", "extra"], ["x", "y"], ["x2", "y2"]]);
+    expect(readLog(dir + "/dataset2.csv").map((r) => r[0])).toEqual(["ok", "true"]);
+  });
+
+  it("keeps two apps set up on an empty folder apart when both flag at once", async () => {
+    const dir = tmp();
+    const a = new CSVLogger();
+    const b = new CSVLogger();
+    await a.setup(components(), dir);
+    await b.setup([new Checkbox({ label: "ok" })], dir);
+    expect(a.path).toBe(b.path); // both see log.csv free until one writes
+    await Promise.all([
+      ...Array.from({ length: 20 }, (_, i) => a.flag([`a${i}`, i], "", null)),
+      ...Array.from({ length: 20 }, (_, i) => b.flag([i % 2 === 0], "", null)),
+    ]);
+    expect(new Set([path.basename(a.path), path.basename(b.path)])).toEqual(new Set(["log.csv", "dataset1.csv"]));
+    const [headA, ...rowsA] = readLog(a.path);
+    const [headB, ...rowsB] = readLog(b.path);
+    expect(headA).toEqual(["text", "n", "flag", "username", "timestamp"]);
+    expect(headB).toEqual(["ok", "flag", "username", "timestamp"]);
+    expect(rowsA).toHaveLength(20);
+    expect(rowsB).toHaveLength(20);
+    expect(rowsB.every((r) => r[0] === "true" || r[0] === "false")).toBe(true);
+  });
+
+  it("with an explicit filename, refuses a log whose columns differ and leaves it untouched", async () => {
+    const dir = tmp();
+    const a = new CSVLogger({ filename: "mine.csv" });
+    await a.setup(components(), dir);
+    await a.flag(["one", 1], "", null);
+    const before = readFileSync(dir + "/mine.csv");
+    const other = new CSVLogger({ filename: "mine.csv" });
     await expect(other.setup([new Textbox({ label: "text" }), new Textbox({ label: "extra" }), new NumberComponent({ label: "n" })], dir)).rejects.toThrowCode(
       "TR_ERR_FLAGGING",
       /has the columns \["text","n","flag","username","timestamp"\], but this interface flags \["text","extra","n",/,
     );
     await expect(other.flag(["x", "y", 1], "", null)).rejects.toThrowCode("TR_ERR_CALL", /setup/);
-    expect(readFileSync(dir + "/log.csv").equals(before)).toBe(true);
+    expect(readFileSync(dir + "/mine.csv").equals(before)).toBe(true);
+    expect(readdirSync(dir)).toEqual(["mine.csv"]);
   });
 
   it("repairs a last row cut short at any byte, keeping the rest and the cut bytes", async () => {

@@ -9,8 +9,35 @@ import { checkOptions, describe } from "../../core/options.js";
 import { OptionError, TradioFailure } from "../../core/errors.js";
 
 export interface CSVLoggerOptions {
-  /** Name of the log inside the flagging dir (default "log.csv"). */
+  /**
+   * Name of the log inside the flagging dir. Without it the log is `log.csv`, or, when that holds other
+   * columns (another app flags into the same folder), the first of `dataset1.csv`, `dataset2.csv`, …
+   * whose columns match, else the first free one, as Gradio 5 names them. A given name is used as it is,
+   * and a log there with other columns is refused.
+   */
   filename?: string;
+}
+
+/** Most `datasetN.csv` logs one folder may hold. */
+const MAX_LOGS = 1000;
+
+/** The log names tried in order when no filename is given. */
+export function logCandidates(): string[] {
+  return ["log.csv", ...Array.from({ length: MAX_LOGS }, (_, i) => `dataset${i + 1}.csv`)];
+}
+
+// Loggers in this process that are choosing or creating a log in a folder take turns, so two apps
+// sharing a folder cannot both claim the same new file.
+const folderTurns = new Map<string, Promise<unknown>>();
+function inTurn<T>(dir: string, work: () => Promise<T>): Promise<T> {
+  const prev = folderTurns.get(dir) ?? Promise.resolve();
+  const next = prev.then(work, work);
+  const settled = next.catch(() => {});
+  folderTurns.set(dir, settled);
+  void settled.then(() => {
+    if (folderTurns.get(dir) === settled) folderTurns.delete(dir);
+  });
+  return next;
 }
 
 interface Pending {
@@ -33,11 +60,13 @@ async function writeAll(fh: FileHandle, data: Buffer): Promise<void> {
  *
  * Rows are never lost or mixed: each flag's row is appended whole in one write and flushed to disk
  * before `flag()` resolves (rows that arrive during a write share the next one); a row cut short by a
- * crash is moved aside on the next `setup()`; a log whose columns differ is refused, not appended to.
+ * crash is moved aside on the next `setup()`; a log whose columns differ is never appended to: apps with
+ * other columns sharing the folder get `dataset1.csv`, `dataset2.csv`, … (see `CSVLoggerOptions.filename`).
  * One process should write a given log at a time.
  */
 export class CSVLogger implements FlaggingCallback {
-  readonly filename: string;
+  /** The name asked for, or undefined for the automatic `log.csv` / `datasetN.csv` choice. */
+  readonly filename: string | undefined;
   private components: Component<any, any>[] = [];
   private folders: string[] = [];
   private header: string[] = [];
@@ -45,13 +74,15 @@ export class CSVLogger implements FlaggingCallback {
   private file = "";
   private rows = 0;
   private ready = false;
+  /** Whether the chosen log is known to carry this logger's header (false while it is absent or empty). */
+  private claimed = false;
   private readonly queue: Pending[] = [];
   private writing = false;
 
   constructor(opts: CSVLoggerOptions = {}) {
     checkOptions("CSVLogger", opts as Record<string, unknown>, { filename: "string" });
-    const filename = opts.filename ?? "log.csv";
-    if (!filename || filename !== path.basename(filename) || filename.startsWith(".")) {
+    const filename = opts.filename;
+    if (filename !== undefined && (!filename || filename !== path.basename(filename) || filename.startsWith("."))) {
       throw new OptionError("TR_ERR_OPTION_INVALID", `CSVLogger: option "filename" must be a plain file name, got ${describe(filename)}`);
     }
     this.filename = filename;
@@ -71,10 +102,9 @@ export class CSVLogger implements FlaggingCallback {
     this.ready = false;
     this.components = [...components];
     this.dir = path.resolve(dir);
-    this.file = path.join(this.dir, this.filename);
     this.folders = folderNames(this.components);
     this.header = [...columnLabels(this.components), "flag", "username", "timestamp"];
-    this.rows = await this.recover();
+    await inTurn(this.dir, () => this.choose());
     this.ready = true;
   }
 
@@ -88,44 +118,63 @@ export class CSVLogger implements FlaggingCallback {
     return this.append(csvRecord([...cells, option ?? "", username ?? "", timestamp]));
   }
 
-  /** Checks an existing log's header and cuts off a last row that a crash left incomplete. */
-  private async recover(): Promise<number> {
+  /** Picks the log (see `CSVLoggerOptions.filename`), repairing a torn last row of the one it keeps. */
+  private async choose(): Promise<void> {
+    const names = this.filename !== undefined ? [this.filename] : logCandidates();
+    for (const name of names) {
+      const file = path.join(this.dir, name);
+      const found = await this.inspect(file, this.filename !== undefined);
+      if (found === "other") continue;
+      this.file = file;
+      this.rows = found === "empty" ? 0 : found;
+      this.claimed = found !== "empty";
+      return;
+    }
+    throw new TradioFailure("TR_ERR_FLAGGING", `CSVLogger: ${this.dir} already holds ${MAX_LOGS + 1} logs with other columns; use another flaggingDir`);
+  }
+
+  /**
+   * What a log holds: "empty" (absent, or nothing whole in it), "other" (another header; refused when
+   * `strict`), or this logger's header and that many rows, after cutting off a last row a crash left incomplete.
+   */
+  private async inspect(file: string, strict: boolean): Promise<"empty" | "other" | number> {
     let buf: Buffer;
     try {
-      buf = await readFile(this.file);
+      buf = await readFile(file);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return 0;
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return "empty";
       throw err;
     }
     const log = parseLog(buf);
-    if (log.damage) {
-      throw new TradioFailure("TR_ERR_FLAGGING", `CSVLogger: ${this.file} is damaged before its last row (${log.damage}); repair it or move it away`);
-    }
     if (log.records.length > 0) {
       const found = log.records[0].map(restore);
       if (found.length !== this.header.length || found.some((h, i) => h !== this.header[i])) {
+        if (!strict) return "other";
         throw new TradioFailure(
           "TR_ERR_FLAGGING",
-          `CSVLogger: ${this.file} has the columns ${JSON.stringify(found)}, but this interface flags ${JSON.stringify(this.header)}; ` +
-            `use another flaggingDir, or move the old log away`,
+          `CSVLogger: ${file} has the columns ${JSON.stringify(found)}, but this interface flags ${JSON.stringify(this.header)}; ` +
+            `use another flaggingDir or filename, or move the old log away`,
         );
       }
+    }
+    if (log.damage) {
+      throw new TradioFailure("TR_ERR_FLAGGING", `CSVLogger: ${file} is damaged before its last row (${log.damage}); repair it or move it away`);
     }
     const end = log.records.length > 0 ? log.end : 0;
     if (end < buf.length) {
       const tail = buf.subarray(end);
-      const aside = `${this.file}.${new Date().toISOString().replace(/[:.]/g, "-")}.torn`;
+      const aside = `${file}.${new Date().toISOString().replace(/[:.]/g, "-")}.torn`;
       await writeNewFile(aside, tail);
-      const fh = await open(this.file, "r+");
+      const fh = await open(file, "r+");
       try {
         await fh.truncate(end);
         await fh.datasync();
       } finally {
         await fh.close();
       }
-      console.warn(`tradio: ${this.file} ended with an incomplete row (${tail.length} bytes from a write cut short); moved them to ${aside}`);
+      console.warn(`tradio: ${file} ended with an incomplete row (${tail.length} bytes from a write cut short); moved them to ${aside}`);
     }
-    return Math.max(0, log.records.length - 1);
+    return log.records.length === 0 ? "empty" : log.records.length - 1;
   }
 
   private append(record: Buffer): Promise<number> {
@@ -153,8 +202,18 @@ export class CSVLogger implements FlaggingCallback {
     }
   }
 
+  /** Appends whole rows; until this logger's header is in its log, in turn with the folder's other loggers. */
+  private write(rows: Buffer, count: number): Promise<number> {
+    if (this.claimed) return this.writeRows(rows, count);
+    return inTurn(this.dir, async () => {
+      // Another app may have started the chosen log since setup; choose again.
+      await this.choose();
+      return this.writeRows(rows, count);
+    });
+  }
+
   /** Appends whole rows in one write and flushes them; a failed write is cut back off. Returns the row count before. */
-  private async write(rows: Buffer, count: number): Promise<number> {
+  private async writeRows(rows: Buffer, count: number): Promise<number> {
     await mkdir(this.dir, { recursive: true });
     const fh = await open(this.file, "a");
     let size = -1;
@@ -164,6 +223,7 @@ export class CSVLogger implements FlaggingCallback {
       if (size === 0) this.rows = 0;
       await writeAll(fh, size === 0 ? Buffer.concat([BOM, csvRecord(this.header), rows]) : rows);
       await fh.datasync();
+      this.claimed = true;
     } catch (err) {
       if (size >= 0) await fh.truncate(size).catch(() => {});
       throw err;

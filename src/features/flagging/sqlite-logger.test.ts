@@ -82,7 +82,7 @@ describe("SQLiteLogger", () => {
     });
   });
 
-  it("continues an existing database and refuses one whose columns differ", async () => {
+  it("continues an existing table, and gives apps with other columns their own tables: flags, dataset1, dataset2", async () => {
     const dir = tmp();
     const first = new SQLiteLogger();
     await first.setup([new Textbox({ label: "t" }), new NumberComponent({ label: "n" })], dir);
@@ -91,12 +91,38 @@ describe("SQLiteLogger", () => {
     const second = new SQLiteLogger();
     await second.setup([new Textbox({ label: "t" }), new NumberComponent({ label: "n" })], dir);
     expect(await second.flag(["b", 2], "", null)).toBe(2);
-    second.close();
-    await expect(new SQLiteLogger().setup([new Textbox({ label: "t" })], dir)).rejects.toThrowCode(
+    // Set up before either writes: each takes its own table at its first flag.
+    const narrow = new SQLiteLogger();
+    const single = new SQLiteLogger();
+    await narrow.setup([new Textbox({ label: "t" })], dir);
+    await single.setup([new NumberComponent({ label: "x" })], dir);
+    expect(await narrow.flag(["c"], "", null)).toBe(1);
+    expect(await single.flag([7], "", null)).toBe(1);
+    expect(await second.flag(["d", 4], "", null)).toBe(3);
+    expect([second.table, narrow.table, single.table]).toEqual(["flags", "dataset1", "dataset2"]);
+    for (const l of [second, narrow, single]) l.close();
+    const db = path.join(dir, "log.db");
+    expect(rows(db).map((r) => r.t)).toEqual(["a", "b", "d"]);
+    expect(rows(db, "dataset1").map((r) => [r.t, r.n])).toEqual([["c", undefined]]);
+    expect(rows(db, "dataset2").map((r) => r.x)).toEqual(["7"]);
+    const back = new SQLiteLogger();
+    await back.setup([new Textbox({ label: "t" })], dir);
+    expect(back.table).toBe("dataset1");
+    expect(await back.flag(["e"], "", null)).toBe(2);
+    back.close();
+  });
+
+  it("with an explicit table, refuses one whose columns differ", async () => {
+    const dir = tmp();
+    const first = new SQLiteLogger({ table: "mine" });
+    await first.setup([new Textbox({ label: "t" }), new NumberComponent({ label: "n" })], dir);
+    await first.flag(["a", 1], "", null);
+    first.close();
+    await expect(new SQLiteLogger({ table: "mine" }).setup([new Textbox({ label: "t" })], dir)).rejects.toThrowCode(
       "TR_ERR_FLAGGING",
       /has the columns \["id","t","n","flag","username","timestamp"\], but this interface flags \["id","t","flag"/,
     );
-    expect(rows(path.join(dir, "log.db")).map((r) => r.t)).toEqual(["a", "b"]);
+    expect(rows(path.join(dir, "log.db"), "mine").map((r) => r.t)).toEqual(["a"]);
   });
 
   it("gives 200 concurrent flags 200 rows", async () => {

@@ -11,7 +11,11 @@ import { OptionError, TradioFailure } from "../../core/errors.js";
 export interface SQLiteLoggerOptions {
   /** Name of the database inside the flagging dir (default "log.db"). */
   filename?: string;
-  /** Table name (default "flags"). */
+  /**
+   * Table name. Without it the table is `flags`, or, when that holds other columns (another app flags
+   * into the same folder), the first of `dataset1`, `dataset2`, … whose columns match, else a new one.
+   * A given name is used as it is, and a table there with other columns is refused.
+   */
   table?: string;
 }
 
@@ -123,12 +127,15 @@ function columnNames(components: Component<any, any>[]): string[] {
  * `<flaggingDir>/log.db`, table `flags` (`id`, one column per component label, `flag`, `username`,
  * `timestamp`). Files go to `<flaggingDir>/<label>/` as with the CSV logger; structured values are
  * stored as JSON text in their column. Every insert is committed durably (WAL, synchronous=FULL)
- * before `flag()` resolves. A table whose columns differ is refused. SQLite comes from `node:sqlite`
+ * before `flag()` resolves. A table whose columns differ is never written to: apps with other columns
+ * sharing the folder get tables `dataset1`, `dataset2`, … (see `SQLiteLoggerOptions.table`). SQLite comes from `node:sqlite`
  * (Node 22.5+) or the `better-sqlite3` package, which the app installs (`npm i better-sqlite3@12`).
  */
 export class SQLiteLogger implements FlaggingCallback {
   readonly filename: string;
-  readonly table: string;
+  /** The table flags go to: the one asked for, else "flags" until the first flag chooses (see `SQLiteLoggerOptions.table`). */
+  table: string;
+  private readonly fixedTable: boolean;
   private components: Component<any, any>[] = [];
   private folders: string[] = [];
   private columns: string[] = [];
@@ -147,6 +154,7 @@ export class SQLiteLogger implements FlaggingCallback {
     }
     this.filename = filename;
     this.table = opts.table ?? "flags";
+    this.fixedTable = opts.table !== undefined;
     if (!/^[A-Za-z_]\w*$/.test(this.table)) throw new OptionError("TR_ERR_OPTION_INVALID", `SQLiteLogger: option "table" must be a plain name, got ${describe(opts.table)}`);
   }
 
@@ -192,23 +200,32 @@ export class SQLiteLogger implements FlaggingCallback {
     this.insert = null;
   }
 
+  /** The first candidate table that is absent (then created) or has exactly this logger's columns. */
+  private chooseTable(db: SqliteDatabase): string {
+    const want = ["id", ...this.columns];
+    const names = this.fixedTable ? [this.table] : ["flags", ...Array.from({ length: 1000 }, (_, i) => `dataset${i + 1}`)];
+    for (const table of names) {
+      const cols = this.columns.map((c) => `${quote(c)} TEXT`).join(", ");
+      db.exec(`CREATE TABLE IF NOT EXISTS ${quote(table)} (id INTEGER PRIMARY KEY AUTOINCREMENT, ${cols})`);
+      const found = db.all(`PRAGMA table_info(${quote(table)})`).map((r) => String(r.name));
+      if (found.length === want.length && found.every((n, i) => n === want[i])) return table;
+      if (!this.fixedTable) continue;
+      throw new TradioFailure(
+        "TR_ERR_FLAGGING",
+        `SQLiteLogger: table "${table}" in ${this.file} has the columns ${JSON.stringify(found)}, but this interface flags ` +
+          `${JSON.stringify(want)}; use another flaggingDir or table, or move the old database away`,
+      );
+    }
+    throw new TradioFailure("TR_ERR_FLAGGING", `SQLiteLogger: ${this.file} already holds 1001 tables with other columns; use another flaggingDir`);
+  }
+
   private open(): void {
     const db = (this.opener ??= loadSqlite())(this.file);
     try {
       db.exec("PRAGMA journal_mode = WAL");
       db.exec("PRAGMA synchronous = FULL");
       db.exec("PRAGMA busy_timeout = 5000");
-      const cols = this.columns.map((c) => `${quote(c)} TEXT`).join(", ");
-      db.exec(`CREATE TABLE IF NOT EXISTS ${quote(this.table)} (id INTEGER PRIMARY KEY AUTOINCREMENT, ${cols})`);
-      const found = db.all(`PRAGMA table_info(${quote(this.table)})`).map((r) => String(r.name));
-      const want = ["id", ...this.columns];
-      if (found.length !== want.length || found.some((n, i) => n !== want[i])) {
-        throw new TradioFailure(
-          "TR_ERR_FLAGGING",
-          `SQLiteLogger: table "${this.table}" in ${this.file} has the columns ${JSON.stringify(found)}, but this interface flags ` +
-            `${JSON.stringify(want)}; use another flaggingDir, or move the old database away`,
-        );
-      }
+      this.table = this.chooseTable(db);
       this.insert = db.prepare(
         `INSERT INTO ${quote(this.table)} (${this.columns.map(quote).join(", ")}) VALUES (${this.columns.map(() => "?").join(", ")})`,
       );
