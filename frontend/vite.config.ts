@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
 import { svelte } from "@sveltejs/vite-plugin-svelte";
 import { defineConfig, type Plugin } from "vite";
-import { viewChunks } from "./build/views.js";
+import { staticClosure, viewChunks } from "./build/views.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 
@@ -62,13 +62,15 @@ function stylesheetAfterSkeleton(): Plugin {
   };
 }
 
-/** Modules of the `page` chunk (see `codeSplitting` below). */
+/**
+ * Modules of the `page` chunk (see `codeSplitting` below): Svelte, and what the entry and the layout views
+ * import statically (a module only another view uses, like lib/wav.ts, stays with that view).
+ */
+const src = fileURLToPath(new URL("./src", import.meta.url));
+const pageModules = staticClosure(src, ["main.ts", ...["Row", "Column", "Stack", "Button", "Hidden", "Unsupported"].map((v) => `views/${v}.svelte`), "ui/Prose.svelte"]);
 function inPageChunk(id: string): boolean {
   if (/[\\/]node_modules[\\/]svelte[\\/]|rolldown[\\/]runtime/.test(id)) return true;
-  const own = /[\\/]frontend[\\/]src[\\/](.*)$/.exec(id)?.[1]?.replace(/\\/g, "/");
-  if (!own) return false;
-  if (own.startsWith("views/")) return /^views\/(registry|Row|Column|Stack|Button|Hidden|Unsupported)\b/.test(own);
-  return !/^(lib\/lazy\/|lib\/sanitize|runtime\/client|ui\/(Isolated|VideoPlayer|Upload|JsonNode|Choices|InterpretImage)\b)/.test(own);
+  return pageModules.has(id.replace(/\?.*$/, ""));
 }
 
 export default defineConfig({

@@ -84,3 +84,27 @@ export function viewChunks(viewsDir: string): Plugin {
     },
   };
 }
+
+/**
+ * The page's own modules (under `srcDir`) that `seeds` import statically, and what those import, followed
+ * through relative imports (`import type` and dynamic `import()` are not followed): what every page runs.
+ */
+export function staticClosure(srcDir: string, seeds: string[]): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      return;
+    }
+    for (const [, spec] of text.matchAll(/^\s*import\s+(?!type\b)(?:[^"';]*?\s+from\s+)?["'](\.{1,2}\/[^"']+)["']/gm)) {
+      const target = path.resolve(path.dirname(file), spec).replace(/\.js$/, ".ts");
+      if (target.startsWith(srcDir)) visit(target);
+    }
+  };
+  for (const seed of seeds) visit(path.resolve(srcDir, seed));
+  return seen;
+}
