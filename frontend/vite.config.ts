@@ -5,9 +5,11 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { brotliCompress, constants, gzip } from "node:zlib";
 import { svelte } from "@sveltejs/vite-plugin-svelte";
 import { defineConfig, type Plugin } from "vite";
+import { staticClosure, viewChunks } from "./build/views.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 
@@ -24,10 +26,11 @@ function precompress(): Plugin {
           .map(async (name) => {
             const file = path.join(dir, name);
             const data = await readFile(file);
-            const br = brotliCompressSync(data, {
-              params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length },
-            });
-            const gz = gzipSync(data, { level: 9 });
+            // In libuv's thread pool, so files compress in parallel.
+            const [br, gz] = await Promise.all([
+              promisify(brotliCompress)(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length } }),
+              promisify(gzip)(data, { level: 9 }),
+            ]);
             if (br.length < data.length) await writeFile(`${file}.br`, br);
             if (gz.length < data.length) await writeFile(`${file}.gz`, gz);
           }),
@@ -59,11 +62,27 @@ function stylesheetAfterSkeleton(): Plugin {
   };
 }
 
+/**
+ * Modules of the `page` chunk (see `codeSplitting` below): Svelte, and what the entry and the layout views
+ * import statically (a module only another view uses, like lib/wav.ts, stays with that view).
+ */
+const src = fileURLToPath(new URL("./src", import.meta.url));
+const pageModules = staticClosure(src, ["main.ts", ...["Row", "Column", "Stack", "Button", "Hidden", "Unsupported"].map((v) => `views/${v}.svelte`), "ui/Prose.svelte"]);
+function inPageChunk(id: string): boolean {
+  if (/[\\/]node_modules[\\/]svelte[\\/]|rolldown[\\/]runtime/.test(id)) return true;
+  return pageModules.has(id.replace(/\?.*$/, ""));
+}
+
 export default defineConfig({
   root: here,
   base: "./",
   publicDir: false,
-  plugins: [svelte({ compilerOptions: { runes: true } }), stylesheetAfterSkeleton(), precompress()],
+  plugins: [
+    svelte({ compilerOptions: { runes: true } }),
+    viewChunks(fileURLToPath(new URL("./src/views", import.meta.url))),
+    stylesheetAfterSkeleton(),
+    precompress(),
+  ],
   resolve: {
     // The wire contract (AppConfig, ComponentConfig, frames…) is declared once, by the server. The page
     // imports its types only, so nothing of the server is bundled.
@@ -76,5 +95,16 @@ export default defineConfig({
     target: "es2022",
     sourcemap: false,
     reportCompressedSize: true,
+    // One stylesheet: the views' styles are small (about 7 KB compressed for all), and one request costs
+    // less than several on a slow connection.
+    cssCodeSplit: false,
+    rolldownOptions: {
+      output: {
+        // What every page runs (Svelte, the runtime, the shared parts and the layout views every Interface
+        // has) in one chunk beside the entry, rather than in many small ones: each request is a round trip.
+        // The other views, @gradio/client, Markdown and the heavy libraries stay chunks of their own.
+        codeSplitting: { groups: [{ name: "page", test: inPageChunk, priority: 10 }] },
+      },
+    },
   },
 });

@@ -1,6 +1,6 @@
 // The page route: the HTML carries the config, the API description and a skeleton; everything is sent
 // compressed; the hashed assets are immutable and shared by every app mounted on one server.
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import Fastify from "fastify";
@@ -80,18 +80,44 @@ describe("the page route", () => {
     for (const url of urls) {
       expect(url.startsWith("./assets/")).toBe(true);
       const name = url.slice("./assets/".length);
+      const plain = await rawBytes(app.base, `/assets/${name}`, { "accept-encoding": "identity" });
+      expect(plain.body.length).toBeGreaterThan(100);
       for (const [accept, encoding] of [["br, gzip", "br"], ["gzip", "gzip"], ["identity", undefined]] as const) {
         const res = await rawBytes(app.base, `/assets/${name}`, { "accept-encoding": accept });
         expect(res.status).toBe(200);
         expect(res.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
         expect(res.headers["content-encoding"]).toBe(encoding);
         const body = encoding === "br" ? brotliDecompressSync(res.body) : encoding === "gzip" ? gunzipSync(res.body) : res.body;
-        expect(body.length).toBeGreaterThan(1000);
+        expect(body.equals(plain.body)).toBe(true);
       }
     }
     // The build wrote both compressed copies of every script and stylesheet.
     const files = readdirSync(path.join(FRONTEND_DIR, "assets"));
     for (const f of files.filter((f) => /index-.*\.(js|css)$/.test(f))) expect(files).toEqual(expect.arrayContaining([`${f}.br`, `${f}.gz`]));
+  });
+
+  it("names the chunks of the app's component types in the page, and no others", async () => {
+    const views = JSON.parse(readFileSync(path.join(FRONTEND_DIR, "views.json"), "utf8")) as { types: Record<string, string[]> };
+    const preloaded = (html: string) => [...html.matchAll(/<link rel="modulepreload" crossorigin href="\.\/assets\/([^"]+)"/g)].map((m) => m[1]);
+    const chat = await start(new tr.Interface({ fn: (m: string) => [[m, m]], inputs: "text", outputs: "chatbot" }));
+    try {
+      for (const [base, has, hasNot] of [
+        [app.base, ["textbox", "markdown"], ["chatbot", "image", "plot"]],
+        [chat.base, ["textbox", "chatbot"], ["markdown", "image", "plot"]],
+      ] as const) {
+        const links = preloaded(await (await fetch(`${base}/`)).text());
+        for (const type of has) for (const f of views.types[type].filter((f) => f.endsWith(".js"))) expect(links).toContain(f);
+        for (const type of hasNot) expect(links).not.toContain(views.types[type][0]);
+        // @gradio/client is loaded once the page is drawn, not before.
+        expect(links.some((f) => f.startsWith("client-"))).toBe(false);
+      }
+      // Markdown (marked and DOMPurify) comes with the Markdown view, not with a chat that starts empty.
+      const sanitize = views.types.markdown.find((f) => f.startsWith("sanitize-"));
+      expect(sanitize).toBeTruthy();
+      expect(views.types.chatbot).not.toContain(sanitize);
+    } finally {
+      await chat.close();
+    }
   });
 
   it("tells a page without the app's login only that a login is needed", async () => {
@@ -134,8 +160,9 @@ describe("apps mounted on one server", () => {
         const own = urls.map((u) => new URL(`./assets/${u.split("assets/")[1]}`, pageUrl).href);
         for (const u of own) expect((await fetch(u)).status).toBe(200);
       }
-      // Two files (script, stylesheet), one URL each for all three apps: those of the first app mounted.
-      expect([...resolved].map((u) => new URL(u).pathname.split("/assets/")[0])).toEqual(["/one", "/one"]);
+      // One URL for each file (scripts, stylesheet, the text view's chunk) for all three apps: those of the first app mounted.
+      expect([...resolved].length).toBeGreaterThanOrEqual(3);
+      expect(new Set([...resolved].map((u) => new URL(u).pathname.split("/assets/")[0]))).toEqual(new Set(["/one"]));
     } finally {
       await server.close();
     }

@@ -33,9 +33,11 @@ export function renderSkeleton(config: AppConfig): string {
       case "html":
       case "markdown":
         if (classes.includes("title")) return `<div class="sk-title" data-t="${attr(config.title)}"></div>`;
-        return `<div class="sk-text${classes.includes("description") ? " sk-center" : ""}"><i></i><i></i></div>`;
+        return `<div class="sk-text${classes.includes("description") ? " sk-center" : ""}">${"<i></i>".repeat(textLines(p.value))}</div>`;
       default: {
-        const label = p.show_label === false || typeof p.label !== "string" ? "" : `<div class="sk-label" data-t="${attr(p.label)}"></div>`;
+        // A checkbox's label is beside it, not above.
+        const labelled = p.show_label !== false && typeof p.label === "string" && c.type !== "checkbox";
+        const label = labelled ? `<div class="sk-label" data-t="${attr(p.label)}"></div>` : "";
         return `<div class="sk-block">${label}<div class="sk-field" style="height:${height(c)}px"></div></div>`;
       }
     }
@@ -43,20 +45,29 @@ export function renderSkeleton(config: AppConfig): string {
   return `<div class="tr-skeleton" aria-busy="true"><span class="sk-sr">Loading</span><div class="sk-col" aria-hidden="true">${draw(config.layout)}</div></div>`;
 }
 
-/** Roughly the height each kind of field is drawn with, so the page does not jump when it replaces the skeleton. */
+/** The lines a Markdown text takes at about 110 characters a line (a description, an article), at most four. */
+function textLines(value: unknown): number {
+  const text = typeof value === "string" ? value.trim() : "";
+  return Math.max(1, Math.min(4, text.split(/\n\s*\n/).reduce((n, para) => n + Math.ceil(para.length / 110), 0)));
+}
+
+/**
+ * The height each kind of field is drawn with (measured on the page at its default size), so that the
+ * page does not jump when it replaces the skeleton.
+ */
 function height(c: ComponentConfig): number {
   const p = c.props ?? {};
   switch (c.type) {
     case "textbox":
-      return 42 + 24 * (Math.min(Number(p.lines) || 1, 20) - 1);
+      return 43 + 24 * (Math.min(Number(p.lines) || 1, 20) - 1);
     case "slider":
-      return 40;
+      return 46;
     case "checkbox":
-      return 24;
+      return 26;
     case "image":
       return 240;
     case "chatbot":
-      return 320;
+      return typeof p.height === "number" ? p.height - 3 : 417;
     case "audio":
     case "file":
     case "json":
@@ -66,7 +77,7 @@ function height(c: ComponentConfig): number {
     case "dataframe":
       return 160;
     default:
-      return 42;
+      return 43;
   }
 }
 
@@ -92,11 +103,11 @@ body{margin:0;background:light-dark(#fff,#0b0f19);font-family:ui-sans-serif,syst
 .sk-label::before,.sk-title::before,.sk-btn::before{content:attr(data-t)}
 .sk-label::before{font-size:14px;font-weight:600;color:var(--sk-text)}
 .sk-field{border-radius:8px;background:var(--sk)}
-.sk-btn{height:44px;border-radius:8px;background:var(--sk);display:flex;align-items:center;justify-content:center;font-weight:600;color:var(--sk-text)}
+.sk-btn{height:46px;border-radius:8px;background:var(--sk);display:flex;align-items:center;justify-content:center;font-weight:600;color:var(--sk-text)}
 .sk-primary{background:light-dark(#fed7aa,#7c2d12)}
-.sk-title{text-align:center;font-size:2rem;font-weight:700;color:light-dark(#1f2937,#e5e7eb);min-height:48px}
-.sk-text{display:flex;flex-direction:column;gap:8px}.sk-center{align-items:center}
-.sk-text i{display:block;height:14px;width:min(560px,90%);border-radius:7px;background:var(--sk)}.sk-text i+i{width:min(360px,60%)}
+.sk-title{text-align:center;font-size:2rem;font-weight:700;color:light-dark(#1f2937,#e5e7eb);min-height:52px}
+.sk-text{display:flex;flex-direction:column}.sk-center{align-items:center}
+.sk-text i{display:block;height:14px;margin:5px 0;width:min(560px,90%);border-radius:7px;background:var(--sk)}.sk-text i:last-child:not(:first-child){width:min(360px,60%)}
 .sk-login{max-width:400px;margin:15vh auto 0}
 @media (max-width:640px){.tr-skeleton{padding:12px 8px 4px}.sk-row{flex-direction:column;align-items:stretch}.sk-buttons{flex-direction:row}}
 `

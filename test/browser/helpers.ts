@@ -61,11 +61,15 @@ export async function startApp(iface: { launch(o: object): Promise<Launched> }, 
 }
 
 /** A new browser context (its own cookies and storage, like a separate user) and a page in it. */
-export async function newPage(browser: Browser, opts: { width?: number; height?: number; dark?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+export async function newPage(
+  browser: Browser,
+  opts: { width?: number; height?: number; dark?: boolean; javaScript?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     viewport: { width: opts.width ?? 1100, height: opts.height ?? 800 },
     colorScheme: opts.dark ? "dark" : "light",
     deviceScaleFactor: 1,
+    javaScriptEnabled: opts.javaScript ?? true,
   });
   const page = await context.newPage();
   const errors: string[] = [];

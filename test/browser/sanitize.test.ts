@@ -91,9 +91,10 @@ describe("browser: outputs cannot restyle or overlay the page", () => {
 
       // The page looks as it did: no style of an output reached it.
       expect(await look(page)).toEqual(before);
-      // No password field, form, control or frame anywhere, shadow roots included.
+      // No password field, form, control or frame anywhere, shadow roots included; the only stylesheet links are
+      // the page's own (its assets, at the end of <body> so that the skeleton paints first).
       for (const sel of ["input[type=password]", "form", "iframe", "object", "embed", "meta[http-equiv]", "base", "link[rel=stylesheet]"]) {
-        expect(await countDeep(page, sel), sel).toBe(sel === "link[rel=stylesheet]" ? await page.evaluate(() => document.head.querySelectorAll("link[rel=stylesheet]").length) : 0);
+        expect(await countDeep(page, sel), sel).toBe(sel === "link[rel=stylesheet]" ? await page.evaluate(() => document.querySelectorAll('link[rel=stylesheet][href*="/assets/"]').length) : 0);
       }
       expect(await countDeep(page, ".comp-markdown input, .comp-chatbot input, .isolated input, .isolated button")).toBe(0);
       // Nothing of an output lies over the page: the corners, the title and Submit are the page's own.

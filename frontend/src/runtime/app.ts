@@ -28,9 +28,12 @@ export class AppRuntime {
     this.dispatch = new Dispatch(config.dependencies, this.slots, connection, this.clock, this.toasts, config.max_file_size);
   }
 
-  /** Connects to the app at `url` with a fresh CSPRNG session id. */
-  static async connect(url: string): Promise<AppRuntime> {
-    const { connection, config } = await Connection.open(url);
-    return new AppRuntime(config, connection);
+  /**
+   * Connects to the app at `url` with a fresh CSPRNG session id. Given the config embedded in the page, it
+   * returns at once and the connection is made after the page is drawn (`connection.warm()`).
+   */
+  static async connect(url: string, config: AppConfig | null = null): Promise<AppRuntime> {
+    const opened = await Connection.open(url, config);
+    return new AppRuntime(opened.config, opened.connection);
   }
 }

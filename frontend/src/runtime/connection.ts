@@ -1,4 +1,4 @@
-import { Client } from "@gradio/client";
+import type { Client } from "@gradio/client";
 import type { AppConfig } from "$protocol";
 import { newSessionHash } from "../lib/session.js";
 
@@ -8,50 +8,23 @@ export function appUrl(loc: Location = window.location): string {
   return loc.origin + path;
 }
 
-const CLOSED = 2;
-
-/**
- * A `Client` that notices when its event stream goes away while it still counts on it: the server
- * restarted or the connection broke. The client itself then waits for ever (its stream is still "open"
- * to it, so it never opens another, and a stream that ended without an error tells its jobs nothing).
- */
-class PageClient extends Client {
-  /** Called once when the stream is lost. */
-  onLost: (() => void) | null = null;
-
-  override stream(url: URL): EventSource {
-    const stream = super.stream(url);
-    if (!url.pathname.endsWith("/queue/data")) return stream;
-    // The client's stream object only sets `readyState` when it ends (with or without an error): watch that.
-    let state = stream.readyState;
-    Object.defineProperty(stream, "readyState", {
-      configurable: true,
-      get: () => state,
-      set: (v: number) => {
-        state = v;
-        // After `close_stream` the client has marked its stream closed: that end is the normal one.
-        if (v === CLOSED && this.stream_status.open && !this.closed && this.stream_instance === stream) {
-          const lost = this.onLost;
-          this.onLost = null;
-          lost?.();
-        }
-      },
-    });
-    return stream;
-  }
-}
+type PageClient = import("./client.js").PageClient;
 
 async function open(url: string, session_hash: string): Promise<PageClient> {
-  return (await PageClient.connect(url, { session_hash, events: ["data", "status", "log"], record_history: false })) as PageClient;
+  const { openClient } = await import("./client.js");
+  return openClient(url, session_hash);
 }
 
 /**
  * The page's one line to the server: a @gradio/client `Client` with a CSPRNG session id. One session per
  * page load; Clear starts a new one (`restart`), so session state starts over. When the server goes away
  * (a restart), the client is dropped and the next call connects again, with a new session.
+ * With the config embedded in the page, nothing waits for the client: it is loaded and connected after
+ * the page is drawn (`warm`), or by the first call, whichever comes first.
  */
 export class Connection {
-  private client: Promise<PageClient>;
+  /** Null until the first call (or `warm`) connects. */
+  private client: Promise<PageClient> | null;
   /** The newest client connected. */
   private current: PageClient | null = null;
   /** The current client cannot be used again: the next call connects anew. */
@@ -60,13 +33,17 @@ export class Connection {
 
   private constructor(
     readonly url: string,
-    client: PageClient,
+    client: PageClient | null,
   ) {
-    this.client = Promise.resolve(this.watch(client));
+    this.client = client ? Promise.resolve(this.watch(client)) : null;
   }
 
-  /** Connects to the app at `url`; the config comes with the connection. */
-  static async open(url: string): Promise<{ connection: Connection; config: AppConfig }> {
+  /**
+   * Connects to the app at `url`; the config comes with the connection. With `config` (the one embedded
+   * in the page) it returns at once, and connects later.
+   */
+  static async open(url: string, config: AppConfig | null = null): Promise<{ connection: Connection; config: AppConfig }> {
+    if (config) return { connection: new Connection(url, null), config };
     const client = await open(url, newSessionHash());
     if (!client.config) throw new Error("The app sent no config.");
     return { connection: new Connection(url, client), config: client.config as unknown as AppConfig };
@@ -85,7 +62,7 @@ export class Connection {
 
   /** The client of the current session (after a Clear or a lost connection, once a new session is connected). */
   ready(): Promise<Client> {
-    if (this.broken) {
+    if (this.broken || !this.client) {
       this.broken = false;
       this.client = open(this.url, newSessionHash()).then(
         (c) => this.watch(c),
@@ -96,6 +73,11 @@ export class Connection {
       );
     }
     return this.client;
+  }
+
+  /** Loads and connects the client now (once the page is drawn), so the first call finds it ready. */
+  warm(): void {
+    if (!this.client) this.ready().catch(() => {});
   }
 
   /**

@@ -6,7 +6,7 @@ import { brotliCompress, constants, gzip } from "node:zlib";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import staticFiles from "@fastify/static";
 import { buildInfo } from "../../protocol/config.js";
-import type { EmbeddedPage } from "../../protocol/types.js";
+import type { AppConfig, EmbeddedPage } from "../../protocol/types.js";
 import type { Served } from "../context.js";
 import { renderLoginSkeleton, renderSkeleton, SKELETON_CSS } from "../page-skeleton.js";
 import { configFor } from "./config.js";
@@ -43,6 +43,38 @@ function assetBase(prefix: string, home: string): string {
 /** JSON inside `<script type="application/json">`: no `<` at all, so neither `</script>` nor `<!--` can end or bend it. */
 export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+/** What the page build wrote in `views.json` (frontend/build/views.ts): the asset files each part of the page needs. */
+interface ViewManifest {
+  types: Record<string, string[]>;
+  external: string[];
+}
+
+function readViewManifest(): ViewManifest | null {
+  try {
+    const m = JSON.parse(readFileSync(path.join(FRONTEND_DIR, "views.json"), "utf8")) as ViewManifest;
+    return m && typeof m.types === "object" && Array.isArray(m.external) ? m : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The links that fetch, in parallel with the main script, what this app's page will load: the views of
+ * the component types in its config (scripts as modulepreload, their stylesheets). The @gradio/client chunk
+ * is not among them: the page loads it once it is drawn, so it does not compete with what draws it.
+ * Stylesheets go at the end of <body>, beside the main one, so they do not hold back the skeleton.
+ */
+export function preloadLinks(config: AppConfig, manifest: ViewManifest, base: string): { head: string; body: string } {
+  const files = new Set<string>();
+  for (const c of config.components) for (const f of (c.view ? manifest.external : manifest.types[c.type]) ?? []) files.add(f);
+  const href = (f: string) => escapeText(base + f);
+  const all = [...files];
+  return {
+    head: all.filter((f) => f.endsWith(".js")).map((f) => `<link rel="modulepreload" crossorigin href="${href(f)}">`).join(""),
+    body: all.filter((f) => f.endsWith(".css")).map((f) => `<link rel="stylesheet" crossorigin href="${href(f)}">`).join(""),
+  };
 }
 
 const escapeText = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -89,6 +121,8 @@ export async function pageRoutes(f: FastifyInstance, s: Served): Promise<void> {
   if (!assetHomes.has(f.server)) assetHomes.set(f.server, prefix);
   const home = assetHomes.get(f.server)!;
   let template = "";
+  const manifest = built ? readViewManifest() : null;
+  const base = assetBase(prefix, home);
   if (built) {
     await f.register(staticFiles, {
       root: path.join(FRONTEND_DIR, "assets"),
@@ -101,7 +135,7 @@ export async function pageRoutes(f: FastifyInstance, s: Served): Promise<void> {
       maxAge: 365 * 24 * 3600 * 1000,
       immutable: true,
     });
-    template = readFileSync(templateFile, "utf8").replace(/(src|href)="\.\/assets\//g, (_m, a: string) => `${a}="${assetBase(prefix, home)}`);
+    template = readFileSync(templateFile, "utf8").replace(/(src|href)="\.\/assets\//g, (_m, a: string) => `${a}="${base}`);
   }
   const info = buildInfo(s.graph);
 
@@ -117,6 +151,7 @@ export async function pageRoutes(f: FastifyInstance, s: Served): Promise<void> {
     let embedded: EmbeddedPage | null = null;
     let skeleton = "";
     let title = "tradio";
+    let preload = { head: "", body: "" };
     const user = s.auth ? s.auth.tokens.user(req.cookies?.[s.auth.cookieName]) : null;
     if (s.auth && user === null) {
       // Nothing of the app before a login: the page shows the login form at once.
@@ -130,6 +165,7 @@ export async function pageRoutes(f: FastifyInstance, s: Served): Promise<void> {
         embedded = { config, info };
         skeleton = renderSkeleton(config);
         title = config.title || title;
+        if (manifest) preload = preloadLinks(config, manifest, base);
       } catch (err) {
         // The page still loads: it asks /config itself, and shows that failure as it would any other.
         req.log.error({ err }, "the page's config could not be built");
@@ -137,9 +173,10 @@ export async function pageRoutes(f: FastifyInstance, s: Served): Promise<void> {
     }
     const html = template
       .replace("<title>tradio</title>", () => `<title>${escapeText(title)}</title>`)
-      .replace("<!--tradio:head-->", () => `<style id="tradio-skeleton-style">${SKELETON_CSS}</style>`)
+      .replace("<!--tradio:head-->", () => `<style id="tradio-skeleton-style">${SKELETON_CSS}</style>${preload.head}`)
       .replace("<!--tradio:skeleton-->", () => skeleton)
-      .replace("<!--tradio:page-->", () => (embedded ? `<script type="application/json" id="tradio-page">${scriptJson(embedded)}</script>` : ""));
+      .replace("<!--tradio:page-->", () => (embedded ? `<script type="application/json" id="tradio-page">${scriptJson(embedded)}</script>` : ""))
+      .replace("</body>", () => `${preload.body}</body>`);
     return sendHtml(req, reply, html);
   });
 }
