@@ -1,7 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { ValidationError } from "../core/errors.js";
-import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, type Maybe } from "./component.js";
 import { fileDataSchema, uploadedFile, urlFileData } from "./file.js";
 import type { Tokens } from "../core/interpretable.js";
 import { type FileData } from "../core/files.js";
@@ -38,7 +38,7 @@ export type AudioIn<T extends AudioType> = T extends "filepath" ? string : Decod
  */
 export type AudioOut = AudioData | readonly [number, Float32Array | Int16Array] | Uint8Array | string | null;
 
-export interface AudioOptions<T extends AudioType = "samples"> extends ComponentOptions {
+export interface AudioOptions<T extends AudioType = "samples", R extends boolean = false> extends ComponentOptions, EmptyOptions<R> {
   /** Where the page lets users take audio from. Default ["upload", "microphone"]. */
   sources?: AudioSource[];
   /** What the function receives: decoded samples (default; WAV uploads only) or a path in the file store. */
@@ -180,7 +180,7 @@ export function encodeWav(audio: AudioData): Buffer {
  * @example
  * new tr.Audio({ sources: ["microphone"], label: "Say something" })   // { sampleRate, data, channels }
  */
-export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>, AudioOut, FileData | string> {
+export class Audio<T extends AudioType = "samples", R extends boolean = false> extends Component<Maybe<AudioIn<T>, R>, AudioOut, FileData | string> {
   readonly type = "audio";
   readonly className = "Audio";
   readonly sources: AudioSource[];
@@ -193,7 +193,7 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
   readonly segments: number;
   readonly interpretationShape = "segments";
 
-  constructor(opts: AudioOptions<T> = {}) {
+  constructor(opts: AudioOptions<T, R> = {}) {
     super(opts);
     this.sources = opts.sources ? [...new Set(opts.sources)] : [...SOURCES];
     this.audioType = opts.type ?? ("samples" as T);
@@ -208,6 +208,7 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
   protected override extraOptions(): Record<string, OptionKind> {
     return {
       sources: (v) => Array.isArray(v) && v.length > 0 && v.every((s) => SOURCES.includes(s as AudioSource)),
+      required: "boolean",
       type: (v) => v === "samples" || v === "filepath",
       format: (v) => v === "wav",
       autoplay: "boolean",
@@ -258,13 +259,13 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
     return "filepath";
   }
 
-  async preprocess(payload: unknown, ctx: ComponentContext): Promise<AudioIn<T>> {
-    if (payload === null || payload === undefined) this.fail("no audio");
+  async preprocess(payload: unknown, ctx: ComponentContext): Promise<Maybe<AudioIn<T>, R>> {
+    if (payload === null || payload === undefined) return this.empty("record or upload audio") as Maybe<AudioIn<T>, R>;
     const file = await uploadedFile(payload, ctx, (m, code) => this.fail(m, code));
-    if (this.audioType === "filepath") return file as AudioIn<T>;
+    if (this.audioType === "filepath") return file as Maybe<AudioIn<T>, R>;
     const bytes = await readFile(file);
     try {
-      return decodeWav(bytes) as AudioIn<T>;
+      return decodeWav(bytes) as Maybe<AudioIn<T>, R>;
     } catch (err) {
       if (err instanceof WavError) this.fail(`expected a WAV file: ${err.message}`);
       throw err;

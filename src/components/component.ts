@@ -5,6 +5,18 @@ import { checkOptions, type OptionKind } from "../core/options.js";
 /** A JSON schema fragment, as Gradio puts in `api_info`. */
 export type JSONSchema = Record<string, unknown>;
 
+/**
+ * The argument of an input that may be left empty (Image, Audio, Number, Radio…): `null` when it is, as
+ * in Gradio, unless the author marks the input `required: true` (then an empty value is refused).
+ */
+export type Maybe<T, R extends boolean> = R extends true ? T : T | null;
+
+/** The `required` option of the inputs that may be left empty. */
+export interface EmptyOptions<R extends boolean = false> {
+  /** Refuse an empty value (HTTP 422, `TR_ERR_REQUIRED`, naming the input) instead of passing `null`; the function's parameter is then never null. */
+  required?: R;
+}
+
 export interface ComponentOptions {
   label?: string;
   /** Shown under the label on the page. */
@@ -43,6 +55,8 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
   readonly value: unknown;
   /** Set by the `interactive` option; undefined lets the graph decide (inputs yes, outputs no). */
   readonly interactive: boolean | undefined;
+  /** `required: true` (on the inputs that may be left empty): an empty value is refused rather than passed as null. */
+  readonly required: boolean;
   /** Assigned when the component joins an app graph. */
   id = -1;
   /** State components never reach the page or the API. */
@@ -72,6 +86,7 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
     this.elemClasses = opts.elemClasses ?? [];
     this.value = opts.value;
     this.interactive = opts.interactive;
+    this.required = (opts as { required?: unknown }).required === true;
   }
 
   /** Option names a subclass accepts beyond the common ones, with their expected kinds. */
@@ -89,6 +104,7 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
       elem_classes: this.elemClasses,
       show_label: true,
       value: null,
+      ...(this.required ? { required: true } : {}),
     };
   }
 
@@ -99,6 +115,10 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
   /** Python-ish type name Gradio shows in `/info`. */
   pythonType(): string {
     return "Any";
+  }
+  /** A note on the type for `/info` (`python_type.description`): choices' labels, for example. */
+  typeDescription(): string {
+    return "";
   }
 
   /** Wire value from a client → the function's argument. Throws ValidationError on a bad value. */
@@ -118,6 +138,15 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
   async initialValue(ctx: ComponentContext): Promise<unknown> {
     if (this.value === undefined || this.value === null) return null;
     return this.exampleValue(this.value, ctx);
+  }
+
+  /**
+   * What an input left empty gives the function: null, or (with `required: true`) a refusal naming the
+   * input; `hint` says what to do ("upload an image").
+   */
+  protected empty<T = null>(hint: string): T {
+    if (this.required) this.fail(`this input is required; ${hint}`, "TR_ERR_REQUIRED");
+    return null as T;
   }
 
   /** Refuses a value, naming this component; `code` when the reason has its own (a file path, a fetch). */

@@ -1,10 +1,10 @@
-import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, type Maybe } from "./component.js";
 import { OptionError } from "../core/errors.js";
 import type { Neighbours } from "../core/interpretable.js";
 import { describe, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
-export interface NumberOptions extends ComponentOptions {
+export interface NumberOptions<R extends boolean = false> extends ComponentOptions, EmptyOptions<R> {
   /** Initial value; defaults to 0 (moved into [minimum, maximum] when 0 is outside it). */
   value?: number;
   /** Smallest value accepted from a client. */
@@ -30,7 +30,7 @@ export interface NumberOptions extends ComponentOptions {
  * @example
  * new tr.Number({ label: "Age", minimum: 0, maximum: 130, precision: 0 })
  */
-export class NumberComponent extends Component<number, number> {
+export class NumberComponent<R extends boolean = false> extends Component<Maybe<number, R>, number | null, number> {
   readonly type = "number";
   readonly className = "Number";
   readonly minimum: number | undefined;
@@ -43,7 +43,7 @@ export class NumberComponent extends Component<number, number> {
   readonly interpretationShape = "number";
   private readonly initial: number;
 
-  constructor(opts: NumberOptions = {}) {
+  constructor(opts: NumberOptions<R> = {}) {
     super(opts);
     const owner = this.constructor.name;
     for (const key of ["minimum", "maximum", "step", "value"] as const) {
@@ -72,6 +72,7 @@ export class NumberComponent extends Component<number, number> {
 
   protected override extraOptions(): Record<string, OptionKind> {
     return {
+      required: "boolean",
       value: "number",
       minimum: "number",
       maximum: "number",
@@ -108,7 +109,8 @@ export class NumberComponent extends Component<number, number> {
     return "float";
   }
 
-  preprocess(payload: unknown, _ctx?: ComponentContext): number {
+  preprocess(payload: unknown, _ctx?: ComponentContext): Maybe<number, R> {
+    if (payload === null || payload === undefined) return this.empty("enter a number");
     if (typeof payload !== "number") {
       const hint = typeof payload === "string" ? " (send a JSON number, not a string)" : "";
       this.fail(`expected a number, got ${describe(payload ?? null)}${hint}`);
@@ -119,7 +121,7 @@ export class NumberComponent extends Component<number, number> {
     return roundTo(payload, this.precision);
   }
 
-  postprocess(value: number, _ctx?: ComponentContext): number | null {
+  postprocess(value: number | null, _ctx?: ComponentContext): number | null {
     if (value === null || value === undefined) return null;
     if (typeof value !== "number") this.fail(`the function returned ${describe(value)}, expected a number`);
     if (!globalThis.Number.isFinite(value)) this.fail(`the function returned ${value}, expected a finite number`);

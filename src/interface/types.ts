@@ -43,8 +43,9 @@ export type InterfaceFn<I, O> = (...args: [...FnArgs<I>, CallContext]) => Awaita
 export type BatchFn<I, O> = (...args: [...MapLists<FnArgs<I>>, CallContext]) => Awaitable<BatchResult<O>>;
 type BatchResult<O> = MapLists<OutputList<O>> | ReadonlyArray<OutputList<O>[number][]>;
 
-/** Arguments of calling an interface from code: wire values, one per input (a file path works for media). */
-export type CallArgs<I> = MapWires<AsList<I>> & unknown[];
+type MapArgs<L extends readonly unknown[]> = { -readonly [K in keyof L]: WireValue<L[K]> | null };
+/** Arguments of calling an interface from code: wire values, one per input (a file path works for media); null leaves an input empty. */
+export type CallArgs<I> = MapArgs<AsList<I>> & unknown[];
 type WireList<O> = MapWires<AsList<O>>;
 /** What calling the interface resolves to: one output unwrapped, several as an array. */
 export type CallResult<O> = AsList<O> extends readonly [infer Only] ? WireValue<Only> : WireList<O>;

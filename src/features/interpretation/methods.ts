@@ -47,6 +47,8 @@ interpretationMethods.register("default", {
     return scoredOutput(output, false);
   },
   async plan(input, value, { ctx }) {
+    // An input left empty (null) has nothing to take apart.
+    if (value === null || value === undefined) return { tries: [], finish: () => null };
     if (isTokenInterpretable(input)) {
       // Leave-one-out: a token's score is how much the prediction falls without it.
       const tokens = await input.interpretationTokens(value, ctx);
@@ -70,6 +72,7 @@ interpretationMethods.register("shap", {
     return scoredOutput(output, true);
   },
   async plan(input, value, { ctx, numShap }) {
+    if (value === null || value === undefined) return { tries: [], finish: () => null };
     if (!isTokenInterpretable(input)) throw new TradioError(`${input.className} has no "shap" interpretation`);
     const tokens = await input.interpretationTokens(value, ctx);
     if (tokens.count === 0) return { tries: [], finish: () => tokens.shape([]) };
