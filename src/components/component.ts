@@ -28,7 +28,45 @@ export interface ComponentOptions {
   value?: unknown;
   /** Whether a person can edit it on the page; by default inputs can and outputs cannot. */
   interactive?: boolean;
+  /** Show the label above it (default true); hidden, it is still read by screen readers. */
+  showLabel?: boolean;
+  /** Gradio's layout and button options, accepted so Gradio code ports unchanged; the README says which do something. */
+  container?: boolean;
+  scale?: number | null;
+  minWidth?: number;
+  render?: boolean;
+  key?: string | number;
+  autofocus?: boolean;
+  autoscroll?: boolean;
+  rtl?: boolean;
+  buttons?: string[];
+  showShareButton?: boolean;
+  showCopyButton?: boolean;
+  showDownloadButton?: boolean;
+  showFullscreenButton?: boolean;
+  showIndices?: boolean;
+  waveformOptions?: Record<string, unknown>;
 }
+
+/** Gradio's purely visual options every component accepts (kept in `props`; the page applies `showLabel`). */
+const VISUAL: Record<string, OptionKind> = {
+  showLabel: "boolean",
+  container: "boolean",
+  scale: (v) => v === null || (typeof v === "number" && Number.isFinite(v) && v >= 0),
+  minWidth: (v) => typeof v === "number" && Number.isFinite(v) && v >= 0,
+  render: "boolean",
+  key: (v) => typeof v === "string" || typeof v === "number",
+  autofocus: "boolean",
+  autoscroll: "boolean",
+  rtl: "boolean",
+  buttons: "string[]",
+  showShareButton: "boolean",
+  showCopyButton: "boolean",
+  showDownloadButton: "boolean",
+  showFullscreenButton: "boolean",
+  showIndices: "boolean",
+  waveformOptions: (v) => v !== null && typeof v === "object" && !Array.isArray(v),
+};
 
 /**
  * The base of every component: the extension point. `In` is what the function receives for this
@@ -57,6 +95,9 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
   readonly interactive: boolean | undefined;
   /** `required: true` (on the inputs that may be left empty): an empty value is refused rather than passed as null. */
   readonly required: boolean;
+  readonly showLabel: boolean;
+  /** Gradio's container, scale and min_width, sent in `props` as they are. */
+  private readonly layout: { container: boolean; scale: number | null; min_width: number };
   /** Assigned when the component joins an app graph. */
   id = -1;
   /** State components never reach the page or the API. */
@@ -78,7 +119,7 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
       elemClasses: "string[]",
       value: "any",
       interactive: "boolean",
-    }, this.extraOptions());
+    }, VISUAL, this.extraOptions());
     this.label = opts.label;
     this.info = opts.info;
     this.visible = opts.visible ?? true;
@@ -87,6 +128,8 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
     this.value = opts.value;
     this.interactive = opts.interactive;
     this.required = (opts as { required?: unknown }).required === true;
+    this.showLabel = opts.showLabel ?? true;
+    this.layout = { container: opts.container ?? true, scale: opts.scale ?? null, min_width: opts.minWidth ?? 160 };
   }
 
   /** Option names a subclass accepts beyond the common ones, with their expected kinds. */
@@ -102,7 +145,8 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
       visible: this.visible,
       elem_id: this.elemId ?? null,
       elem_classes: this.elemClasses,
-      show_label: true,
+      show_label: this.showLabel,
+      ...this.layout,
       value: null,
       ...(this.required ? { required: true } : {}),
     };

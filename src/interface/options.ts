@@ -28,6 +28,8 @@ export interface CommonOptions {
   live?: boolean;
   /** "manual" (default; "never" for an interface without outputs): Flag buttons; "auto": every run is flagged; "never". */
   allowFlagging?: FlaggingMode;
+  /** Gradio 5's name for `allowFlagging` (either may be given; both, only if they agree). */
+  flaggingMode?: FlaggingMode;
   /** One button per option: a string gives "Flag as <option>", a [label, value] pair sets both. */
   flaggingOptions?: (string | [string, string])[];
   /** Where flagged samples go (default "flagged", relative to the working directory). */
@@ -74,6 +76,7 @@ export const COMMON_KINDS: Record<keyof CommonOptions, OptionKind> = {
   cacheExamples: "boolean",
   live: "boolean",
   allowFlagging: (v) => v === "manual" || v === "auto" || v === "never",
+  flaggingMode: (v) => v === "manual" || v === "auto" || v === "never",
   flaggingOptions: (v) =>
     Array.isArray(v) && v.every((o) => typeof o === "string" || (Array.isArray(o) && o.length === 2 && o.every((x) => typeof x === "string"))),
   flaggingDir: "string",
