@@ -5,8 +5,8 @@ import { describe, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
 export interface NumberOptions<R extends boolean = false> extends ComponentOptions, EmptyOptions<R> {
-  /** Initial value; defaults to 0 (moved into [minimum, maximum] when 0 is outside it). */
-  value?: number;
+  /** Initial value; defaults to 0 (moved into [minimum, maximum] when 0 is outside it); null starts empty. */
+  value?: number | null;
   /** Smallest value accepted from a client. */
   minimum?: number;
   /** Largest value accepted from a client. */
@@ -41,14 +41,14 @@ export class NumberComponent<R extends boolean = false> extends Component<Maybe<
   readonly delta: number;
   readonly deltaType: "percent" | "absolute";
   readonly interpretationShape = "number";
-  private readonly initial: number;
+  private readonly initial: number | null;
 
   constructor(opts: NumberOptions<R> = {}) {
     super(opts);
     const owner = this.constructor.name;
     for (const key of ["minimum", "maximum", "step", "value"] as const) {
       const v = opts[key];
-      if (v !== undefined && !globalThis.Number.isFinite(v)) throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "${key}" must be a finite number, got ${v}`);
+      if (v !== undefined && v !== null && !globalThis.Number.isFinite(v)) throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "${key}" must be a finite number, got ${v}`);
     }
     this.minimum = opts.minimum;
     this.maximum = opts.maximum;
@@ -64,16 +64,16 @@ export class NumberComponent<R extends boolean = false> extends Component<Maybe<
       throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "precision" must be an integer from 0 to 100, got ${this.precision}`);
     }
     if (this.step <= 0) throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "step" must be greater than 0, got ${this.step}`);
-    if (opts.value !== undefined && !this.inRange(opts.value)) {
+    if (opts.value !== undefined && opts.value !== null && !this.inRange(opts.value)) {
       throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "value" (${opts.value}) is outside [${this.minimum ?? "-∞"}, ${this.maximum ?? "∞"}]`);
     }
-    this.initial = roundTo(opts.value ?? this.clamp(0), this.precision);
+    this.initial = opts.value === null ? null : roundTo(opts.value ?? this.clamp(0), this.precision);
   }
 
   protected override extraOptions(): Record<string, OptionKind> {
     return {
       required: "boolean",
-      value: "number",
+      value: (v) => v === null || typeof v === "number",
       minimum: "number",
       maximum: "number",
       precision: "number",
