@@ -122,3 +122,19 @@ describe("Gradio 4/5 names", () => {
     }
   });
 });
+
+describe("option errors name the valid values", () => {
+  it("says which values an option takes, and JSON as JSON", () => {
+    expect(() => new tr.Image({ type: "cv2" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /option "type" must be one of "pixels", "pil", "numpy", "buffer", "filepath", got the string "cv2"/);
+    expect(() => new tr.Image({ sources: ["microphone"] } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"sources" must be a non-empty array of "upload", "webcam", "clipboard"/);
+    expect(() => new tr.Video({ format: "avi" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /one of "mp4", "webm"/);
+    expect(() => new tr.Gallery({ objectFit: "stretch" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /one of "contain", "cover", "fill", "none", "scale-down"/);
+    expect(() => new tr.File({ fileCount: "many" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /one of "single", "multiple"/);
+    expect(() => new tr.Radio({ type: "label" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /one of "value", "index"/);
+    expect(() => new tr.Model3D({ displayMode: "mesh" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /one of "solid", "wireframe", "point_cloud"/);
+    expect(() => new tr.DateTime({ type: "date" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /one of "timestamp", "datetime", "string"/);
+    expect(() => new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text", allowFlagging: "yes" as never })).toThrowCode("TR_ERR_OPTION_INVALID", /one of "manual", "auto", "never"/);
+    expect(() => new tr.JSON({ colour: 1 } as never)).toThrowCode("TR_ERR_OPTION_UNKNOWN", /^JSON: unknown option "colour"/);
+    expect(() => new tr.Number({ value: "3" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /^Number: option "value"/);
+  });
+});

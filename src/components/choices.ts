@@ -26,9 +26,8 @@ export function isChoiceSpecList(v: unknown): boolean {
   );
 }
 
-export function isChoiceType(v: unknown): boolean {
-  return v === "value" || v === "index";
-}
+/** "value" or "index"; its error names both. */
+export const isChoiceType = Object.assign((v: unknown): boolean => v === "value" || v === "index", { expected: 'one of "value", "index"' });
 
 /** `[label, value]` pairs; a value given twice throws a TypeError (its index would be ambiguous). */
 export function normalizeChoices(owner: string, specs: readonly ChoiceSpec[] | undefined): Choice[] {

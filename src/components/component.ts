@@ -111,7 +111,7 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
   readonly viewModule: string | undefined = undefined;
 
   constructor(opts: ComponentOptions = {}) {
-    checkOptions(this.constructor.name, opts as Record<string, unknown>, {
+    checkOptions(this.owner, opts as Record<string, unknown>, {
       label: "string",
       info: "string",
       visible: "boolean",
@@ -130,6 +130,11 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
     this.required = (opts as { required?: unknown }).required === true;
     this.showLabel = opts.showLabel ?? true;
     this.layout = { container: opts.container ?? true, scale: opts.scale ?? null, min_width: opts.minWidth ?? 160 };
+  }
+
+  /** The name option errors start with: the class's `displayName` (Gradio's, e.g. "JSON"), else its own. */
+  protected get owner(): string {
+    return (this.constructor as { displayName?: string }).displayName ?? this.constructor.name;
   }
 
   /** Option names a subclass accepts beyond the common ones, with their expected kinds. */

@@ -1,6 +1,6 @@
 import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, type Maybe } from "./component.js";
 import { OptionError } from "../core/errors.js";
-import { describe, type OptionKind } from "../core/options.js";
+import { describe, oneOf, type OptionKind } from "../core/options.js";
 
 export type DateTimeType = "timestamp" | "datetime" | "string";
 
@@ -83,7 +83,7 @@ export class DateTime<T extends DateTimeType = "timestamp", R extends boolean = 
     return {
       required: "boolean",
       includeTime: "boolean",
-      type: (v) => TYPES.includes(v as DateTimeType),
+      type: oneOf(...TYPES),
       timezone: (v) => typeof v === "string" && validZone(v),
     };
   }

@@ -3,7 +3,7 @@ import path from "node:path";
 import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, type Maybe } from "./component.js";
 import { fileDataPath, mimeOf, safeName, type FileData } from "../core/files.js";
 import { ValidationError, type ErrorCode } from "../core/errors.js";
-import { describe, type OptionKind } from "../core/options.js";
+import { describe, oneOf, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
 export type FileType = "filepath" | "buffer";
@@ -98,9 +98,9 @@ export class File<T extends FileType = "filepath", C extends FileCount = "single
   protected override extraOptions(): Record<string, OptionKind> {
     return {
       required: "boolean",
-      type: (v) => v === "filepath" || v === "buffer",
+      type: oneOf("filepath", "buffer"),
       fileTypes: (v) => Array.isArray(v) && v.length > 0 && v.every((t) => typeof t === "string" && validFileType(t)),
-      fileCount: (v) => v === "single" || v === "multiple",
+      fileCount: oneOf("single", "multiple"),
       height: (v) => (typeof v === "number" && v > 0) || typeof v === "string",
     };
   }

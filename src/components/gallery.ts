@@ -6,7 +6,7 @@ import { isVideo, sniffBytes, sniffFile, videoMimeOf } from "./media.js";
 import { Video } from "./video.js";
 import { ValidationError } from "../core/errors.js";
 import { type FileData } from "../core/files.js";
-import { describe, type OptionKind } from "../core/options.js";
+import { describe, oneOf, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
 /** "pil" and "numpy" are Gradio's names for decoded pixels: both give `Pixels`. */
@@ -102,15 +102,15 @@ export class Gallery<T extends GalleryType = "filepath", R extends boolean = fal
   protected override extraOptions(): Record<string, OptionKind> {
     return {
       required: "boolean",
-      type: (v) => TYPES.includes(v as GalleryType),
-      format: (v) => v === "png" || v === "jpeg" || v === "webp",
+      type: oneOf(...TYPES),
+      format: oneOf("png", "jpeg", "webp"),
       columns: isCounts,
       rows: isCounts,
       height: isCssSize,
       allowPreview: "boolean",
       preview: "boolean",
       selectedIndex: (v) => Number.isInteger(v) && (v as number) >= 0,
-      objectFit: (v) => FITS.includes(v as ObjectFit),
+      objectFit: oneOf(...FITS),
       showDownloadButton: "boolean",
       fileTypes: (v) => Array.isArray(v) && v.length > 0 && v.every((t) => typeof t === "string" && t.length > 0),
     };

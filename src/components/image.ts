@@ -8,7 +8,7 @@ import type { Tokens } from "../core/interpretable.js";
 import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, type Maybe } from "./component.js";
 import { type FileData } from "../core/files.js";
 import { OptionError, ValidationError } from "../core/errors.js";
-import { describe, type OptionKind } from "../core/options.js";
+import { describe, listOf, oneOf, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
 // sharp (libvips) is loaded on first use, so apps without images start faster.
@@ -171,11 +171,11 @@ export class Image<T extends ImageType = "pixels", R extends boolean = false> ex
         Array.isArray(v) &&
         v.length === 2 &&
         v.every((n) => Number.isInteger(n) && n > 0 && n <= 65_535),
-      type: (v) => TYPES.includes(v as ImageType),
+      type: oneOf(...TYPES),
       required: "boolean",
-      imageMode: (v) => MODES.includes(v as ImageMode),
-      sources: (v) => Array.isArray(v) && v.length > 0 && v.every((s) => SOURCES.includes(s as ImageSource)),
-      format: (v) => FORMATS.includes(v as ImageFormat),
+      imageMode: oneOf(...MODES),
+      sources: listOf(SOURCES, { nonEmpty: true }),
+      format: oneOf(...FORMATS),
       height: isCssSize,
       width: isCssSize,
       showDownloadButton: "boolean",

@@ -3,7 +3,7 @@ import path from "node:path";
 import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, type Maybe } from "./component.js";
 import { fileDataSchema, uploadedFile, urlFileData, type NamedFile } from "./file.js";
 import { safeName, type FileData } from "../core/files.js";
-import { describe, type OptionKind } from "../core/options.js";
+import { describe, oneOf, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
 export type DisplayMode = "solid" | "wireframe" | "point_cloud";
@@ -76,7 +76,7 @@ export class Model3D<R extends boolean = false> extends Component<Maybe<string, 
       clearColor: (v) => Array.isArray(v) && v.length === 4 && v.every(unit),
       cameraPosition: (v) =>
         Array.isArray(v) && v.length === 3 && v.every((n) => n === null || (typeof n === "number" && Number.isFinite(n))) && (v[2] === null || v[2] > 0),
-      displayMode: (v) => MODES.includes(v as DisplayMode),
+      displayMode: oneOf(...MODES),
       zoomSpeed: positive,
       panSpeed: positive,
       height: (v) => (typeof v === "number" && v > 0) || typeof v === "string",

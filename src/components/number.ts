@@ -1,7 +1,7 @@
 import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, type Maybe } from "./component.js";
 import { OptionError } from "../core/errors.js";
 import type { Neighbours } from "../core/interpretable.js";
-import { describe, type OptionKind } from "../core/options.js";
+import { describe, oneOf, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
 export interface NumberOptions<R extends boolean = false> extends ComponentOptions, EmptyOptions<R> {
@@ -32,6 +32,7 @@ export interface NumberOptions<R extends boolean = false> extends ComponentOptio
  */
 export class NumberComponent<R extends boolean = false> extends Component<Maybe<number, R>, number | null, number> {
   readonly type = "number";
+  static readonly displayName = "Number";
   readonly className = "Number";
   readonly minimum: number | undefined;
   readonly maximum: number | undefined;
@@ -45,7 +46,7 @@ export class NumberComponent<R extends boolean = false> extends Component<Maybe<
 
   constructor(opts: NumberOptions<R> = {}) {
     super(opts);
-    const owner = this.constructor.name;
+    const owner = this.owner;
     for (const key of ["minimum", "maximum", "step", "value"] as const) {
       const v = opts[key];
       if (v !== undefined && v !== null && !globalThis.Number.isFinite(v)) throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "${key}" must be a finite number, got ${v}`);
@@ -80,7 +81,7 @@ export class NumberComponent<R extends boolean = false> extends Component<Maybe<
       step: "number",
       steps: (v) => globalThis.Number.isInteger(v) && (v as number) > 0 && (v as number) <= 1000,
       delta: (v) => typeof v === "number" && globalThis.Number.isFinite(v) && v > 0,
-      deltaType: (v) => v === "percent" || v === "absolute",
+      deltaType: oneOf("percent", "absolute"),
     };
   }
 

@@ -4,7 +4,7 @@ import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, t
 import { fileDataSchema, uploadedFile, urlFileData, type NamedFile } from "./file.js";
 import { isVideo, sniffBytes, sniffFile, videoMimeOf } from "./media.js";
 import { safeName, type FileData } from "../core/files.js";
-import { describe, type OptionKind } from "../core/options.js";
+import { describe, listOf, oneOf, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
 export type VideoSource = "upload" | "webcam";
@@ -85,8 +85,8 @@ export class Video<R extends boolean = false> extends Component<Maybe<string, R>
   protected override extraOptions(): Record<string, OptionKind> {
     return {
       required: "boolean",
-      sources: (v) => Array.isArray(v) && v.length > 0 && v.every((s) => SOURCES.includes(s as VideoSource)),
-      format: (v) => FORMATS.includes(v as VideoFormat),
+      sources: listOf(SOURCES, { nonEmpty: true }),
+      format: oneOf(...FORMATS),
       height: isCssSize,
       width: isCssSize,
       autoplay: "boolean",

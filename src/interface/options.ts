@@ -1,4 +1,4 @@
-import { isPositiveInt, type OptionKind } from "../core/options.js";
+import { isPositiveInt, oneOf, type OptionKind } from "../core/options.js";
 import { isFlaggingCallback, type FlaggingCallback } from "../features/flagging/callback.js";
 import type { FlaggingMode } from "../features/flagging/flagger.js";
 import { flaggingCallbacks } from "../features/flagging/registry.js";
@@ -75,8 +75,8 @@ export const COMMON_KINDS: Record<keyof CommonOptions, OptionKind> = {
   examplesPerPage: isPositiveInt,
   cacheExamples: "boolean",
   live: "boolean",
-  allowFlagging: (v) => v === "manual" || v === "auto" || v === "never",
-  flaggingMode: (v) => v === "manual" || v === "auto" || v === "never",
+  allowFlagging: oneOf("manual", "auto", "never"),
+  flaggingMode: oneOf("manual", "auto", "never"),
   flaggingOptions: (v) =>
     Array.isArray(v) && v.every((o) => typeof o === "string" || (Array.isArray(o) && o.length === 2 && o.every((x) => typeof x === "string"))),
   flaggingDir: "string",
