@@ -14,6 +14,8 @@ export { Registry } from "./core/registry.js";
 
 export { Component, type ComponentOptions, type JSONSchema } from "./components/component.js";
 export { Textbox, type TextboxOptions } from "./components/textbox.js";
+/** Gradio's `gr.Text`: the same component as Textbox. */
+export { Textbox as Text } from "./components/textbox.js";
 export { NumberComponent as Number } from "./components/number.js";
 export { Slider } from "./components/slider.js";
 export { Checkbox } from "./components/checkbox.js";

@@ -223,7 +223,7 @@ describe.runIf(linux)("big session state (finding 5)", () => {
 
 describe("the other abuse cases, at CI scale", () => {
   it("slow uploads (finding 6): 40 trickling uploads from one address hold at most 10 connections, and others still get in", async () => {
-    const app = await start(new tr.Interface({ fn: (f: string) => f, inputs: "file", outputs: "text" }), { trustProxy: true });
+    const app = await start(new tr.Interface({ fn: (f: string | null) => f ?? "", inputs: "file", outputs: "text" }), { trustProxy: true });
     const sockets: import("node:net").Socket[] = [];
     try {
       const { connect } = await import("node:net");

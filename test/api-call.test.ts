@@ -24,10 +24,10 @@ describe("POST /gradio_api/call/<api> then GET /gradio_api/call/<api>/<event_id>
   let gen: App;
   let bad: App;
   beforeAll(async () => {
-    const greet = new tr.Interface({ fn: (name: string, n: number) => `Hello ${name}${"!".repeat(n)}`, inputs: ["text", "number"], outputs: "text", allowFlagging: "never" });
+    const greet = new tr.Interface({ fn: (name: string, n: number | null) => `Hello ${name}${"!".repeat(n ?? 0)}`, inputs: ["text", "number"], outputs: "text", allowFlagging: "never" });
     const count = new tr.Interface({
-      fn: async function* (n: number) {
-        for (let i = 1; i <= n; i++) yield `${i}`;
+      fn: async function* (n: number | null) {
+        for (let i = 1; i <= (n ?? 0); i++) yield `${i}`;
       },
       inputs: "number",
       outputs: "text",

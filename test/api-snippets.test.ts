@@ -11,7 +11,7 @@ const URL_ = "https://host.example/apps/x";
 
 describe("example arguments", () => {
   it("take the app's first example for the endpoint's inputs, else each component's own example", async () => {
-    const withExamples = new tr.Interface({ fn: (a: string, n: number) => a + n, inputs: ["text", "number"], outputs: "text", examples: [["first", 3], ["second", 4]], allowFlagging: "never" });
+    const withExamples = new tr.Interface({ fn: (a: string, n: number | null) => a + n, inputs: ["text", "number"], outputs: "text", examples: [["first", 3], ["second", 4]], allowFlagging: "never" });
     const config = await configOf(withExamples);
     const info = buildInfo(withExamples.graph);
     expect(exampleArgs(config, "/predict", info.named_endpoints["/predict"], URL_)).toEqual([
@@ -24,7 +24,7 @@ describe("example arguments", () => {
   });
 
   it("name a file by its URL", async () => {
-    const img = new tr.Interface({ fn: (x: string) => x, inputs: new tr.Image({ type: "filepath" }), outputs: "text", allowFlagging: "never" });
+    const img = new tr.Interface({ fn: (x: string | null) => x ?? "", inputs: new tr.Image({ type: "filepath" }), outputs: "text", allowFlagging: "never" });
     const args = exampleArgs(await configOf(img), "/predict", buildInfo(img.graph).named_endpoints["/predict"], URL_);
     expect(args).toEqual([{ name: "x", value: { file: "https://raw.githubusercontent.com/gradio-app/gradio/main/test/test_files/bus.png" } }]);
   });

@@ -8,7 +8,7 @@ describe("a text app through @gradio/client", () => {
   beforeAll(async () => {
     app = await start(
       new tr.Interface({
-        fn: (name: string, times: number) => `Hello ${name}${"!".repeat(times)}`,
+        fn: (name: string, times: number | null) => `Hello ${name}${"!".repeat(times ?? 0)}`,
         inputs: ["text", new tr.Number({ label: "times" })],
         outputs: "text",
         title: "Greeter",
@@ -111,7 +111,8 @@ describe("errors", () => {
 describe("images", () => {
   it("round-trips an uploaded PNG through preprocess, fn and postprocess", async () => {
     const invert = (img: tr.Pixels) => ({ ...img, data: img.data.map((v) => 255 - v) });
-    const app = await start(new tr.Interface({ fn: invert, inputs: new tr.Image({ shape: [4, 4] }), outputs: "image" }));
+    // required: the function's parameter is never null
+    const app = await start(new tr.Interface({ fn: invert, inputs: new tr.Image({ shape: [4, 4], required: true }), outputs: "image" }));
     try {
       const png = await sharp({ create: { width: 8, height: 4, channels: 3, background: { r: 200, g: 10, b: 50 } } }).png().toBuffer();
       const client = await connect(app.base);
@@ -131,7 +132,7 @@ describe("images", () => {
 
 describe("calling an interface from code", () => {
   it("runs preprocess, fn and postprocess and unwraps one output", async () => {
-    const iface = new tr.Interface({ fn: (x: number) => x * 2, inputs: "number", outputs: "number" });
+    const iface = new tr.Interface({ fn: (x: number | null) => x! * 2, inputs: "number", outputs: "number" });
     expect(await iface(21)).toBe(42);
     expect(await iface.predict(1.5)).toBe(3);
     await expect(iface("nope" as unknown as number)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /Number/);

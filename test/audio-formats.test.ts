@@ -12,7 +12,7 @@ describe("compressed audio uploads through @gradio/client", () => {
   let app: Awaited<ReturnType<typeof start>>;
   beforeAll(async () => {
     const describeAudio = (a: tr.DecodedAudio) => `${a.sampleRate} Hz, ${a.channels} ch, ${a.data.length / a.channels} frames`;
-    app = await start(new tr.Interface({ fn: describeAudio, inputs: "audio", outputs: "text" }));
+    app = await start(new tr.Interface({ fn: describeAudio, inputs: new tr.Audio({ required: true }), outputs: "text" }));
   });
   afterAll(() => app.close());
 

@@ -11,7 +11,7 @@ function streamingApp() {
       const next = { chunks: seen.chunks + 1, samples: seen.samples + chunk.data.length };
       return [`${next.chunks} chunks, ${(next.samples / chunk.sampleRate).toFixed(2)} s`, next];
     },
-    inputs: [new tr.Audio({ sources: ["microphone"], streaming: true }), "state"],
+    inputs: [new tr.Audio({ sources: ["microphone"], streaming: true, required: true }), "state"],
     outputs: ["text", "state"],
     live: true,
   });
@@ -30,7 +30,7 @@ describe("Audio streaming: true", () => {
     expect(predict.trigger_mode).toBe("always_last");
     // Not live: an ordinary recording, run by Submit.
     const plain = await configOf(
-      new tr.Interface({ fn: (a: tr.DecodedAudio) => String(a.sampleRate), inputs: new tr.Audio({ streaming: true }), outputs: "text" }),
+      new tr.Interface({ fn: (a: tr.DecodedAudio) => String(a.sampleRate), inputs: new tr.Audio({ streaming: true, required: true }), outputs: "text" }),
     );
     expect(plain.dependencies.find((d: any) => d.api_name === "predict").targets.some(([, e]: [number, string]) => e === "stream")).toBe(false);
   });

@@ -26,7 +26,7 @@ const tmp = () => {
 };
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 const readLog = (dir: string): string[][] => parse(readFileSync(path.join(dir, "log.csv")), { bom: true });
-const greet = (text: string, n: number) => `${text}:${n}`;
+const greet = (text: string, n: number | null) => `${text}:${n}`;
 const config = (iface: { graph: Graph }) => configOf(iface);
 const flagDependency = (cfg: any) => cfg.dependencies.find((d: any) => d.api_name === "flag");
 const buttonsIn = (cfg: any, ids: number[]) => ids.map((id) => cfg.components.find((c: any) => c.id === id));
@@ -100,7 +100,7 @@ describe("manual flagging through @gradio/client", () => {
     png = await sharp({ create: { width: 4, height: 4, channels: 3, background: "#ff0000" } }).png().toBuffer();
     app = await start(
       new tr.Interface({
-        fn: (photo: string, note: string) => [photo, { red: 0.9, blue: 0.1 }],
+        fn: (photo: string | null, note: string) => [photo, { red: 0.9, blue: 0.1 }],
         inputs: [new tr.Image({ type: "filepath", label: "photo" }), new tr.Textbox({ label: "note" })],
         outputs: [new tr.Image({ label: "result" }), new tr.Label({ label: "guess" })],
         flaggingDir: dir,
@@ -135,7 +135,7 @@ describe("manual flagging through @gradio/client", () => {
 
     // The folder now works as examples.
     const again = new tr.Interface({
-      fn: (photo: string, note: string) => note,
+      fn: (photo: string | null, note: string) => note,
       inputs: [new tr.Image({ type: "filepath", label: "photo" }), new tr.Textbox({ label: "note" })],
       outputs: "text",
       examples: dir,
@@ -192,7 +192,7 @@ describe("never", () => {
 describe("an empty flag", () => {
   it("is refused with 422 TR_ERR_FLAG_EMPTY when every input and output is empty, on /run and on the queue; a flag with any value is kept", async () => {
     const dir = tmp();
-    const iface = new tr.Interface({ fn: (text: string, n: number) => `${text}:${n}`, inputs: ["text", "number"], outputs: "text", flaggingDir: dir });
+    const iface = new tr.Interface({ fn: (text: string, n: number | null) => `${text}:${n}`, inputs: ["text", "number"], outputs: "text", flaggingDir: dir });
     const app = await start(iface);
     try {
       for (const data of [[null, null, null, ""], ["", null, "", ""]]) {
@@ -237,7 +237,7 @@ describe("auto", () => {
   it("flags each call of a batch the queue runs together", async () => {
     const dir = tmp();
     const iface = new tr.Interface({
-      fn: (texts: string[], ns: number[]) => [texts.map((t, i) => `${t}:${ns[i]}`)],
+      fn: (texts: string[], ns: (number | null)[]) => [texts.map((t, i) => `${t}:${ns[i]}`)],
       batch: true,
       inputs: ["text", "number"],
       outputs: "text",
@@ -413,7 +413,7 @@ describe("examples from a flagging folder", () => {
     const dir = tmp();
     const make = (examples?: string) =>
       new tr.Interface({
-        fn: (text: string, n: number, ok: boolean, tags: string[]) => text,
+        fn: (text: string, n: number | null, ok: boolean, tags: string[]) => text,
         inputs: [new tr.Textbox({ label: "text" }), new tr.Number({ label: "n" }), new tr.Checkbox({ label: "ok" }), new tr.CheckboxGroup({ label: "tags", choices: ["a", "b"] })],
         outputs: "text",
         flaggingDir: dir,

@@ -235,9 +235,9 @@ async function fuzz(base: string, seed: number, count: number, cookie: string | 
 }
 
 function fuzzApp(flaggingDir: string) {
-  const fn = (text: string, n: number, flag: boolean, choice: string | null, file: string, history: string[] = []) => {
+  const fn = (text: string, n: number | null, flag: boolean, choice: string | null, file: string | null, history: string[] = []) => {
     const next = [...history, text.slice(0, 20)].slice(-5);
-    return [`${text.length}|${n}|${flag}|${choice}|${path.basename(file)}`, { n, turns: next.length }, next];
+    return [`${text.length}|${n}|${flag}|${choice}|${file === null ? "-" : path.basename(file)}`, { n, turns: next.length }, next];
   };
   return new tr.Interface({
     fn,

@@ -211,7 +211,7 @@ describe("uploads expire and the store is bounded (finding 9)", () => {
   it("deletes callers' files not used for deleteCache's age, keeps the author's, and removes everything when the app closes", async () => {
     const example = path.join(work, "example.txt");
     await writeFile(example, "an example");
-    const iface = new tr.Interface({ fn: (f: string) => path.basename(f), inputs: "file", outputs: "text", examples: [[example]], allowFlagging: "never" });
+    const iface = new tr.Interface({ fn: (f: string | null) => path.basename(f!), inputs: "file", outputs: "text", examples: [[example]], allowFlagging: "never" });
     const app = await start(iface, { deleteCache: [0.1, 1] });
     let folder = "";
     try {
@@ -240,7 +240,7 @@ describe("uploads expire and the store is bounded (finding 9)", () => {
   });
 
   it("refuses uploads past maxStoreSize with 507 and keeps nothing of them; room comes back as files expire", async () => {
-    const iface = new tr.Interface({ fn: (f: string) => path.basename(f), inputs: "file", outputs: "text", allowFlagging: "never" });
+    const iface = new tr.Interface({ fn: (f: string | null) => path.basename(f!), inputs: "file", outputs: "text", allowFlagging: "never" });
     const app = await start(iface, { maxStoreSize: 10_000, deleteCache: [3600, 3600] });
     try {
       const first = await upload(app.base, "a.bin", Buffer.alloc(6000, 1));
@@ -322,7 +322,7 @@ describe("uploads belong to their app and, with auth, their login (finding 15)",
   }
 
   it("another app on the same machine neither serves an app's uploads nor accepts them as inputs", async () => {
-    const make = () => new tr.Interface({ fn: (f: string) => readFileSync(f, "utf8"), inputs: "file", outputs: "text", allowFlagging: "never" });
+    const make = () => new tr.Interface({ fn: (f: string | null) => readFileSync(f!, "utf8"), inputs: "file", outputs: "text", allowFlagging: "never" });
     const a = await start(make(), { auth: [["admin", "secret-pass"]] });
     const b = await start(make());
     try {
@@ -343,7 +343,7 @@ describe("uploads belong to their app and, with auth, their login (finding 15)",
     const example = path.join(work, "shared-example.txt");
     await writeFile(example, "for everyone");
     const iface = new tr.Interface({
-      fn: (f: string) => f, // returns the input file as the output
+      fn: (f: string | null) => f, // returns the input file as the output
       inputs: "file",
       outputs: "file",
       examples: [[example]],

@@ -129,9 +129,9 @@ describe("the app graph and its config", () => {
   it("runs batch functions with a batch of one per call", async () => {
     const calls: number[] = [];
     const iface = new tr.Interface({
-      fn: (xs: number[]) => {
+      fn: (xs: (number | null)[]) => {
         calls.push(xs.length);
-        return [xs.map((x) => x + 1)];
+        return [xs.map((x) => x! + 1)];
       },
       inputs: "number",
       outputs: "number",

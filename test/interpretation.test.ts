@@ -14,7 +14,7 @@ type Pairs = [string, number][];
 
 describe("interpretation in the app graph", () => {
   it("adds an Interpret button after the flag buttons under the outputs, and an /interpret event", async () => {
-    const iface = new tr.Interface({ fn: (t: string, n: number) => ({ a: n }), inputs: ["text", "number"], outputs: "label", interpretation: "default" });
+    const iface = new tr.Interface({ fn: (t: string, n: number | null) => ({ a: n ?? 0 }), inputs: ["text", "number"], outputs: "label", interpretation: "default" });
     const config = await configOf(iface, "");
     const byId = new Map<number, any>(config.components.map((c: any) => [c.id, c]));
     const row = findNode(config.layout, (n) => byId.get(n.id)?.props.elem_classes?.includes("output-buttons"));
@@ -81,7 +81,7 @@ describe("/interpret over the API", () => {
   });
 
   it("serves plain HTTP on /run/interpret and refuses bad input with 422", async () => {
-    const iface = new tr.Interface({ fn: (n: number) => n * 2, inputs: "number", outputs: "number", interpretation: "default" });
+    const iface = new tr.Interface({ fn: (n: number | null) => n! * 2, inputs: "number", outputs: "number", interpretation: "default" });
     const app = await start(iface);
     try {
       const ok = await post(app.base, "/gradio_api/run/interpret", { data: [100] });

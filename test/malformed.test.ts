@@ -6,7 +6,7 @@ import { connect, post, rawGet, start } from "./helpers.js";
 describe("malformed requests", () => {
   let app: Awaited<ReturnType<typeof start>>;
   beforeAll(async () => {
-    app = await start(new tr.Interface({ fn: (s: string, n: number) => `${s}:${n}`, inputs: ["text", "number"], outputs: "text" }));
+    app = await start(new tr.Interface({ fn: (s: string, n: number | null) => `${s}:${n}`, inputs: ["text", "number"], outputs: "text" }));
   });
   afterAll(() => app.close());
 

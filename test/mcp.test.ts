@@ -82,7 +82,8 @@ for (const kind of ["streamable", "sse"] as const) {
 
 describe("MCP tools of other apps", () => {
   it("sends progress notifications from progress() and from generators, and keeps state per MCP session", async () => {
-    async function* count(n: number, history: number[] = [], ctx?: tr.CallContext) {
+    async function* count(x: number | null, history: number[] = [], ctx?: tr.CallContext) {
+      const n = x ?? 0;
       ctx?.progress(0.5, "half");
       const seen = [...history, n];
       for (let i = 1; i <= n; i++) yield [`${i} of ${n}; calls so far: ${seen.join(",")}`, seen];

@@ -5,16 +5,19 @@ import type { FnArgs, FnResult } from "../src/interface/types.js";
 
 describe("the new components type the function", () => {
   it("maps their Gradio shortcuts", () => {
-    expectTypeOf<FnArgs<["video", "playable_video", "model3d", "colorpicker", "code", "datetime"]>>().toEqualTypeOf<[string, string, string, string, string, number]>();
-    expectTypeOf<FnArgs<["gallery"]>>().toEqualTypeOf<[[string, string | null][]]>();
+    // Left empty, a video, model, colour, date or gallery reaches the function as null; code is "".
+    expectTypeOf<FnArgs<["video", "playable_video", "model3d", "colorpicker", "code", "datetime"]>>().toEqualTypeOf<
+      [string | null, string | null, string | null, string | null, string, number | null]
+    >();
+    expectTypeOf<FnArgs<["gallery"]>>().toEqualTypeOf<[[string, string | null][] | null]>();
     expectTypeOf<FnArgs<["lineplot"]>>().toEqualTypeOf<[tr.PlotRow[]]>();
     expectTypeOf<FnArgs<["plot"]>>().toEqualTypeOf<[tr.PlotData]>();
   });
 
   it("follows `type` options", () => {
-    expectTypeOf<FnArgs<[tr.DateTime<"datetime">]>>().toEqualTypeOf<[Date]>();
-    expectTypeOf<FnArgs<[tr.DateTime<"string">]>>().toEqualTypeOf<[string]>();
-    const pixels = new tr.Gallery({ type: "pixels" });
+    expectTypeOf<FnArgs<[tr.DateTime<"datetime">]>>().toEqualTypeOf<[Date | null]>();
+    expectTypeOf<FnArgs<[tr.DateTime<"string", true>]>>().toEqualTypeOf<[string]>();
+    const pixels = new tr.Gallery({ type: "pixels", required: true });
     expectTypeOf<FnArgs<[typeof pixels]>>().toEqualTypeOf<[[tr.Pixels | string, string | null][]]>();
   });
 
@@ -26,7 +29,7 @@ describe("the new components type the function", () => {
     expectTypeOf<[string, string][]>().toMatchTypeOf<FnResult<"gallery">>();
     expectTypeOf<Date>().toMatchTypeOf<FnResult<"datetime">>();
     expectTypeOf<number>().not.toMatchTypeOf<FnResult<"colorpicker">>();
-    new tr.Interface({ fn: (clip) => clip.toUpperCase(), inputs: "video", outputs: "video" });
+    new tr.Interface({ fn: (clip) => clip?.toUpperCase() ?? null, inputs: "video", outputs: "video" });
     // @ts-expect-error a Date is not a colour
     new tr.Interface({ fn: () => new Date(), inputs: [], outputs: "colorpicker" });
   });

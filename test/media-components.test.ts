@@ -15,7 +15,7 @@ const blob = async (name: string, type: string) => new Blob([new Uint8Array(awai
 describe("new components over @gradio/client", () => {
   it("Video: an upload reaches the function as a path, a returned clip comes back as FileData served with range requests", async () => {
     const iface = new tr.Interface({
-      fn: async (clip: string) => [clip, path.extname(clip)],
+      fn: async (clip: string | null) => [clip, path.extname(clip!)],
       inputs: "video",
       outputs: ["playable_video", "text"],
     });
@@ -50,7 +50,7 @@ describe("new components over @gradio/client", () => {
   it("Gallery: several uploads in, captioned images and videos out", async () => {
     const png = await sharp({ create: { width: 8, height: 6, channels: 3, background: "#0ea5e9" } }).png().toBuffer();
     const iface = new tr.Interface({
-      fn: async (items: [string, string | null][]) => [...items.map(([p], i): [string, string] => [p, `#${i + 1}`]), [path.join(MEDIA, "clip.webm"), "video"] as [string, string]],
+      fn: async (items: [string, string | null][] | null) => [...items!.map(([p], i): [string, string] => [p, `#${i + 1}`]), [path.join(MEDIA, "clip.webm"), "video"] as [string, string]],
       inputs: new tr.Gallery({ label: "In" }),
       outputs: new tr.Gallery({ label: "Out" }),
     });
@@ -72,11 +72,14 @@ describe("new components over @gradio/client", () => {
 
   it("Plot and the row plots: PlotData out", async () => {
     const iface = new tr.Interface({
-      fn: (n: number) => [
+      fn: (x: number | null) => {
+        const n = x ?? 0;
+        return [
         { data: [{ type: "bar", x: ["a", "b"], y: [n, 2] }] },
         Array.from({ length: n }, (_, i) => ({ x: i, y: i * i })),
         { headers: ["k", "v"], data: [["a", 1], ["b", n]] },
-      ],
+        ];
+      },
       inputs: "number",
       outputs: ["plot", new tr.ScatterPlot({ x: "x", y: "y" }), new tr.BarPlot({ x: "k", y: "v" })],
     });
@@ -99,7 +102,7 @@ describe("new components over @gradio/client", () => {
 
   it("Model3D, ColorPicker, Code and DateTime", async () => {
     const iface = new tr.Interface({
-      fn: async (model: string, color: string, code: string, when: Date) => [model, color, code.toUpperCase(), new Date(when.getTime() + 3600_000)],
+      fn: async (model: string | null, color: string | null, code: string, when: Date | null) => [model, color, code.toUpperCase(), new Date(when!.getTime() + 3600_000)],
       inputs: ["model3d", "colorpicker", new tr.Code({ language: "python" }), new tr.DateTime({ type: "datetime", timezone: "UTC" })],
       outputs: ["model3d", "colorpicker", "code", new tr.DateTime({ timezone: "UTC" })],
     });
@@ -124,7 +127,7 @@ describe("new components over @gradio/client", () => {
   });
 
   it("/run refuses a bad value with 422 and the value's code", async () => {
-    const app = await start(new tr.Interface({ fn: (d: number) => d, inputs: "datetime", outputs: "number" }));
+    const app = await start(new tr.Interface({ fn: (d: number | null) => d, inputs: "datetime", outputs: "number" }));
     try {
       const res = await fetch(`${app.base}/gradio_api/run/predict`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ data: ["not a date"] }) });
       expect(res.status).toBe(422);

@@ -96,9 +96,9 @@ describe("the queue", () => {
   });
 
   it("reports progress from the function", async () => {
-    const fn = async (n: number, ctx: tr.CallContext) => {
+    const fn = async (n: number | null, ctx: tr.CallContext) => {
       let total = 0;
-      for await (const i of ctx.progress.track([1, 2, 3], { desc: "counting" })) total += i * n;
+      for await (const i of ctx.progress.track([1, 2, 3], { desc: "counting" })) total += i * n!;
       ctx.progress(1, "done");
       return total;
     };
@@ -120,8 +120,8 @@ describe("the queue", () => {
   });
 
   it("streams a generator's values and ends with the last one", async () => {
-    async function* count(n: number) {
-      for (let i = 1; i <= n; i++) yield `${i}`;
+    async function* count(n: number | null) {
+      for (let i = 1; i <= n!; i++) yield `${i}`;
     }
     const app = await start(new tr.Interface({ fn: count, inputs: "number", outputs: "text" }));
     try {
@@ -156,10 +156,10 @@ describe("the queue", () => {
   it("groups waiting jobs of a batch function up to maxBatchSize", async () => {
     const g = gate();
     const sizes: number[] = [];
-    const fn = async (xs: number[]) => {
+    const fn = async (xs: (number | null)[]) => {
       sizes.push(xs.length);
       if (sizes.length === 1) await g.opened;
-      return [xs.map((x) => x * 10)];
+      return [xs.map((x) => x! * 10)];
     };
     const app = await start(new tr.Interface({ fn, inputs: "number", outputs: "number", batch: true, maxBatchSize: 3 }));
     try {

@@ -199,7 +199,7 @@ describe("openUrl", () => {
 describe("a URL given as a file input", () => {
   const { server } = fixtureServer();
   let port: number;
-  const read = async (file: string) => `${file.split("/").pop()}:${await readFile(file, "utf8")}`;
+  const read = async (file: string | null) => `${file!.split("/").pop()}:${await readFile(file!, "utf8")}`;
   beforeAll(async () => {
     port = await listen(server);
   });

@@ -24,7 +24,7 @@ function multipart(boundary: string, parts: string[]): string {
   return parts.map((p) => `--${boundary}\r\n${p}\r\n`).join("") + `--${boundary}--\r\n`;
 }
 
-const fileApp = (flaggingDir: string) => new tr.Interface({ fn: (f: string) => path.basename(f), inputs: "file", outputs: "text", flaggingDir });
+const fileApp = (flaggingDir: string) => new tr.Interface({ fn: (f: string | null) => path.basename(f!), inputs: "file", outputs: "text", flaggingDir });
 
 describe("the file route", () => {
   let app: Awaited<ReturnType<typeof start>>;

@@ -5,14 +5,14 @@ import type { FnArgs, FnResult } from "../src/interface/types.js";
 
 describe("the function's parameters follow the input components", () => {
   it("maps Gradio shortcuts to value types", () => {
-    expectTypeOf<FnArgs<["text", "number", "checkbox", "slider"]>>().toEqualTypeOf<[string, number, boolean, number]>();
-    expectTypeOf<FnArgs<"image">>().toEqualTypeOf<[tr.Pixels]>();
+    expectTypeOf<FnArgs<["text", "number", "checkbox", "slider"]>>().toEqualTypeOf<[string, number | null, boolean, number]>();
+    expectTypeOf<FnArgs<"image">>().toEqualTypeOf<[tr.Pixels | null]>();
     expectTypeOf<FnArgs<["chatbot"]>>().toEqualTypeOf<[[string | null, string | null][]]>();
   });
 
   it("maps component options to precise types", () => {
-    expectTypeOf<FnArgs<[tr.Image<"filepath">]>>().toEqualTypeOf<[string]>();
-    expectTypeOf<FnArgs<[tr.Image<"buffer">]>>().toEqualTypeOf<[Buffer]>();
+    expectTypeOf<FnArgs<[tr.Image<"filepath">]>>().toEqualTypeOf<[string | null]>();
+    expectTypeOf<FnArgs<[tr.Image<"buffer">]>>().toEqualTypeOf<[Buffer | null]>();
     const multi = new tr.Dropdown({ choices: ["a", "b"], multiselect: true });
     expectTypeOf<FnArgs<[typeof multi]>>().toEqualTypeOf<[string[]]>();
   });
@@ -29,8 +29,8 @@ describe("the function's parameters follow the input components", () => {
     new tr.Interface({
       fn: (text, n) => {
         expectTypeOf(text).toEqualTypeOf<string>();
-        expectTypeOf(n).toEqualTypeOf<number>();
-        return text.repeat(n);
+        expectTypeOf(n).toEqualTypeOf<number | null>();
+        return text.repeat(n ?? 1);
       },
       inputs: ["text", "number"],
       outputs: "text",
@@ -84,12 +84,85 @@ describe("the function's parameters follow the input components", () => {
   });
 
   it("makes an interface callable with the wire values", async () => {
-    const iface = new tr.Interface({ fn: (s: string, n: number) => s.length + n, inputs: ["text", "number"], outputs: "number" });
+    const iface = new tr.Interface({ fn: (s: string, n: number | null) => s.length + (n ?? 0), inputs: ["text", "number"], outputs: "number" });
     expectTypeOf(await iface("a", 1)).toEqualTypeOf<number>();
     // @ts-expect-error wrong argument type
     void iface(1, 1);
     const two = new tr.Interface({ fn: (s: string) => [s, s.length] as [string, number], inputs: "text", outputs: ["text", "number"] });
     expectTypeOf(await two.predict("x")).toEqualTypeOf<[string, number]>();
+  });
+});
+
+describe("inputs that may be left empty", () => {
+  it("give T | null, so a function that ignores null does not compile", () => {
+    // @ts-expect-error an empty Image reaches the function as null
+    new tr.Interface({ fn: (img: tr.Pixels) => img.width, inputs: "image", outputs: "number" });
+    // @ts-expect-error an empty Audio is null
+    new tr.Interface({ fn: (a: tr.DecodedAudio) => a.sampleRate, inputs: "audio", outputs: "number" });
+    // @ts-expect-error an empty Video is null
+    new tr.Interface({ fn: (v: string) => v, inputs: "video", outputs: "text" });
+    // @ts-expect-error an empty File is null
+    new tr.Interface({ fn: (f: string) => f, inputs: "file", outputs: "text" });
+    // @ts-expect-error a Radio with nothing selected is null
+    new tr.Interface({ fn: (c: string) => c, inputs: new tr.Radio({ choices: ["a", "b"] }), outputs: "text" });
+    // @ts-expect-error a single-select Dropdown with nothing selected is null
+    new tr.Interface({ fn: (c: string) => c, inputs: new tr.Dropdown({ choices: ["a", "b"] }), outputs: "text" });
+    // @ts-expect-error an empty Number is null
+    new tr.Interface({ fn: (n: number) => n, inputs: "number", outputs: "number" });
+    // @ts-expect-error an empty Model3D is null
+    new tr.Interface({ fn: (m: string) => m, inputs: "model3d", outputs: "text" });
+    // @ts-expect-error an empty Gallery is null
+    new tr.Interface({ fn: (g: [string, string | null][]) => g.length, inputs: "gallery", outputs: "number" });
+    // @ts-expect-error an empty ColorPicker is null
+    new tr.Interface({ fn: (c: string) => c, inputs: "colorpicker", outputs: "text" });
+    // @ts-expect-error an empty DateTime is null
+    new tr.Interface({ fn: (d: number) => d, inputs: "datetime", outputs: "number" });
+    new tr.Interface({
+      fn: (img, n) => {
+        expectTypeOf(img).toEqualTypeOf<tr.Pixels | null>();
+        expectTypeOf(n).toEqualTypeOf<number | null>();
+        return img === null ? "empty" : `${img.width}x${img.height}`;
+      },
+      inputs: ["image", "number"],
+      outputs: "text",
+    });
+  });
+
+  it("give plain T with required: true", () => {
+    new tr.Interface({ fn: (img: tr.Pixels) => img.width, inputs: new tr.Image({ required: true }), outputs: "number" });
+    new tr.Interface({ fn: (img: string) => img, inputs: new tr.Image({ type: "filepath", required: true }), outputs: "text" });
+    new tr.Interface({ fn: (a: tr.DecodedAudio) => a.sampleRate, inputs: new tr.Audio({ required: true }), outputs: "number" });
+    new tr.Interface({ fn: (v: string) => v, inputs: new tr.Video({ required: true }), outputs: "text" });
+    new tr.Interface({ fn: (f: string[]) => f.length, inputs: new tr.File({ fileCount: "multiple", required: true }), outputs: "number" });
+    new tr.Interface({ fn: (c: string) => c, inputs: new tr.Radio({ choices: ["a", "b"], required: true }), outputs: "text" });
+    new tr.Interface({ fn: (i: number) => i, inputs: new tr.Dropdown({ choices: ["a", "b"], type: "index", required: true }), outputs: "number" });
+    new tr.Interface({ fn: (n: number) => n * 2, inputs: new tr.Number({ required: true }), outputs: "number" });
+    new tr.Interface({ fn: (m: string) => m, inputs: new tr.Model3D({ required: true }), outputs: "text" });
+    new tr.Interface({ fn: (c: string) => c, inputs: new tr.ColorPicker({ required: true }), outputs: "text" });
+    new tr.Interface({ fn: (d: Date) => d, inputs: new tr.DateTime({ type: "datetime", required: true }), outputs: "datetime" });
+    new tr.Interface({ fn: (g: [string, string | null][]) => g.length, inputs: new tr.Gallery({ required: true }), outputs: "number" });
+    // A multiselect Dropdown and a CheckboxGroup left empty give [], never null.
+    const many = new tr.Dropdown({ choices: ["a", "b"], multiselect: true });
+    expectTypeOf<FnArgs<[typeof many]>>().toEqualTypeOf<[string[]]>();
+    new tr.Interface({ fn: (tags: string[]) => tags.length, inputs: "checkboxgroup", outputs: "number" });
+    // @ts-expect-error required: false keeps null
+    new tr.Interface({ fn: (n: number) => n, inputs: new tr.Number({ required: false }), outputs: "number" });
+  });
+
+  it("types number choices and [label, value] pairs by their values", () => {
+    const sizes = new tr.Radio({ choices: [["Small", 1], ["Large", 3]], required: true });
+    expectTypeOf<FnArgs<[typeof sizes]>>().toEqualTypeOf<[number]>();
+    const levels = new tr.CheckboxGroup({ choices: [1, 2, 3] });
+    expectTypeOf<FnArgs<[typeof levels]>>().toEqualTypeOf<[number[]]>();
+    const counts = new tr.Dropdown({ choices: [["One", 1], ["Two", 2]] });
+    expectTypeOf<FnArgs<[typeof counts]>>().toEqualTypeOf<[number | null]>();
+    // @ts-expect-error the function gets a number, not the label
+    new tr.Interface({ fn: (s: string) => s, inputs: sizes, outputs: "text" });
+  });
+
+  it("accepts Gradio's Image types pil and numpy as pixels, and tr.Text as Textbox", () => {
+    expectTypeOf<FnArgs<[tr.Image<"pil", true>, tr.Image<"numpy">]>>().toEqualTypeOf<[tr.Pixels, tr.Pixels | null]>();
+    expectTypeOf(new tr.Text({ lines: 2 })).toEqualTypeOf<tr.Textbox>();
   });
 });
 
@@ -108,7 +181,7 @@ describe("additionalInputs", () => {
     });
     // @ts-expect-error the second additional input is a checkbox, not a string
     new tr.Interface({ fn: (text: string, times: number, shout: string) => text + times + shout, inputs: "text", outputs: "text", additionalInputs: ["slider", "checkbox"] });
-    const iface = new tr.Interface({ fn: (a: string, n: number) => a + n, inputs: "text", outputs: "text", additionalInputs: "number" });
+    const iface = new tr.Interface({ fn: (a: string, n: number | null) => a + (n ?? 0), inputs: "text", outputs: "text", additionalInputs: "number" });
     expectTypeOf(iface).toBeCallableWith("a", 1);
     // @ts-expect-error the additional input is a number
     void iface("a", "b");

@@ -37,7 +37,7 @@ export const launchOptions = { auth: ["admin", "pass1234"] } satisfies tr.Launch
 
 const demo = new tr.Interface({
   fn: classifyImage,
-  inputs: new tr.Image({ shape: [64, 64], label: "image" }),
+  inputs: new tr.Image({ shape: [64, 64], label: "image", required: true }),
   outputs: new tr.Label({ numTopClasses: 3, label: "colour" }),
   title: "Login",
   description: "An image classifier behind a login page: log in as admin / pass1234.",

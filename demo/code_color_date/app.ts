@@ -42,8 +42,8 @@ function theme(brand: string, launch: Date, settings: string) {
 export default new tr.Interface({
   fn: theme,
   inputs: [
-    new tr.ColorPicker({ label: "Brand colour", value: "#f97316" }),
-    new tr.DateTime({ label: "Launch", type: "datetime", timezone: "Europe/Paris", value: "2026-03-02 09:30:00" }),
+    new tr.ColorPicker({ label: "Brand colour", value: "#f97316", required: true }),
+    new tr.DateTime({ label: "Launch", type: "datetime", timezone: "Europe/Paris", value: "2026-03-02 09:30:00", required: true }),
     new tr.Code({ label: "Settings", language: "json", lines: 4, value: '{\n  "radius": 12,\n  "font": "Inter"\n}' }),
   ],
   outputs: [

@@ -29,7 +29,7 @@ function classifyImage(image: tr.Pixels): Record<string, number> {
 
 export default new tr.Interface({
   fn: classifyImage,
-  inputs: new tr.Image({ shape: [64, 64], label: "image" }),
+  inputs: new tr.Image({ required: true, shape: [64, 64], label: "image" }),
   outputs: new tr.Label({ numTopClasses: 3, label: "colour" }),
   flaggingOptions: ["incorrect", "ambiguous", "offensive", "other"],
   flaggingDir: path.join(path.dirname(fileURLToPath(import.meta.url)), "flagged"),

@@ -48,7 +48,7 @@ export default new tr.Interface({
   fn: classifyImages,
   batch: true,
   maxBatchSize: 8,
-  inputs: new tr.Image({ shape: [224, 224], label: "image" }),
+  inputs: new tr.Image({ shape: [224, 224], label: "image", required: true }),
   outputs: new tr.Label({ numTopClasses: 3, label: "classes" }),
   interpretation: "default",
   title: "Image classification + interpretation",

@@ -32,7 +32,9 @@ async function samples(): Promise<string[]> {
  * @param items - the uploaded images and videos, with their captions
  * @param effect - what to do to each image
  */
-async function apply(items: [string, string | null][], effect: string) {
+async function apply(items: [string, string | null][] | null, effect: string) {
+  // An empty gallery reaches the function as null (as in Gradio): nothing to do.
+  if (items === null) throw new tr.Error("Upload a few images first (or click an example).");
   return Promise.all(
     items.map(async ([file, caption], i): Promise<[Uint8Array | string, string]> => {
       const name = caption ?? path.basename(file);
@@ -49,7 +51,7 @@ async function apply(items: [string, string | null][], effect: string) {
 
 export default new tr.Interface({
   fn: apply,
-  inputs: [new tr.Gallery({ label: "Your images", columns: 4 }), new tr.Radio({ choices: [...EFFECTS], value: "grayscale", label: "Effect" })],
+  inputs: [new tr.Gallery({ label: "Your images", columns: 4 }), new tr.Radio({ choices: [...EFFECTS], value: "grayscale", label: "Effect", required: true })],
   outputs: new tr.Gallery({ label: "Results", columns: [2, 2, 3, 4], format: "png" }),
   title: "Image gallery",
   description: "Upload several images, choose an effect, Submit. Click a result to see it large (arrow keys step through, Escape closes).",

@@ -91,7 +91,7 @@ function build(shape: string, detail: number) {
 export default new tr.Interface({
   fn: build,
   inputs: [
-    new tr.Radio({ choices: ["torus", "twisted torus", "sphere"], value: "twisted torus", label: "Shape" }),
+    new tr.Radio({ choices: ["torus", "twisted torus", "sphere"], value: "twisted torus", label: "Shape", required: true }),
     new tr.Slider({ minimum: 8, maximum: 64, step: 4, value: 32, label: "Detail" }),
   ],
   outputs: [

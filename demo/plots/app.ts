@@ -95,7 +95,7 @@ export default new tr.Interface({
   fn: draw,
   inputs: [
     new tr.Slider({ minimum: 10, maximum: 300, step: 10, value: 80, label: "Points" }),
-    new tr.Dropdown({ choices: Object.keys(WAVES), value: "sine", label: "Wave" }),
+    new tr.Dropdown({ choices: Object.keys(WAVES), value: "sine", label: "Wave", required: true }),
     new tr.Slider({ minimum: 0, maximum: 2, step: 0.1, value: 0.4, label: "Noise" }),
   ],
   outputs: [

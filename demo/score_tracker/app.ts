@@ -3,8 +3,9 @@ import * as tr from "tradio";
 
 const scores: number[] = [];
 
-function trackScore(score: number) {
-  scores.push(score);
+// A Number left empty reaches the function as null (as in Gradio); it adds nothing.
+function trackScore(score: number | null) {
+  if (score !== null) scores.push(score);
   return [...scores].sort((a, b) => b - a).slice(0, 3);
 }
 

@@ -29,7 +29,7 @@ function listen(chunk: tr.DecodedAudio, heard: Heard | undefined, threshold: num
 
 export default new tr.Interface({
   fn: listen,
-  inputs: [new tr.Audio({ sources: ["microphone"], streaming: true, label: "Microphone" }), "state"],
+  inputs: [new tr.Audio({ sources: ["microphone"], streaming: true, required: true, label: "Microphone" }), "state"],
   outputs: [new tr.Audio({ label: "The recording so far" }), new tr.Textbox({ label: "Level", lines: 2 }), "state"],
   additionalInputs: [new tr.Slider({ minimum: 0, maximum: 0.5, step: 0.01, value: 0.05, label: "Loud above (RMS)" })],
   live: true,

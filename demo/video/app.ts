@@ -34,7 +34,7 @@ async function describe(clip: string) {
 
 export default new tr.Interface({
   fn: describe,
-  inputs: new tr.Video({ label: "Clip" }),
+  inputs: new tr.Video({ label: "Clip", required: true }),
   outputs: [new tr.Video({ label: "Played back", loop: true }), new tr.JSON({ label: "File" })],
   title: "Video",
   description: "Upload a video or record one with your webcam. The clip comes back in a player that can seek (the server answers range requests).",

@@ -205,8 +205,9 @@ describe("Audio options", () => {
   });
 
   it("types the function's argument by `type`", () => {
-    expectTypeOf(new Audio().__in).toEqualTypeOf<DecodedAudio>();
-    expectTypeOf(new Audio({ type: "filepath" }).__in).toEqualTypeOf<string>();
+    expectTypeOf(new Audio().__in).toEqualTypeOf<DecodedAudio | null>();
+    expectTypeOf(new Audio({ required: true }).__in).toEqualTypeOf<DecodedAudio>();
+    expectTypeOf(new Audio({ type: "filepath" }).__in).toEqualTypeOf<string | null>();
     expectTypeOf<DecodedAudio>().toMatchTypeOf<AudioData>();
   });
 });
@@ -215,7 +216,7 @@ describe("Audio.preprocess", () => {
   it("decodes an uploaded WAV to float samples", async () => {
     const data = sine(400, 16000, 2);
     const fd = await upload(encodeWav({ sampleRate: 16000, data, channels: 2 }));
-    const out = await new Audio().preprocess(fd, ctx);
+    const out = await new Audio({ required: true }).preprocess(fd, ctx);
     expect(out.sampleRate).toBe(16000);
     expect(out.channels).toBe(2);
     expect(maxError(out.data, data)).toBeLessThanOrEqual(0.5 / 32768 + 1e-9);
@@ -223,7 +224,7 @@ describe("Audio.preprocess", () => {
 
   it('gives the stored path with type "filepath", whatever the format', async () => {
     const fd = await upload(Buffer.from("ID3 fake mp3"), "song.mp3");
-    expect(await new Audio({ type: "filepath" }).preprocess(fd, ctx)).toBe(fd.path);
+    expect(await new Audio({ required: true, type: "filepath" }).preprocess(fd, ctx)).toBe(fd.path);
   });
 
   const FIXTURES = path.join(import.meta.dirname, "../../test/fixtures/audio");
@@ -246,7 +247,7 @@ describe("Audio.preprocess", () => {
     ["tone.m4a", 16000],
   ])("decodes %s (a 0.5 s, 440 Hz tone at 1/8 full scale) to samples", async (name, rate) => {
     const fd = await upload(await readFile(path.join(FIXTURES, name)), name);
-    const out = await new Audio().preprocess(fd, ctx);
+    const out = await new Audio({ required: true }).preprocess(fd, ctx);
     expect(out.sampleRate).toBe(rate);
     expect(out.channels).toBe(1);
     expect(out.data).toBeInstanceOf(Float32Array);
@@ -259,7 +260,7 @@ describe("Audio.preprocess", () => {
 
   it("decodes stereo FLAC, channels interleaved frame by frame", async () => {
     const fd = await upload(await readFile(path.join(FIXTURES, "tone-stereo.flac")), "tone.flac");
-    const out = await new Audio().preprocess(fd, ctx);
+    const out = await new Audio({ required: true }).preprocess(fd, ctx);
     expect([out.sampleRate, out.channels, out.data.length]).toEqual([44100, 2, 2 * 22050]);
     expect(Math.abs(frequency(out, 0) - 440)).toBeLessThan(10);
     expect(Math.abs(frequency(out, 1) - 880)).toBeLessThan(10);
@@ -267,7 +268,7 @@ describe("Audio.preprocess", () => {
 
   it("decodes by content, not by name, for uploads named blob", async () => {
     const fd = await upload(await readFile(path.join(FIXTURES, "tone.ogg")), "blob");
-    expect((await new Audio().preprocess(fd, ctx)).sampleRate).toBe(16000);
+    expect((await new Audio({ required: true }).preprocess(fd, ctx)).sampleRate).toBe(16000);
   });
 
   it("refuses what it cannot decode, naming the formats it can", async () => {
@@ -279,12 +280,12 @@ describe("Audio.preprocess", () => {
     ];
     for (const [bytes, name] of cases) {
       const fd = await upload(bytes, name);
-      await expect(new Audio({ label: "Voice" }).preprocess(fd, ctx), name).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /^Audio "Voice": /);
+      await expect(new Audio({ required: true, label: "Voice" }).preprocess(fd, ctx), name).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /^Audio "Voice": /);
     }
     const text = await upload(Buffer.from("just some text, no audio"), "notes.txt");
-    await expect(new Audio().preprocess(text, ctx)).rejects.toThrow(/WAV, MP3, OGG \(Vorbis or Opus\), FLAC, M4A\/AAC/);
+    await expect(new Audio({ required: true }).preprocess(text, ctx)).rejects.toThrow(/WAV, MP3, OGG \(Vorbis or Opus\), FLAC, M4A\/AAC/);
     const mulaw = await upload(wav({ format: 7, bits: 8, channels: 1, sampleRate: 8000, samples: [1, 2] }), "mulaw.wav");
-    await expect(new Audio().preprocess(mulaw, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /WAV/);
+    await expect(new Audio({ required: true }).preprocess(mulaw, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /WAV/);
   });
 
   it("stops decoding at the sample limit instead of filling memory", async () => {
@@ -297,11 +298,12 @@ describe("Audio.preprocess", () => {
   it("rejects paths outside the upload folder, URLs and missing values", async () => {
     const file = path.join(outside, "private.wav");
     await writeFile(file, encodeWav({ sampleRate: 8000, data: sine(10) }));
-    await expect(new Audio().preprocess({ path: file, meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload folder/);
-    await expect(new Audio({ type: "filepath" }).preprocess({ path: file, meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload folder/);
-    await expect(new Audio().preprocess({ path: "http://127.0.0.1:9/a.wav", meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /not allowed/);
-    await expect(new Audio().preprocess(null, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
-    await expect(new Audio().preprocess({ meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /FileData\.path/);
+    await expect(new Audio({ required: true }).preprocess({ path: file, meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload folder/);
+    await expect(new Audio({ required: true, type: "filepath" }).preprocess({ path: file, meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload folder/);
+    await expect(new Audio({ required: true }).preprocess({ path: "http://127.0.0.1:9/a.wav", meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /not allowed/);
+    expect(await new Audio().preprocess(null, ctx)).toBeNull();
+    await expect(new Audio({ required: true }).preprocess(null, ctx)).rejects.toThrowCode("TR_ERR_REQUIRED", /Audio: this input is required; record or upload audio/);
+    await expect(new Audio({ required: true }).preprocess({ meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /FileData\.path/);
   });
 });
 
@@ -347,7 +349,7 @@ describe("Audio.postprocess", () => {
   it("round-trips through postprocess and preprocess", async () => {
     const data = sine(300, 8000, 1);
     const fd = await new Audio().postprocess({ sampleRate: 8000, data }, ctx);
-    const back = await new Audio().preprocess({ path: fd!.path, meta: META }, ctx);
+    const back = await new Audio({ required: true }).preprocess({ path: fd!.path, meta: META }, ctx);
     expect(maxError(back.data, data)).toBeLessThanOrEqual(0.5 / 32768 + 1e-9);
   });
 

@@ -1,7 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { OptionError, ValidationError } from "../core/errors.js";
-import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, type Maybe } from "./component.js";
 import { fileDataSchema, uploadedFile, urlFileData } from "./file.js";
 import type { Tokens } from "../core/interpretable.js";
 import { type FileData } from "../core/files.js";
@@ -39,7 +39,7 @@ export type AudioIn<T extends AudioType> = T extends "filepath" ? string : Decod
  */
 export type AudioOut = AudioData | readonly [number, Float32Array | Int16Array] | Uint8Array | string | null;
 
-export interface AudioOptions<T extends AudioType = "samples"> extends ComponentOptions {
+export interface AudioOptions<T extends AudioType = "samples", R extends boolean = false> extends ComponentOptions, EmptyOptions<R> {
   /** Where the page lets users take audio from. Default ["upload", "microphone"]. */
   sources?: AudioSource[];
   /** What the function receives: decoded samples (default; WAV, MP3, OGG, FLAC, M4A/AAC, WebM or AIFF uploads) or a path in the file store. */
@@ -187,7 +187,7 @@ export function encodeWav(audio: AudioData): Buffer {
  * @example
  * new tr.Audio({ sources: ["microphone"], label: "Say something" })   // { sampleRate, data, channels }
  */
-export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>, AudioOut, FileData | string> {
+export class Audio<T extends AudioType = "samples", R extends boolean = false> extends Component<Maybe<AudioIn<T>, R>, AudioOut, FileData | string> {
   readonly type = "audio";
   readonly className = "Audio";
   readonly sources: AudioSource[];
@@ -201,7 +201,7 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
   readonly streaming: boolean;
   readonly interpretationShape = "segments";
 
-  constructor(opts: AudioOptions<T> = {}) {
+  constructor(opts: AudioOptions<T, R> = {}) {
     super(opts);
     this.sources = opts.sources ? [...new Set(opts.sources)] : [...SOURCES];
     this.audioType = opts.type ?? ("samples" as T);
@@ -220,6 +220,7 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
   protected override extraOptions(): Record<string, OptionKind> {
     return {
       sources: (v) => Array.isArray(v) && v.length > 0 && v.every((s) => SOURCES.includes(s as AudioSource)),
+      required: "boolean",
       type: (v) => v === "samples" || v === "filepath",
       format: (v) => v === "wav",
       autoplay: "boolean",
@@ -271,11 +272,11 @@ export class Audio<T extends AudioType = "samples"> extends Component<AudioIn<T>
     return "filepath";
   }
 
-  async preprocess(payload: unknown, ctx: ComponentContext): Promise<AudioIn<T>> {
-    if (payload === null || payload === undefined) this.fail("no audio");
+  async preprocess(payload: unknown, ctx: ComponentContext): Promise<Maybe<AudioIn<T>, R>> {
+    if (payload === null || payload === undefined) return this.empty("record or upload audio") as Maybe<AudioIn<T>, R>;
     const file = await uploadedFile(payload, ctx, (m, code) => this.fail(m, code));
-    if (this.audioType === "filepath") return file as AudioIn<T>;
-    return (await this.decodeFile(file)) as AudioIn<T>;
+    if (this.audioType === "filepath") return file as Maybe<AudioIn<T>, R>;
+    return (await this.decodeFile(file)) as Maybe<AudioIn<T>, R>;
   }
 
   /** Samples from a WAV file (read by `decodeWav`) or a compressed one (MP3, OGG, FLAC, M4A… by audio-decode). */

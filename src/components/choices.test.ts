@@ -11,7 +11,9 @@ describe("choices helpers", () => {
   });
   it("recognises valid choice lists", () => {
     expect(isChoiceSpecList(["a", ["b", "c"]])).toBe(true);
-    expect(isChoiceSpecList([1])).toBe(false);
+    expect(isChoiceSpecList([1, ["One", 1], ["Half", 0.5]])).toBe(true);
+    expect(isChoiceSpecList([true])).toBe(false);
+    expect(isChoiceSpecList([NaN])).toBe(false);
     expect(isChoiceSpecList([["a"]])).toBe(false);
     expect(isChoiceSpecList("a")).toBe(false);
   });

@@ -17,7 +17,8 @@ describe("ColorPicker", () => {
   it("refuses what is not a hex colour", () => {
     const c = new ColorPicker();
     expect(() => c.preprocess("red")).toThrowCode("TR_ERR_INVALID_VALUE", /hex/);
-    expect(() => c.preprocess(null)).toThrowCode("TR_ERR_INVALID_VALUE");
+    expect(c.preprocess(null)).toBeNull();
+    expect(() => new ColorPicker({ required: true }).preprocess(null)).toThrowCode("TR_ERR_REQUIRED", /pick a colour/);
     expect(() => c.postprocess("#12345" as string)).toThrowCode("TR_ERR_INVALID_VALUE");
     expect(() => new ColorPicker({ value: "orange" })).toThrowCode("TR_ERR_OPTION_INVALID", /value/);
   });

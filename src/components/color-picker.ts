@@ -1,6 +1,6 @@
-import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, type Maybe } from "./component.js";
 import { OptionError } from "../core/errors.js";
-import { describe } from "../core/options.js";
+import { describe, type OptionKind } from "../core/options.js";
 
 /** `#rgb`, `#rgba`, `#rrggbb` or `#rrggbbaa`. */
 const HEX = /^#(?:[0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/i;
@@ -20,17 +20,23 @@ export function normalizeHex(hex: string): string {
  * @example
  * new tr.ColorPicker({ label: "Accent", value: "#f97316" })
  */
-export class ColorPicker extends Component<string, string | null, string | null> {
+export interface ColorPickerOptions<R extends boolean = false> extends ComponentOptions, EmptyOptions<R> {}
+
+export class ColorPicker<R extends boolean = false> extends Component<Maybe<string, R>, string | null, string | null> {
   readonly type = "colorpicker";
   readonly className = "ColorPicker";
   private readonly initial: string | null;
 
-  constructor(opts: ComponentOptions = {}) {
+  constructor(opts: ColorPickerOptions<R> = {}) {
     super(opts);
     if (opts.value !== undefined && opts.value !== null && !(typeof opts.value === "string" && HEX.test(opts.value))) {
       throw new OptionError("TR_ERR_OPTION_INVALID", `ColorPicker: option "value" must be a hex colour such as "#ff8800", got ${describe(opts.value)}`);
     }
     this.initial = typeof opts.value === "string" ? normalizeHex(opts.value) : null;
+  }
+
+  protected override extraOptions(): Record<string, OptionKind> {
+    return { required: "boolean" };
   }
 
   override props(): Record<string, unknown> {
@@ -47,7 +53,8 @@ export class ColorPicker extends Component<string, string | null, string | null>
     return "str";
   }
 
-  preprocess(payload: unknown): string {
+  preprocess(payload: unknown): Maybe<string, R> {
+    if (payload === null || payload === undefined || payload === "") return this.empty('pick a colour');
     if (typeof payload !== "string" || !HEX.test(payload)) this.fail(`expected a hex colour such as "#ff8800", got ${describe(payload)}`);
     return normalizeHex(payload);
   }

@@ -5,6 +5,18 @@ import { checkOptions, type OptionKind } from "../core/options.js";
 /** A JSON schema fragment, as Gradio puts in `api_info`. */
 export type JSONSchema = Record<string, unknown>;
 
+/**
+ * The argument of an input that may be left empty (Image, Audio, Number, Radio…): `null` when it is, as
+ * in Gradio, unless the author marks the input `required: true` (then an empty value is refused).
+ */
+export type Maybe<T, R extends boolean> = R extends true ? T : T | null;
+
+/** The `required` option of the inputs that may be left empty. */
+export interface EmptyOptions<R extends boolean = false> {
+  /** Refuse an empty value (HTTP 422, `TR_ERR_REQUIRED`, naming the input) instead of passing `null`; the function's parameter is then never null. */
+  required?: R;
+}
+
 export interface ComponentOptions {
   label?: string;
   /** Shown under the label on the page. */
@@ -16,7 +28,45 @@ export interface ComponentOptions {
   value?: unknown;
   /** Whether a person can edit it on the page; by default inputs can and outputs cannot. */
   interactive?: boolean;
+  /** Show the label above it (default true); hidden, it is still read by screen readers. */
+  showLabel?: boolean;
+  /** Gradio's layout and button options, accepted so Gradio code ports unchanged; the README says which do something. */
+  container?: boolean;
+  scale?: number | null;
+  minWidth?: number;
+  render?: boolean;
+  key?: string | number;
+  autofocus?: boolean;
+  autoscroll?: boolean;
+  rtl?: boolean;
+  buttons?: string[];
+  showShareButton?: boolean;
+  showCopyButton?: boolean;
+  showDownloadButton?: boolean;
+  showFullscreenButton?: boolean;
+  showIndices?: boolean;
+  waveformOptions?: Record<string, unknown>;
 }
+
+/** Gradio's purely visual options every component accepts (kept in `props`; the page applies `showLabel`). */
+const VISUAL: Record<string, OptionKind> = {
+  showLabel: "boolean",
+  container: "boolean",
+  scale: (v) => v === null || (typeof v === "number" && Number.isFinite(v) && v >= 0),
+  minWidth: (v) => typeof v === "number" && Number.isFinite(v) && v >= 0,
+  render: "boolean",
+  key: (v) => typeof v === "string" || typeof v === "number",
+  autofocus: "boolean",
+  autoscroll: "boolean",
+  rtl: "boolean",
+  buttons: "string[]",
+  showShareButton: "boolean",
+  showCopyButton: "boolean",
+  showDownloadButton: "boolean",
+  showFullscreenButton: "boolean",
+  showIndices: "boolean",
+  waveformOptions: (v) => v !== null && typeof v === "object" && !Array.isArray(v),
+};
 
 /**
  * The base of every component: the extension point. `In` is what the function receives for this
@@ -43,6 +93,11 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
   readonly value: unknown;
   /** Set by the `interactive` option; undefined lets the graph decide (inputs yes, outputs no). */
   readonly interactive: boolean | undefined;
+  /** `required: true` (on the inputs that may be left empty): an empty value is refused rather than passed as null. */
+  readonly required: boolean;
+  readonly showLabel: boolean;
+  /** Gradio's container, scale and min_width, sent in `props` as they are. */
+  private readonly layout: { container: boolean; scale: number | null; min_width: number };
   /** Assigned when the component joins an app graph. */
   id = -1;
   /** State components never reach the page or the API. */
@@ -56,7 +111,7 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
   readonly viewModule: string | undefined = undefined;
 
   constructor(opts: ComponentOptions = {}) {
-    checkOptions(this.constructor.name, opts as Record<string, unknown>, {
+    checkOptions(this.owner, opts as Record<string, unknown>, {
       label: "string",
       info: "string",
       visible: "boolean",
@@ -64,7 +119,7 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
       elemClasses: "string[]",
       value: "any",
       interactive: "boolean",
-    }, this.extraOptions());
+    }, VISUAL, this.extraOptions());
     this.label = opts.label;
     this.info = opts.info;
     this.visible = opts.visible ?? true;
@@ -72,6 +127,14 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
     this.elemClasses = opts.elemClasses ?? [];
     this.value = opts.value;
     this.interactive = opts.interactive;
+    this.required = (opts as { required?: unknown }).required === true;
+    this.showLabel = opts.showLabel ?? true;
+    this.layout = { container: opts.container ?? true, scale: opts.scale ?? null, min_width: opts.minWidth ?? 160 };
+  }
+
+  /** The name option errors start with: the class's `displayName` (Gradio's, e.g. "JSON"), else its own. */
+  protected get owner(): string {
+    return (this.constructor as { displayName?: string }).displayName ?? this.constructor.name;
   }
 
   /** Option names a subclass accepts beyond the common ones, with their expected kinds. */
@@ -87,8 +150,10 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
       visible: this.visible,
       elem_id: this.elemId ?? null,
       elem_classes: this.elemClasses,
-      show_label: true,
+      show_label: this.showLabel,
+      ...this.layout,
       value: null,
+      ...(this.required ? { required: true } : {}),
     };
   }
 
@@ -99,6 +164,10 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
   /** Python-ish type name Gradio shows in `/info`. */
   pythonType(): string {
     return "Any";
+  }
+  /** A note on the type for `/info` (`python_type.description`): choices' labels, for example. */
+  typeDescription(): string {
+    return "";
   }
 
   /** Wire value from a client → the function's argument. Throws ValidationError on a bad value. */
@@ -118,6 +187,15 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
   async initialValue(ctx: ComponentContext): Promise<unknown> {
     if (this.value === undefined || this.value === null) return null;
     return this.exampleValue(this.value, ctx);
+  }
+
+  /**
+   * What an input left empty gives the function: null, or (with `required: true`) a refusal naming the
+   * input; `hint` says what to do ("upload an image").
+   */
+  protected empty<T = null>(hint: string): T {
+    if (this.required) this.fail(`this input is required; ${hint}`, "TR_ERR_REQUIRED");
+    return null as T;
   }
 
   /** Refuses a value, naming this component; `code` when the reason has its own (a file path, a fetch). */

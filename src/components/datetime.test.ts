@@ -33,7 +33,9 @@ describe("DateTime", () => {
     const d = new DateTime({ timezone: "UTC" });
     expect(() => d.preprocess("2023-02-30 10:00:00")).toThrowCode("TR_ERR_INVALID_VALUE");
     expect(() => d.preprocess("yesterday")).toThrowCode("TR_ERR_INVALID_VALUE");
-    expect(() => d.preprocess("")).toThrowCode("TR_ERR_INVALID_VALUE");
+    expect(d.preprocess("")).toBeNull();
+    expect(d.preprocess(null)).toBeNull();
+    expect(() => new DateTime({ required: true, includeTime: false }).preprocess("")).toThrowCode("TR_ERR_REQUIRED", /pick a date$/);
     expect(() => d.preprocess(12)).toThrowCode("TR_ERR_INVALID_VALUE");
   });
 

@@ -1,6 +1,6 @@
-import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, type Maybe } from "./component.js";
 import { OptionError } from "../core/errors.js";
-import { describe, type OptionKind } from "../core/options.js";
+import { describe, oneOf, type OptionKind } from "../core/options.js";
 
 export type DateTimeType = "timestamp" | "datetime" | "string";
 
@@ -9,7 +9,7 @@ export type DateTimeIn<T extends DateTimeType> = T extends "datetime" ? Date : T
 /** What the function may return: a Date, seconds since the epoch, a date string, or null. */
 export type DateTimeOut = Date | number | string | null;
 
-export interface DateTimeOptions<T extends DateTimeType = "timestamp"> extends ComponentOptions {
+export interface DateTimeOptions<T extends DateTimeType = "timestamp", R extends boolean = false> extends ComponentOptions, EmptyOptions<R> {
   /** Pick a time as well as a date. Default true. */
   includeTime?: boolean;
   /** What the function receives: "timestamp" (seconds, default, as in Gradio), "datetime" (a Date) or "string" ("2024-05-01 13:30:00"). */
@@ -61,14 +61,14 @@ function offsetAt(ms: number, zone: string): number {
  * @example
  * new tr.DateTime({ type: "datetime", timezone: "Europe/Paris", label: "Meeting" })   // fn(when: Date)
  */
-export class DateTime<T extends DateTimeType = "timestamp"> extends Component<DateTimeIn<T>, DateTimeOut, string | null> {
+export class DateTime<T extends DateTimeType = "timestamp", R extends boolean = false> extends Component<Maybe<DateTimeIn<T>, R>, DateTimeOut, string | null> {
   readonly type = "datetime";
   readonly className = "DateTime";
   readonly includeTime: boolean;
   readonly dateType: T;
   readonly timezone: string | undefined;
 
-  constructor(opts: DateTimeOptions<T> = {}) {
+  constructor(opts: DateTimeOptions<T, R> = {}) {
     super(opts);
     this.includeTime = opts.includeTime ?? true;
     this.dateType = opts.type ?? ("timestamp" as T);
@@ -81,8 +81,9 @@ export class DateTime<T extends DateTimeType = "timestamp"> extends Component<Da
 
   protected override extraOptions(): Record<string, OptionKind> {
     return {
+      required: "boolean",
       includeTime: "boolean",
-      type: (v) => TYPES.includes(v as DateTimeType),
+      type: oneOf(...TYPES),
       timezone: (v) => typeof v === "string" && validZone(v),
     };
   }
@@ -111,14 +112,14 @@ export class DateTime<T extends DateTimeType = "timestamp"> extends Component<Da
     return this.dateType === "datetime" ? "datetime" : this.dateType === "string" ? "str" : "float";
   }
 
-  preprocess(payload: unknown): DateTimeIn<T> {
-    if (payload === null || payload === undefined || payload === "") this.fail("no date");
+  preprocess(payload: unknown): Maybe<DateTimeIn<T>, R> {
+    if (payload === null || payload === undefined || payload === "") return this.empty(this.includeTime ? "pick a date and time" : "pick a date") as Maybe<DateTimeIn<T>, R>;
     if (typeof payload !== "string") this.fail(`expected a date as text ("2024-05-01 13:30:00"), got ${describe(payload)}`);
     const ms = this.parse(payload);
     if (ms === undefined) this.fail(`"${payload.slice(0, 40)}" is not a date; expected ${this.includeTime ? '"YYYY-MM-DD HH:MM:SS"' : '"YYYY-MM-DD"'} or "now - 2h"`);
-    if (this.dateType === "datetime") return new Date(ms) as DateTimeIn<T>;
-    if (this.dateType === "string") return this.format(ms) as DateTimeIn<T>;
-    return (ms / 1000) as DateTimeIn<T>;
+    if (this.dateType === "datetime") return new Date(ms) as Maybe<DateTimeIn<T>, R>;
+    if (this.dateType === "string") return this.format(ms) as Maybe<DateTimeIn<T>, R>;
+    return (ms / 1000) as Maybe<DateTimeIn<T>, R>;
   }
 
   postprocess(value: DateTimeOut): string | null {

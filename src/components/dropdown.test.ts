@@ -64,8 +64,8 @@ describe("Dropdown preprocess", () => {
     const d = new Dropdown({ choices: ["a", ["Bee", "b"]] });
     expect(d.preprocess("b")).toBe("b");
     expect(new Dropdown({ choices: ["a", ["Bee", "b"]], type: "index" }).preprocess("b")).toBe(1);
-    expect(() => d.preprocess(null)).toThrow(ValidationError);
-    expect(() => d.preprocess(null)).toThrowCode("TR_ERR_INVALID_VALUE", /one of: "a", "b"/);
+    expect(d.preprocess(null)).toBeNull();
+    expect(() => new Dropdown({ choices: ["a", ["Bee", "b"]], required: true }).preprocess(null)).toThrowCode("TR_ERR_REQUIRED", /required; choose one of: "a", "b"/);
     expect(() => d.preprocess("Bee")).toThrowCode("TR_ERR_INVALID_VALUE", /"Bee".*choices: "a", "b"/);
     expect(() => d.preprocess(["a"])).toThrowCode("TR_ERR_INVALID_VALUE", /one of the choices: "a", "b"/);
   });

@@ -1,19 +1,21 @@
-import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, type Maybe } from "./component.js";
 import { OptionError } from "../core/errors.js";
 import { pickEach, toggleEach } from "./interpret-choices.js";
 import type { Neighbours } from "../core/interpretable.js";
-import { isChoiceSpecList, isChoiceType, listValues, literalType, normalizeChoices, type Choice, type ChoiceSpec, type ChoiceType } from "./choices.js";
+import { choiceSchema, indexOfValue, isChoiceSpecList, isChoiceType, labelNote, listValues, literalType, normalizeChoices, type Choice, type ChoiceSpec, type ChoiceType, type ChoiceValue, type Widen } from "./choices.js";
 import { describe, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
-export interface DropdownOptions<M extends boolean = false, T extends ChoiceType = "value"> extends ComponentOptions {
-  /** Plain strings, or `[label, value]` pairs where the label is shown and the value travels. */
-  choices?: readonly ChoiceSpec[];
+export interface DropdownOptions<M extends boolean = false, T extends ChoiceType = "value", R extends boolean = false, V extends ChoiceValue = string>
+  extends ComponentOptions,
+    EmptyOptions<R> {
+  /** Strings or numbers, or `[label, value]` pairs where the label is shown and the value travels. */
+  choices?: readonly ChoiceSpec<V>[];
   /** Several choices at once: the function then receives an array. */
   multiselect?: M;
   /** "value" (default) gives the function the chosen value(s); "index" their positions in `choices`. */
   type?: T;
-  /** Lets the user type a value that is not among the choices (not with `type: "index"`). */
+  /** Lets the user type a value that is not among the choices (not with `type: "index"` nor number choices). */
   allowCustomValue?: boolean;
   /** Most choices a multiselect dropdown accepts. */
   maxChoices?: number;
@@ -23,31 +25,30 @@ export interface DropdownOptions<M extends boolean = false, T extends ChoiceType
    * Selected at first. Defaults to the first choice (like Gradio 5), or nothing for a multiselect;
    * `null` starts with nothing selected.
    */
-  value?: (M extends true ? string[] : string) | null;
+  value?: (M extends true ? Widen<V>[] : Widen<V>) | null;
 }
 
-/** What a Dropdown hands the function. */
-export type DropdownIn<M extends boolean, T extends ChoiceType> = M extends true
+/** What a Dropdown hands the function: a single-select one left empty gives null (unless `required: true`); a multiselect one, []. */
+export type DropdownIn<M extends boolean, T extends ChoiceType, R extends boolean = false, V extends ChoiceValue = string> = M extends true
   ? T extends "index"
     ? number[]
-    : string[]
-  : T extends "index"
-    ? number
-    : string;
+    : Widen<V>[]
+  : Maybe<T extends "index" ? number : Widen<V>, R>;
 /** What the function returns for a Dropdown. */
-export type DropdownOut<M extends boolean> = M extends true ? string[] : string;
+export type DropdownOut<M extends boolean, V extends ChoiceValue = string> = M extends true ? Widen<V>[] : Widen<V> | null;
 
 /**
  * A list of choices that opens on click; one choice, or several with `multiselect: true`. Gradio
- * shortcut: "dropdown". A single-select dropdown submitted with nothing selected is an error.
+ * shortcut: "dropdown". A single-select dropdown submitted with nothing selected gives the function null
+ * (as in Gradio), unless the input is `required: true`.
  *
  * @example
  * new tr.Dropdown({ choices: ["cat", "dog", "bird"], multiselect: true, label: "Animals" })
  */
-export class Dropdown<M extends boolean = false, T extends ChoiceType = "value"> extends Component<
-  DropdownIn<M, T>,
-  DropdownOut<M>,
-  DropdownOut<M>
+export class Dropdown<M extends boolean = false, T extends ChoiceType = "value", R extends boolean = false, V extends ChoiceValue = string> extends Component<
+  DropdownIn<M, T, R, V>,
+  DropdownOut<M, V>,
+  DropdownOut<M, V>
 > {
   readonly type = "dropdown";
   readonly className = "Dropdown";
@@ -57,14 +58,14 @@ export class Dropdown<M extends boolean = false, T extends ChoiceType = "value">
   readonly allowCustomValue: boolean;
   readonly maxChoices: number | undefined;
   readonly filterable: boolean;
-  private readonly values: string[];
+  private readonly values: ChoiceValue[];
   /** Interpretation shape: per-choice pairs when several choices can be selected, else one score per choice. */
   get interpretationShape(): "pairs" | "choices" {
     return this.multiselect ? "pairs" : "choices";
   }
-  private readonly initial: string | string[] | null;
+  private readonly initial: ChoiceValue | ChoiceValue[] | null;
 
-  constructor(opts: DropdownOptions<M, T> = {}) {
+  constructor(opts: DropdownOptions<M, T, R, V> = {}) {
     super(opts);
     const owner = this.constructor.name;
     this.choices = normalizeChoices(owner, opts.choices);
@@ -76,6 +77,9 @@ export class Dropdown<M extends boolean = false, T extends ChoiceType = "value">
     this.filterable = opts.filterable ?? true;
     if (this.allowCustomValue && this.inputType === "index") {
       throw new OptionError("TR_ERR_OPTION_CONFLICT", `${owner}: option "allowCustomValue" cannot be used with type "index" (a custom value has no index)`);
+    }
+    if (this.allowCustomValue && this.values.some((v) => typeof v !== "string")) {
+      throw new OptionError("TR_ERR_OPTION_CONFLICT", `${owner}: option "allowCustomValue" needs string choices (a typed value is text)`);
     }
     if (this.maxChoices !== undefined) {
       if (!this.multiselect) throw new OptionError("TR_ERR_OPTION_CONFLICT", `${owner}: option "maxChoices" needs multiselect: true`);
@@ -105,7 +109,8 @@ export class Dropdown<M extends boolean = false, T extends ChoiceType = "value">
       allowCustomValue: "boolean",
       maxChoices: "number",
       filterable: "boolean",
-      value: (v) => v === null || typeof v === "string" || (Array.isArray(v) && v.every((x) => typeof x === "string")),
+      required: "boolean",
+      value: (v) => v === null || typeof v === "string" || typeof v === "number" || (Array.isArray(v) && v.every((x) => typeof x === "string" || typeof x === "number")),
     };
   }
 
@@ -127,7 +132,7 @@ export class Dropdown<M extends boolean = false, T extends ChoiceType = "value">
   }
 
   apiInfo(): JSONSchema {
-    const item: JSONSchema = this.allowCustomValue ? { type: "string" } : { type: "string", enum: [...this.values] };
+    const item: JSONSchema = this.allowCustomValue ? { type: "string" } : choiceSchema(this.values);
     return this.multiselect ? { type: "array", items: item } : item;
   }
   exampleInput(): unknown {
@@ -139,24 +144,29 @@ export class Dropdown<M extends boolean = false, T extends ChoiceType = "value">
     const one = this.allowCustomValue ? "str" : literalType(this.values);
     return this.multiselect ? `List[${one}]` : one;
   }
+  override typeDescription(): string {
+    return labelNote(this.choices) ?? "";
+  }
 
-  preprocess(payload: unknown, _ctx?: ComponentContext): DropdownIn<M, T> {
+  preprocess(payload: unknown, _ctx?: ComponentContext): DropdownIn<M, T, R, V> {
     const bad: (m: string) => never = (m) => this.fail(m);
     if (this.multiselect) {
-      if (payload === null || payload === undefined) return [] as unknown as DropdownIn<M, T>;
+      if (payload === null || payload === undefined) return [] as unknown as DropdownIn<M, T, R, V>;
       if (!Array.isArray(payload)) this.fail(`expected an array of choices, got ${describe(payload)}`);
       const chosen = this.checkList(payload, bad);
       if (this.maxChoices !== undefined && chosen.length > this.maxChoices) {
         this.fail(`at most ${this.maxChoices} choice${this.maxChoices === 1 ? "" : "s"} may be selected, got ${chosen.length}`);
       }
-      return (this.inputType === "index" ? chosen.map((v) => this.values.indexOf(v)) : chosen) as DropdownIn<M, T>;
+      return (this.inputType === "index" ? chosen.map((v) => this.values.indexOf(v)) : chosen) as DropdownIn<M, T, R, V>;
     }
-    if (payload === null || payload === undefined) this.fail(`no choice selected (expected one of: ${listValues(this.values)})`);
+    if (payload === null || payload === undefined || (payload === "" && !this.values.includes(""))) {
+      return this.empty(`choose one of: ${listValues(this.values)}`) as DropdownIn<M, T, R, V>;
+    }
     const chosen = this.checkOne(payload, bad);
-    return (this.inputType === "index" ? this.values.indexOf(chosen) : chosen) as DropdownIn<M, T>;
+    return (this.inputType === "index" ? this.values.indexOf(chosen) : chosen) as DropdownIn<M, T, R, V>;
   }
 
-  postprocess(value: DropdownOut<M>, _ctx?: ComponentContext): string | string[] | null {
+  postprocess(value: DropdownOut<M, V>, _ctx?: ComponentContext): ChoiceValue | ChoiceValue[] | null {
     const bad: (m: string) => never = (m) => this.fail(`the function returned an invalid value: ${m}`);
     const v: unknown = value;
     if (this.multiselect) {
@@ -167,16 +177,15 @@ export class Dropdown<M extends boolean = false, T extends ChoiceType = "value">
     return this.checkOne(v, bad);
   }
 
-  private checkOne(item: unknown, bad: (message: string) => never): string {
-    if (typeof item !== "string") return bad(`expected one of the choices: ${listValues(this.values)}, got ${describe(item)}`);
-    if (!this.allowCustomValue && !this.values.includes(item)) {
-      bad(`${describe(item)} is not one of the choices: ${listValues(this.values)}`);
-    }
-    return item;
+  private checkOne(item: unknown, bad: (message: string) => never): ChoiceValue {
+    const i = indexOfValue(this.values, item);
+    if (i >= 0) return this.values[i]!;
+    if (this.allowCustomValue && typeof item === "string") return item;
+    return bad(`${describe(item)} is not one of the choices: ${listValues(this.values)}`);
   }
 
-  private checkList(items: unknown[], bad: (message: string) => never): string[] {
-    const seen = new Set<string>();
+  private checkList(items: unknown[], bad: (message: string) => never): ChoiceValue[] {
+    const seen = new Set<ChoiceValue>();
     return items.map((item) => {
       const v = this.checkOne(item, bad);
       if (seen.has(v)) bad(`${describe(v)} is selected twice`);
@@ -186,9 +195,9 @@ export class Dropdown<M extends boolean = false, T extends ChoiceType = "value">
   }
 
   /** Interpretation: each choice toggled (multiselect) or every other choice (single select). */
-  interpretationNeighbours(x: DropdownIn<M, T>): Neighbours<DropdownIn<M, T>> {
+  interpretationNeighbours(x: DropdownIn<M, T, R, V>): Neighbours<DropdownIn<M, T, R, V>> {
     const keys = this.inputType === "index" ? this.values.map((_, i) => i) : this.values;
     const n = this.multiselect ? toggleEach<string | number>(x as (string | number)[], keys) : pickEach<string | number>(x as string | number, keys);
-    return n as unknown as Neighbours<DropdownIn<M, T>>;
+    return n as unknown as Neighbours<DropdownIn<M, T, R, V>>;
   }
 }

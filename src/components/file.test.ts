@@ -78,10 +78,11 @@ describe("File options", () => {
   });
 
   it("types the function's argument and result by `type` and `fileCount`", () => {
-    expectTypeOf(new File().__in).toEqualTypeOf<string>();
-    expectTypeOf(new File({ type: "buffer" }).__in).toEqualTypeOf<Buffer>();
-    expectTypeOf(new File({ fileCount: "multiple" }).__in).toEqualTypeOf<string[]>();
-    expectTypeOf(new File({ type: "buffer", fileCount: "multiple" }).__in).toEqualTypeOf<Buffer[]>();
+    expectTypeOf(new File().__in).toEqualTypeOf<string | null>();
+    expectTypeOf(new File({ required: true }).__in).toEqualTypeOf<string>();
+    expectTypeOf(new File({ type: "buffer" }).__in).toEqualTypeOf<Buffer | null>();
+    expectTypeOf(new File({ fileCount: "multiple" }).__in).toEqualTypeOf<string[] | null>();
+    expectTypeOf(new File({ type: "buffer", fileCount: "multiple", required: true }).__in).toEqualTypeOf<Buffer[]>();
     expectTypeOf(new File().__out).toEqualTypeOf<FileOutItem | null>();
     expectTypeOf(new File({ fileCount: "multiple" }).__out).toEqualTypeOf<FileOutItem | FileOutItem[] | null>();
   });
@@ -110,14 +111,14 @@ describe("matchesFileTypes", () => {
 describe("File.preprocess", () => {
   it("gives the stored path by default", async () => {
     const fd = await upload("hello", "notes.txt");
-    const p = await new File().preprocess(fd, ctx);
+    const p = await new File({ required: true }).preprocess(fd, ctx);
     expect(p).toBe(fd.path);
     expect(await readFile(p, "utf8")).toBe("hello");
   });
 
   it('gives the bytes with type "buffer"', async () => {
     const fd = await upload("some bytes", "data.bin");
-    const b = await new File({ type: "buffer" }).preprocess(fd, ctx);
+    const b = await new File({ required: true, type: "buffer" }).preprocess(fd, ctx);
     expect(Buffer.isBuffer(b)).toBe(true);
     expect(b.toString()).toBe("some bytes");
   });
@@ -125,11 +126,11 @@ describe("File.preprocess", () => {
   it('gives arrays with fileCount "multiple"', async () => {
     const a = await upload("A", "a.txt");
     const b = await upload("B", "b.txt");
-    expect(await new File({ fileCount: "multiple" }).preprocess([a, b], ctx)).toEqual([a.path, b.path]);
-    const bufs = await new File({ fileCount: "multiple", type: "buffer" }).preprocess([a, b], ctx);
+    expect(await new File({ required: true, fileCount: "multiple" }).preprocess([a, b], ctx)).toEqual([a.path, b.path]);
+    const bufs = await new File({ required: true, fileCount: "multiple", type: "buffer" }).preprocess([a, b], ctx);
     expect(bufs.map((x) => x.toString())).toEqual(["A", "B"]);
     // A single FileData is taken as a list of one.
-    expect(await new File({ fileCount: "multiple" }).preprocess(a, ctx)).toEqual([a.path]);
+    expect(await new File({ required: true, fileCount: "multiple" }).preprocess(a, ctx)).toEqual([a.path]);
   });
 
   it("enforces fileTypes on every file", async () => {
@@ -147,32 +148,34 @@ describe("File.preprocess", () => {
 
   it("checks the stored file's name, not the orig_name a client claims", async () => {
     const exe = await upload("MZ", "tool.exe");
-    await expect(new File({ fileTypes: [".pdf"] }).preprocess({ ...exe, orig_name: "paper.pdf" }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
+    await expect(new File({ required: true, fileTypes: [".pdf"] }).preprocess({ ...exe, orig_name: "paper.pdf" }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
   });
 
   it("rejects paths outside the upload folder, symlinks out of it, and URLs", async () => {
     const secret = path.join(outside, "secret.txt");
     await writeFile(secret, "top secret");
-    await expect(new File().preprocess({ path: secret, meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload folder/);
-    await expect(new File().preprocess({ path: `${files.dir}/../../${path.basename(outside)}/secret.txt`, meta: META }, ctx)).rejects.toThrow(
+    await expect(new File({ required: true }).preprocess({ path: secret, meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload folder/);
+    await expect(new File({ required: true }).preprocess({ path: `${files.dir}/../../${path.basename(outside)}/secret.txt`, meta: META }, ctx)).rejects.toThrow(
       ValidationError,
     );
     const linkDir = path.join(files.dir, "links");
     await mkdir(linkDir, { recursive: true });
     await symlink(secret, path.join(linkDir, "innocent.txt"));
-    await expect(new File().preprocess({ path: path.join(linkDir, "innocent.txt"), meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload folder/);
-    await expect(new File().preprocess({ path: "http://127.0.0.1:9/a.pdf", meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /not allowed/);
-    await expect(new File().preprocess({ path: "file:///etc/passwd", meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /only http\(s\) URLs/);
-    await expect(new File({ fileCount: "multiple" }).preprocess([{ path: secret, meta: META }], ctx)).rejects.toThrow(ValidationError);
+    await expect(new File({ required: true }).preprocess({ path: path.join(linkDir, "innocent.txt"), meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload folder/);
+    await expect(new File({ required: true }).preprocess({ path: "http://127.0.0.1:9/a.pdf", meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /not allowed/);
+    await expect(new File({ required: true }).preprocess({ path: "file:///etc/passwd", meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /only http\(s\) URLs/);
+    await expect(new File({ required: true, fileCount: "multiple" }).preprocess([{ path: secret, meta: META }], ctx)).rejects.toThrow(ValidationError);
   });
 
   it("rejects missing values and malformed FileData", async () => {
-    await expect(new File().preprocess(null, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
-    await expect(new File({ fileCount: "multiple" }).preprocess(null, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
-    await expect(new File({ fileCount: "multiple" }).preprocess([], ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
-    await expect(new File().preprocess({ meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /FileData\.path/);
-    await expect(new File().preprocess(7, ctx)).rejects.toThrow(ValidationError);
-    await expect(new File().preprocess({ path: path.join(files.dir, "ghost.txt"), meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload it first/);
+    expect(await new File().preprocess(null, ctx)).toBeNull();
+    expect(await new File({ fileCount: "multiple" }).preprocess([], ctx)).toBeNull();
+    await expect(new File({ required: true }).preprocess(null, ctx)).rejects.toThrowCode("TR_ERR_REQUIRED", /upload a file/);
+    await expect(new File({ required: true, fileCount: "multiple" }).preprocess(null, ctx)).rejects.toThrowCode("TR_ERR_REQUIRED", /upload one or more files/);
+    await expect(new File({ required: true, fileCount: "multiple" }).preprocess([], ctx)).rejects.toThrowCode("TR_ERR_REQUIRED");
+    await expect(new File({ required: true }).preprocess({ meta: META }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /FileData\.path/);
+    await expect(new File({ required: true }).preprocess(7, ctx)).rejects.toThrow(ValidationError);
+    await expect(new File({ required: true }).preprocess({ path: path.join(files.dir, "ghost.txt"), meta: META }, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload it first/);
   });
 });
 
@@ -255,6 +258,6 @@ describe("File examples", () => {
     expect(list).toHaveLength(1);
     expect(list[0]!.orig_name).toBe("example.txt");
     // The stored example is a valid input again.
-    expect(await new File({ type: "buffer" }).preprocess(fd, ctx)).toEqual(Buffer.from("example"));
+    expect(await new File({ required: true, type: "buffer" }).preprocess(fd, ctx)).toEqual(Buffer.from("example"));
   });
 });

@@ -1,9 +1,9 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, type Maybe } from "./component.js";
 import { fileDataPath, mimeOf, safeName, type FileData } from "../core/files.js";
 import { ValidationError, type ErrorCode } from "../core/errors.js";
-import { describe, type OptionKind } from "../core/options.js";
+import { describe, oneOf, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
 export type FileType = "filepath" | "buffer";
@@ -23,7 +23,7 @@ export type FileOutItem = string | Uint8Array | NamedFile;
 /** What the function may return; with `fileCount: "multiple"` also an array. */
 export type FileOut<C extends FileCount> = C extends "multiple" ? FileOutItem | FileOutItem[] | null : FileOutItem | null;
 
-export interface FileOptions<T extends FileType = "filepath", C extends FileCount = "single"> extends ComponentOptions {
+export interface FileOptions<T extends FileType = "filepath", C extends FileCount = "single", R extends boolean = false> extends ComponentOptions, EmptyOptions<R> {
   /** What the function receives: the stored file's path (default) or its bytes. */
   type?: T;
   /**
@@ -75,7 +75,11 @@ export function matchesFileTypes(name: string, fileTypes: readonly string[]): bo
  * @example
  * new tr.File({ fileTypes: [".csv", ".txt"], fileCount: "multiple", label: "Data" })
  */
-export class File<T extends FileType = "filepath", C extends FileCount = "single"> extends Component<FileIn<T, C>, FileOut<C>, C extends "multiple" ? (FileData | string)[] : FileData | string> {
+export class File<T extends FileType = "filepath", C extends FileCount = "single", R extends boolean = false> extends Component<
+  Maybe<FileIn<T, C>, R>,
+  FileOut<C>,
+  C extends "multiple" ? (FileData | string)[] : FileData | string
+> {
   readonly type = "file";
   readonly className = "File";
   readonly fileType: T;
@@ -83,7 +87,7 @@ export class File<T extends FileType = "filepath", C extends FileCount = "single
   readonly fileCount: C;
   readonly height: number | string | undefined;
 
-  constructor(opts: FileOptions<T, C> = {}) {
+  constructor(opts: FileOptions<T, C, R> = {}) {
     super(opts);
     this.fileType = opts.type ?? ("filepath" as T);
     this.fileTypes = opts.fileTypes ? [...opts.fileTypes] : undefined;
@@ -93,9 +97,10 @@ export class File<T extends FileType = "filepath", C extends FileCount = "single
 
   protected override extraOptions(): Record<string, OptionKind> {
     return {
-      type: (v) => v === "filepath" || v === "buffer",
+      required: "boolean",
+      type: oneOf("filepath", "buffer"),
       fileTypes: (v) => Array.isArray(v) && v.length > 0 && v.every((t) => typeof t === "string" && validFileType(t)),
-      fileCount: (v) => v === "single" || v === "multiple",
+      fileCount: oneOf("single", "multiple"),
       height: (v) => (typeof v === "number" && v > 0) || typeof v === "string",
     };
   }
@@ -129,11 +134,13 @@ export class File<T extends FileType = "filepath", C extends FileCount = "single
     return this.multiple ? "list[filepath]" : "filepath";
   }
 
-  async preprocess(payload: unknown, ctx: ComponentContext): Promise<FileIn<T, C>> {
-    if (payload === null || payload === undefined) this.fail(this.multiple ? "no files" : "no file");
+  async preprocess(payload: unknown, ctx: ComponentContext): Promise<Maybe<FileIn<T, C>, R>> {
+    // Nothing uploaded (null, or an empty list) is empty, as in Gradio.
+    if (payload === null || payload === undefined || (Array.isArray(payload) && payload.length === 0)) {
+      return this.empty(this.multiple ? "upload one or more files" : "upload a file");
+    }
     if (!this.multiple) return (await this.one(payload, ctx)) as FileIn<T, C>;
     const list = Array.isArray(payload) ? payload : [payload];
-    if (list.length === 0) this.fail("no files");
     const out: OneFileIn<T>[] = [];
     for (const item of list) out.push(await this.one(item, ctx));
     return out as FileIn<T, C>;

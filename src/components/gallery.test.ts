@@ -31,7 +31,7 @@ describe("Gallery", () => {
     expect(info).toMatchObject({ type: "array", title: "GalleryData" });
     expect(info.items.anyOf.map((s: any) => s.title)).toEqual(["GalleryImage", "GalleryVideo"]);
     expect(() => new Gallery({ columns: 0 })).toThrowCode("TR_ERR_OPTION_INVALID", /columns/);
-    expect(() => new Gallery({ type: "pil" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /type/);
+    expect(() => new Gallery({ type: "cv2" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /type/);
   });
 
   it("gives the function [path, caption] pairs for images and videos, whatever shape the client sent", async () => {
@@ -51,14 +51,16 @@ describe("Gallery", () => {
 
   it("decodes images to Pixels with type: \"pixels\"", async () => {
     const img = await files.save(png, "a.png");
-    const [[px, caption]] = await new Gallery({ type: "pixels" }).preprocess([{ image: { path: img, meta: META }, caption: "c" }], ctx);
+    const [[px, caption]] = await new Gallery({ type: "pixels", required: true }).preprocess([{ image: { path: img, meta: META }, caption: "c" }], ctx);
     expect(px).toMatchObject({ width: 4, height: 3, channels: 3 });
     expect(caption).toBe("c");
   });
 
   it("refuses empty galleries, non-images and bad captions with the item's number", async () => {
     const g = new Gallery();
-    await expect(g.preprocess([], ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /no images/);
+    expect(await g.preprocess([], ctx)).toBeNull();
+    expect(await g.preprocess(null, ctx)).toBeNull();
+    await expect(new Gallery({ required: true }).preprocess([], ctx)).rejects.toThrowCode("TR_ERR_REQUIRED", /upload images or videos/);
     await expect(g.preprocess("x", ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
     const text = await files.save(Buffer.from("hello"), "t.png");
     await expect(g.preprocess([text], ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /item 1/);

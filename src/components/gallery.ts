@@ -1,15 +1,16 @@
 import path from "node:path";
-import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, type Maybe } from "./component.js";
 import { fileDataSchema, uploadedFile } from "./file.js";
 import { Image, type ImageFormat, type ImageIn, type Pixels } from "./image.js";
 import { isVideo, sniffBytes, sniffFile, videoMimeOf } from "./media.js";
 import { Video } from "./video.js";
 import { ValidationError } from "../core/errors.js";
 import { type FileData } from "../core/files.js";
-import { describe, type OptionKind } from "../core/options.js";
+import { describe, oneOf, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
-export type GalleryType = "filepath" | "pixels" | "buffer";
+/** "pil" and "numpy" are Gradio's names for decoded pixels: both give `Pixels`. */
+export type GalleryType = "filepath" | "pixels" | "pil" | "numpy" | "buffer";
 export type ObjectFit = "contain" | "cover" | "fill" | "none" | "scale-down";
 
 /** One item as the function receives it: the image by `type` (videos always as a path), and its caption. */
@@ -23,7 +24,7 @@ export type GalleryOut = readonly (GalleryMedia | readonly [GalleryMedia, string
 /** One item on the wire, Gradio's GalleryImage or GalleryVideo. */
 export type GalleryWireItem = { image: FileData; caption: string | null } | { video: FileData; caption: string | null };
 
-export interface GalleryOptions<T extends GalleryType = "filepath"> extends ComponentOptions {
+export interface GalleryOptions<T extends GalleryType = "filepath", R extends boolean = false> extends ComponentOptions, EmptyOptions<R> {
   /** What the function receives for each image: its path in the file store (default, as in Gradio), `Pixels`, or encoded bytes. Videos always come as a path. */
   type?: T;
   /** Format returned Pixels are encoded in. Default "webp" (Gradio's). */
@@ -46,7 +47,7 @@ export interface GalleryOptions<T extends GalleryType = "filepath"> extends Comp
   fileTypes?: string[];
 }
 
-const TYPES: readonly GalleryType[] = ["filepath", "pixels", "buffer"];
+const TYPES: readonly GalleryType[] = ["filepath", "pixels", "pil", "numpy", "buffer"];
 const FITS: readonly ObjectFit[] = ["contain", "cover", "fill", "none", "scale-down"];
 const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 64;
 const isCounts = (v: unknown) => isCount(v) || (Array.isArray(v) && v.length >= 1 && v.length <= 6 && v.every(isCount));
@@ -65,7 +66,7 @@ const nullable = (type: string, title: string) => ({ anyOf: [{ type }, { type: "
  * @example
  * new tr.Gallery({ columns: 3, label: "Results" })   // fn returns [["a.png", "first"], [pixels, "second"]]
  */
-export class Gallery<T extends GalleryType = "filepath"> extends Component<GalleryItemIn<T>[], GalleryOut, GalleryWireItem[]> {
+export class Gallery<T extends GalleryType = "filepath", R extends boolean = false> extends Component<Maybe<GalleryItemIn<T>[], R>, GalleryOut, GalleryWireItem[]> {
   readonly type = "gallery";
   readonly className = "Gallery";
   readonly galleryType: T;
@@ -79,10 +80,10 @@ export class Gallery<T extends GalleryType = "filepath"> extends Component<Galle
   readonly objectFit: ObjectFit;
   readonly showDownloadButton: boolean;
   readonly fileTypes: string[];
-  private readonly images: Image<"pixels" | "buffer" | "filepath">;
+  private readonly images: Image<GalleryType, true>;
   private readonly videos = new Video();
 
-  constructor(opts: GalleryOptions<T> = {}) {
+  constructor(opts: GalleryOptions<T, R> = {}) {
     super(opts);
     this.galleryType = opts.type ?? ("filepath" as T);
     this.format = opts.format ?? "webp";
@@ -95,20 +96,21 @@ export class Gallery<T extends GalleryType = "filepath"> extends Component<Galle
     this.objectFit = opts.objectFit ?? "cover";
     this.showDownloadButton = opts.showDownloadButton ?? true;
     this.fileTypes = opts.fileTypes ? [...opts.fileTypes] : ["image", "video"];
-    this.images = new Image({ type: this.galleryType, format: this.format });
+    this.images = new Image<GalleryType, true>({ type: this.galleryType, format: this.format, required: true });
   }
 
   protected override extraOptions(): Record<string, OptionKind> {
     return {
-      type: (v) => TYPES.includes(v as GalleryType),
-      format: (v) => v === "png" || v === "jpeg" || v === "webp",
+      required: "boolean",
+      type: oneOf(...TYPES),
+      format: oneOf("png", "jpeg", "webp"),
       columns: isCounts,
       rows: isCounts,
       height: isCssSize,
       allowPreview: "boolean",
       preview: "boolean",
       selectedIndex: (v) => Number.isInteger(v) && (v as number) >= 0,
-      objectFit: (v) => FITS.includes(v as ObjectFit),
+      objectFit: oneOf(...FITS),
       showDownloadButton: "boolean",
       fileTypes: (v) => Array.isArray(v) && v.length > 0 && v.every((t) => typeof t === "string" && t.length > 0),
     };
@@ -163,10 +165,10 @@ export class Gallery<T extends GalleryType = "filepath"> extends Component<Galle
     return { type: "array", items: { type: "string", description: "an image or a video: an http(s) URL, or a data: URI (data:<mime>;base64,<bytes>)" } };
   }
 
-  async preprocess(payload: unknown, ctx: ComponentContext): Promise<GalleryItemIn<T>[]> {
-    if (payload === null || payload === undefined) this.fail("no images or videos");
+  async preprocess(payload: unknown, ctx: ComponentContext): Promise<Maybe<GalleryItemIn<T>[], R>> {
+    // Nothing uploaded (null, or an empty list) is empty, as in Gradio.
+    if (payload === null || payload === undefined || (Array.isArray(payload) && payload.length === 0)) return this.empty("upload images or videos");
     if (!Array.isArray(payload)) this.fail(`expected a list of { image, caption } or { video, caption } items, got ${describe(payload)}`);
-    if (payload.length === 0) this.fail("no images or videos");
     const out: GalleryItemIn<T>[] = [];
     for (const [i, item] of payload.entries()) out.push(await this.inputItem(item, i, ctx));
     return out;

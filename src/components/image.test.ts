@@ -136,7 +136,7 @@ describe("Image options", () => {
 
   it("rejects unknown options and wrong types, naming the option", () => {
     expect(() => new Image({ shap: [2, 2] } as never)).toThrowCode("TR_ERR_OPTION_UNKNOWN", /"shap"/);
-    expect(() => new Image({ type: "numpy" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"type"/);
+    expect(() => new Image({ type: "cv2" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"type"/);
     expect(() => new Image({ imageMode: "CMYK" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"imageMode"/);
     expect(() => new Image({ sources: ["microphone"] } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"sources"/);
     expect(() => new Image({ sources: [] })).toThrowCode("TR_ERR_OPTION_INVALID", /"sources"/);
@@ -166,10 +166,12 @@ describe("Image options", () => {
   });
 
   it("types the function's argument by `type`", () => {
-    expectTypeOf(new Image().__in).toEqualTypeOf<Pixels>();
-    expectTypeOf(new Image({ type: "pixels" }).__in).toEqualTypeOf<Pixels>();
-    expectTypeOf(new Image({ type: "buffer" }).__in).toEqualTypeOf<Buffer>();
-    expectTypeOf(new Image({ type: "filepath" }).__in).toEqualTypeOf<string>();
+    expectTypeOf(new Image().__in).toEqualTypeOf<Pixels | null>();
+    expectTypeOf(new Image({ type: "pixels" }).__in).toEqualTypeOf<Pixels | null>();
+    expectTypeOf(new Image({ type: "pil" }).__in).toEqualTypeOf<Pixels | null>();
+    expectTypeOf(new Image({ type: "numpy", required: true }).__in).toEqualTypeOf<Pixels>();
+    expectTypeOf(new Image({ type: "buffer" }).__in).toEqualTypeOf<Buffer | null>();
+    expectTypeOf(new Image({ type: "filepath", required: true }).__in).toEqualTypeOf<string>();
     expectTypeOf(new Image({ type: "filepath" }).__out).toEqualTypeOf<Pixels | Uint8Array | string | null>();
   });
 });
@@ -177,27 +179,27 @@ describe("Image options", () => {
 describe("Image.preprocess", () => {
   it("decodes an upload to Pixels by default", async () => {
     const src = gradient();
-    const px = (await new Image().preprocess(await upload(await encode(src)), ctx)) as Pixels;
+    const px = (await new Image({ required: true }).preprocess(await upload(await encode(src)), ctx)) as Pixels;
     expect(px.data).toBeInstanceOf(Uint8Array);
     expect({ ...px, data: Array.from(px.data) }).toEqual({ ...src, data: Array.from(src.data) });
   });
 
   it("converts RGBA to RGB by dropping alpha, and grey to RGB by repeating the value", async () => {
     const rgba = gradient(4, 3, 4);
-    const px = await new Image().preprocess(await upload(await encode(rgba)), ctx);
+    const px = await new Image({ required: true }).preprocess(await upload(await encode(rgba)), ctx);
     expect(px.channels).toBe(3);
     const noAlpha = rgba.data.filter((_, i) => i % 4 !== 3);
     expect(Array.from(px.data)).toEqual(Array.from(noAlpha));
 
     const grey = gradient(4, 3, 1);
-    const rgb = await new Image().preprocess(await upload(await encode(grey), "grey.png"), ctx);
+    const rgb = await new Image({ required: true }).preprocess(await upload(await encode(grey), "grey.png"), ctx);
     expect(rgb.channels).toBe(3);
     expect(Array.from(rgb.data)).toEqual(Array.from(grey.data).flatMap((v) => [v, v, v]));
   });
 
   it('imageMode "L" gives one channel', async () => {
     const grey = gradient(4, 3, 1);
-    const img = new Image({ imageMode: "L" });
+    const img = new Image({ imageMode: "L", required: true });
     const fromGrey = await img.preprocess(await upload(await encode(grey), "g.png"), ctx);
     expect(fromGrey).toMatchObject({ width: 4, height: 3, channels: 1 });
     expect(Array.from(fromGrey.data)).toEqual(Array.from(grey.data));
@@ -211,30 +213,30 @@ describe("Image.preprocess", () => {
 
   it('imageMode "RGBA" adds an opaque alpha channel', async () => {
     const src = gradient();
-    const px = await new Image({ imageMode: "RGBA" }).preprocess(await upload(await encode(src)), ctx);
+    const px = await new Image({ required: true, imageMode: "RGBA" }).preprocess(await upload(await encode(src)), ctx);
     expect(px.channels).toBe(4);
     expect(px.data.length).toBe(4 * 3 * 4);
     for (let i = 0; i < 12; i++) {
       expect(Array.from(px.data.subarray(i * 4, i * 4 + 4))).toEqual([...Array.from(src.data.subarray(i * 3, i * 3 + 3)), 255]);
     }
     const rgba = gradient(4, 3, 4);
-    const kept = await new Image({ imageMode: "RGBA" }).preprocess(await upload(await encode(rgba)), ctx);
+    const kept = await new Image({ required: true, imageMode: "RGBA" }).preprocess(await upload(await encode(rgba)), ctx);
     expect(Array.from(kept.data)).toEqual(Array.from(rgba.data));
   });
 
   it("centre-crops to `shape` when only cropping is needed", async () => {
     const src = gradient(4, 3);
-    const px = await new Image({ shape: [2, 3] }).preprocess(await upload(await encode(src)), ctx);
+    const px = await new Image({ required: true, shape: [2, 3] }).preprocess(await upload(await encode(src)), ctx);
     expect([px.width, px.height, px.channels]).toEqual([2, 3, 3]);
     expect(Array.from(px.data)).toEqual(Array.from(columns(src, 1, 3)));
   });
 
   it("resizes to cover `shape`, then crops", async () => {
     const src = gradient(4, 3);
-    const wide = await new Image({ shape: [8, 2] }).preprocess(await upload(await encode(src)), ctx);
+    const wide = await new Image({ required: true, shape: [8, 2] }).preprocess(await upload(await encode(src)), ctx);
     expect([wide.width, wide.height]).toEqual([8, 2]);
     expect(wide.data.length).toBe(8 * 2 * 3);
-    const small = await new Image({ shape: [2, 2] }).preprocess(await upload(await encode(src)), ctx);
+    const small = await new Image({ required: true, shape: [2, 2] }).preprocess(await upload(await encode(src)), ctx);
     expect([small.width, small.height]).toEqual([2, 2]);
     // Scaled by 2/3 to 3×2, the centre two columns: red grows left to right, blue is untouched.
     expect(small.data[0]!).toBeLessThan(small.data[3]!);
@@ -244,20 +246,20 @@ describe("Image.preprocess", () => {
   it("applies the EXIF orientation", async () => {
     const jpeg = await sharp(await encode(gradient(4, 3))).jpeg().withMetadata({ orientation: 6 }).toBuffer();
     expect((await sharp(jpeg).metadata()).orientation).toBe(6);
-    const px = await new Image().preprocess(await upload(jpeg, "rotated.jpg"), ctx);
+    const px = await new Image({ required: true }).preprocess(await upload(jpeg, "rotated.jpg"), ctx);
     expect([px.width, px.height]).toEqual([3, 4]);
   });
 
   it('type "buffer" passes the upload unchanged when nothing needs converting', async () => {
     const jpeg = await encode(gradient(), "jpeg");
-    const out = await new Image({ type: "buffer" }).preprocess(await upload(jpeg, "photo.jpg"), ctx);
+    const out = await new Image({ required: true, type: "buffer" }).preprocess(await upload(jpeg, "photo.jpg"), ctx);
     expect(Buffer.isBuffer(out)).toBe(true);
     expect(out.equals(jpeg)).toBe(true);
   });
 
   it('type "buffer" re-encodes as PNG after shape and mode processing', async () => {
     const jpeg = await encode(gradient(), "jpeg");
-    const out = await new Image({ type: "buffer", shape: [2, 2], imageMode: "L" }).preprocess(await upload(jpeg, "p.jpg"), ctx);
+    const out = await new Image({ required: true, type: "buffer", shape: [2, 2], imageMode: "L" }).preprocess(await upload(jpeg, "p.jpg"), ctx);
     const meta = await sharp(out).metadata();
     expect(meta).toMatchObject({ format: "png", width: 2, height: 2, channels: 1 });
   });
@@ -265,10 +267,10 @@ describe("Image.preprocess", () => {
   it('type "filepath" gives the stored upload, or a new stored PNG after processing', async () => {
     const png = await encode(gradient());
     const fd = await upload(png);
-    const same = await new Image({ type: "filepath" }).preprocess(fd, ctx);
+    const same = await new Image({ required: true, type: "filepath" }).preprocess(fd, ctx);
     expect(same).toBe(fd.path);
 
-    const converted = await new Image({ type: "filepath", imageMode: "L", shape: [3, 3] }).preprocess(fd, ctx);
+    const converted = await new Image({ required: true, type: "filepath", imageMode: "L", shape: [3, 3] }).preprocess(fd, ctx);
     expect(converted).not.toBe(fd.path);
     expect(inStore(converted)).toBe(true);
     expect(path.extname(converted)).toBe(".png");
@@ -280,25 +282,25 @@ describe("Image.preprocess", () => {
 
   it("accepts a bare path string, as older clients send", async () => {
     const fd = await upload(await encode(gradient()));
-    const px = await new Image().preprocess(fd.path, ctx);
+    const px = await new Image({ required: true }).preprocess(fd.path, ctx);
     expect([px.width, px.height]).toEqual([4, 3]);
   });
 
   it("rejects bytes that are not an image", async () => {
     const fd = await upload(Buffer.from("definitely not a png"), "fake.png");
-    await expect(new Image().preprocess(fd, ctx)).rejects.toThrow(ValidationError);
-    await expect(new Image({ label: "Photo" }).preprocess(fd, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /^Image "Photo":/);
+    await expect(new Image({ required: true }).preprocess(fd, ctx)).rejects.toThrow(ValidationError);
+    await expect(new Image({ required: true, label: "Photo" }).preprocess(fd, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /^Image "Photo":/);
   });
 
   it("rejects a truncated image", async () => {
     const png = await encode(gradient(40, 30));
     const fd = await upload(png.subarray(0, 60), "cut.png");
-    await expect(new Image().preprocess(fd, ctx)).rejects.toThrow(ValidationError);
+    await expect(new Image({ required: true }).preprocess(fd, ctx)).rejects.toThrow(ValidationError);
   });
 
   it("rejects SVG uploads", async () => {
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>');
-    await expect(new Image().preprocess(await upload(svg, "x.svg"), ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /"svg"/);
+    await expect(new Image({ required: true }).preprocess(await upload(svg, "x.svg"), ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /"svg"/);
   });
 
   it("refuses decompression bombs before decoding", async () => {
@@ -309,7 +311,7 @@ describe("Image.preprocess", () => {
     png.writeUInt32BE(20_000, 20);
     png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
     expect(20_000 * 20_000).toBeGreaterThan(DEFAULT_MAX_PIXELS);
-    await expect(new Image().preprocess(await upload(png, "bomb.png"), ctx)).rejects.toThrowCode("TR_ERR_FILE_TOO_LARGE", /20000 × 20000 pixels \(400 megapixels\).*at most 50 megapixels/);
+    await expect(new Image({ required: true }).preprocess(await upload(png, "bomb.png"), ctx)).rejects.toThrowCode("TR_ERR_FILE_TOO_LARGE", /20000 × 20000 pixels \(400 megapixels\).*at most 50 megapixels/);
   });
 
   it("refuses a real 10000 × 9999 PNG (a few kB, 100 megapixels decoded) from its header, saying the size and the limit", async () => {
@@ -318,7 +320,7 @@ describe("Image.preprocess", () => {
     const fd = await upload(png, "bomb.png");
     const before = imageDecodes.peak;
     const started = performance.now();
-    await expect(new Image().preprocess(fd, ctx)).rejects.toThrowCode(
+    await expect(new Image({ required: true }).preprocess(fd, ctx)).rejects.toThrowCode(
       "TR_ERR_FILE_TOO_LARGE",
       /10000 × 9999 pixels \(100 megapixels\).*at most 50 megapixels.*maxPixels/,
     );
@@ -331,8 +333,8 @@ describe("Image.preprocess", () => {
 
   it("takes its pixel limit from maxPixels, for uploads and returned images", async () => {
     const fd = await upload(await encode(gradient(100, 60)), "photo.png");
-    await expect(new Image({ maxPixels: 5000 }).preprocess(fd, ctx)).rejects.toThrowCode("TR_ERR_FILE_TOO_LARGE", /100 × 60 pixels \(6000 pixels\).*at most 5000 pixels/);
-    expect((await new Image({ maxPixels: 6000 }).preprocess(fd, ctx)).width).toBe(100);
+    await expect(new Image({ required: true, maxPixels: 5000 }).preprocess(fd, ctx)).rejects.toThrowCode("TR_ERR_FILE_TOO_LARGE", /100 × 60 pixels \(6000 pixels\).*at most 5000 pixels/);
+    expect((await new Image({ required: true, maxPixels: 6000 }).preprocess(fd, ctx)).width).toBe(100);
     await expect(new Image({ maxPixels: 5000 }).postprocess(gradient(100, 60), ctx)).rejects.toThrowCode("TR_ERR_FILE_TOO_LARGE", /100 × 60/);
     await expect(new Image({ maxPixels: 5000 }).postprocess(await encode(gradient(100, 60)), ctx)).rejects.toThrowCode("TR_ERR_FILE_TOO_LARGE");
   });
@@ -340,7 +342,7 @@ describe("Image.preprocess", () => {
   it("decodes at most IMAGE_DECODE_CONCURRENCY images at once in the process, the others waiting their turn", async () => {
     const fds = await Promise.all(Array.from({ length: 6 }, async (_, i) => upload(await encode(gradient(1200 + i, 1000)), `p${i}.png`)));
     imageDecodes.peak = 0;
-    const decoded = await Promise.all(fds.map((fd) => new Image().preprocess(fd, ctx)));
+    const decoded = await Promise.all(fds.map((fd) => new Image({ required: true }).preprocess(fd, ctx)));
     expect(decoded.map((px) => px.width)).toEqual([1200, 1201, 1202, 1203, 1204, 1205]);
     expect(IMAGE_DECODE_CONCURRENCY).toBe(2);
     expect(imageDecodes.peak).toBe(IMAGE_DECODE_CONCURRENCY);
@@ -351,20 +353,22 @@ describe("Image.preprocess", () => {
     const file = path.join(outside, "secret.png");
     await writeFile(file, await encode(gradient()));
     const fd = { path: file, meta: { _type: "gradio.FileData" } };
-    await expect(new Image().preprocess(fd, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload folder/);
+    await expect(new Image({ required: true }).preprocess(fd, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload folder/);
     const sneaky = { path: path.join(files.dir, "..", "..", path.basename(outside), "secret.png"), meta: fd.meta };
-    await expect(new Image().preprocess(sneaky, ctx)).rejects.toThrow(ValidationError);
-    await expect(new Image().preprocess({ path: "/etc/passwd", meta: fd.meta }, ctx)).rejects.toThrow(ValidationError);
+    await expect(new Image({ required: true }).preprocess(sneaky, ctx)).rejects.toThrow(ValidationError);
+    await expect(new Image({ required: true }).preprocess({ path: "/etc/passwd", meta: fd.meta }, ctx)).rejects.toThrow(ValidationError);
   });
 
   it("rejects missing images, malformed FileData and URLs", async () => {
-    await expect(new Image().preprocess(null, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
-    await expect(new Image().preprocess(undefined, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
-    await expect(new Image().preprocess({ meta: { _type: "gradio.FileData" } }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /FileData\.path/);
-    await expect(new Image().preprocess(42, ctx)).rejects.toThrow(ValidationError);
+    // Empty is null, as in Gradio; refused (naming the input) when it is required.
+    expect(await new Image().preprocess(null, ctx)).toBeNull();
+    expect(await new Image().preprocess(undefined, ctx)).toBeNull();
+    await expect(new Image({ required: true, label: "Photo" }).preprocess(null, ctx)).rejects.toThrowCode("TR_ERR_REQUIRED", /^Image "Photo": this input is required; upload an image$/);
+    await expect(new Image({ required: true }).preprocess({ meta: { _type: "gradio.FileData" } }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /FileData\.path/);
+    await expect(new Image({ required: true }).preprocess(42, ctx)).rejects.toThrow(ValidationError);
     // A URL is fetched only when it resolves outside loopback and private ranges (see src/app/fetch-url.ts).
-    await expect(new Image().preprocess({ path: "http://127.0.0.1:9/bus.png", meta: { _type: "gradio.FileData" } }, ctx)).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /not allowed/);
-    await expect(new Image().preprocess({ path: path.join(files.dir, "nope.png") }, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload it first/);
+    await expect(new Image({ required: true }).preprocess({ path: "http://127.0.0.1:9/bus.png", meta: { _type: "gradio.FileData" } }, ctx)).rejects.toThrowCode("TR_ERR_FETCH_REFUSED", /not allowed/);
+    await expect(new Image({ required: true }).preprocess({ path: path.join(files.dir, "nope.png") }, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH", /upload it first/);
   });
 });
 
@@ -488,7 +492,7 @@ describe("Image examples", () => {
     const png = await encode(gradient());
     const file = path.join(outside, "example.png");
     await writeFile(file, png);
-    const img = new Image();
+    const img = new Image({ required: true });
     const fd = (await img.exampleValue(file, ctx)) as FileData;
     expect(inStore(fd.path)).toBe(true);
     expect(fd.orig_name).toBe("example.png");

@@ -5,10 +5,10 @@ import type { Metadata, Sharp, SharpOptions } from "sharp";
 import { fileDataSchema, uploadedFile, urlFileData } from "./file.js";
 import { slic } from "./slic.js";
 import type { Tokens } from "../core/interpretable.js";
-import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, type Maybe } from "./component.js";
 import { type FileData } from "../core/files.js";
 import { OptionError, ValidationError } from "../core/errors.js";
-import { describe, type OptionKind } from "../core/options.js";
+import { describe, listOf, oneOf, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
 // sharp (libvips) is loaded on first use, so apps without images start faster.
@@ -28,20 +28,21 @@ export interface Pixels {
   data: Uint8Array;
 }
 
-export type ImageType = "pixels" | "buffer" | "filepath";
+/** "pil" and "numpy" are Gradio's names for decoded pixels: both give `Pixels`. */
+export type ImageType = "pixels" | "pil" | "numpy" | "buffer" | "filepath";
 export type ImageMode = "RGB" | "RGBA" | "L";
 export type ImageSource = "upload" | "webcam" | "clipboard";
 export type ImageFormat = "png" | "jpeg" | "webp";
 
 /** What the function receives for each `type`. */
-export type ImageIn<T extends ImageType> = T extends "pixels" ? Pixels : T extends "buffer" ? Buffer : string;
+export type ImageIn<T extends ImageType> = T extends "buffer" ? Buffer : T extends "filepath" ? string : Pixels;
 /** What the function may return, whatever the `type`: pixels, encoded image bytes, a file path or URL, or null. */
 export type ImageOut = Pixels | Uint8Array | string | null;
 
-export interface ImageOptions<T extends ImageType = "pixels"> extends ComponentOptions {
+export interface ImageOptions<T extends ImageType = "pixels", R extends boolean = false> extends ComponentOptions, EmptyOptions<R> {
   /** `[width, height]`: uploads are resized to cover it and centre-cropped to exactly this size. */
   shape?: [number, number];
-  /** What the function receives: decoded `Pixels` (default), encoded bytes, or a path in the file store. */
+  /** What the function receives: decoded `Pixels` (default; "pil" and "numpy", Gradio's names, give them too), encoded bytes, or a path in the file store. */
   type?: T;
   /** Colour mode the upload is converted to before the function sees it. Default "RGB". */
   imageMode?: ImageMode;
@@ -105,7 +106,7 @@ class Slots {
 /** The process's image decodes (shared by every Image component). */
 export const imageDecodes = new Slots(IMAGE_DECODE_CONCURRENCY);
 
-const TYPES: readonly ImageType[] = ["pixels", "buffer", "filepath"];
+const TYPES: readonly ImageType[] = ["pixels", "pil", "numpy", "buffer", "filepath"];
 const MODES: readonly ImageMode[] = ["RGB", "RGBA", "L"];
 const SOURCES: readonly ImageSource[] = ["upload", "webcam", "clipboard"];
 const FORMATS: readonly ImageFormat[] = ["png", "jpeg", "webp"];
@@ -128,7 +129,7 @@ const isCssSize = (v: unknown) => (typeof v === "number" && v > 0) || typeof v =
  * new tr.Image({ shape: [224, 224], label: "Photo" })          // Pixels, resized and centre-cropped
  * new tr.Image({ type: "filepath", sources: ["webcam"] })      // a path to the captured frame
  */
-export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>, ImageOut, FileData | string> {
+export class Image<T extends ImageType = "pixels", R extends boolean = false> extends Component<Maybe<ImageIn<T>, R>, ImageOut, FileData | string> {
   readonly type = "image";
   readonly className = "Image";
   readonly shape: [number, number] | undefined;
@@ -145,7 +146,7 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
   readonly maxPixels: number;
   readonly interpretationShape = "pixels";
 
-  constructor(opts: ImageOptions<T> = {}) {
+  constructor(opts: ImageOptions<T, R> = {}) {
     super(opts);
     this.shape = opts.shape ? [opts.shape[0], opts.shape[1]] : undefined;
     this.imageType = opts.type ?? ("pixels" as T);
@@ -170,10 +171,11 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
         Array.isArray(v) &&
         v.length === 2 &&
         v.every((n) => Number.isInteger(n) && n > 0 && n <= 65_535),
-      type: (v) => TYPES.includes(v as ImageType),
-      imageMode: (v) => MODES.includes(v as ImageMode),
-      sources: (v) => Array.isArray(v) && v.length > 0 && v.every((s) => SOURCES.includes(s as ImageSource)),
-      format: (v) => FORMATS.includes(v as ImageFormat),
+      type: oneOf(...TYPES),
+      required: "boolean",
+      imageMode: oneOf(...MODES),
+      sources: listOf(SOURCES, { nonEmpty: true }),
+      format: oneOf(...FORMATS),
       height: isCssSize,
       width: isCssSize,
       showDownloadButton: "boolean",
@@ -217,8 +219,13 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
     return "filepath";
   }
 
-  async preprocess(payload: unknown, ctx: ComponentContext): Promise<ImageIn<T>> {
-    if (payload === null || payload === undefined) this.fail("no image");
+  async preprocess(payload: unknown, ctx: ComponentContext): Promise<Maybe<ImageIn<T>, R>> {
+    if (payload === null || payload === undefined) return this.empty("upload an image") as Maybe<ImageIn<T>, R>;
+    return this.decode(payload, ctx);
+  }
+
+  /** A client's image → the function's argument, by `type`. */
+  private async decode(payload: unknown, ctx: ComponentContext): Promise<ImageIn<T>> {
     const file = await uploadedFile(payload, ctx, (m, code) => this.fail(m, code));
     const meta = await this.inspect(file, "the uploaded image");
     if (!INPUT_FORMATS.has(meta.format ?? "")) {
@@ -236,7 +243,7 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
 
     const pipeline = this.convert(file);
     try {
-      if (this.imageType === "pixels") {
+      if (this.imageType !== "buffer" && this.imageType !== "filepath") {
         const { data, info } = await imageDecodes.run(() => pipeline.raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true }));
         const pixels: Pixels = {
           width: info.width,
@@ -399,7 +406,7 @@ export class Image<T extends ImageType = "pixels"> extends Component<ImageIn<T>,
           for (let c = 0; c < colours; c++) out[p * channels + c] = mean[c];
         }
         const pixels: Pixels = { width, height, channels, data: out };
-        if (this.imageType === "pixels") return pixels as ImageIn<T>;
+        if (this.imageType !== "buffer" && this.imageType !== "filepath") return pixels as ImageIn<T>;
         const raw = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
         const png = await imageDecodes.run(() => sharp(raw, { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } }).png().toBuffer());
         if (this.imageType === "buffer") return png as ImageIn<T>;

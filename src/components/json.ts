@@ -24,13 +24,14 @@ export interface JsonOptions extends ComponentOptions {
  */
 export class Json extends Component<JsonValue, unknown, JsonValue> {
   readonly type = "json";
+  static readonly displayName = "JSON";
   readonly className = "JSON";
   readonly open: boolean;
   private readonly initial: JsonValue;
 
   constructor(opts: JsonOptions = {}) {
     super(opts);
-    const owner = this.constructor.name;
+    const owner = this.owner;
     this.open = opts.open ?? false;
     this.initial = this.toWire(opts.value, (m) => {
       throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "value" is invalid: ${m}`);

@@ -38,7 +38,8 @@ describe("Model3D", () => {
     expect(await m.preprocess({ path: blob, orig_name: "tri.obj", meta: { _type: "gradio.FileData" } }, ctx)).toBe(blob);
     const txt = await files.save(Buffer.from(OBJ), "tri.txt");
     await expect(m.preprocess({ path: txt, meta: { _type: "gradio.FileData" } }, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /not a 3D model/);
-    await expect(m.preprocess(null, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
+    expect(await m.preprocess(null, ctx)).toBeNull();
+    await expect(new Model3D({ required: true }).preprocess(null, ctx)).rejects.toThrowCode("TR_ERR_REQUIRED", /upload a 3D model \(\.obj, \.glb, \.gltf, \.stl\)/);
   });
 
   it("returns paths, { name, data }, glb bytes and URLs", async () => {

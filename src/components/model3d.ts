@@ -1,9 +1,9 @@
 import { open, stat } from "node:fs/promises";
 import path from "node:path";
-import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, type Maybe } from "./component.js";
 import { fileDataSchema, uploadedFile, urlFileData, type NamedFile } from "./file.js";
 import { safeName, type FileData } from "../core/files.js";
-import { describe, type OptionKind } from "../core/options.js";
+import { describe, oneOf, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
 export type DisplayMode = "solid" | "wireframe" | "point_cloud";
@@ -13,7 +13,7 @@ export type CameraPosition = [alpha: number | null, beta: number | null, radius:
 /** What the function may return: a path or http(s) URL, `{ name, data }` (the name gives the format), binary glTF bytes, or null. */
 export type Model3DOut = string | NamedFile | Uint8Array | null;
 
-export interface Model3DOptions extends ComponentOptions {
+export interface Model3DOptions<R extends boolean = false> extends ComponentOptions, EmptyOptions<R> {
   /** Background as RGBA, each in [0, 1]. Default [0, 0, 0, 0] (transparent). */
   clearColor?: [number, number, number, number];
   /** Initial camera, as in Gradio: `[alpha, beta, radius]`; each may be null. */
@@ -50,7 +50,7 @@ function modelExtension(name: string): string | undefined {
  * @example
  * new tr.Model3D({ clearColor: [0.9, 0.9, 0.9, 1], displayMode: "wireframe", cameraPosition: [45, 60, null] })
  */
-export class Model3D extends Component<string, Model3DOut, FileData | string> {
+export class Model3D<R extends boolean = false> extends Component<Maybe<string, R>, Model3DOut, FileData | string> {
   readonly type = "model3d";
   readonly className = "Model3D";
   readonly clearColor: [number, number, number, number];
@@ -60,7 +60,7 @@ export class Model3D extends Component<string, Model3DOut, FileData | string> {
   readonly panSpeed: number;
   readonly height: number | string | undefined;
 
-  constructor(opts: Model3DOptions = {}) {
+  constructor(opts: Model3DOptions<R> = {}) {
     super(opts);
     this.clearColor = opts.clearColor ? [...opts.clearColor] : [0, 0, 0, 0];
     this.cameraPosition = opts.cameraPosition ? [...opts.cameraPosition] : [null, null, null];
@@ -72,10 +72,11 @@ export class Model3D extends Component<string, Model3DOut, FileData | string> {
 
   protected override extraOptions(): Record<string, OptionKind> {
     return {
+      required: "boolean",
       clearColor: (v) => Array.isArray(v) && v.length === 4 && v.every(unit),
       cameraPosition: (v) =>
         Array.isArray(v) && v.length === 3 && v.every((n) => n === null || (typeof n === "number" && Number.isFinite(n))) && (v[2] === null || v[2] > 0),
-      displayMode: (v) => MODES.includes(v as DisplayMode),
+      displayMode: oneOf(...MODES),
       zoomSpeed: positive,
       panSpeed: positive,
       height: (v) => (typeof v === "number" && v > 0) || typeof v === "string",
@@ -104,8 +105,8 @@ export class Model3D extends Component<string, Model3DOut, FileData | string> {
     return "filepath";
   }
 
-  async preprocess(payload: unknown, ctx: ComponentContext): Promise<string> {
-    if (payload === null || payload === undefined) this.fail("no 3D model");
+  async preprocess(payload: unknown, ctx: ComponentContext): Promise<Maybe<string, R>> {
+    if (payload === null || payload === undefined) return this.empty(`upload a 3D model (${MODEL_EXTENSIONS.join(", ")})`);
     const file = await uploadedFile(payload, ctx, (m, code) => this.fail(m, code));
     // Uploads keep their name; a bare blob's name comes from the FileData the client sent.
     const named = modelExtension(file) ?? modelExtension(String((payload as { orig_name?: unknown })?.orig_name ?? ""));

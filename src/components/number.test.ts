@@ -52,10 +52,10 @@ describe("NumberComponent preprocess", () => {
     expect(n.preprocess(-10)).toBe(-10);
     expect(n.preprocess(10)).toBe(10);
   });
-  it("rejects null, strings and other types with a clear message", () => {
-    expect(() => n.preprocess(null)).toThrow(ValidationError);
-    expect(() => n.preprocess(null)).toThrowCode("TR_ERR_INVALID_VALUE", /expected a number, got null/);
-    expect(() => n.preprocess(undefined)).toThrowCode("TR_ERR_INVALID_VALUE");
+  it("gives null when empty (refused when required), rejects strings and other types with a clear message", () => {
+    expect(n.preprocess(null)).toBeNull();
+    expect(n.preprocess(undefined)).toBeNull();
+    expect(() => new NumberComponent({ required: true, label: "Age" }).preprocess(null)).toThrowCode("TR_ERR_REQUIRED", /^Number "Age": this input is required; enter a number$/);
     expect(() => n.preprocess("3.5")).toThrowCode("TR_ERR_INVALID_VALUE", /send a JSON number, not a string/);
     expect(() => n.preprocess(true)).toThrowCode("TR_ERR_INVALID_VALUE");
     expect(() => n.preprocess([1])).toThrowCode("TR_ERR_INVALID_VALUE");

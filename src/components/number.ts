@@ -1,12 +1,12 @@
-import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, type Maybe } from "./component.js";
 import { OptionError } from "../core/errors.js";
 import type { Neighbours } from "../core/interpretable.js";
-import { describe, type OptionKind } from "../core/options.js";
+import { describe, oneOf, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
-export interface NumberOptions extends ComponentOptions {
-  /** Initial value; defaults to 0 (moved into [minimum, maximum] when 0 is outside it). */
-  value?: number;
+export interface NumberOptions<R extends boolean = false> extends ComponentOptions, EmptyOptions<R> {
+  /** Initial value; defaults to 0 (moved into [minimum, maximum] when 0 is outside it); null starts empty. */
+  value?: number | null;
   /** Smallest value accepted from a client. */
   minimum?: number;
   /** Largest value accepted from a client. */
@@ -30,8 +30,9 @@ export interface NumberOptions extends ComponentOptions {
  * @example
  * new tr.Number({ label: "Age", minimum: 0, maximum: 130, precision: 0 })
  */
-export class NumberComponent extends Component<number, number> {
+export class NumberComponent<R extends boolean = false> extends Component<Maybe<number, R>, number | null, number> {
   readonly type = "number";
+  static readonly displayName = "Number";
   readonly className = "Number";
   readonly minimum: number | undefined;
   readonly maximum: number | undefined;
@@ -41,14 +42,14 @@ export class NumberComponent extends Component<number, number> {
   readonly delta: number;
   readonly deltaType: "percent" | "absolute";
   readonly interpretationShape = "number";
-  private readonly initial: number;
+  private readonly initial: number | null;
 
-  constructor(opts: NumberOptions = {}) {
+  constructor(opts: NumberOptions<R> = {}) {
     super(opts);
-    const owner = this.constructor.name;
+    const owner = this.owner;
     for (const key of ["minimum", "maximum", "step", "value"] as const) {
       const v = opts[key];
-      if (v !== undefined && !globalThis.Number.isFinite(v)) throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "${key}" must be a finite number, got ${v}`);
+      if (v !== undefined && v !== null && !globalThis.Number.isFinite(v)) throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "${key}" must be a finite number, got ${v}`);
     }
     this.minimum = opts.minimum;
     this.maximum = opts.maximum;
@@ -64,22 +65,23 @@ export class NumberComponent extends Component<number, number> {
       throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "precision" must be an integer from 0 to 100, got ${this.precision}`);
     }
     if (this.step <= 0) throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "step" must be greater than 0, got ${this.step}`);
-    if (opts.value !== undefined && !this.inRange(opts.value)) {
+    if (opts.value !== undefined && opts.value !== null && !this.inRange(opts.value)) {
       throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "value" (${opts.value}) is outside [${this.minimum ?? "-∞"}, ${this.maximum ?? "∞"}]`);
     }
-    this.initial = roundTo(opts.value ?? this.clamp(0), this.precision);
+    this.initial = opts.value === null ? null : roundTo(opts.value ?? this.clamp(0), this.precision);
   }
 
   protected override extraOptions(): Record<string, OptionKind> {
     return {
-      value: "number",
+      required: "boolean",
+      value: (v) => v === null || typeof v === "number",
       minimum: "number",
       maximum: "number",
       precision: "number",
       step: "number",
       steps: (v) => globalThis.Number.isInteger(v) && (v as number) > 0 && (v as number) <= 1000,
       delta: (v) => typeof v === "number" && globalThis.Number.isFinite(v) && v > 0,
-      deltaType: (v) => v === "percent" || v === "absolute",
+      deltaType: oneOf("percent", "absolute"),
     };
   }
 
@@ -108,7 +110,8 @@ export class NumberComponent extends Component<number, number> {
     return "float";
   }
 
-  preprocess(payload: unknown, _ctx?: ComponentContext): number {
+  preprocess(payload: unknown, _ctx?: ComponentContext): Maybe<number, R> {
+    if (payload === null || payload === undefined) return this.empty("enter a number");
     if (typeof payload !== "number") {
       const hint = typeof payload === "string" ? " (send a JSON number, not a string)" : "";
       this.fail(`expected a number, got ${describe(payload ?? null)}${hint}`);
@@ -119,7 +122,7 @@ export class NumberComponent extends Component<number, number> {
     return roundTo(payload, this.precision);
   }
 
-  postprocess(value: number, _ctx?: ComponentContext): number | null {
+  postprocess(value: number | null, _ctx?: ComponentContext): number | null {
     if (value === null || value === undefined) return null;
     if (typeof value !== "number") this.fail(`the function returned ${describe(value)}, expected a number`);
     if (!globalThis.Number.isFinite(value)) this.fail(`the function returned ${value}, expected a finite number`);

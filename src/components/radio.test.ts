@@ -5,8 +5,8 @@ import { ValidationError } from "../core/errors.js";
 describe("Radio options", () => {
   it("rejects unknown options and wrong types", () => {
     expect(() => new Radio({ choice: ["a"] } as never)).toThrowCode("TR_ERR_OPTION_UNKNOWN", /"choice"/);
-    expect(() => new Radio({ choices: [["a", 1]] } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"choices"/);
-    expect(() => new Radio({ value: 1 } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"value"/);
+    expect(() => new Radio({ choices: [["a", null]] } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"choices"/);
+    expect(() => new Radio({ value: 1 } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"value"/); // not among the choices
     expect(() => new Radio({ type: "values" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"type"/);
   });
   it("checks option semantics", () => {
@@ -36,9 +36,9 @@ describe("Radio preprocess", () => {
     expect(r.preprocess("b")).toBe("b");
     expect(new Radio({ choices: ["a", ["Bee", "b"]], type: "index" }).preprocess("b")).toBe(1);
   });
-  it("fails with no choice selected or an unknown choice", () => {
-    expect(() => r.preprocess(null)).toThrow(ValidationError);
-    expect(() => r.preprocess(null)).toThrowCode("TR_ERR_INVALID_VALUE", /one of: "a", "b"/);
+  it("gives null with no choice selected (refused when required), fails with an unknown choice", () => {
+    expect(r.preprocess(null)).toBeNull();
+    expect(() => new Radio({ choices: ["a", "b"], required: true }).preprocess(null)).toThrowCode("TR_ERR_REQUIRED", /required; choose one of: "a", "b"/);
     expect(() => r.preprocess("Bee")).toThrowCode("TR_ERR_INVALID_VALUE", /"Bee".*choices: "a", "b"/);
     expect(() => r.preprocess(0)).toThrowCode("TR_ERR_INVALID_VALUE");
   });

@@ -1,47 +1,51 @@
-import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, type Maybe } from "./component.js";
 import { OptionError } from "../core/errors.js";
 import { pickEach } from "./interpret-choices.js";
 import type { Neighbours } from "../core/interpretable.js";
-import { isChoiceSpecList, isChoiceType, listValues, literalType, normalizeChoices, type Choice, type ChoiceSpec, type ChoiceType } from "./choices.js";
+import { choiceSchema, indexOfValue, isChoiceSpecList, isChoiceType, labelNote, listValues, literalType, normalizeChoices, type Choice, type ChoiceSpec, type ChoiceType, type ChoiceValue, type Widen } from "./choices.js";
 import { describe, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
-export interface RadioOptions<T extends ChoiceType = "value"> extends ComponentOptions {
-  /** Plain strings, or `[label, value]` pairs where the label is shown and the value travels. */
-  choices?: readonly ChoiceSpec[];
+export interface RadioOptions<T extends ChoiceType = "value", R extends boolean = false, V extends ChoiceValue = string> extends ComponentOptions, EmptyOptions<R> {
+  /** Strings or numbers, or `[label, value]` pairs where the label is shown and the value travels. */
+  choices?: readonly ChoiceSpec<V>[];
   /** "value" (default) gives the function the chosen value; "index" its position in `choices`. */
   type?: T;
   /** The choice selected at first; none by default. */
-  value?: string | null;
+  value?: Widen<V> | null;
 }
 
 /** What a Radio hands the function: the chosen value, or its index with `type: "index"`. */
-export type RadioIn<T extends ChoiceType> = T extends "index" ? number : string;
+export type RadioIn<T extends ChoiceType, V extends ChoiceValue = string> = T extends "index" ? number : Widen<V>;
 
 /**
- * One choice out of a few. Gradio shortcut: "radio". Submitting with nothing selected is an error
- * ("no choice selected"), so the function always receives a choice; give `value` to preselect one.
+ * One choice out of a few. Gradio shortcut: "radio". Submitted with nothing selected, the function
+ * receives null (as in Gradio), unless the input is `required: true`; give `value` to preselect one.
  *
  * @example
  * new tr.Radio({ choices: ["park", "zoo", "road"], value: "park", label: "Location" })
  */
-export class Radio<T extends ChoiceType = "value"> extends Component<RadioIn<T>, string, string> {
+export class Radio<T extends ChoiceType = "value", R extends boolean = false, V extends ChoiceValue = string> extends Component<
+  Maybe<RadioIn<T, V>, R>,
+  Widen<V> | null,
+  Widen<V>
+> {
   readonly type = "radio";
   readonly className = "Radio";
   readonly choices: Choice[];
   readonly inputType: T;
   readonly interpretationShape = "choices";
-  private readonly values: string[];
-  private readonly initial: string | null;
+  private readonly values: ChoiceValue[];
+  private readonly initial: ChoiceValue | null;
 
-  constructor(opts: RadioOptions<T> = {}) {
+  constructor(opts: RadioOptions<T, R, V> = {}) {
     super(opts);
     const owner = this.constructor.name;
     this.choices = normalizeChoices(owner, opts.choices);
     this.values = this.choices.map((c) => c[1]);
     this.inputType = opts.type ?? ("value" as T);
     const value = opts.value ?? null;
-    if (value !== null && !this.values.includes(value)) {
+    if (value !== null && indexOfValue(this.values, value) < 0) {
       throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "value" (${JSON.stringify(value)}) is not one of the choices: ${listValues(this.values)}`);
     }
     this.initial = value;
@@ -51,7 +55,8 @@ export class Radio<T extends ChoiceType = "value"> extends Component<RadioIn<T>,
     return {
       choices: isChoiceSpecList,
       type: isChoiceType,
-      value: (v) => v === null || typeof v === "string",
+      required: "boolean",
+      value: (v) => v === null || typeof v === "string" || typeof v === "number",
     };
   }
 
@@ -69,7 +74,7 @@ export class Radio<T extends ChoiceType = "value"> extends Component<RadioIn<T>,
   }
 
   apiInfo(): JSONSchema {
-    return { enum: [...this.values], title: "Radio", type: "string" };
+    return { ...choiceSchema(this.values), title: "Radio" };
   }
   exampleInput(): unknown {
     return this.values[0] ?? null;
@@ -77,25 +82,28 @@ export class Radio<T extends ChoiceType = "value"> extends Component<RadioIn<T>,
   override pythonType(): string {
     return literalType(this.values);
   }
-
-  preprocess(payload: unknown, _ctx?: ComponentContext): RadioIn<T> {
-    if (payload === null || payload === undefined) this.fail(`no choice selected (expected one of: ${listValues(this.values)})`);
-    const i = typeof payload === "string" ? this.values.indexOf(payload) : -1;
-    if (i < 0) this.fail(`${describe(payload)} is not one of the choices: ${listValues(this.values)}`);
-    return (this.inputType === "index" ? i : this.values[i]) as RadioIn<T>;
+  override typeDescription(): string {
+    return labelNote(this.choices) ?? "";
   }
 
-  postprocess(value: string, _ctx?: ComponentContext): string | null {
+  preprocess(payload: unknown, _ctx?: ComponentContext): Maybe<RadioIn<T, V>, R> {
+    if (payload === null || payload === undefined) return this.empty(`choose one of: ${listValues(this.values)}`);
+    const i = indexOfValue(this.values, payload);
+    if (i < 0) this.fail(`${describe(payload)} is not one of the choices: ${listValues(this.values)}`);
+    return (this.inputType === "index" ? i : this.values[i]) as Maybe<RadioIn<T, V>, R>;
+  }
+
+  postprocess(value: Widen<V> | null, _ctx?: ComponentContext): Widen<V> | null {
     if (value === null || value === undefined) return null;
-    if (typeof value !== "string" || !this.values.includes(value)) {
+    if (indexOfValue(this.values, value) < 0) {
       this.fail(`the function returned ${describe(value)}, expected one of the choices: ${listValues(this.values)}`);
     }
     return value;
   }
 
   /** Interpretation: every other choice; shown as one score per choice, null at the selected one. */
-  interpretationNeighbours(x: RadioIn<T>): Neighbours<RadioIn<T>> {
+  interpretationNeighbours(x: RadioIn<T, V>): Neighbours<RadioIn<T, V>> {
     const keys = this.inputType === "index" ? this.values.map((_, i) => i) : this.values;
-    return pickEach<string | number>(x, keys) as Neighbours<RadioIn<T>>;
+    return pickEach<string | number>(x, keys) as Neighbours<RadioIn<T, V>>;
   }
 }

@@ -53,7 +53,8 @@ describe("Video", () => {
     const v = new Video();
     const fake = { path: await files.save(Buffer.from("not a video at all"), "fake.mp4"), meta: { _type: "gradio.FileData" } };
     await expect(v.preprocess(fake, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE", /not a video/);
-    await expect(v.preprocess(null, ctx)).rejects.toThrowCode("TR_ERR_INVALID_VALUE");
+    expect(await v.preprocess(null, ctx)).toBeNull();
+    await expect(new Video({ required: true }).preprocess(null, ctx)).rejects.toThrowCode("TR_ERR_REQUIRED", /upload or record a video/);
     await expect(v.preprocess({ path: "/etc/passwd", meta: { _type: "gradio.FileData" } }, ctx)).rejects.toThrowCode("TR_ERR_FILE_PATH");
   });
 

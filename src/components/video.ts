@@ -1,10 +1,10 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
+import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, type Maybe } from "./component.js";
 import { fileDataSchema, uploadedFile, urlFileData, type NamedFile } from "./file.js";
 import { isVideo, sniffBytes, sniffFile, videoMimeOf } from "./media.js";
 import { safeName, type FileData } from "../core/files.js";
-import { describe, type OptionKind } from "../core/options.js";
+import { describe, listOf, oneOf, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
 export type VideoSource = "upload" | "webcam";
@@ -17,7 +17,7 @@ export type VideoFormat = "mp4" | "webm";
  */
 export type VideoOut = string | Uint8Array | NamedFile | null;
 
-export interface VideoOptions extends ComponentOptions {
+export interface VideoOptions<R extends boolean = false> extends ComponentOptions, EmptyOptions<R> {
   /** Where the page lets users take a video from. Default ["upload", "webcam"]. */
   sources?: VideoSource[];
   /**
@@ -56,7 +56,7 @@ const isCssSize = (v: unknown) => (typeof v === "number" && v > 0) || typeof v =
  * @example
  * new tr.Video({ sources: ["webcam"], label: "Clip" })   // fn(clip: string) gets the recording's path
  */
-export class Video extends Component<string, VideoOut, FileData | string> {
+export class Video<R extends boolean = false> extends Component<Maybe<string, R>, VideoOut, FileData | string> {
   readonly type = "video";
   readonly className = "Video";
   readonly sources: VideoSource[];
@@ -69,7 +69,7 @@ export class Video extends Component<string, VideoOut, FileData | string> {
   readonly mirrorWebcam: boolean;
   readonly includeAudio: boolean;
 
-  constructor(opts: VideoOptions = {}) {
+  constructor(opts: VideoOptions<R> = {}) {
     super(opts);
     this.sources = opts.sources ? [...new Set(opts.sources)] : [...SOURCES];
     this.format = opts.format;
@@ -84,8 +84,9 @@ export class Video extends Component<string, VideoOut, FileData | string> {
 
   protected override extraOptions(): Record<string, OptionKind> {
     return {
-      sources: (v) => Array.isArray(v) && v.length > 0 && v.every((s) => SOURCES.includes(s as VideoSource)),
-      format: (v) => FORMATS.includes(v as VideoFormat),
+      required: "boolean",
+      sources: listOf(SOURCES, { nonEmpty: true }),
+      format: oneOf(...FORMATS),
       height: isCssSize,
       width: isCssSize,
       autoplay: "boolean",
@@ -127,8 +128,8 @@ export class Video extends Component<string, VideoOut, FileData | string> {
     return "filepath";
   }
 
-  async preprocess(payload: unknown, ctx: ComponentContext): Promise<string> {
-    if (payload === null || payload === undefined) this.fail("no video");
+  async preprocess(payload: unknown, ctx: ComponentContext): Promise<Maybe<string, R>> {
+    if (payload === null || payload === undefined) return this.empty("upload or record a video");
     // Gradio 4/5 sent { video: FileData, subtitles }; Gradio 6 and tradio send the FileData itself.
     if (typeof payload === "object" && !Array.isArray(payload) && "video" in payload) payload = (payload as { video: unknown }).video;
     const file = await uploadedFile(payload, ctx, (m, code) => this.fail(m, code));

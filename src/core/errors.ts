@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   TR_ERR_BAD_REQUEST: "a malformed request",
   TR_ERR_NOT_FOUND: "no such route or endpoint",
   TR_ERR_INVALID_VALUE: "a value that does not fit its component",
+  TR_ERR_REQUIRED: "an input marked required: true was left empty",
   TR_ERR_FILE_PATH: "a file path outside the upload folder",
   TR_ERR_FILE_NOT_ALLOWED: "a file that may not be served",
   TR_ERR_FILE_TOO_LARGE: "a file over the size limit",

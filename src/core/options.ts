@@ -14,7 +14,23 @@ export function describe(value: unknown): string {
   return t === "object" ? "an object" : t;
 }
 
-export type OptionKind = "string" | "number" | "boolean" | "string[]" | "any" | "function" | ((v: unknown) => boolean);
+/** A check; one made by `oneOf` also says what it accepts, for the error message. */
+export type OptionCheck = ((v: unknown) => boolean) & { expected?: string };
+export type OptionKind = "string" | "number" | "boolean" | "string[]" | "any" | "function" | OptionCheck;
+
+/** A check that accepts exactly these values; its error names them. */
+export function oneOf(...values: readonly unknown[]): OptionCheck {
+  const check: OptionCheck = (v) => values.includes(v);
+  check.expected = `one of ${values.map((v) => JSON.stringify(v)).join(", ")}`;
+  return check;
+}
+
+/** A check for a list whose every item is one of these values; its error names them. */
+export function listOf(values: readonly unknown[], opts: { nonEmpty?: boolean } = {}): OptionCheck {
+  const check: OptionCheck = (v) => Array.isArray(v) && (!opts.nonEmpty || v.length > 0) && v.every((x) => values.includes(x));
+  check.expected = `${opts.nonEmpty ? "a non-empty " : "an "}array of ${values.map((v) => JSON.stringify(v)).join(", ")}`;
+  return check;
+}
 
 /** Validates an options object: an unknown option or a wrong type throws an OptionError naming it. */
 export function checkOptions(owner: string, opts: Record<string, unknown>, ...specs: Record<string, OptionKind>[]): void {
@@ -36,7 +52,7 @@ export function checkOptions(owner: string, opts: Record<string, unknown>, ...sp
           ? Array.isArray(value) && value.every((v) => typeof v === "string")
           : typeof value === kind;
     if (!ok) {
-      const want = typeof kind === "function" ? "a valid value" : kind === "string[]" ? "an array of strings" : `a ${kind}`;
+      const want = typeof kind === "function" ? (kind.expected ?? "a valid value") : kind === "string[]" ? "an array of strings" : `a ${kind}`;
       throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "${key}" must be ${want}, got ${describe(value)}`);
     }
   }

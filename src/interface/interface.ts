@@ -97,6 +97,9 @@ export class Interface<const I extends Specs, const O extends Specs, const A ext
 
   constructor(options: InterfaceOptions<I, O, A>) {
     checkOptions("Interface", options as unknown as Record<string, unknown>, INTERFACE_KINDS);
+    if (options.flaggingMode !== undefined && options.allowFlagging !== undefined && options.flaggingMode !== options.allowFlagging) {
+      throw new OptionError("TR_ERR_OPTION_CONFLICT", `Interface: options "flaggingMode" ("${options.flaggingMode}") and "allowFlagging" ("${options.allowFlagging}") disagree; give one`);
+    }
     if (typeof options.fn !== "function") throw new OptionError("TR_ERR_OPTION_MISSING", `Interface: option "fn" must be a function, got ${describe(options.fn)}`);
     if (options.inputs === undefined) throw new OptionError("TR_ERR_OPTION_MISSING", 'Interface: option "inputs" is required (use [] for none)');
     if (options.outputs === undefined) throw new OptionError("TR_ERR_OPTION_MISSING", 'Interface: option "outputs" is required (use [] for none)');
@@ -166,7 +169,9 @@ export class Interface<const I extends Specs, const O extends Specs, const A ext
     for (const c of inputs) builder.add(c);
     for (const c of outputs) if (!inputs.includes(c)) builder.add(c);
     const clear = builder.add(new Block("button", { value: "Clear", variant: "secondary", elem_classes: ["clear"] }));
-    const submit = live ? null : builder.add(new Block("button", { value: "Submit", variant: "primary", elem_classes: ["submit"] }));
+    // An interface without inputs makes something from nothing: Gradio's button says "Generate".
+    const action = inputs.some((c) => !c.stateful) ? "Submit" : "Generate";
+    const submit = live ? null : builder.add(new Block("button", { value: action, variant: "primary", elem_classes: ["submit"] }));
 
     const apiName = options.apiName ?? "predict";
     const userFn = options.fn as (...args: unknown[]) => unknown;
@@ -195,7 +200,7 @@ export class Interface<const I extends Specs, const O extends Specs, const A ext
     builder.addEvent({ apiName: null, inputs: [], outputs: [...inputs, ...outputs], targets: [[clear.id, "click"]], fn: null, frontendAction: "reset", concurrencyLimit: null, showApi: false });
 
     // Features attach while the graph is built.
-    const flagMode = options.allowFlagging ?? (visibleOutputs.length > 0 ? "manual" : "never");
+    const flagMode = options.flaggingMode ?? options.allowFlagging ?? (visibleOutputs.length > 0 ? "manual" : "never");
     const flagButtons = addFlagging(builder, predict, {
       mode: flagMode,
       options: options.flaggingOptions,

@@ -1,4 +1,4 @@
-import { isPositiveInt, type OptionKind } from "../core/options.js";
+import { isPositiveInt, oneOf, type OptionKind } from "../core/options.js";
 import { isFlaggingCallback, type FlaggingCallback } from "../features/flagging/callback.js";
 import type { FlaggingMode } from "../features/flagging/flagger.js";
 import { flaggingCallbacks } from "../features/flagging/registry.js";
@@ -28,6 +28,8 @@ export interface CommonOptions {
   live?: boolean;
   /** "manual" (default; "never" for an interface without outputs): Flag buttons; "auto": every run is flagged; "never". */
   allowFlagging?: FlaggingMode;
+  /** Gradio 5's name for `allowFlagging` (either may be given; both, only if they agree). */
+  flaggingMode?: FlaggingMode;
   /** One button per option: a string gives "Flag as <option>", a [label, value] pair sets both. */
   flaggingOptions?: (string | [string, string])[];
   /** Where flagged samples go (default "flagged", relative to the working directory). */
@@ -100,7 +102,8 @@ export const COMMON_KINDS: Record<keyof CommonOptions, OptionKind> = {
   examplesPerPage: isPositiveInt,
   cacheExamples: "boolean",
   live: "boolean",
-  allowFlagging: (v) => v === "manual" || v === "auto" || v === "never",
+  allowFlagging: oneOf("manual", "auto", "never"),
+  flaggingMode: oneOf("manual", "auto", "never"),
   flaggingOptions: (v) =>
     Array.isArray(v) && v.every((o) => typeof o === "string" || (Array.isArray(o) && o.length === 2 && o.every((x) => typeof x === "string"))),
   flaggingDir: "string",

@@ -46,8 +46,9 @@ export type InterfaceFn<I, O, A = readonly []> = (...args: [...FnArgs<I>, ...FnA
 export type BatchFn<I, O, A = readonly []> = (...args: [...MapLists<FnArgs<I>>, ...MapLists<FnArgs<A>>, CallContext]) => Awaitable<BatchResult<O>>;
 type BatchResult<O> = MapLists<OutputList<O>> | ReadonlyArray<OutputList<O>[number][]>;
 
-/** Arguments of calling an interface from code: wire values, one per input (a file path works for media). */
-export type CallArgs<I, A = readonly []> = [...MapWires<AsList<I>>, ...MapWires<AsList<A>>] & unknown[];
+type MapArgs<L extends readonly unknown[]> = { -readonly [K in keyof L]: WireValue<L[K]> | null };
+/** Arguments of calling an interface from code: wire values, one per input (a file path works for media); null leaves an input empty. */
+export type CallArgs<I, A = readonly []> = [...MapArgs<AsList<I>>, ...MapArgs<AsList<A>>] & unknown[];
 type WireList<O> = MapWires<AsList<O>>;
 /** What calling the interface resolves to: one output unwrapped, several as an array. */
 export type CallResult<O> = AsList<O> extends readonly [infer Only] ? WireValue<Only> : WireList<O>;

@@ -137,7 +137,7 @@ export function buildInfo(graph: Graph): ApiInfo {
         parameter_has_default: false,
         parameter_default: null,
         type: c.apiInfo(),
-        python_type: { type: c.pythonType(), description: "" },
+        python_type: { type: c.pythonType(), description: c.typeDescription() },
         component: c.className,
         example_input: c.exampleInput(),
       })),

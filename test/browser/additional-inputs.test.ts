@@ -15,7 +15,7 @@ describe("additionalInputs on the page", () => {
   it("shows them in a closed accordion under the inputs; opened, their values reach the function", async () => {
     const app = await startApp(
       new tr.Interface({
-        fn: (text: string, times: number, prefix: string) => `${prefix}${text.repeat(times)}`,
+        fn: (text: string, times: number | null, prefix: string) => `${prefix}${text.repeat(times ?? 0)}`,
         inputs: new tr.Textbox({ label: "text" }),
         outputs: "text",
         additionalInputs: [new tr.Number({ label: "times", value: 2 }), new tr.Textbox({ label: "prefix", value: ">" })],

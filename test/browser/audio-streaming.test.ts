@@ -25,7 +25,7 @@ describe("streaming audio from the microphone", () => {
           const seconds = total + chunk.data.length / chunk.channels / chunk.sampleRate;
           return [`${calls.length} chunks, ${seconds.toFixed(1)} s`, seconds];
         },
-        inputs: [new tr.Audio({ sources: ["microphone"], streaming: true, label: "Speak" }), "state"],
+        inputs: [new tr.Audio({ sources: ["microphone"], streaming: true, required: true, label: "Speak" }), "state"],
         outputs: [new tr.Textbox({ label: "heard" }), "state"],
         live: true,
       }),
@@ -78,7 +78,7 @@ describe("compressed audio uploaded on the page", () => {
     const app = await startApp(
       new tr.Interface({
         fn: (a: tr.DecodedAudio) => `${a.sampleRate} Hz, ${a.channels} ch`,
-        inputs: new tr.Audio({ sources: ["upload"] }),
+        inputs: new tr.Audio({ sources: ["upload"], required: true }),
         outputs: new tr.Textbox({ label: "heard" }),
       }),
     );

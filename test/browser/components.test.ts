@@ -16,15 +16,15 @@ function kitchenSink() {
   return new tr.Interface({
     fn: (
       text: string,
-      n: number,
+      n: number | null,
       level: number,
       flag: boolean,
       toppings: string[],
-      size: string,
+      size: string | null,
       colours: string[],
       table: (string | number | boolean | null)[][],
-      sound: tr.DecodedAudio,
-      doc: string,
+      sound: tr.DecodedAudio | null,
+      doc: string | null,
     ) => {
       const summary = {
         text,
@@ -39,7 +39,7 @@ function kitchenSink() {
         file: doc ? doc.split("/").pop() : null,
       };
       const words = text.split(/(\s+)/).map((w): [string, string | null] => [w, /^[A-Z]/.test(w) ? "NAME" : w.length > 5 ? "LONG" : null]);
-      return [summary, words, table.map((r) => [...r, "✓"]), `## ${size} pizza\n\nWith *${toppings.join(", ") || "nothing"}*.`, `<b>${n * level}</b> points<img src="x" onerror="window.__xss = 2">`];
+      return [summary, words, table.map((r) => [...r, "✓"]), `## ${size} pizza\n\nWith *${toppings.join(", ") || "nothing"}*.`, `<b>${(n ?? 0) * level}</b> points<img src="x" onerror="window.__xss = 2">`];
     },
     inputs: [
       new tr.Textbox({ label: "Text", lines: 3, placeholder: "Write something" }),

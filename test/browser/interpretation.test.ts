@@ -120,7 +120,8 @@ describe("browser: interpretation", () => {
   it("lays a heat map over the image, aligned with the centre crop, that can be hidden and shown", async () => {
     // Light on the left, dark on the right; the model's confidence in "light" is the mean brightness.
     const iface = new tr.Interface({
-      fn: (img: tr.Pixels) => {
+      fn: (input: tr.Pixels | null) => {
+        const img = input!;
         let sum = 0;
         for (const v of img.data) sum += v;
         const light = sum / img.data.length / 255;
@@ -231,7 +232,9 @@ describe("browser: interpretation", () => {
 
   it("shows coloured cells for number, radio, checkbox, checkbox group, slider, dropdown and audio inputs", async () => {
     const iface = new tr.Interface({
-      fn: (age: number, pet: string, vaccinated: boolean, parasites: string[], weight: number, size: string, bark: tr.DecodedAudio) => {
+      fn: (ageIn: number | null, pet: string | null, vaccinated: boolean, parasites: string[], weight: number, size: string | null, barkIn: tr.DecodedAudio | null) => {
+        const age = ageIn ?? 0;
+        const bark = barkIn!;
         // Only the first half of the recording counts.
         let energy = 0;
         const half = Math.floor(bark.data.length / 2);
@@ -332,7 +335,7 @@ describe("browser: interpretation", () => {
     const gates = [gate(), gate()];
     let calls = 0;
     const iface = new tr.Interface({
-      fn: (x: number) => x * 2,
+      fn: (x: number | null) => x! * 2,
       inputs: new tr.Number({ label: "x", value: 3 }),
       outputs: new tr.Number({ label: "double" }),
       allowFlagging: "never",
@@ -387,7 +390,7 @@ describe("browser: interpretation", () => {
 
   it("mixes the colours into the dark theme's field colour instead of white", async () => {
     const iface = new tr.Interface({
-      fn: (pet: string) => pet.length,
+      fn: (pet: string | null) => pet!.length,
       inputs: new tr.Radio({ label: "pet", choices: ["cat", "horse"], value: "cat" }),
       outputs: new tr.Number({ label: "letters" }),
       interpretation: () => [null, 0.25],

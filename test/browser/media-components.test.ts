@@ -57,7 +57,7 @@ function chunksLoaded(page: Page): string[] {
 describe("browser: new components", () => {
   it("Video: upload, playback that seeks with range requests, a clear notice for files the browser cannot play", async () => {
     const iface = new tr.Interface({
-      fn: (clip: string, kind: string) => [clip, kind === "avi" ? path.join(MEDIA, "clip.avi") : kind === "mpeg4" ? path.join(MEDIA, "clip-mpeg4.mp4") : path.join(MEDIA, "clip.webm")],
+      fn: (clip: string | null, kind: string | null) => [clip, kind === "avi" ? path.join(MEDIA, "clip.avi") : kind === "mpeg4" ? path.join(MEDIA, "clip-mpeg4.mp4") : path.join(MEDIA, "clip.webm")],
       inputs: [new tr.Video({ label: "Clip" }), new tr.Radio({ choices: ["webm", "avi", "mpeg4"], value: "webm", label: "Second" })],
       outputs: [new tr.Video({ label: "Same clip" }), new tr.Video({ label: "Second clip" })],
       allowFlagging: "never",
@@ -103,7 +103,7 @@ describe("browser: new components", () => {
 
   it("Video: records from the webcam with MediaRecorder and sends the recording", async () => {
     const iface = new tr.Interface({
-      fn: async (clip: string) => [clip, (await readFile(clip)).length],
+      fn: async (clip: string | null) => [clip, (await readFile(clip!)).length],
       inputs: new tr.Video({ label: "Webcam", sources: ["webcam"] }),
       outputs: [new tr.Video({ label: "Recording" }), new tr.Number({ label: "Bytes" })],
       allowFlagging: "never",
@@ -204,8 +204,8 @@ describe("browser: new components", () => {
     const red = await sharp({ create: { width: 40, height: 30, channels: 3, background: "#ef4444" } }).png().toBuffer();
     const blue = await sharp({ create: { width: 30, height: 40, channels: 3, background: "#3b82f6" } }).png().toBuffer();
     const iface = new tr.Interface({
-      fn: async (items: [string, string | null][]) => [
-        ...(await Promise.all(items.map(async ([p], i): Promise<[Uint8Array, string]> => [await sharp(p).negate().png().toBuffer(), `negative ${i + 1}`]))),
+      fn: async (items: [string, string | null][] | null) => [
+        ...(await Promise.all((items ?? []).map(async ([p], i): Promise<[Uint8Array, string]> => [await sharp(p).negate().png().toBuffer(), `negative ${i + 1}`]))),
         [path.join(MEDIA, "clip.webm"), "a clip"] as [string, string],
       ],
       inputs: new tr.Gallery({ label: "Pictures", columns: 3 }),
@@ -259,7 +259,7 @@ describe("browser: new components", () => {
       accessors: [{ bufferView: 0, componentType: 5126, count: 3, type: "VEC3", min: [0, 0, 0], max: [1, 1, 0] }],
     };
     const iface = new tr.Interface({
-      fn: (model: string) => [model, { name: "pyramid.obj", data: Buffer.from(obj) }, { name: "tri.stl", data: Buffer.from(stl) }, { name: "tri.gltf", data: Buffer.from(JSON.stringify(gltf)) }],
+      fn: (model: string | null) => [model, { name: "pyramid.obj", data: Buffer.from(obj) }, { name: "tri.stl", data: Buffer.from(stl) }, { name: "tri.gltf", data: Buffer.from(JSON.stringify(gltf)) }],
       inputs: new tr.Model3D({ label: "Your model" }),
       outputs: [
         new tr.Model3D({ label: "Echo" }),
@@ -307,7 +307,7 @@ describe("browser: new components", () => {
 
   it("ColorPicker, Code and DateTime: edited on the page, sent as Gradio's strings, shown as results", async () => {
     const iface = new tr.Interface({
-      fn: (color: string, code: string, when: string) => [color.replace("#", "#0"), `# ${when}\n${code}\nprint("done")`, when],
+      fn: (color: string | null, code: string, when: string | null) => [color!.replace("#", "#0"), `# ${when}\n${code}\nprint("done")`, when],
       inputs: [
         new tr.ColorPicker({ label: "Colour", value: "#22c55e" }),
         new tr.Code({ label: "Script", language: "python", value: "x = 1" }),

@@ -16,7 +16,7 @@ afterAll(async () => {
 describe("browser: microphone and webcam", () => {
   it("records from the microphone and sends the recording as a WAV file", async () => {
     const iface = new tr.Interface({
-      fn: (sound: tr.DecodedAudio) => ({ sampleRate: sound.sampleRate, seconds: sound.data.length / (sound.channels ?? 1) / sound.sampleRate }),
+      fn: (sound: tr.DecodedAudio | null) => ({ sampleRate: sound!.sampleRate, seconds: sound!.data.length / (sound!.channels ?? 1) / sound!.sampleRate }),
       inputs: new tr.Audio({ label: "Voice", sources: ["microphone"] }),
       outputs: new tr.JSON({ label: "Info" }),
       title: "Recorder",
@@ -47,7 +47,7 @@ describe("browser: microphone and webcam", () => {
 
   it("captures a webcam frame and sends it as an image", async () => {
     const iface = new tr.Interface({
-      fn: (img: Pixels) => `${img.width}x${img.height}`,
+      fn: (img: Pixels | null) => `${img!.width}x${img!.height}`,
       inputs: new tr.Image({ label: "Camera", sources: ["webcam"] }),
       outputs: "text",
       title: "Webcam",

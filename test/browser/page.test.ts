@@ -56,7 +56,7 @@ function flip(img: Pixels): Pixels {
 
 describe("browser: the page", () => {
   it("(b) sends an uploaded image and shows the returned image", async () => {
-    const iface = new tr.Interface({ fn: (img: Pixels) => flip(img), inputs: "image", outputs: "image", title: "Mirror" });
+    const iface = new tr.Interface({ fn: (img: Pixels | null) => flip(img!), inputs: "image", outputs: "image", title: "Mirror" });
     await withApp(iface, async (page) => {
       await page.setInputFiles(".comp-image.input input[type=file]", { name: "redblue.png", mimeType: "image/png", buffer: await redBluePng() });
       await page.locator(".comp-image.input img").waitFor();

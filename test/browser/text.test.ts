@@ -93,7 +93,7 @@ describe("browser: text", () => {
   });
 
   it("Enter in a Number box submits", async () => {
-    const iface = new tr.Interface({ fn: (n: number) => n * 2, inputs: new tr.Number({ label: "n" }), outputs: "number", allowFlagging: "never" });
+    const iface = new tr.Interface({ fn: (n: number | null) => n! * 2, inputs: new tr.Number({ label: "n" }), outputs: "number", allowFlagging: "never" });
     const app = await startApp(iface);
     const { context, page } = await newPage(browser);
     try {

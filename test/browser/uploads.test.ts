@@ -18,7 +18,7 @@ const MB = 1024 * 1024;
 
 function sizeApp(opts: { fileTypes?: string[] } = {}) {
   return new tr.Interface({
-    fn: (file: string) => `received`,
+    fn: (_file: string | null) => `received`,
     inputs: new tr.File({ label: "data", type: "filepath", ...opts }),
     outputs: "text",
     title: "Upload",
@@ -111,7 +111,7 @@ describe("browser: uploads", () => {
   it("Stop during an upload aborts it: nothing runs, and the page is ready again", async () => {
     let runs = 0;
     const iface = new tr.Interface({
-      fn: (_file: string) => (runs++, "received"),
+      fn: (_file: string | null) => (runs++, "received"),
       inputs: new tr.File({ label: "data", type: "filepath" }),
       outputs: "text",
       allowFlagging: "never",

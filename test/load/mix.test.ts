@@ -96,20 +96,20 @@ describe("Parallel", () => {
 
 describe("Series", () => {
   it("pipes each interface's postprocessed outputs into the next one's preprocessing", async () => {
-    const rounded = new tr.Interface({ fn: (x: number) => x / 2, inputs: "number", outputs: new tr.Number({ precision: 0 }), title: "Half" });
-    const tenfold = new tr.Interface({ fn: (x: number) => x * 10, inputs: "number", outputs: "number", title: "Ten" });
+    const rounded = new tr.Interface({ fn: (x: number | null) => x! / 2, inputs: "number", outputs: new tr.Number({ precision: 0 }), title: "Half" });
+    const tenfold = new tr.Interface({ fn: (x: number | null) => x! * 10, inputs: "number", outputs: "number", title: "Ten" });
     // 5 / 2 = 2.5 → postprocessed (precision 0) to 3 → 30: the rounding between the steps is visible.
     expect(await new tr.Series(rounded, tenfold)(5)).toBe(30);
   });
 
   it("carries files between steps: pixels out of one, resized pixels into the next", async () => {
     const grow = new tr.Interface({
-      fn: (img: tr.Pixels) => ({ width: img.width * 2, height: img.height * 2, channels: 3, data: new Uint8Array(img.width * img.height * 12) }),
+      fn: (img: tr.Pixels | null) => ({ width: img!.width * 2, height: img!.height * 2, channels: 3, data: new Uint8Array(img!.width * img!.height * 12) }),
       inputs: "image",
       outputs: "image",
       title: "Grow",
     });
-    const measure = new tr.Interface({ fn: (img: tr.Pixels) => `${img.width}x${img.height}`, inputs: new tr.Image({ shape: [4, 3] }), outputs: "text" });
+    const measure = new tr.Interface({ fn: (img: tr.Pixels | null) => `${img!.width}x${img!.height}`, inputs: new tr.Image({ shape: [4, 3] }), outputs: "text" });
     const s = new tr.Series(grow, measure);
     expect(await s(png)).toBe("4x3");
     const app = await serve(s);
@@ -119,8 +119,8 @@ describe("Series", () => {
   });
 
   it("ends with the last interface's outputs (files served by the Series' own app)", async () => {
-    const flip = new tr.Interface({ fn: (img: Buffer) => img, inputs: new tr.Image({ type: "buffer" }), outputs: new tr.Image({ label: "Same" }) });
-    const app = await serve(new tr.Series(upper(), count(), new tr.Interface({ fn: (n: number) => n, inputs: "number", outputs: "number" })));
+    const flip = new tr.Interface({ fn: (img: Buffer | null) => img, inputs: new tr.Image({ type: "buffer" }), outputs: new tr.Image({ label: "Same" }) });
+    const app = await serve(new tr.Series(upper(), count(), new tr.Interface({ fn: (n: number | null) => n, inputs: "number", outputs: "number" })));
     expect((await (await connect(app.base)).predict("/predict", ["four"])).data).toEqual([4]);
     const images = await serve(new tr.Series(flip, flip));
     const [out] = (await (await connect(images.base)).predict("/predict", [handle_file(new File([readFileSync(png)], "p.png"))])).data as [{ url: string }];
@@ -135,7 +135,7 @@ describe("Series", () => {
 
   it("says which step could not take what the step before returned", async () => {
     const label = new tr.Interface({ fn: () => ({ a: 1 }), inputs: "text", outputs: "label", title: "Labeler" });
-    const s = new tr.Series(label, new tr.Interface({ fn: (n: number) => n, inputs: "number", outputs: "number", title: "Num" }));
+    const s = new tr.Series(label, new tr.Interface({ fn: (n: number | null) => n, inputs: "number", outputs: "number", title: "Num" }));
     await expect(s("x")).rejects.toThrowCode("TR_ERR_RETURN", /step 1 \("Num"\)/);
   });
 
@@ -159,7 +159,7 @@ describe("nesting and loaded interfaces", () => {
     const nested = new tr.Parallel(new tr.Series(upper(), reverse()), count());
     expect(nested.outputComponents.map((c) => c.label)).toEqual(["Upper → Reverse: Reversed", "interface 2: Length"]);
     expect(await nested("abc")).toEqual(["CBA", 3]);
-    const app = await serve(new tr.Series(nested, new tr.Interface({ fn: (s: string, n: number) => `${s}/${n}`, inputs: ["text", "number"], outputs: "text" })));
+    const app = await serve(new tr.Series(nested, new tr.Interface({ fn: (s: string, n: number | null) => `${s}/${n}`, inputs: ["text", "number"], outputs: "text" })));
     expect((await (await connect(app.base)).predict("/predict", ["hey"])).data).toEqual(["YEH/3"]);
   });
 
@@ -186,13 +186,13 @@ describe("nesting and loaded interfaces", () => {
 
   it("mixes a loaded app, a loaded model and a local function, files included", async () => {
     const remote = await serve(
-      new tr.Interface({ fn: (img: tr.Pixels) => ({ ...img, data: img.data.map((v) => 255 - v) }), inputs: "image", outputs: new tr.Image({ label: "Negative" }), title: "Negate" }),
+      new tr.Interface({ fn: (img: tr.Pixels | null) => ({ ...img!, data: img!.data.map((v) => 255 - v) }), inputs: "image", outputs: new tr.Image({ label: "Negative" }), title: "Negate" }),
     );
     const negate = await tr.load(remote.url);
     const classify = await tr.load("models/test/image-classification");
     const s = new tr.Series(negate, classify);
     expect(await s(png)).toEqual(expect.objectContaining({ label: "5x7" }));
-    const both = new tr.Parallel(negate, classify, new tr.Interface({ fn: (img: tr.Pixels) => img.channels, inputs: "image", outputs: "number" }));
+    const both = new tr.Parallel(negate, classify, new tr.Interface({ fn: (img: tr.Pixels | null) => img!.channels, inputs: "image", outputs: "number" }));
     const app = await serve(both);
     const { data } = (await (await connect(app.base)).predict("/predict", [handle_file(new File([readFileSync(png)], "p.png"))])) as {
       data: [{ url: string }, { label: string }, number];

@@ -34,7 +34,8 @@ function chat(message: string, history: [string, string][] = []) {
 const chatApp = () => new tr.Interface({ fn: chat, inputs: ["text", "state"], outputs: ["chatbot", "state"], title: "Chat" });
 
 /** Mirrors an image and reports its size: a file in, a file and a label out. */
-async function mirror(img: tr.Pixels) {
+async function mirror(input: tr.Pixels | null) {
+  const img = input!;
   const out = await sharp(Buffer.from(img.data), { raw: { width: img.width, height: img.height, channels: img.channels as 3 } }).flop().png().toBuffer();
   return [out, `${img.width}x${img.height}`];
 }
@@ -128,7 +129,7 @@ describe("load(url) of another tradio app", () => {
 
   it("downloads the remote app's example files", async () => {
     const remote = await serve(
-      new tr.Interface({ fn: (img: tr.Pixels) => `${img.width}`, inputs: new tr.Image({ label: "Photo" }), outputs: "text", examples: [[png]] }),
+      new tr.Interface({ fn: (img: tr.Pixels | null) => `${img!.width}`, inputs: new tr.Image({ label: "Photo" }), outputs: "text", examples: [[png]] }),
     );
     const io = await tr.load(remote.url);
     const [[example]] = io.options.examples as string[][];

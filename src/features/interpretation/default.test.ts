@@ -132,13 +132,13 @@ describe("default interpretation of token inputs", () => {
     for (let i = 0; i < frames; i++) data[2 * i] = data[2 * i + 1] = (Math.floor(i / 100) + 1) / 10;
     const file = path.join(dir, "tone.wav");
     writeFileSync(file, encodeWav({ sampleRate: 8000, data, channels: 2 }));
-    const loudness = (a: tr.DecodedAudio) => a.data.reduce((s, x) => s + Math.abs(x), 0) / a.channels;
+    const loudness = (a: tr.DecodedAudio | null) => a!.data.reduce((s, x) => s + Math.abs(x), 0) / a!.channels;
     const samples = new tr.Interface({ fn: loudness, inputs: "audio", outputs: "number", interpretation: "default" });
     const [scores] = (await samples.interpret([file])) as [number[]];
     expect(scores).toHaveLength(8);
     scores.forEach((s, i) => expect(s).toBeCloseTo(10 * (i + 1), 1));
     const paths = new tr.Interface({
-      fn: (p: string) => loudness(decodeWav(readFileSync(p))),
+      fn: (p: string | null) => loudness(decodeWav(readFileSync(p!))),
       inputs: new tr.Audio({ type: "filepath", segments: 4 }),
       outputs: "number",
       interpretation: "default",
@@ -149,7 +149,7 @@ describe("default interpretation of token inputs", () => {
 });
 
 describe("default interpretation of neighbour inputs (score = f(neighbour) - f(x))", () => {
-  const square = (x: number) => x * x;
+  const square = (x: number | null) => x! * x!;
 
   it("Number: `steps` values each side, `delta` percent apart, [x, null] in the middle", async () => {
     const iface = new tr.Interface({ fn: square, inputs: "number", outputs: "number", interpretation: "default" });
@@ -227,16 +227,16 @@ describe("default interpretation of neighbour inputs (score = f(neighbour) - f(x
 
   it("Radio and Dropdown: every other choice, null at the selected one", async () => {
     const worth: Record<string, number> = { x: 1, y: 5, z: 2 };
-    const radio = new tr.Interface({ fn: (c: string) => worth[c], inputs: new tr.Radio({ choices: ["x", "y", "z"] }), outputs: "number", interpretation: "default" });
+    const radio = new tr.Interface({ fn: (c: string | null) => worth[c!], inputs: new tr.Radio({ choices: ["x", "y", "z"] }), outputs: "number", interpretation: "default" });
     expect(await radio.interpret(["y"])).toEqual([[-4, null, -3]]);
     const byIndex = new tr.Interface({
-      fn: (i: number) => [1, 5, 2][i],
+      fn: (i: number | null) => [1, 5, 2][i!],
       inputs: new tr.Radio({ choices: ["x", "y", "z"], type: "index" }),
       outputs: "number",
       interpretation: "default",
     });
     expect(await byIndex.interpret(["y"])).toEqual([[-4, null, -3]]);
-    const dropdown = new tr.Interface({ fn: (c: string) => worth[c] ?? 0, inputs: new tr.Dropdown({ choices: ["x", "y", "z"], allowCustomValue: true }), outputs: "number", interpretation: "default" });
+    const dropdown = new tr.Interface({ fn: (c: string | null) => worth[c!] ?? 0, inputs: new tr.Dropdown({ choices: ["x", "y", "z"], allowCustomValue: true }), outputs: "number", interpretation: "default" });
     expect(await dropdown.interpret(["y"])).toEqual([[-4, null, -3]]);
     expect(await dropdown.interpret(["w"])).toEqual([[1, 5, 2]]); // a custom value has no slot
     const multi = new tr.Interface({
@@ -255,7 +255,7 @@ describe("default interpretation of neighbour inputs (score = f(neighbour) - f(x
   });
 
   it("interprets several inputs at once, each against the same original prediction, and skips null methods", async () => {
-    const f = (text: string, n: number, on: boolean) => text.length * n + (on ? 100 : 0);
+    const f = (text: string, n: number | null, on: boolean) => text.length * n! + (on ? 100 : 0);
     const iface = new tr.Interface({
       fn: f,
       inputs: ["text", new tr.Number({ steps: 1, delta: 1, deltaType: "absolute" }), "checkbox"],

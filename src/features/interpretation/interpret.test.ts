@@ -59,7 +59,7 @@ describe("SHAP interpretation", () => {
     const samples = new Float32Array(400).map((_, i) => Math.sin(i) * ((i % 7) / 7));
     const wav = path.join(dir, "a.wav");
     writeFileSync(wav, encodeWav({ sampleRate: 8000, data: samples }));
-    const loud = (a: tr.DecodedAudio) => ({ loud: a.data.reduce((s, v) => s + Math.abs(v), 0) / 400, quiet: 0 });
+    const loud = (a: tr.DecodedAudio | null) => ({ loud: a!.data.reduce((s, v) => s + Math.abs(v), 0) / 400, quiet: 0 });
     const audio = (interpretation: "shap" | "default") => new tr.Interface({ fn: loud, inputs: "audio", outputs: "label", interpretation });
     const [s] = (await audio("shap").interpret([wav])) as number[][];
     const [l] = (await audio("default").interpret([wav])) as number[][];
@@ -91,7 +91,7 @@ describe("custom interpretation", () => {
       return [[[text, 1]], [[n, null]]];
     };
     const iface = new tr.Interface({
-      fn: (t: string, n: number) => t.repeat(n),
+      fn: (t: string, n: number | null) => t.repeat(n!),
       inputs: ["text", new tr.Number({ precision: 0 })],
       outputs: "text",
       interpretation: explain,
@@ -114,7 +114,7 @@ describe("custom interpretation", () => {
 
   it("refuses structures that do not fit the input's view, naming the input", async () => {
     const make = (explain: (...a: any[]) => unknown) =>
-      new tr.Interface({ fn: (t: string, c: string) => t + c, inputs: ["text", new tr.Radio({ choices: ["a", "b"] })], outputs: "text", interpretation: explain });
+      new tr.Interface({ fn: (t: string, c: string | null) => t + c, inputs: ["text", new tr.Radio({ choices: ["a", "b"] })], outputs: "text", interpretation: explain });
     await expect(make(() => [[["x", 1]]]).interpret(["x", "a"])).rejects.toThrowCode("TR_ERR_RETURN", /one entry per input \(2\)/);
     await expect(make(() => [[["x", Number.NaN]], null]).interpret(["x", "a"])).rejects.toThrowCode("TR_ERR_RETURN", /input 0 \(Textbox\)/);
     await expect(make(() => [null, [1, 2, 3]]).interpret(["x", "a"])).rejects.toThrowCode("TR_ERR_RETURN", /input 1 \(Radio\)/);
@@ -189,9 +189,9 @@ describe("evaluation", () => {
   });
 
   it("gives each call its own copy of the other inputs", async () => {
-    const f = (px: tr.Pixels, text: string) => {
-      const first = px.data[0];
-      px.data.fill(0); // a careless function that changes its argument in place
+    const f = (px: tr.Pixels | null, text: string) => {
+      const first = px!.data[0]!;
+      px!.data.fill(0); // a careless function that changes its argument in place
       return first + text.length;
     };
     const data = new Uint8Array(12 * 12 * 3).fill(200);

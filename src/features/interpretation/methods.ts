@@ -60,6 +60,8 @@ interpretationMethods.register("default", {
     return scoredOutput(output, false);
   },
   async plan(input, value, { ctx, maxPerturbations }) {
+    // An input left empty (null) has nothing to take apart.
+    if (value === null || value === undefined) return { tries: [], finish: () => null };
     if (isTokenInterpretable(input)) {
       // Leave-one-out: a token's score is how much the prediction falls without it.
       const tokens = await input.interpretationTokens(value, ctx);
@@ -85,6 +87,7 @@ interpretationMethods.register("shap", {
     return scoredOutput(output, true);
   },
   async plan(input, value, { ctx, numShap, maxPerturbations }) {
+    if (value === null || value === undefined) return { tries: [], finish: () => null };
     if (!isTokenInterpretable(input)) throw new TradioError(`${input.className} has no "shap" interpretation`);
     const tokens = await input.interpretationTokens(value, ctx);
     if (tokens.count === 0) return { tries: [], finish: () => tokens.shape([]) };

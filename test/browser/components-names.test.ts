@@ -1,0 +1,64 @@
+// The page with empty and required inputs, number choices shown by their labels, and an output-only app's
+// "Generate" button.
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as tr from "../../src/index.js";
+import { launchBrowser, newPage, openApp, pageErrors, startApp } from "./helpers.js";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("browser: empty inputs, choices and Generate", () => {
+  it("sends null for an empty Number, Radio and Image; a required one shows its refusal on the input", async () => {
+    const iface = new tr.Interface({
+      fn: (n: number | null, size: number | null, img: tr.Pixels | null, must: number) => `${n}|${size}|${img === null ? "no image" : "image"}|${must}`,
+      inputs: [
+        new tr.Number({ label: "n", value: null }),
+        new tr.Radio({ label: "Size", choices: [["Small", 1], ["Large", 3]] }),
+        new tr.Image({ label: "Photo" }),
+        new tr.Number({ label: "Must", value: null, required: true }),
+      ],
+      outputs: new tr.Textbox({ label: "Result" }),
+      allowFlagging: "never",
+    });
+    const app = await startApp(iface);
+    const { context, page } = await newPage(browser, { width: 1280 });
+    const errors = pageErrors(page);
+    try {
+      await openApp(page, app.url);
+      // The labels show; the values travel.
+      await expect.poll(() => page.getByText("Large", { exact: true }).count()).toBe(1);
+      await page.getByRole("button", { name: "Submit" }).click();
+      const must = page.locator(".block", { has: page.getByLabel("Must", { exact: true }) });
+      await expect.poll(() => must.textContent(), { timeout: 20_000 }).toMatch(/this input is required; enter a number/);
+      await page.getByLabel("Must", { exact: true }).fill("7");
+      await page.getByText("Large", { exact: true }).click();
+      await page.getByRole("button", { name: "Submit" }).click();
+      await expect.poll(() => page.getByLabel("Result", { exact: true }).inputValue(), { timeout: 20_000 }).toBe("null|3|no image|7");
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await app.close();
+    }
+  });
+
+  it('an output-only interface has a "Generate" button that runs it', async () => {
+    const iface = new tr.Interface({ fn: () => "fresh", inputs: [], outputs: new tr.Textbox({ label: "Made" }), allowFlagging: "never" });
+    const app = await startApp(iface);
+    const { context, page } = await newPage(browser, { width: 1280 });
+    try {
+      await openApp(page, app.url);
+      expect(await page.getByRole("button", { name: "Submit" }).count()).toBe(0);
+      await page.getByRole("button", { name: "Generate" }).click();
+      await expect.poll(() => page.getByLabel("Made", { exact: true }).inputValue(), { timeout: 20_000 }).toBe("fresh");
+    } finally {
+      await context.close();
+      await app.close();
+    }
+  });
+});
