@@ -59,9 +59,15 @@ class Throttle {
 export class RuntimeJobRunner implements JobRunner {
   constructor(private readonly runtime: Runtime) {}
 
+  /** The graph is frozen, so each event's policy is made once (the scheduler asks on every push and start). */
+  private readonly policies = new Map<number, EventPolicy | undefined>();
+
   policy(eventId: number): EventPolicy | undefined {
+    if (this.policies.has(eventId)) return this.policies.get(eventId);
     const event = this.runtime.graph.eventByIndex(eventId);
-    return event && { concurrencyLimit: event.concurrencyLimit, concurrencyId: event.concurrencyId, batch: event.batch, maxBatchSize: event.maxBatchSize };
+    const policy = event && { concurrencyLimit: event.concurrencyLimit, concurrencyId: event.concurrencyId, batch: event.batch, maxBatchSize: event.maxBatchSize };
+    this.policies.set(eventId, policy);
+    return policy;
   }
 
   private options(job: JobData, io: { readonly signal: AbortSignal; report(e: JobEvent): void }, onGenerate?: RunOptions["onGenerate"]): RunOptions {

@@ -101,8 +101,11 @@ export async function launch(target: Launchable, opts: LaunchOptions = {}): Prom
   });
   // The idle timeout is for receiving a request: once its body is in (a streamed upload reads it in its
   // handler), the answer may take as long as the function does, and the event stream stays open.
-  server.addHook("preHandler", async (req) => {
-    if (!(typeof req.isMultipart === "function" && req.isMultipart())) req.raw.socket?.setTimeout(0);
+  // A callback hook, and the timer touched once per connection: this runs on every request.
+  server.addHook("preHandler", (req, _reply, done) => {
+    const socket = req.raw.socket;
+    if (socket?.timeout && !(typeof req.isMultipart === "function" && req.isMultipart())) socket.setTimeout(0);
+    done();
   });
   const {
     port: _port,

@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import type { FastifyError, FastifyInstance } from "fastify";
-import multipart from "@fastify/multipart";
 import staticFiles from "@fastify/static";
 import { codeOf, HttpError, OptionError, type ErrorCode } from "../core/errors.js";
 import type { FileStore } from "../core/files.js";
@@ -20,9 +19,10 @@ import { Served, type AuthSettings, type ServeOptions } from "./context.js";
 import { credentialCheck, type AuthSpec } from "../auth/credentials.js";
 import { McpTokenStore } from "../auth/mcp-tokens.js";
 import { TokenStore } from "../auth/tokens.js";
-import { loginRoutes } from "./routes/login.js";
+import { loginFormRoute, loginRoutes } from "./routes/login.js";
+import { multipartRoutes } from "./multipart.js";
 import { configRoutes } from "./routes/config.js";
-import { fileRoutes } from "./routes/files.js";
+import { fileRoutes, uploadRoute } from "./routes/files.js";
 import { pageRoutes } from "./routes/page.js";
 import { queueRoutes } from "./routes/queue.js";
 import { runRoutes } from "./routes/run.js";
@@ -188,34 +188,6 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     frameAncestors: options.frameAncestors,
     streamedRoutes: [`${options.prefix}${API_PREFIX}/queue/data`, `${options.prefix}${CALL_PATH}/:api/:id`, ...[MCP_PATH, MCP_PATH.slice(0, -1), MCP_SSE_PATH, `${API_PREFIX}/mcp/messages`].map((p) => options.prefix + p)],
   });
-  // Uploads in progress per client address: a slow client cannot hold many connections open.
-  const uploadRoute = `${options.prefix}${API_PREFIX}/upload`;
-  const maxUploads = opts.maxUploadsPerClient ?? DEFAULT_MAX_UPLOADS_PER_CLIENT;
-  const uploading = new Map<string, number>();
-  f.addHook("onRequest", async (req, reply) => {
-    if (req.routeOptions.url !== uploadRoute) return;
-    const client = req.ip ?? "";
-    const held = uploading.get(client) ?? 0;
-    if (held >= maxUploads) {
-      // The refused body is not read: the connection ends with the answer, so it holds nothing. Node
-      // would keep reading the body of a half-closed connection, so the socket is ended once the answer
-      // is out, and destroyed shortly after whether or not the client ends its side.
-      reply.header("retry-after", "10").header("connection", "close");
-      const socket = req.raw.socket;
-      reply.raw.once("finish", () => {
-        socket.end();
-        setTimeout(() => socket.destroy(), 1000).unref();
-      });
-      throw new HttpError(429, "TR_ERR_RATE_LIMITED", `too many uploads in progress from this address (at most ${maxUploads}); try again when one has finished`);
-    }
-    uploading.set(client, held + 1);
-    // Given back when the answer is sent or the connection goes (a timeout, a client that gives up).
-    reply.raw.once("close", () => {
-      const left = (uploading.get(client) ?? 1) - 1;
-      if (left > 0) uploading.set(client, left);
-      else uploading.delete(client);
-    });
-  });
   // JSON bodies are checked for nesting before they are parsed: parsing deep nesting is slow (seconds for
   // a few MB), and whatever walks the result could overflow the stack. Values are bounded more finely,
   // per input, when a call is made (MAX_DEPTH).
@@ -226,10 +198,13 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
       done(new HttpError(422, "TR_ERR_TOO_COMPLEX", `the JSON body nests arrays and objects more than ${MAX_BODY_DEPTH} levels deep`), undefined);
     } else parseJson(req, text as string, done);
   });
-  // Bounded so one request cannot make the parser hold much: no route needs more than two small fields.
-  await f.register(multipart, { limits: { fileSize, files: 100, fields: 20, parts: 120, fieldSize: 64 * 1024, fieldNameSize: 200, headerPairs: 100 } });
   await f.register(staticFiles, { root: tmpdir(), serve: false });
   if (auth) await loginRoutes(f, served, auth);
+  const maxUploads = opts.maxUploadsPerClient ?? DEFAULT_MAX_UPLOADS_PER_CLIENT;
+  await multipartRoutes(f, fileSize, (scope) => {
+    uploadRoute(scope, served, maxUploads);
+    if (auth) loginFormRoute(scope, served, auth);
+  });
   configRoutes(f, served);
   runRoutes(f, served);
   callRoutes(f, served);

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
 import cors from "@fastify/cors";
 import { OptionError } from "../core/errors.js";
 
@@ -141,27 +141,53 @@ export async function registerSecurity(f: FastifyInstance, opts: SecurityOptions
   // The event stream hijacks its reply and writes its own head: its headers go on the raw response.
   const streamed = new Set(opts.streamedRoutes ?? []);
 
-  // One hook (each hook costs a little on every request). A browser sends Origin with every POST; a
-  // cross-site one is refused whatever the route, so a web page can neither run, upload to, nor log in
-  // to an app it is not allowed to use. Clients without a browser (curl, @gradio/client in Node) send
-  // no Origin and pass.
+  // A browser sends Origin with every POST; a cross-site one is refused whatever the route, so a web page
+  // can neither run, upload to, nor log in to an app it is not allowed to use. Clients without a browser
+  // (curl, @gradio/client in Node) send no Origin and pass.
+  const crossSite = (req: FastifyRequest, reply: FastifyReply): boolean => {
+    const origin = req.headers.origin;
+    if (origin !== undefined) {
+      if (sameOrigin(origin, req) || listed(origin)) return false;
+      refuse(reply, `cross-origin request refused: origin ${JSON.stringify(origin.slice(0, 200))} is not allowed (launch({ allowedOrigins }))`);
+      return true;
+    }
+    if (req.headers["sec-fetch-site"] === "cross-site") {
+      refuse(reply, "cross-site request refused");
+      return true;
+    }
+    return false;
+  };
+  const [nosniff, csp, referrer] = Object.values(headers);
+
+  // One small hook for every request (each hook costs a little on all of them); what only some routes
+  // need is added to those routes when they are registered, so this hook never asks which route it is.
   f.addHook("onRequest", (req, reply, done) => {
-    if (req.routeOptions.url !== undefined && streamed.has(req.routeOptions.url)) {
-      for (const [name, value] of Object.entries(headers)) reply.raw.setHeader(name, value);
-    } else reply.headers(headers);
+    reply.header("x-content-type-options", nosniff).header("content-security-policy", csp).header("referrer-policy", referrer);
     if (!hostOk(req.host)) {
       const name = hostName(req.host) ?? "";
       return void refuse(reply, `Host "${name.slice(0, 100)}" is not allowed; add it to launch({ allowedHosts })`);
     }
+    if (STATE_CHANGING.has(req.method) && crossSite(req, reply)) return;
+    done();
+  });
+  f.addHook("onRoute", (route) => {
+    const extra: onRequestHookHandler[] = [];
+    // The event stream hijacks its reply and writes its own head: its headers go on the raw response.
+    if (streamed.has(route.url)) {
+      extra.push((_req, reply, done) => {
+        for (const [name, value] of Object.entries(headers)) reply.raw.setHeader(name, value);
+        done();
+      });
+    }
     // GET /logout changes state too (it revokes the login), so a cross-site link cannot log a user out.
-    if (!STATE_CHANGING.has(req.method) && !req.routeOptions.url?.endsWith("/logout")) return done();
-    const origin = req.headers.origin;
-    if (origin !== undefined) {
-      if (sameOrigin(origin, req) || listed(origin)) return done();
-      refuse(reply, `cross-origin request refused: origin ${JSON.stringify(origin.slice(0, 200))} is not allowed (launch({ allowedOrigins }))`);
-    } else if (req.headers["sec-fetch-site"] === "cross-site") {
-      refuse(reply, "cross-site request refused");
-    } else done();
+    if (route.url.endsWith("/logout")) {
+      extra.push((req, reply, done) => {
+        if (!crossSite(req, reply)) done();
+      });
+    }
+    if (extra.length === 0) return;
+    const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    route.onRequest = [...extra, ...(own as onRequestHookHandler[])];
   });
 
   // Same-origin needs no CORS headers at all; only listed origins get them (with credentials, never "*").

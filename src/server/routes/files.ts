@@ -10,8 +10,36 @@ import { mimeOf, safeName } from "../../core/files.js";
 /** Types a browser may show inline; anything else (HTML, SVG, unknown) is sent as a download. */
 const INLINE = /^(image\/(png|jpeg|gif|webp|avif|bmp)|audio\/|video\/|text\/plain|text\/csv|application\/pdf|application\/json)/;
 
-export function fileRoutes(f: FastifyInstance, s: Served): void {
-  f.post(`${API_PREFIX}/upload`, async (req) => {
+/**
+ * `POST /gradio_api/upload`, in the multipart scope (see multipartRoutes). At most `maxPerClient` uploads
+ * from one client address are in progress at once, so a slow client cannot hold many connections open.
+ */
+export function uploadRoute(f: FastifyInstance, s: Served, maxPerClient: number): void {
+  const uploading = new Map<string, number>();
+  const admit = async (req: FastifyRequest, reply: FastifyReply) => {
+    const client = req.ip ?? "";
+    const held = uploading.get(client) ?? 0;
+    if (held >= maxPerClient) {
+      // The refused body is not read: the connection ends with the answer, so it holds nothing. Node
+      // would keep reading the body of a half-closed connection, so the socket is ended once the answer
+      // is out, and destroyed shortly after whether or not the client ends its side.
+      reply.header("retry-after", "10").header("connection", "close");
+      const socket = req.raw.socket;
+      reply.raw.once("finish", () => {
+        socket.end();
+        setTimeout(() => socket.destroy(), 1000).unref();
+      });
+      throw new HttpError(429, "TR_ERR_RATE_LIMITED", `too many uploads in progress from this address (at most ${maxPerClient}); try again when one has finished`);
+    }
+    uploading.set(client, held + 1);
+    // Given back when the answer is sent or the connection goes (a timeout, a client that gives up).
+    reply.raw.once("close", () => {
+      const left = (uploading.get(client) ?? 1) - 1;
+      if (left > 0) uploading.set(client, left);
+      else uploading.delete(client);
+    });
+  };
+  f.post(`${API_PREFIX}/upload`, { onRequest: admit }, async (req) => {
     if (!req.isMultipart()) throw new HttpError(400, "TR_ERR_BAD_REQUEST", "upload must be multipart/form-data with one or more `files` parts");
     const paths: string[] = [];
     // Into the uploader's own part of the store (their login's, with auth): no other login may use it.
@@ -32,7 +60,10 @@ export function fileRoutes(f: FastifyInstance, s: Served): void {
     if (paths.length === 0) throw new HttpError(400, "TR_ERR_BAD_REQUEST", "no file in the upload");
     return paths;
   });
+}
 
+/** `GET /gradio_api/file=<path>`: the caller's own uploads and outputs, and the author's allowed files. */
+export function fileRoutes(f: FastifyInstance, s: Served): void {
   // The same 403 for a missing file as for a forbidden one, so the route never tells which files exist.
   const serve = async (path: string, req: FastifyRequest, reply: FastifyReply) => {
     // Another login's files are answered like missing ones.

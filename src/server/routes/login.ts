@@ -45,7 +45,7 @@ async function credentials(req: FastifyRequest): Promise<{ username: string; pas
 }
 
 /**
- * `POST /login`, `GET /logout` and the guard that keeps every other route (but the page and its assets)
+ * `GET /logout` and the guard that keeps every other route (but the page and its assets)
  * behind a valid login token.
  */
 export async function loginRoutes(f: FastifyInstance, s: Served, auth: AuthSettings): Promise<void> {
@@ -64,6 +64,15 @@ export async function loginRoutes(f: FastifyInstance, s: Served, auth: AuthSetti
     req.tradioUser = user;
   });
 
+  f.get("/logout", async (req, reply) => {
+    auth.tokens.revoke(req.cookies[auth.cookieName]);
+    reply.clearCookie(auth.cookieName, { path: s.options.prefix || "/" });
+    return reply.redirect(`${s.options.prefix}/`);
+  });
+}
+
+/** `POST /login`, in the multipart scope (a login form may be sent as multipart). */
+export function loginFormRoute(f: FastifyInstance, s: Served, auth: AuthSettings): void {
   // Per address and per (address, username): hard limits, which only ever stop whoever makes the attempts.
   // Per username from everywhere: a slowdown, never a lock, so nobody can lock a real user out. No
   // rate-limit headers: every answer looks the same whatever the name, but a 429's retry-after.
@@ -100,11 +109,5 @@ export async function loginRoutes(f: FastifyInstance, s: Served, auth: AuthSetti
       });
       return { success: true };
     },
-  });
-
-  f.get("/logout", async (req, reply) => {
-    auth.tokens.revoke(req.cookies[auth.cookieName]);
-    reply.clearCookie(auth.cookieName, { path: s.options.prefix || "/" });
-    return reply.redirect(`${s.options.prefix}/`);
   });
 }
