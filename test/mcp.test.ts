@@ -82,11 +82,11 @@ for (const kind of ["streamable", "sse"] as const) {
 
 describe("MCP tools of other apps", () => {
   it("sends progress notifications from progress() and from generators, and keeps state per MCP session", async () => {
-    async function* count(x: number | null, history: number[] = [], ctx?: tr.CallContext) {
-      const n = x ?? 0;
+    async function* count(n: number | null, history: number[] = [], ctx?: tr.CallContext) {
+      const total = n ?? 0;
       ctx?.progress(0.5, "half");
-      const seen = [...history, n];
-      for (let i = 1; i <= n; i++) yield [`${i} of ${n}; calls so far: ${seen.join(",")}`, seen];
+      const seen = [...history, total];
+      for (let i = 1; i <= total; i++) yield [`${i} of ${total}; calls so far: ${seen.join(",")}`, seen];
     }
     const app = await start(new tr.Interface({ fn: count, inputs: ["number", "state"], outputs: ["text", "state"], allowFlagging: "never" }), { mcpServer: true });
     try {

@@ -35,6 +35,8 @@ export interface ViewerOptions {
   panSpeed: number;
   /** Colour of models without their own (OBJ, STL) and of point clouds. */
   modelColor: string;
+  /** What the drawing shows, for screen readers. */
+  label: string;
 }
 
 export interface Viewer {
@@ -115,6 +117,7 @@ export async function mountViewer(container: HTMLElement, opts: ViewerOptions): 
   renderer.setClearColor(new Color(r, g, b), a);
   const canvas = renderer.domElement;
   canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", opts.label);
   container.append(canvas);
 
   const scene = new Scene();

@@ -14,6 +14,25 @@ export async function drawVega(target: HTMLElement, spec: VisualizationSpec, dar
     config: { background: "transparent" },
     tooltip: { theme: dark ? "dark" : "light" },
     downloadFileName: "plot",
+    patch: hideBrushes,
   });
+  // vega-embed's actions menu is a <summary> showing only "…"; name it for screen readers.
+  target.querySelector(".vega-embed > details > summary")?.setAttribute("aria-label", "Plot actions: export as an image");
   return { destroy: () => result.finalize() };
+}
+
+/**
+ * An interval selection draws its brush as marks of their own, which would each be announced as an unnamed
+ * graphic: they are the chart's controls, not its data, so they leave the accessibility tree.
+ */
+function hideBrushes(spec: any): any {
+  const walk = (marks: unknown): void => {
+    if (!Array.isArray(marks)) return;
+    for (const mark of marks) {
+      if (typeof mark?.name === "string" && /_brush(_bg)?$/.test(mark.name)) mark.aria = false;
+      walk(mark?.marks);
+    }
+  };
+  walk(spec?.marks);
+  return spec;
 }
