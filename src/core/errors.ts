@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   TR_ERR_LOAD_UNSUPPORTED: "a model task or app that cannot be wrapped",
   TR_ERR_LOAD_UNAVAILABLE: "the model or app did not answer",
   TR_ERR_LOAD_RATE_LIMITED: "the Hub limited the rate of calls",
+  TR_ERR_REDIS_UNAVAILABLE: "the Redis given by `redis` cannot be reached at launch",
   TR_ERR_CALL: "a call from code with the wrong arguments",
   // A caller's request (HTTP 4xx, or an error for a call from code).
   TR_ERR_BAD_REQUEST: "a malformed request",
@@ -42,6 +43,7 @@ export const ERROR_CODES = {
   TR_ERR_FORBIDDEN: "a request from a host or origin the app does not answer",
   TR_ERR_QUEUE_FULL: "the queue is full",
   TR_ERR_TOO_COMPLEX: "a request past a documented limit (interpretation tokens, state size)",
+  TR_ERR_STATE_UNSERIALISABLE: "a state value that a shared (Redis) session store cannot serialise",
   TR_ERR_FLAG_EMPTY: "a flag whose every input and output is empty",
   // What a run ends with.
   TR_ERR_APP: "the function raised tr.Error: its message is shown",

@@ -1,7 +1,7 @@
 import type { CallContext, ComponentContext } from "../core/context.js";
 import type { FileStore } from "../core/files.js";
 import type { EventDef, EventRuntime, EventScope, Graph, ScopedRun } from "../graph/graph.js";
-import type { ShownFailure } from "../core/errors.js";
+import { TradioFailure, type ShownFailure } from "../core/errors.js";
 import { RunError, returnError, toRunError, present } from "./failure.js";
 import { DiskFileStore } from "./file-store.js";
 import {
@@ -96,6 +96,20 @@ export class Runtime implements EventRuntime {
     return this.prefix + sessionKey;
   }
 
+  /** Stores a session's state; a value the store cannot serialise fails naming its component. */
+  private async keep(sessionKey: string, state: Map<number, unknown>): Promise<void> {
+    try {
+      await this.sessions.set(this.key(sessionKey), state);
+    } catch (err) {
+      const id = (err as { componentId?: unknown }).componentId;
+      if (typeof id !== "number") throw err;
+      const c = this.graph.components.find((x) => x.id === id);
+      const name = c ? `${c.className}${c.label ? ` "${c.label}"` : ""} (component ${id})` : `component ${id}`;
+      const cause = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : String((err as Error).message);
+      throw new TradioFailure("TR_ERR_STATE_UNSERIALISABLE", `the value returned for ${name} cannot be kept as session state in Redis (structured clone failed: ${cause}); keep plain data (objects, arrays, Maps, Sets, Dates, typed arrays) in state`, { cause: err });
+    }
+  }
+
   /**
    * The one run path: preprocess every input (state from the session), call the function, postprocess
    * every output (state back into the session). Throws a RunError that says whose fault a failure is.
@@ -119,7 +133,7 @@ export class Runtime implements EventRuntime {
       const last = await drain(result, callContext, onGenerate && ((v) => onGenerate(() => postprocessAll(event, spread(event, v), ctx, undefined))));
       const stateOut = new Map<number, unknown>(session ?? []);
       const wire = await postprocessAll(event, spread(event, last), ctx, stateOut);
-      if (stateful && hasState(event.outputs)) await this.sessions.set(this.key(opts.sessionKey!), stateOut);
+      if (stateful && hasState(event.outputs)) await this.keep(opts.sessionKey!, stateOut);
       if (opts.stateOverride) for (const [id, v] of stateOut) opts.stateOverride.set(id, v);
       if (!opts.trusted) for (const hook of event.onSuccess) hook(values, wire, callContext, ctx.files);
       return wire;

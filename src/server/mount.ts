@@ -19,6 +19,9 @@ import { Served, type AuthSettings, type ServeOptions } from "./context.js";
 import { credentialCheck, type AuthSpec } from "../auth/credentials.js";
 import { McpTokenStore } from "../auth/mcp-tokens.js";
 import { TokenStore } from "../auth/tokens.js";
+import { RedisMcpTokenStore, RedisTokenStore } from "../auth/redis-tokens.js";
+import "../runtime/redis-sessions.js";
+import { connectShared } from "./shared.js";
 import { loginRoutes } from "./routes/login.js";
 import { configRoutes } from "./routes/config.js";
 import { fileRoutes } from "./routes/files.js";
@@ -47,6 +50,20 @@ export interface MountOptions extends Partial<ServeOptions> {
   allowedPaths?: string[];
   /** Seconds a session's event stream may take to open after a join before its calls are cancelled. Default 30. */
   attachTimeout?: number;
+  /**
+   * A Redis URL (`redis://host:6379`, or env TRADIO_REDIS_URL): every process launched with the same one
+   * shares the app's session state, logins, MCP tokens and login rate limits, and keeps its files in one
+   * folder (`filesDir`, which must then be the same folder for all of them).
+   */
+  redis?: string;
+  /**
+   * The folder holding the app's files (uploads, outputs). Default env TRADIO_TEMP_DIR, or the system temp
+   * folder's "tradio". With `redis` the app's files go in a folder named for the app inside it, shared by
+   * every process that serves the app: put it on a volume they all mount at the same path.
+   */
+  filesDir?: string;
+  /** Most bytes of session state kept in Redis, all sessions together (least recently used dropped first). Default 256 MiB. */
+  stateMaxBytes?: number;
   /** Also serve the app as an MCP server at /gradio_api/mcp/ (and /gradio_api/mcp/sse): one tool per API endpoint. */
   mcpServer?: boolean;
   /**
@@ -107,9 +124,15 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     if (problem) throw new OptionError("TR_ERR_OPTION_INVALID", `fetchAllowList: ${problem}`);
   }
   const fileSize = options.maxFileSize ?? 1024 ** 3;
-  if (opts.files && (opts.maxStoreSize !== undefined || opts.deleteCache !== undefined)) {
-    throw new OptionError("TR_ERR_OPTION_CONFLICT", "mountApp: maxStoreSize and deleteCache set the default file store; with `files`, give them to your store");
+  if (opts.files && (opts.maxStoreSize !== undefined || opts.deleteCache !== undefined || opts.filesDir !== undefined)) {
+    throw new OptionError("TR_ERR_OPTION_CONFLICT", "mountApp: maxStoreSize, deleteCache and filesDir set the default file store; with `files`, give them to your store");
   }
+  const redisUrl = opts.redis ?? (process.env.TRADIO_REDIS_URL || undefined);
+  if (opts.stateMaxBytes !== undefined && !redisUrl) {
+    throw new OptionError("TR_ERR_OPTION_CONFLICT", "mountApp: stateMaxBytes bounds the state kept in Redis; it needs `redis`");
+  }
+  // Connected first: an unreachable Redis stops the launch with its URL, before anything else starts.
+  const shared = redisUrl ? await connectShared(redisUrl, graph, options.prefix) : undefined;
   // The app's own store: URL inputs fetched under its size limit and allow-list, its files in a folder
   // of its own (checked now, so an unsafe temp folder stops the launch, not a request).
   const own = opts.files
@@ -119,13 +142,15 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
         fetchPolicy: { allow: [...(opts.fetchAllowList ?? [])], maxBytes: fileSize },
         maxStoreSize: opts.maxStoreSize,
         deleteCache: opts.deleteCache,
+        dir: opts.filesDir,
+        sharedName: shared ? `app-shared-${shared.appKey}` : undefined,
       });
   const files = opts.files ?? own!;
   if (files instanceof DiskFileStore) await files.folder();
+  // With Redis, state lives there unless the app names another store.
+  const storeOptions = { capacity: opts.stateSessionCapacity, ttlMs: (opts.stateTtl ?? 3600) * 1000, ...(shared ? { redis: shared.client, namespace: shared.namespace, maxBytes: opts.stateMaxBytes } : {}) };
   const sessions =
-    typeof opts.sessionStore === "object"
-      ? opts.sessionStore
-      : sessionStores.get(opts.sessionStore ?? "memory")({ capacity: opts.stateSessionCapacity, ttlMs: (opts.stateTtl ?? 3600) * 1000 });
+    typeof opts.sessionStore === "object" ? opts.sessionStore : sessionStores.get(opts.sessionStore ?? (shared ? "redis" : "memory"))(storeOptions);
   const runtime = new Runtime(graph, { sessions, files, showError: opts.showError ?? false });
   const queue: QueueOptions = { ...(target instanceof Graph ? {} : target.queueOptions), ...opts.queue };
   const settings: QueueSettings = {
@@ -141,6 +166,7 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     await scheduler.close();
     for (const hook of graph.lifecycle.onClose) await hook();
     await own?.close();
+    await shared?.close();
   });
   const auth: AuthSettings | null =
     opts.auth === undefined
@@ -148,10 +174,14 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
       : {
           check: credentialCheck(opts.auth),
           message: opts.authMessage ?? null,
-          tokens: new TokenStore((opts.authTtl ?? 7 * 24 * 3600) * 1000),
-          cookieName: `access-token-${randomBytes(6).toString("hex")}`,
+          tokens: shared
+            ? new RedisTokenStore(shared.client, shared.namespace, (opts.authTtl ?? 7 * 24 * 3600) * 1000)
+            : new TokenStore((opts.authTtl ?? 7 * 24 * 3600) * 1000),
+          // Processes sharing logins must agree on the cookie's name.
+          cookieName: `access-token-${shared ? shared.appKey : randomBytes(6).toString("hex")}`,
           attemptsPerMinute: { address: opts.loginAttemptsPerMinute?.address ?? 30, username: opts.loginAttemptsPerMinute?.username ?? 10 },
-          mcpTokens: new McpTokenStore(),
+          mcpTokens: shared ? new RedisMcpTokenStore(shared.client, shared.namespace) : new McpTokenStore(),
+          shared: shared && { redis: shared.client, namespace: shared.namespace },
         };
   const served = new Served(runtime, transport, options, auth);
 
@@ -206,6 +236,9 @@ export const MOUNT_KINDS: Record<string, OptionKind> = {
   stateTtl: isPositive,
   attachTimeout: isPositive,
   mcpServer: "boolean",
+  redis: "string",
+  filesDir: "string",
+  stateMaxBytes: isPositive,
   allowedPaths: "string[]",
   files: "any",
   auth: (v: unknown) => typeof v === "function" || Array.isArray(v),

@@ -55,10 +55,10 @@ export async function loginRoutes(f: FastifyInstance, s: Served, auth: AuthSetti
   f.addHook("onRequest", async (req, reply) => {
     const route = req.routeOptions.url?.slice(s.options.prefix.length) || "";
     if (OPEN.has(route) || (route === "" && req.routeOptions.url !== undefined)) return;
-    let user = auth.tokens.user(req.cookies[auth.cookieName]);
+    let user = await auth.tokens.user(req.cookies[auth.cookieName]);
     // An agent on the MCP endpoint shows a bearer token a logged-in person made; tokens are made with a login only.
     if (user === null && route.startsWith(`${API_PREFIX}/mcp`) && !route.startsWith(`${API_PREFIX}/mcp/tokens`)) {
-      user = auth.mcpTokens.user(/^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1]);
+      user = await auth.mcpTokens.user(/^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1]);
     }
     if (user === null) return unauthorised(reply, auth, s.graph.meta.title ?? null);
     req.tradioUser = user;
@@ -69,17 +69,19 @@ export async function loginRoutes(f: FastifyInstance, s: Served, auth: AuthSetti
     message: `Too many login attempts; retry in ${ctx.after}`,
   });
   // One rate-limit registration lets only one of its limiters run per request, so each limit gets its own.
-  const limiter = async (options: RateLimitOptions) => {
+  // With Redis the counts are shared, so a client cannot multiply its attempts by the number of processes.
+  const limiter = async (name: string, options: RateLimitOptions) => {
     let handler!: ReturnType<FastifyInstance["rateLimit"]>;
+    const store = auth.shared ? { redis: auth.shared.redis, nameSpace: `${auth.shared.namespace}:rl:${name}:`, skipOnError: false } : {};
     await f.register(async (child) => {
-      await child.register(rateLimit, { global: false });
+      await child.register(rateLimit, { global: false, ...store });
       handler = child.rateLimit(options);
     });
     await f.after();
     return handler;
   };
-  const perAddress = await limiter({ max: auth.attemptsPerMinute.address, timeWindow: 60_000, errorResponseBuilder: retryMessage });
-  const perUser = await limiter({
+  const perAddress = await limiter("address", { max: auth.attemptsPerMinute.address, timeWindow: 60_000, errorResponseBuilder: retryMessage });
+  const perUser = await limiter("user", {
     max: auth.attemptsPerMinute.username,
     timeWindow: 60_000,
     keyGenerator: (req) => `user:${(req as FastifyRequest & { loginName?: string }).loginName ?? ""}`,
@@ -99,7 +101,7 @@ export async function loginRoutes(f: FastifyInstance, s: Served, auth: AuthSetti
       if (!(await auth.check(username, password))) {
         return reply.code(401).send({ error: "Incorrect credentials.", detail: "Incorrect credentials.", code: "TR_ERR_LOGIN_FAILED" });
       }
-      const token = auth.tokens.issue(username);
+      const token = await auth.tokens.issue(username);
       reply.setCookie(auth.cookieName, token, {
         httpOnly: true,
         sameSite: "lax",
@@ -112,7 +114,7 @@ export async function loginRoutes(f: FastifyInstance, s: Served, auth: AuthSetti
   });
 
   f.get("/logout", async (req, reply) => {
-    auth.tokens.revoke(req.cookies[auth.cookieName]);
+    await auth.tokens.revoke(req.cookies[auth.cookieName]);
     reply.clearCookie(auth.cookieName, { path: s.options.prefix || "/" });
     return reply.redirect(`${s.options.prefix}/`);
   });
