@@ -5,19 +5,23 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { launchCount } from "./server/launch.js";
 
-const USAGE = `Usage: tradio <app.ts|app.js> [--reload] [--port N] [--host H] [--mcp]
+const USAGE = `Usage: tradio <app.ts|app.js> [--reload] [--port N] [--host H] [--mcp] [--redis URL] [--processes N]
 
 Runs a file that launches an Interface, or default-exports one (then tradio launches it).
   --reload   restart when the file or anything it imports changes
   --mcp      also serve the app as an MCP server (tools for agents) at /gradio_api/mcp/
   --port N   port to listen on (default 7860; 0 = any free port)
-  --host H   address to listen on (default 127.0.0.1)`;
+  --host H   address to listen on (default 127.0.0.1)
+  --redis URL      share the queue, state, logins and files with every process on this Redis (env TRADIO_REDIS_URL)
+  --processes N    fork N processes on this host that share the port (needs --redis); a crashed one is restarted`;
 
 interface Args {
   file: string;
   reload: boolean;
   port?: string;
   host?: string;
+  redis?: string;
+  processes?: string;
 }
 
 function parse(argv: string[]): Args {
@@ -25,17 +29,23 @@ function parse(argv: string[]): Args {
   let reload = false;
   let port: string | undefined;
   let host: string | undefined;
+  let redis: string | undefined;
+  let processes: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--reload") reload = true;
     else if (a === "--mcp") process.env.TRADIO_MCP_SERVER = "true";
-    else if (a === "--port" || a === "--host") {
+    else if (a === "--port" || a === "--host" || a === "--redis" || a === "--processes") {
       const v = argv[++i];
       if (v === undefined) fail(`${a} needs a value`);
       if (a === "--port") port = v;
-      else host = v;
+      else if (a === "--host") host = v;
+      else if (a === "--redis") redis = v;
+      else processes = v;
     } else if (a.startsWith("--port=")) port = a.slice(7);
     else if (a.startsWith("--host=")) host = a.slice(7);
+    else if (a.startsWith("--redis=")) redis = a.slice(8);
+    else if (a.startsWith("--processes=")) processes = a.slice(12);
     else if (a === "-h" || a === "--help") {
       console.log(USAGE);
       process.exit(0);
@@ -45,7 +55,11 @@ function parse(argv: string[]): Args {
   }
   if (!file) fail("no app file given");
   if (port !== undefined && !/^\d{1,5}$/.test(port)) fail(`--port must be a number from 0 to 65535, got ${port}`);
-  return { file: file!, reload, port, host };
+  if (processes !== undefined && !/^[1-9]\d{0,3}$/.test(processes)) fail(`--processes must be a positive number, got ${processes}`);
+  if (processes !== undefined && processes !== "1" && !(redis ?? process.env.TRADIO_REDIS_URL)) {
+    fail(`--processes ${processes} needs --redis URL (or TRADIO_REDIS_URL): the processes share the queue, state and logins through Redis`);
+  }
+  return { file: file!, reload, port, host, redis, processes };
 }
 
 function fail(message: string): never {
@@ -58,6 +72,8 @@ async function run(args: Args): Promise<void> {
   if (!existsSync(file)) fail(`no such file: ${args.file}`);
   if (args.port !== undefined) process.env.TRADIO_SERVER_PORT = args.port;
   if (args.host !== undefined) process.env.TRADIO_SERVER_NAME = args.host;
+  if (args.redis !== undefined) process.env.TRADIO_REDIS_URL = args.redis;
+  if (args.processes !== undefined) process.env.TRADIO_PROCESSES = args.processes;
   if (args.reload) return watch(file, args);
   const before = launchCount();
   const url = pathToFileURL(file).href;

@@ -5,6 +5,7 @@ import type { QueueOptions } from "../queue/scheduler.js";
 import { MOUNT_KINDS, mountApp, type MountOptions } from "./mount.js";
 import { checkOptions, describe } from "../core/options.js";
 import { OptionError } from "../core/errors.js";
+import { isClusterChild, launchCluster, reportToPrimary } from "./cluster.js";
 
 /** `launch()`'s options: where to listen, and everything `mountApp()` takes (one list, checked once). */
 export interface LaunchOptions extends Omit<MountOptions, "prefix"> {
@@ -21,6 +22,12 @@ export interface LaunchOptions extends Omit<MountOptions, "prefix"> {
    * any peer (only when nothing but the proxy can reach the app); or the proxy's addresses/CIDR ranges.
    */
   trustProxy?: boolean | string[];
+  /**
+   * Processes serving the app on this host, sharing its port (node:cluster; env TRADIO_PROCESSES). More
+   * than 1 needs `redis`. This process then forks them and serves nothing itself; one that dies is
+   * replaced. Default 1: this process serves the app.
+   */
+  processes?: number;
 }
 
 export interface Launched {
@@ -28,6 +35,8 @@ export interface Launched {
   port: number;
   server: FastifyInstance;
   close(): Promise<void>;
+  /** With `processes` > 1: the ids of the processes serving the app now. */
+  pids?: () => number[];
 }
 
 interface Launchable {
@@ -61,7 +70,25 @@ export async function launch(target: Launchable, opts: LaunchOptions = {}): Prom
     enableQueue: "boolean",
     quiet: "boolean",
     trustProxy: (v) => typeof v === "boolean" || (Array.isArray(v) && v.every((x) => typeof x === "string")),
+    processes: (v) => typeof v === "number" && Number.isInteger(v) && v >= 1,
   });
+  const envProcesses = process.env.TRADIO_PROCESSES;
+  const processes = opts.processes ?? (envProcesses ? Number(envProcesses) : 1);
+  if (!isClusterChild() && processes !== 1) {
+    (globalThis as Counter)[LAUNCHES] = launchCount() + 1;
+    return launchCluster(processes, opts.redis ?? (process.env.TRADIO_REDIS_URL || undefined), opts.quiet ?? false);
+  }
+  try {
+    const launched = await launchHere(target, opts);
+    reportToPrimary({ tradio: "listening", url: launched.url, port: launched.port });
+    return launched;
+  } catch (err) {
+    reportToPrimary({ tradio: "failed", message: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
+}
+
+async function launchHere(target: Launchable, opts: LaunchOptions): Promise<Launched> {
   const envPort = process.env.TRADIO_SERVER_PORT;
   const port = opts.port ?? (envPort !== undefined ? Number(envPort) : 7860);
   if (!nonNegativeInt(port)) throw new OptionError("TR_ERR_OPTION_INVALID", `launch: port must be an integer from 0 to 65535, got ${describe(envPort ?? port)}`);
@@ -70,7 +97,7 @@ export async function launch(target: Launchable, opts: LaunchOptions = {}): Prom
 
   const graph = target.graph;
   const server = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024, trustProxy: opts.trustProxy ?? false });
-  const { port: _port, host: _host, enableQueue: _queue, quiet: _quiet, trustProxy: _proxy, ...mount } = opts;
+  const { port: _port, host: _host, enableQueue: _queue, quiet: _quiet, trustProxy: _proxy, processes: _processes, ...mount } = opts;
   await mountApp(server, target, {
     ...mount,
     mcpServer: opts.mcpServer ?? process.env.TRADIO_MCP_SERVER === "true",
@@ -84,7 +111,8 @@ export async function launch(target: Launchable, opts: LaunchOptions = {}): Prom
   const actualPort = typeof address === "object" && address ? address.port : port;
   const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   const url = `http://${shownHost}:${actualPort}/`;
-  if (!opts.quiet) {
+  // A forked process leaves the announcing to its primary.
+  if (!opts.quiet && !isClusterChild()) {
     console.log(`Running on local URL:  ${url}`);
     if (opts.mcpServer ?? process.env.TRADIO_MCP_SERVER === "true") {
       console.log(`MCP server (tools for agents): ${url}gradio_api/mcp/  (SSE transport: ${url}gradio_api/mcp/sse)`);

@@ -94,7 +94,7 @@ function counter(message: string, history: string[] = []) {
 }
 
 describe("two processes on one Redis", () => {
-  const launchBoth = async (make: () => tr.Interface, opts: object = {}) => {
+  const launchBoth = async (make: () => tr.Interface<any, any>, opts: object = {}) => {
     const a = await start(make(), { redis: redis.url, filesDir, ...opts });
     const b = await start(make(), { redis: redis.url, filesDir, ...opts });
     return [a, b] as const;
