@@ -1,7 +1,7 @@
 import { queueFull, schedulers, type JobData, type JobEvent, type JobOutcome, type JobRunner, type QueueSettings, type Scheduler } from "./scheduler.js";
 
 /** Rolling average of job durations, for the ETA figures in `queued` and `started` events. */
-class Durations {
+export class Durations {
   private readonly recent: number[] = [];
   private sum = 0;
   record(seconds: number) {
@@ -22,7 +22,7 @@ const AUTO_BROADCAST_MS = 250;
 const BROADCAST_MS_PER_WAITING = 0.05;
 
 /** A job and, once someone needs it (a cancel, a function that reads its signal), its AbortController. */
-class Held {
+export class Held {
   private controller: AbortController | null = null;
   constructor(readonly job: JobData) {}
   get signal(): AbortSignal {
@@ -212,7 +212,7 @@ export class MemoryScheduler implements Scheduler {
 }
 
 /** A group (a batch) is cancelled when every job in it is; one job's cancel ends only that job's wait. */
-function groupSignal(group: Held[]): AbortSignal {
+export function groupSignal(group: Held[]): AbortSignal {
   const all = new AbortController();
   const check = () => group.every((h) => h.aborted) && all.abort();
   for (const h of group) h.signal.addEventListener("abort", check, { once: true });

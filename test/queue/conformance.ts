@@ -129,10 +129,13 @@ export function schedulerConformance(name: string, make: Make, after?: () => Pro
       const jobs = [job(), job(), job(), job(), job()];
       for (const j of jobs) await scheduler.push(j);
       // The first job starts alone; the four that waited go in batches of at most three.
-      for (let i = 0; events.filter((e) => e.type === "finished").length < 5; i++) {
+      const finished = () => events.filter((e) => e.type === "finished").length;
+      for (let i = 0; finished() < 5; i++) {
         await until(() => runner.runs.length > i, `batch ${i}`);
         runner.finish(i);
-        await until(() => runner.running === 0 || runner.runs.length > i + 1, `batch ${i} to end`);
+        // Its end is reported (a scheduler in Redis reports it a moment later), or the next batch started.
+        const ran = runner.runs.slice(0, i + 1).reduce((n, r) => n + r.jobs.length, 0);
+        await until(() => finished() >= ran || runner.runs.length > i + 1, `batch ${i} to end`);
       }
       expect(runner.runs.map((r) => r.jobs.length).reduce((a, b) => a + b, 0)).toBe(5);
       expect(Math.max(...runner.runs.map((r) => r.jobs.length))).toBeLessThanOrEqual(3);
