@@ -88,9 +88,10 @@ export class MemoryScheduler implements Scheduler {
     this.dispatch();
   }
 
-  async cancel(jobId: string): Promise<boolean> {
+  async cancel(jobId: string, sessionKey?: string): Promise<boolean> {
     const i = this.queue.findIndex((h) => h.job.id === jobId);
     if (i >= 0) {
+      if (sessionKey !== undefined && this.queue[i].job.sessionKey !== sessionKey) return false;
       const [held] = this.queue.splice(i, 1);
       held.abort();
       this.emit({ type: "cancelled", jobId });
@@ -98,7 +99,7 @@ export class MemoryScheduler implements Scheduler {
       return true;
     }
     const running = this.active.get(jobId);
-    if (running) {
+    if (running && (sessionKey === undefined || running.job.sessionKey === sessionKey)) {
       running.abort();
       return true;
     }

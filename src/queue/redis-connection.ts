@@ -1,16 +1,6 @@
 import { Redis, type RedisOptions as IORedisOptions } from "ioredis";
 import { TradioFailure } from "../core/errors.js";
-
-/** A Redis URL as it may be printed: the password hidden. */
-export function shownUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString().replace(/\/$/, "");
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, "//***@");
-  }
-}
+import { shownUrl } from "./redis-url.js";
 
 /** How long the first connection may take before the app refuses to start. */
 const CONNECT_TIMEOUT_MS = 5_000;

@@ -84,7 +84,7 @@ export class RedisScheduler implements Scheduler {
   private readonly queues = new Map<number, Queue>();
   private readonly workers: Worker[] = [];
   /** Calls pushed by this process that have not ended: their event and whether they run. */
-  private readonly own = new Map<string, { eventId: number; running: boolean }>();
+  private readonly own = new Map<string, { eventId: number; running: boolean; sessionKey: string | null }>();
   /** Calls running somewhere, heard of over the channel (so any process can cancel them). */
   private readonly runningAnywhere = new Set<string>();
   /** Calls running in this process. */
@@ -255,7 +255,7 @@ export class RedisScheduler implements Scheduler {
     await this.ready();
     const queue = this.queues.get(job.eventId);
     if (!queue) throw new OptionError("TR_ERR_NOT_FOUND", `the Redis scheduler holds no queue for event ${job.eventId}`);
-    this.own.set(job.id, { eventId: job.eventId, running: false });
+    this.own.set(job.id, { eventId: job.eventId, running: false, sessionKey: job.sessionKey });
     try {
       const [admitted, waiting] = await this.main!.tradioAdmit(...this.scriptArgs(job.eventId), this.settings.maxSize ?? -1, job.id);
       if (!admitted) throw queueFull(waiting);
@@ -267,13 +267,21 @@ export class RedisScheduler implements Scheduler {
     if (this.closed) void this.cancel(job.id);
   }
 
-  async cancel(jobId: string): Promise<boolean> {
+  async cancel(jobId: string, sessionKey?: string): Promise<boolean> {
     if (this.ended.has(jobId)) return false;
     await this.ready();
     const mine = this.own.get(jobId);
+    if (mine && sessionKey !== undefined && mine.sessionKey !== sessionKey) return false;
     const queues = mine ? [this.queues.get(mine.eventId)!] : [...this.queues.values()];
     let active = false;
     for (const queue of queues) {
+      if (!mine && sessionKey !== undefined) {
+        // Pushed by another process: its session is read from the job (a call taken into a batch has
+        // left the queue and cannot be checked, so it is not cancelled from here).
+        const bjob = await queue.getJob(bullId(jobId));
+        if (!bjob) continue;
+        if ((bjob.data as Carried).job.sessionKey !== sessionKey) return false;
+      }
       const state = await queue.getJobState(bullId(jobId));
       if (state === "waiting" && (await queue.remove(bullId(jobId))) === 1) {
         const event: JobEvent = { type: "cancelled", jobId };
@@ -285,7 +293,7 @@ export class RedisScheduler implements Scheduler {
     }
     // Running (or taken into a batch): the worker holding it aborts it. The mark covers a worker that
     // took the call just now and has not yet registered it.
-    if (!(active || this.runningAnywhere.has(jobId) || this.here.has(jobId))) return false;
+    if (!(active || ((mine || sessionKey === undefined) && (this.runningAnywhere.has(jobId) || this.here.has(jobId))))) return false;
     this.here.get(jobId)?.abort();
     await this.main!.set(this.cancelKey(jobId), "1", "EX", KEEP_SECONDS);
     await this.main!.publish(this.control, JSON.stringify({ cancel: jobId }));

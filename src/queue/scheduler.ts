@@ -93,8 +93,11 @@ export interface Scheduler {
   ready?(): Promise<void>;
   /** Adds a job; rejects with TR_ERR_QUEUE_FULL (HTTP 503) when the queue is full. */
   push(job: JobData): Promise<void>;
-  /** Removes a waiting job or aborts a running one. Resolves false when no such job is known. */
-  cancel(jobId: string): Promise<boolean>;
+  /**
+   * Removes a waiting job or aborts a running one, wherever it runs. With `sessionKey`, only a job of
+   * that session is touched (a client cancels its own calls only). Resolves false when no such job is known.
+   */
+  cancel(jobId: string, sessionKey?: string): Promise<boolean>;
   /** Every lifecycle event of every job. Returns a function that stops listening. */
   subscribe(listener: (event: JobEvent) => void): () => void;
   /** Stops taking jobs; running jobs are cancelled. */

@@ -161,6 +161,24 @@ export function schedulerConformance(name: string, make: Make, after?: () => Pro
       await scheduler.close();
     });
 
+    it("cancels a job only for its own session when a session is given", async () => {
+      const { scheduler, runner, of } = await setup({ defaultConcurrencyLimit: 1 });
+      const [a, b] = [job(), job()];
+      await scheduler.push(a);
+      await scheduler.push(b);
+      await until(() => runner.runs.length === 1, "the first run");
+      expect(await scheduler.cancel(b.id, "someone-else")).toBe(false);
+      expect(await scheduler.cancel(a.id, "someone-else")).toBe(false);
+      expect(runner.runs[0].signal.aborted).toBe(false);
+      expect(of(b.id)).not.toContain("cancelled");
+      expect(await scheduler.cancel(b.id, "session-1")).toBe(true);
+      expect(await scheduler.cancel(a.id, "session-1")).toBe(true);
+      await until(() => runner.runs[0].signal.aborted, "the abort signal");
+      runner.runs[0].end([{ ok: false, cancelled: true, error: { ...failure, code: "TR_ERR_CANCELLED" } }]);
+      await until(() => of(a.id).includes("cancelled") && of(b.id).includes("cancelled"), "both ends");
+      await scheduler.close();
+    });
+
     it("refuses jobs past maxSize with TR_ERR_QUEUE_FULL (HTTP 503)", async () => {
       const { scheduler, runner } = await setup({ defaultConcurrencyLimit: 1, maxSize: 2 });
       await scheduler.push(job());
