@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   TR_ERR_LOAD_RATE_LIMITED: "the Hub limited the rate of calls",
   TR_ERR_REDIS_UNAVAILABLE: "the Redis given by `redis` cannot be reached at launch",
   TR_ERR_CALL: "a call from code with the wrong arguments",
+  TR_ERR_REDIS_UNREACHABLE: "the Redis server given by `redis` did not answer when the app started",
   // A caller's request (HTTP 4xx, or an error for a call from code).
   TR_ERR_BAD_REQUEST: "a malformed request",
   TR_ERR_NOT_FOUND: "no such route or endpoint",
@@ -50,6 +51,7 @@ export const ERROR_CODES = {
   TR_ERR_CANCELLED: "the call was cancelled",
   TR_ERR_FUNCTION: "the function failed: shown only with showError",
   TR_ERR_RETURN: "the function returned values that do not fit its outputs",
+  TR_ERR_WORKER_LOST: "the worker process running the call stopped (crashed or was killed) before it answered",
   TR_ERR_INTERNAL: "tradio itself failed",
 } as const;
 

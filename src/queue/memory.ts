@@ -1,7 +1,7 @@
 import { queueFull, schedulers, type JobData, type JobEvent, type JobOutcome, type JobRunner, type QueueSettings, type Scheduler } from "./scheduler.js";
 
 /** Rolling average of job durations, for the ETA figures in `queued` and `started` events. */
-class Durations {
+export class Durations {
   private readonly recent: number[] = [];
   private sum = 0;
   record(seconds: number) {
@@ -22,7 +22,7 @@ const AUTO_BROADCAST_MS = 250;
 const BROADCAST_MS_PER_WAITING = 0.05;
 
 /** A job and, once someone needs it (a cancel, a function that reads its signal), its AbortController. */
-class Held {
+export class Held {
   private controller: AbortController | null = null;
   constructor(readonly job: JobData) {}
   get signal(): AbortSignal {
@@ -88,9 +88,10 @@ export class MemoryScheduler implements Scheduler {
     this.dispatch();
   }
 
-  async cancel(jobId: string): Promise<boolean> {
+  async cancel(jobId: string, sessionKey?: string): Promise<boolean> {
     const i = this.queue.findIndex((h) => h.job.id === jobId);
     if (i >= 0) {
+      if (sessionKey !== undefined && this.queue[i].job.sessionKey !== sessionKey) return false;
       const [held] = this.queue.splice(i, 1);
       held.abort();
       this.emit({ type: "cancelled", jobId });
@@ -98,7 +99,7 @@ export class MemoryScheduler implements Scheduler {
       return true;
     }
     const running = this.active.get(jobId);
-    if (running) {
+    if (running && (sessionKey === undefined || running.job.sessionKey === sessionKey)) {
       running.abort();
       return true;
     }
@@ -212,7 +213,7 @@ export class MemoryScheduler implements Scheduler {
 }
 
 /** A group (a batch) is cancelled when every job in it is; one job's cancel ends only that job's wait. */
-function groupSignal(group: Held[]): AbortSignal {
+export function groupSignal(group: Held[]): AbortSignal {
   const all = new AbortController();
   const check = () => group.every((h) => h.aborted) && all.abort();
   for (const h of group) h.signal.addEventListener("abort", check, { once: true });

@@ -86,10 +86,18 @@ export function queueFull(size: number): HttpError {
 export interface Scheduler {
   /** Starts handing jobs to the runner. */
   start(runner: JobRunner): void;
+  /**
+   * Resolves once the scheduler can take and run jobs (after start); rejects with a clear error when it
+   * never will (a Redis that does not answer). Schedulers that are ready at once need not have it.
+   */
+  ready?(): Promise<void>;
   /** Adds a job; rejects with TR_ERR_QUEUE_FULL (HTTP 503) when the queue is full. */
   push(job: JobData): Promise<void>;
-  /** Removes a waiting job or aborts a running one. Resolves false when no such job is known. */
-  cancel(jobId: string): Promise<boolean>;
+  /**
+   * Removes a waiting job or aborts a running one, wherever it runs. With `sessionKey`, only a job of
+   * that session is touched (a client cancels its own calls only). Resolves false when no such job is known.
+   */
+  cancel(jobId: string, sessionKey?: string): Promise<boolean>;
   /** Every lifecycle event of every job. Returns a function that stops listening. */
   subscribe(listener: (event: JobEvent) => void): () => void;
   /** Stops taking jobs; running jobs are cancelled. */
@@ -99,5 +107,40 @@ export interface Scheduler {
   readonly running: number;
 }
 
-/** Schedulers by name (`launch({ scheduler: "memory" })`); [scale] adds one on Redis. */
-export const schedulers = new Registry<(settings: QueueSettings) => Scheduler>("schedulers");
+/** What a process does with an app's queue when the queue is shared by several processes. */
+export type Role = "web" | "worker" | "both";
+export const ROLES: readonly Role[] = ["web", "worker", "both"];
+
+/** Where and how a shared scheduler keeps the queue (`launch({ redis })`). */
+export interface RedisOptions {
+  /** `redis://[user:pass@]host:port[/db]` (or `rediss://` for TLS). */
+  url: string;
+  /**
+   * The prefix of this app's keys and channels in Redis. Processes of one app must agree on it; apps
+   * sharing a Redis must not. Default: "tradio:" and a fingerprint of the app's events and components.
+   */
+  prefix?: string;
+  /** A call whose worker process died mid-run: run it once more on another worker ("retry", default) or fail it. */
+  workerLost?: "retry" | "fail";
+  /**
+   * Seconds a worker may go without renewing its hold on a running call (it renews every half of it)
+   * before the call is taken as lost and handed on. Default 30. A function that blocks the event loop
+   * longer than this is taken as lost too.
+   */
+  lockTimeout?: number;
+}
+
+/** What a scheduler learns of the app and the process besides the queue settings. */
+export interface SchedulerContext {
+  /** The app's events that have a function (the queues a shared scheduler holds). */
+  events: readonly number[];
+  /** A name for the app that every process serving it derives the same way. */
+  app: string;
+  redis?: RedisOptions;
+  role?: Role;
+  /** Calls of one event this process runs at once (default: the event's concurrency limit). */
+  workerConcurrency?: number;
+}
+
+/** Schedulers by name (`launch({ scheduler: "memory" })`, `"redis"`). */
+export const schedulers = new Registry<(settings: QueueSettings, context?: SchedulerContext) => Scheduler>("schedulers");

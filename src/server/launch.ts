@@ -6,6 +6,8 @@ import { MOUNT_KINDS, mountApp, type MountOptions } from "./mount.js";
 import { checkOptions, describe } from "../core/options.js";
 import { OptionError } from "../core/errors.js";
 import { isClusterChild, launchCluster, reportToPrimary } from "./cluster.js";
+import { ROLES, type Role } from "../queue/scheduler.js";
+import { shownUrl } from "../queue/redis-url.js";
 
 /** `launch()`'s options: where to listen, and everything `mountApp()` takes (one list, checked once). */
 export interface LaunchOptions extends Omit<MountOptions, "prefix"> {
@@ -28,6 +30,25 @@ export interface LaunchOptions extends Omit<MountOptions, "prefix"> {
    * replaced. Default 1: this process serves the app.
    */
   processes?: number;
+}
+
+/**
+ * `redis`, `role` and `workerConcurrency`, from the options or else from the environment
+ * (TRADIO_REDIS_URL, TRADIO_ROLE, TRADIO_WORKER_CONCURRENCY, which the CLI's flags set).
+ */
+function sharedQueue(opts: LaunchOptions): Pick<MountOptions, "redis" | "role" | "workerConcurrency"> {
+  const env = process.env;
+  const redis = opts.redis ?? (env.TRADIO_REDIS_URL || undefined);
+  const roleText = opts.role ?? (env.TRADIO_ROLE || undefined);
+  if (roleText !== undefined && !(ROLES as readonly string[]).includes(roleText)) {
+    throw new OptionError("TR_ERR_OPTION_INVALID", `launch: role (env TRADIO_ROLE) must be "web", "worker" or "both", got ${describe(roleText)}`);
+  }
+  const concurrencyText = env.TRADIO_WORKER_CONCURRENCY || undefined;
+  const workerConcurrency = opts.workerConcurrency ?? (concurrencyText === undefined ? undefined : Number(concurrencyText));
+  if (workerConcurrency !== undefined && !(Number.isInteger(workerConcurrency) && workerConcurrency > 0)) {
+    throw new OptionError("TR_ERR_OPTION_INVALID", `launch: workerConcurrency (env TRADIO_WORKER_CONCURRENCY) must be a positive integer, got ${describe(concurrencyText)}`);
+  }
+  return { redis, role: roleText as Role | undefined, workerConcurrency };
 }
 
 export interface Launched {
@@ -76,7 +97,8 @@ export async function launch(target: Launchable, opts: LaunchOptions = {}): Prom
   const processes = opts.processes ?? (envProcesses ? Number(envProcesses) : 1);
   if (!isClusterChild() && processes !== 1) {
     (globalThis as Counter)[LAUNCHES] = launchCount() + 1;
-    return launchCluster(processes, opts.redis ?? (process.env.TRADIO_REDIS_URL || undefined), opts.quiet ?? false);
+    const redis = opts.redis ?? (process.env.TRADIO_REDIS_URL || undefined);
+    return launchCluster(processes, typeof redis === "object" ? redis.url : redis, opts.quiet ?? false);
   }
   try {
     const launched = await launchHere(target, opts);
@@ -95,17 +117,26 @@ async function launchHere(target: Launchable, opts: LaunchOptions): Promise<Laun
   const host = opts.host ?? process.env.TRADIO_SERVER_NAME ?? "127.0.0.1";
   (globalThis as Counter)[LAUNCHES] = launchCount() + 1;
 
+  const shared = sharedQueue(opts);
   const graph = target.graph;
   const server = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024, trustProxy: opts.trustProxy ?? false });
   const { port: _port, host: _host, enableQueue: _queue, quiet: _quiet, trustProxy: _proxy, processes: _processes, ...mount } = opts;
   await mountApp(server, target, {
     ...mount,
+    ...shared,
     mcpServer: opts.mcpServer ?? process.env.TRADIO_MCP_SERVER === "true",
     // The name the server listens on is one it answers to.
     allowedHosts: [...(opts.allowedHosts ?? []), ...(isIP(host) || host === "localhost" ? [] : [host])],
   });
   // Features of the graph get ready first (a flagging log that cannot be appended to is reported now).
   for (const hook of graph.lifecycle.onLaunch) await hook();
+  if (shared.role === "worker") {
+    // A worker serves no HTTP: it takes calls from Redis. (Listening would also put it in a node:cluster
+    // round robin, where requests meant for web processes would reach it.)
+    await server.ready();
+    if (!opts.quiet) console.log(`Worker taking calls from Redis at ${shownUrl(typeof shared.redis === "string" ? shared.redis : shared.redis!.url)}`);
+    return { url: "", port: 0, server, close: () => server.close() };
+  }
   await server.listen({ port, host });
   const address = server.server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;
