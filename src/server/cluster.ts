@@ -1,6 +1,14 @@
 import cluster, { type Worker } from "node:cluster";
 import { OptionError, TradioFailure } from "../core/errors.js";
-import type { Launched } from "./launch.js";
+
+/** What launch() returns for a cluster's primary (a `Launched` whose `server` throws: it serves nothing). */
+export interface ClusterLaunched {
+  url: string;
+  port: number;
+  readonly server: never;
+  close(): Promise<void>;
+  pids: () => number[];
+}
 
 /** What a forked process tells the primary once it listens, or when its launch failed. */
 type Report = { tradio: "listening"; url: string; port: number } | { tradio: "failed"; message: string };
@@ -24,7 +32,7 @@ const QUICK_CRASH_MS = 2_000;
  * starts a new one whenever one dies. It serves nothing itself. Every process must share state through
  * Redis, since consecutive requests of one client land on different processes.
  */
-export async function launchCluster(processes: number, redis: string | undefined, quiet: boolean): Promise<Launched> {
+export async function launchCluster(processes: number, redis: string | undefined, quiet: boolean): Promise<ClusterLaunched> {
   if (!Number.isInteger(processes) || processes < 1) throw new OptionError("TR_ERR_OPTION_INVALID", `launch: processes must be a positive integer, got ${processes}`);
   if (!redis) {
     throw new OptionError("TR_ERR_OPTION_CONFLICT", `launch: processes: ${processes} needs redis (launch({ redis }), --redis or TRADIO_REDIS_URL): the processes share the queue, state and logins through it`);
