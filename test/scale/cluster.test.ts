@@ -84,10 +84,14 @@ describe("files across 3 processes in different working folders", { timeout: 300
         expect(served.status).toBe(200);
         expect(await served.text()).toBe(`note ${i}`);
       }
-      const client = await Client.connect(cluster.url);
-      const r = await client.predict("/predict", [{ path: stored, meta: { _type: "gradio.FileData" } }]);
-      expect(String((r.data as unknown[])[0]).split("|")[1]).toBe(`note ${i}`);
-      client.close();
+      // A one-shot call lands on whichever process nginx picks next, and runs on any worker.
+      const res = await fetch(`${cluster.url}/gradio_api/run/predict`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ data: [{ path: stored, meta: { _type: "gradio.FileData" } }] }),
+      });
+      const r = (await res.json()) as { data: string[] };
+      expect(r.data[0].split("|")[1]).toBe(`note ${i}`);
     }
   });
 });
