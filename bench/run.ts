@@ -174,3 +174,4 @@ if (want("queue") || which.has("stream")) {
 if (want("queue") || which.has("drain")) await drain();
 if (want("queue") || which.has("memory")) await idleMemory(1000);
 if (want("interpret")) await import("./interpretation.js");
+if (want("redis")) await (await import("./redis.js")).redisCost();
