@@ -102,7 +102,14 @@ async function run(args: Args): Promise<void> {
       fail(`${args.file} neither launched an app nor default-exports one (export default new tr.Interface({...}))`);
     }
     // A file may export `launchOptions` (auth, for example) for the launch the CLI makes.
-    await app.launch(mod.launchOptions);
+    try {
+      await app.launch(mod.launchOptions);
+    } catch (err) {
+      // A launch that cannot happen (Redis not answering, a port taken) is a message, not a stack trace.
+      const code = (err as { code?: unknown }).code;
+      console.error(`tradio: ${err instanceof Error ? err.message : String(err)}${typeof code === "string" ? ` (${code})` : ""}`);
+      process.exit(1);
+    }
   }
 }
 
