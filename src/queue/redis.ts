@@ -16,6 +16,7 @@ import {
   type Role,
   type Scheduler,
   type SchedulerContext,
+  type SharedSessions,
 } from "./scheduler.js";
 
 export interface RedisSchedulerOptions {
@@ -52,6 +53,8 @@ const KEEP_SECONDS = 3600;
 const CLOSE_GRACE_MS = 2_000;
 
 const bullId = (jobId: string) => `j${jobId}`;
+/** Longest wait for a sync mark to come back. */
+const SYNC_MS = 2_000;
 
 interface Scripts {
   tradioAdmit(...args: (string | number)[]): Promise<[number, number]>;
@@ -73,6 +76,21 @@ interface Scripts {
  */
 export class RedisScheduler implements Scheduler {
   private readonly listeners = new Set<(event: JobEvent) => void>();
+  /** Session news (joins, refusals, streams opened, sync marks) travel on the events channel too, in order. */
+  private readonly joinListeners: ((jobId: string, sessionKey: string) => void)[] = [];
+  private readonly dropListeners: ((jobId: string) => void)[] = [];
+  private readonly attachListeners: ((sessionKey: string) => void)[] = [];
+  private readonly syncs = new Map<string, () => void>();
+  /** Tells this process's messages apart from the others'. */
+  private readonly token = Math.random().toString(36).slice(2);
+  private syncCount = 0;
+  readonly sessions: SharedSessions = {
+    onJoin: (l) => void this.joinListeners.push(l),
+    onDrop: (l) => void this.dropListeners.push(l),
+    onAttach: (l) => void this.attachListeners.push(l),
+    attached: (sessionKey) => this.say({ attached: sessionKey, by: this.token }),
+    sync: () => this.sync(),
+  };
   private readonly channel: string;
   private readonly control: string;
   private readonly role: Role;
@@ -226,6 +244,45 @@ export class RedisScheduler implements Scheduler {
       return;
     }
     if (Array.isArray(message)) for (const event of message as JobEvent[]) this.hear(event);
+    else if (message && typeof message === "object") this.news(message as Record<string, unknown>);
+  }
+
+  private news(m: Record<string, unknown>): void {
+    if (typeof m.joined === "string" && typeof m.session === "string") {
+      if (!this.ended.has(m.joined)) for (const l of this.joinListeners) l(m.joined, m.session);
+    } else if (typeof m.dropped === "string") {
+      for (const l of this.dropListeners) l(m.dropped);
+    } else if (typeof m.attached === "string" && m.by !== this.token) {
+      for (const l of this.attachListeners) l(m.attached);
+    } else if (typeof m.sync === "string") {
+      this.syncs.get(m.sync)?.();
+    }
+  }
+
+  private say(message: object): void {
+    if (this.closed || !this.main) return;
+    this.main.publish(this.channel, JSON.stringify(message)).catch(() => {});
+  }
+
+  /**
+   * A mark published and heard back: pub/sub delivers in the order Redis ran the publishes, so once it
+   * is heard, so is everything published before it (a join taken by another process before this
+   * process got the session's stream). Gives up after a while rather than hold a request.
+   */
+  private async sync(): Promise<void> {
+    if (this.closed) return;
+    await this.ready();
+    const id = `${this.token}:${++this.syncCount}`;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, SYNC_MS);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.syncs.set(id, done);
+      this.say({ sync: id });
+    });
+    this.syncs.delete(id);
   }
 
   private publish(events: JobEvent[]): void {
@@ -256,12 +313,15 @@ export class RedisScheduler implements Scheduler {
     const queue = this.queues.get(job.eventId);
     if (!queue) throw new OptionError("TR_ERR_NOT_FOUND", `the Redis scheduler holds no queue for event ${job.eventId}`);
     this.own.set(job.id, { eventId: job.eventId, running: false, sessionKey: job.sessionKey });
+    // Published on the same connection just before admission, so every process hears it before the job's `queued`.
+    if (job.streamed && job.sessionKey !== null) this.say({ joined: job.id, session: job.sessionKey });
     try {
       const [admitted, waiting] = await this.main!.tradioAdmit(...this.scriptArgs(job.eventId), this.settings.maxSize ?? -1, job.id);
       if (!admitted) throw queueFull(waiting);
       await queue.add("call", { job } satisfies Carried, { jobId: bullId(job.id) });
     } catch (err) {
       this.own.delete(job.id);
+      if (job.streamed && job.sessionKey !== null) this.say({ dropped: job.id });
       throw err;
     }
     if (this.closed) void this.cancel(job.id);

@@ -20,6 +20,8 @@ export interface JobData {
   request: RequestInfo;
   /** The app's public URL for this caller, for output file URLs. */
   root: string;
+  /** Its events go to the session's event stream (sse_v3), which any process of a shared queue may serve. */
+  streamed?: boolean;
 }
 
 /** What happens to a job, reported by the scheduler to whoever listens (the transport turns it into frames). */
@@ -102,9 +104,28 @@ export interface Scheduler {
   subscribe(listener: (event: JobEvent) => void): () => void;
   /** Stops taking jobs; running jobs are cancelled. */
   close(): Promise<void>;
+  /**
+   * Schedulers shared by several processes: which session each job belongs to, so a session's event
+   * stream can be served by any process, not only the one that took the join.
+   */
+  readonly sessions?: SharedSessions;
   /** Jobs waiting (not running), where the scheduler can tell at once. */
   readonly waiting: number;
   readonly running: number;
+}
+
+/** A shared scheduler's news of sessions, heard by every process (in the order it was published). */
+export interface SharedSessions {
+  /** A job of `sessionKey` was pushed by some process (before any of its lifecycle events). */
+  onJoin(listener: (jobId: string, sessionKey: string) => void): void;
+  /** A job announced by `onJoin` was refused (queue full): it will have no events. */
+  onDrop(listener: (jobId: string) => void): void;
+  /** Another process opened the session's stream. */
+  onAttach(listener: (sessionKey: string) => void): void;
+  /** Tells the other processes that this one opened the session's stream. */
+  attached(sessionKey: string): void;
+  /** Resolves once this process has heard everything published before the call. */
+  sync(): Promise<void>;
 }
 
 /** What a process does with an app's queue when the queue is shared by several processes. */

@@ -31,6 +31,8 @@ export function queueRoutes(f: FastifyInstance, s: Served): void {
 
   f.get<{ Querystring: Record<string, unknown> }>(`${API_PREFIX}/queue/data`, async (req, reply) => {
     const hash = sessionHash(req.query.session_hash)!;
+    const key = s.sessionKey(req, hash);
+    const channel = s.transport.scheduler.sessions ? await s.transport.claim(key) : s.transport.channels.get(key);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -40,7 +42,6 @@ export function queueRoutes(f: FastifyInstance, s: Served): void {
       "x-accel-buffering": "no",
     });
     res.flushHeaders();
-    const channel = s.transport.channels.get(s.sessionKey(req, hash));
     if (!channel) {
       res.write(SESSION_NOT_FOUND);
       res.write(CLOSE_STREAM);
