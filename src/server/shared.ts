@@ -41,7 +41,7 @@ export async function connectShared(url: string, namespace: string, timeoutMs = 
     await client.ping();
   } catch (err) {
     client.disconnect();
-    throw new TradioFailure("TR_ERR_REDIS_UNAVAILABLE", `redis: cannot reach Redis at ${safeUrl(url)} (${(err as Error).message}); start it (redis-server) or check the URL`);
+    throw new TradioFailure("TR_ERR_REDIS_UNAVAILABLE", `redis: cannot connect to Redis at ${safeUrl(url)} (${(err as Error).message}); start it (redis-server) or check the URL`);
   }
   return {
     url,
