@@ -112,7 +112,8 @@ export class Transport {
   async stream(job: JobData, channel: Channel): Promise<void> {
     channel.pending.add(job.id);
     channel.expectStream();
-    await this.queue({ ...job, streamed: true }, this.sink(job.id, channel, () => {}), () => channel.pending.delete(job.id));
+    job.streamed = true;
+    await this.queue(job, this.sink(job.id, channel, () => {}), () => channel.pending.delete(job.id));
   }
 
   /** With a shared queue: the session's stream is served here; the other processes stop following it. */
