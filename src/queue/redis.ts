@@ -285,10 +285,23 @@ export class RedisScheduler implements Scheduler {
     this.syncs.delete(id);
   }
 
+  /**
+   * Events published in one turn of the event loop (the tokens of many streaming calls) leave as one
+   * message, in order: one publish and one parse per process instead of one per event.
+   */
   private publish(events: JobEvent[]): void {
     if (this.closed || !this.main || events.length === 0) return;
-    this.main.publish(this.channel, JSON.stringify(events)).catch(() => {});
+    if (this.outbox.length === 0) setImmediate(this.flush);
+    for (const e of events) this.outbox.push(e);
   }
+
+  private readonly flush = (): void => {
+    if (this.outbox.length === 0) return;
+    const batch = this.outbox;
+    this.outbox = [];
+    this.main?.publish(this.channel, JSON.stringify(batch)).catch(() => {});
+  };
+  private outbox: JobEvent[] = [];
 
   private record(eventId: number, seconds: number): Durations {
     let d = this.durations.get(eventId);
@@ -497,6 +510,7 @@ export class RedisScheduler implements Scheduler {
     const force = this.here.size > 0;
     await Promise.all(this.workers.map((w) => w.close(force).catch(() => {})));
     await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => {})));
+    this.flush();
     this.sub?.disconnect();
     await this.main?.quit().catch(() => {});
   }
