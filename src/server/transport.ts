@@ -65,6 +65,8 @@ export class Transport {
         ended();
         this.remote.delete(jobId);
       }
+      // Its stream is served by another process: nothing to write here (and no frame to build).
+      if (channel.isElsewhere) return;
       // Until its stream first opens, a client holds no streamed value: updates go whole, latest only.
       channel.send(writer.frame(e, !channel.everAttached));
     };
