@@ -25,7 +25,6 @@ export const ERROR_CODES = {
   TR_ERR_LOAD_UNSUPPORTED: "a model task or app that cannot be wrapped",
   TR_ERR_LOAD_UNAVAILABLE: "the model or app did not answer",
   TR_ERR_LOAD_RATE_LIMITED: "the Hub limited the rate of calls",
-  TR_ERR_REDIS_UNAVAILABLE: "the Redis given by `redis` cannot be reached at launch",
   TR_ERR_CALL: "a call from code with the wrong arguments",
   TR_ERR_REDIS_UNREACHABLE: "the Redis server given by `redis` did not answer when the app started",
   // A caller's request (HTTP 4xx, or an error for a call from code).

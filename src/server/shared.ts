@@ -29,6 +29,7 @@ export function safeUrl(url: string): string {
  * disconnections are retried without end: commands wait until Redis is back.
  */
 export async function connectShared(url: string, namespace: string, timeoutMs = 5_000): Promise<SharedRedis> {
+  if (!/^rediss?:\/\//.test(url)) throw new TradioFailure("TR_ERR_OPTION_INVALID", `redis: URL must start with redis:// or rediss://, got ${JSON.stringify(safeUrl(url))}`);
   let client: Redis;
   try {
     client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null, connectTimeout: timeoutMs });
@@ -41,7 +42,7 @@ export async function connectShared(url: string, namespace: string, timeoutMs = 
     await client.ping();
   } catch (err) {
     client.disconnect();
-    throw new TradioFailure("TR_ERR_REDIS_UNAVAILABLE", `redis: cannot connect to Redis at ${safeUrl(url)} (${(err as Error).message}); start it (redis-server) or check the URL`);
+    throw new TradioFailure("TR_ERR_REDIS_UNREACHABLE", `redis: cannot connect to Redis at ${safeUrl(url)} (${(err as Error).message}); start it (redis-server) or check the URL`);
   }
   return {
     url,

@@ -194,6 +194,6 @@ describe("two processes on one Redis", () => {
   it("refuse to start when Redis cannot be reached, naming its URL", async () => {
     const port = await freePort();
     const iface = new tr.Interface({ fn: (x: string) => x, inputs: "text", outputs: "text" });
-    await expect(iface.launch({ port: 0, quiet: true, redis: `redis://127.0.0.1:${port}` })).rejects.toThrowCode("TR_ERR_REDIS_UNAVAILABLE", new RegExp(`127\\.0\\.0\\.1:${port}`));
+    await expect(iface.launch({ port: 0, quiet: true, redis: `redis://127.0.0.1:${port}` })).rejects.toThrowCode("TR_ERR_REDIS_UNREACHABLE", new RegExp(`127\\.0\\.0\\.1:${port}`));
   });
 });
