@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Queue, Worker, type Job as BullJob } from "bullmq";
 import type { Redis } from "ioredis";
 import { OptionError } from "../core/errors.js";
@@ -99,7 +100,10 @@ export class RedisScheduler implements Scheduler {
   private opening: Promise<void> | null = null;
   private main: (Redis & Scripts) | null = null;
   private sub: Redis | null = null;
+  /** Each event's BullMQ queue: events sharing a `concurrencyId` share one queue (and its global concurrency). */
   private readonly queues = new Map<number, Queue>();
+  /** Every queue once. */
+  private readonly pools = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
   /** Calls pushed by this process that have not ended: their event and whether they run. */
   private readonly own = new Map<string, { eventId: number; running: boolean; sessionKey: string | null }>();
@@ -174,22 +178,32 @@ export class RedisScheduler implements Scheduler {
     if (this.closed) return;
 
     const connection = main;
+    // One BullMQ queue per concurrency pool: an event's own (`e<id>`), or one named for a shared concurrencyId.
+    const pools = new Map<string, number>();
     for (const eventId of this.opts.events) {
-      const queue = new Queue(`e${eventId}`, {
-        connection,
-        prefix: this.opts.prefix,
-        defaultJobOptions: { attempts: 1, removeOnComplete: { age: KEEP_SECONDS, count: 10_000 }, removeOnFail: { age: KEEP_SECONDS, count: 10_000 } },
-      });
-      queue.on("error", () => {});
+      const id = runner.policy(eventId)?.concurrencyId;
+      const name = id === undefined ? `e${eventId}` : `c${createHash("sha256").update(id).digest("hex").slice(0, 16)}`;
+      let queue = this.pools.get(name);
+      if (!queue) {
+        queue = new Queue(name, {
+          connection,
+          prefix: this.opts.prefix,
+          defaultJobOptions: { attempts: 1, removeOnComplete: { age: KEEP_SECONDS, count: 10_000 }, removeOnFail: { age: KEEP_SECONDS, count: 10_000 } },
+        });
+        queue.on("error", () => {});
+        this.pools.set(name, queue);
+        pools.set(name, eventId);
+        // The graph keeps the limit equal within a pool: the first event's is the pool's.
+        const limit = this.limit(eventId);
+        if (limit === null) await queue.removeGlobalConcurrency();
+        else await queue.setGlobalConcurrency(limit);
+      }
       this.queues.set(eventId, queue);
-      const limit = this.limit(eventId);
-      if (limit === null) await queue.removeGlobalConcurrency();
-      else await queue.setGlobalConcurrency(limit);
     }
     if (this.role === "web" || this.closed) return;
-    for (const eventId of this.opts.events) {
+    for (const [name, eventId] of pools) {
       const limit = this.limit(eventId);
-      const worker = new Worker(`e${eventId}`, (job: BullJob) => this.process(runner, eventId, job), {
+      const worker = new Worker(name, (job: BullJob) => this.process(runner, (job.data as Carried).job.eventId, job), {
         connection,
         prefix: this.opts.prefix,
         concurrency: this.opts.workerConcurrency ?? limit ?? 1000,
@@ -312,7 +326,7 @@ export class RedisScheduler implements Scheduler {
 
   private keys(eventId: number): string[] {
     const queue = this.queues.get(eventId)!;
-    return [queue.toKey("wait"), queue.toKey("active"), ...[...this.queues.values()].map((q) => q.toKey("wait"))];
+    return [queue.toKey("wait"), queue.toKey("active"), ...[...this.pools.values()].map((q) => q.toKey("wait"))];
   }
 
   private scriptArgs(eventId: number): (string | number)[] {
@@ -345,7 +359,7 @@ export class RedisScheduler implements Scheduler {
     await this.ready();
     const mine = this.own.get(jobId);
     if (mine && sessionKey !== undefined && mine.sessionKey !== sessionKey) return false;
-    const queues = mine ? [this.queues.get(mine.eventId)!] : [...this.queues.values()];
+    const queues = mine ? [this.queues.get(mine.eventId)!] : [...this.pools.values()];
     let active = false;
     for (const queue of queues) {
       if (!mine && sessionKey !== undefined) {
@@ -432,7 +446,8 @@ export class RedisScheduler implements Scheduler {
     const taken: JobData[] = [];
     for (const j of waiting) {
       if (taken.length >= n) break;
-      if (j.id === carrier || !j.id) continue;
+      // A pool's queue holds calls of every event sharing it; a batch takes only its own event's.
+      if (j.id === carrier || !j.id || (j.data as Carried).job.eventId !== eventId) continue;
       if ((await queue.remove(j.id)) === 1) {
         const carried = j.data as Carried;
         taken.push(carried.job, ...(carried.extra ?? []));
@@ -509,7 +524,7 @@ export class RedisScheduler implements Scheduler {
     for (let waited = 0; this.here.size > 0 && waited < CLOSE_GRACE_MS; waited += 20) await new Promise((r) => setTimeout(r, 20));
     const force = this.here.size > 0;
     await Promise.all(this.workers.map((w) => w.close(force).catch(() => {})));
-    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => {})));
+    await Promise.all([...this.pools.values()].map((q) => q.close().catch(() => {})));
     this.flush();
     this.sub?.disconnect();
     await this.main?.quit().catch(() => {});
