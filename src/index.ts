@@ -51,7 +51,7 @@ export { mountApp, type MountOptions, type Mountable } from "./server/mount.js";
 export { DiskFileStore, type DiskFileStoreOptions } from "./runtime/file-store.js";
 export { MemorySessionStore, sessionStores, type SessionStore, type SessionStoreOptions } from "./runtime/sessions.js";
 export { MemoryScheduler } from "./queue/memory.js";
-export { schedulers, type Scheduler, type JobData, type JobEvent, type JobRunner, type QueueSettings } from "./queue/scheduler.js";
+export { schedulers, type Scheduler, type JobData, type JobEvent, type JobRunner, type QueueSettings, type RedisOptions, type Role, type SchedulerContext } from "./queue/scheduler.js";
 export { interpretationMethods, type CustomInterpretation, type InterpretationMethodDef, type InputPlan } from "./features/interpretation/index.js";
 export { loaders, type Loader, type LoaderOptions } from "./load/loaders.js";
 export type { Loaded } from "./load/loaded.js";

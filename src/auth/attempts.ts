@@ -8,7 +8,20 @@ const WINDOW_MS = 60_000;
 /** Keys counted at once per counter; past it the oldest windows are forgotten (memory stays bounded). */
 const MAX_KEYS = 50_000;
 
-export class AttemptCounter {
+/**
+ * Counts attempts per key in one-minute windows: in this process (`AttemptCounter`) or, for processes
+ * sharing a Redis, there (`RedisAttemptCounter`), so a client cannot multiply its attempts by the number
+ * of processes.
+ */
+export interface Counter {
+  readonly limit: number;
+  /** Counts one attempt; the seconds to wait when the key is past its limit, else 0. */
+  hit(key: string): number | Promise<number>;
+  /** Attempts counted for the key in its current window. */
+  count(key: string): number | Promise<number>;
+}
+
+export class AttemptCounter implements Counter {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
 
   constructor(
@@ -61,25 +74,30 @@ export interface LoginLimits {
 const DELAY_STEP_MS = 500;
 const MAX_DELAY_MS = 5_000;
 
-export class LoginGuard {
-  private readonly perAddress: AttemptCounter;
-  private readonly perPair: AttemptCounter;
-  private readonly failures: AttemptCounter;
+/** Makes the counter of one limit (`name`: "address", "pair" or "failures"). */
+export type CounterFactory = (name: string, limit: number) => Counter;
 
-  constructor(limits: LoginLimits, now: () => number = Date.now) {
-    this.perAddress = new AttemptCounter(limits.address, now);
-    this.perPair = new AttemptCounter(limits.username, now);
+export class LoginGuard {
+  private readonly perAddress: Counter;
+  private readonly perPair: Counter;
+  private readonly failures: Counter;
+
+  /** `counters`: where the counts live; default this process's memory. */
+  constructor(limits: LoginLimits, now: () => number = Date.now, counters?: CounterFactory) {
+    const make = counters ?? ((_name: string, limit: number) => new AttemptCounter(limit, now));
+    this.perAddress = make("address", limits.address);
+    this.perPair = make("pair", limits.username);
     // A username may fail this often a minute, from all addresses together, before attempts slow down.
-    this.failures = new AttemptCounter(limits.username, now);
+    this.failures = make("failures", limits.username);
   }
 
   /** Counts an attempt from `address`; seconds to wait when the address is past its limit, else 0. */
-  address(address: string): number {
+  address(address: string): number | Promise<number> {
     return this.perAddress.hit(address);
   }
 
   /** Counts an attempt for `username` from `address`; seconds to wait when the pair is past its limit, else 0. */
-  pair(address: string, username: string): number {
+  pair(address: string, username: string): number | Promise<number> {
     return this.perPair.hit(`${address}\n${username}`);
   }
 
@@ -88,12 +106,17 @@ export class LoginGuard {
    * failed `username` times in the last minute (from anywhere), then growing with each failure. The same
    * for every address, and whether or not the name exists.
    */
-  delay(username: string): number {
-    const over = this.failures.count(username) - this.failures.limit;
+  delay(username: string): number | Promise<number> {
+    const count = this.failures.count(username);
+    return typeof count === "number" ? this.slowdown(count) : count.then((n) => this.slowdown(n));
+  }
+
+  private slowdown(failures: number): number {
+    const over = failures - this.failures.limit;
     return over < 0 ? 0 : Math.min(MAX_DELAY_MS, DELAY_STEP_MS * (over + 1));
   }
 
-  failed(username: string): void {
-    this.failures.hit(username);
+  async failed(username: string): Promise<void> {
+    await this.failures.hit(username);
   }
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import type { McpTokens } from "./tokens.js";
 
 interface Entry {
   id: string;
@@ -16,7 +17,7 @@ const digest = (token: string) => createHash("sha256").update(token).digest("bas
  * Bearer tokens for the MCP endpoint of an app with a login: a logged-in person creates one (on the page
  * or by API) for an agent, and may list and revoke them. Only a hash of each token is kept.
  */
-export class McpTokenStore {
+export class McpTokenStore implements McpTokens {
   private readonly byHash = new Map<string, Entry>();
 
   create(username: string, label: string): { id: string; token: string; label: string; created: number } {

@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   TR_ERR_LOAD_UNAVAILABLE: "the model or app did not answer",
   TR_ERR_LOAD_RATE_LIMITED: "the Hub limited the rate of calls",
   TR_ERR_CALL: "a call from code with the wrong arguments",
+  TR_ERR_REDIS_UNREACHABLE: "the Redis server given by `redis` did not answer when the app started",
   // A caller's request (HTTP 4xx, or an error for a call from code).
   TR_ERR_BAD_REQUEST: "a malformed request",
   TR_ERR_NOT_FOUND: "no such route or endpoint",
@@ -43,12 +44,14 @@ export const ERROR_CODES = {
   TR_ERR_FORBIDDEN: "a request from a host or origin the app does not answer",
   TR_ERR_QUEUE_FULL: "the queue is full",
   TR_ERR_TOO_COMPLEX: "a request past a documented limit (interpretation tokens, state size)",
+  TR_ERR_STATE_UNSERIALISABLE: "a state value that a shared (Redis) session store cannot serialise",
   TR_ERR_FLAG_EMPTY: "a flag whose every input and output is empty",
   // What a run ends with.
   TR_ERR_APP: "the function raised tr.Error: its message is shown",
   TR_ERR_CANCELLED: "the call was cancelled",
   TR_ERR_FUNCTION: "the function failed: shown only with showError",
   TR_ERR_RETURN: "the function returned values that do not fit its outputs",
+  TR_ERR_WORKER_LOST: "the worker process running the call stopped (crashed or was killed) before it answered",
   TR_ERR_INTERNAL: "tradio itself failed",
 } as const;
 

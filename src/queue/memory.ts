@@ -1,7 +1,7 @@
 import { queueFull, schedulers, type JobData, type JobEvent, type JobOutcome, type JobRunner, type QueueSettings, type Scheduler } from "./scheduler.js";
 
 /** Rolling average of job durations, for the ETA figures in `queued` and `started` events. */
-class Durations {
+export class Durations {
   private readonly recent: number[] = [];
   private sum = 0;
   record(seconds: number) {
@@ -23,7 +23,7 @@ const BROADCAST_MS_PER_WAITING = 0.05;
 const BROADCAST_SLICE = 500;
 
 /** A job and, once someone needs it (a cancel, a function that reads its signal), its AbortController. */
-class Held {
+export class Held {
   private controller: AbortController | null = null;
   /** Left the queue (started or cancelled); its slot in the queue array is skipped until compacted. */
   removed = false;
@@ -148,9 +148,10 @@ export class MemoryScheduler implements Scheduler {
     }
   }
 
-  async cancel(jobId: string): Promise<boolean> {
+  async cancel(jobId: string, sessionKey?: string): Promise<boolean> {
     const held = this.waitingById.get(jobId);
     if (held) {
+      if (sessionKey !== undefined && held.job.sessionKey !== sessionKey) return false;
       this.remove(held);
       this.compact();
       held.abort();
@@ -159,7 +160,7 @@ export class MemoryScheduler implements Scheduler {
       return true;
     }
     const running = this.active.get(jobId);
-    if (running) {
+    if (running && (sessionKey === undefined || running.job.sessionKey === sessionKey)) {
       running.abort();
       return true;
     }
@@ -317,7 +318,7 @@ class SoloIo {
 }
 
 /** A group (a batch) is cancelled when every job in it is; one job's cancel ends only that job's wait. */
-function groupSignal(group: Held[]): AbortSignal {
+export function groupSignal(group: Held[]): AbortSignal {
   const all = new AbortController();
   const check = () => group.every((h) => h.aborted) && all.abort();
   for (const h of group) h.signal.addEventListener("abort", check, { once: true });

@@ -20,6 +20,8 @@ export interface JobData {
   request: RequestInfo;
   /** The app's public URL for this caller, for output file URLs. */
   root: string;
+  /** Its events go to the session's event stream (sse_v3), which any process of a shared queue may serve. */
+  streamed?: boolean;
 }
 
 /** What happens to a job, reported by the scheduler to whoever listens (the transport turns it into frames). */
@@ -92,18 +94,80 @@ export function queueFull(size: number): HttpError {
 export interface Scheduler {
   /** Starts handing jobs to the runner. */
   start(runner: JobRunner): void;
+  /**
+   * Resolves once the scheduler can take and run jobs (after start); rejects with a clear error when it
+   * never will (a Redis that does not answer). Schedulers that are ready at once need not have it.
+   */
+  ready?(): Promise<void>;
   /** Adds a job; rejects with TR_ERR_QUEUE_FULL (HTTP 503) when the queue is full. */
   push(job: JobData): Promise<void>;
-  /** Removes a waiting job or aborts a running one. Resolves false when no such job is known. */
-  cancel(jobId: string): Promise<boolean>;
+  /**
+   * Removes a waiting job or aborts a running one, wherever it runs. With `sessionKey`, only a job of
+   * that session is touched (a client cancels its own calls only). Resolves false when no such job is known.
+   */
+  cancel(jobId: string, sessionKey?: string): Promise<boolean>;
   /** Every lifecycle event of every job. Returns a function that stops listening. */
   subscribe(listener: (event: JobEvent) => void): () => void;
   /** Stops taking jobs; running jobs are cancelled. */
   close(): Promise<void>;
+  /**
+   * Schedulers shared by several processes: which session each job belongs to, so a session's event
+   * stream can be served by any process, not only the one that took the join.
+   */
+  readonly sessions?: SharedSessions;
   /** Jobs waiting (not running), where the scheduler can tell at once. */
   readonly waiting: number;
   readonly running: number;
 }
 
-/** Schedulers by name (`launch({ scheduler: "memory" })`); [scale] adds one on Redis. */
-export const schedulers = new Registry<(settings: QueueSettings) => Scheduler>("schedulers");
+/** A shared scheduler's news of sessions, heard by every process (in the order it was published). */
+export interface SharedSessions {
+  /** A job of `sessionKey` was pushed by some process (before any of its lifecycle events). */
+  onJoin(listener: (jobId: string, sessionKey: string) => void): void;
+  /** A job announced by `onJoin` was refused (queue full): it will have no events. */
+  onDrop(listener: (jobId: string) => void): void;
+  /** Another process opened the session's stream. */
+  onAttach(listener: (sessionKey: string) => void): void;
+  /** Tells the other processes that this one opened the session's stream. */
+  attached(sessionKey: string): void;
+  /** Resolves once this process has heard everything published before the call. */
+  sync(): Promise<void>;
+}
+
+/** What a process does with an app's queue when the queue is shared by several processes. */
+export type Role = "web" | "worker" | "both";
+export const ROLES: readonly Role[] = ["web", "worker", "both"];
+
+/** Where and how a shared scheduler keeps the queue (`launch({ redis })`). */
+export interface RedisOptions {
+  /** `redis://[user:pass@]host:port[/db]` (or `rediss://` for TLS). */
+  url: string;
+  /**
+   * The prefix of this app's keys and channels in Redis. Processes of one app must agree on it; apps
+   * sharing a Redis must not. Default: "tradio:" and a fingerprint of the app's events and components.
+   */
+  prefix?: string;
+  /** A call whose worker process died mid-run: run it once more on another worker ("retry", default) or fail it. */
+  workerLost?: "retry" | "fail";
+  /**
+   * Seconds a worker may go without renewing its hold on a running call (it renews every half of it)
+   * before the call is taken as lost and handed on. Default 30. A function that blocks the event loop
+   * longer than this is taken as lost too.
+   */
+  lockTimeout?: number;
+}
+
+/** What a scheduler learns of the app and the process besides the queue settings. */
+export interface SchedulerContext {
+  /** The app's events that have a function (the queues a shared scheduler holds). */
+  events: readonly number[];
+  /** A name for the app that every process serving it derives the same way. */
+  app: string;
+  redis?: RedisOptions;
+  role?: Role;
+  /** Calls of one event this process runs at once (default: the event's concurrency limit). */
+  workerConcurrency?: number;
+}
+
+/** Schedulers by name (`launch({ scheduler: "memory" })`, `"redis"`). */
+export const schedulers = new Registry<(settings: QueueSettings, context?: SchedulerContext) => Scheduler>("schedulers");

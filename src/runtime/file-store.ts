@@ -52,6 +52,12 @@ export interface DiskFileStoreOptions {
    * removes folders of killed processes' stores whose files are all older than `age`.
    */
   deleteCache?: readonly [number, number] | null;
+  /**
+   * A fixed name for this store's folder inside `dir`, for a store that several processes share (an app
+   * launched with `redis`): each finds the others' files there, and none removes the folder when it
+   * closes; the sweep still deletes callers' files unused for `deleteCache`'s age.
+   */
+  sharedName?: string;
 }
 
 /** The folder of the author's own files (examples, outputs of calls from code): readable by every caller, never swept. */
@@ -184,6 +190,7 @@ class StoreCore {
   private folder: string | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly sharedName: string | undefined;
   /** Bytes of the files in the store (recounted at every sweep). */
   used = 0;
   /** Bytes of callers' writes under way. */
@@ -202,6 +209,10 @@ class StoreCore {
       throw new OptionError("TR_ERR_OPTION_INVALID", "deleteCache must be [frequencySeconds, ageSeconds] (two positive numbers) or null");
     }
     for (const p of opts.allowedPaths ?? []) this.allow(p);
+    if (opts.sharedName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/.test(opts.sharedName)) {
+      throw new OptionError("TR_ERR_OPTION_INVALID", `sharedName must be letters, digits, "-" or "_", got ${JSON.stringify(opts.sharedName)}`);
+    }
+    this.sharedName = opts.sharedName;
   }
 
   /** This store's own folder (`<base>/app-<pid>-<random>`), made on first use inside the checked base. */
@@ -209,10 +220,19 @@ class StoreCore {
     this.ready ??= (async () => {
       if (this.closed) throw new TradioFailure("TR_ERR_INTERNAL", "the file store is closed");
       const base = await checkedBase(this.base);
-      const dir = path.join(base, `app-${process.pid}-${randomBytes(6).toString("hex")}`);
-      await mkdir(dir, { mode: 0o700 }); // new: nobody else can have planted anything in it
+      let dir: string;
+      if (this.sharedName) {
+        // Made by whichever process came first; the checked base lets no other user plant it.
+        dir = path.join(base, this.sharedName);
+        await ensureDir(dir);
+        this.folder = dir;
+        await this.sweep(Date.now()).catch(() => undefined); // counts what the others hold
+      } else {
+        dir = path.join(base, `app-${process.pid}-${randomBytes(6).toString("hex")}`);
+        await mkdir(dir, { mode: 0o700 }); // new: nobody else can have planted anything in it
+        removeAtExit(dir);
+      }
       this.folder = dir;
-      removeAtExit(dir);
       if (this.deleteCache) {
         this.sweeper = setInterval(() => void this.sweep().catch(() => undefined), this.deleteCache[0] * 1000);
         this.sweeper.unref();
@@ -293,7 +313,7 @@ class StoreCore {
     this.closed = true;
     if (this.sweeper) clearInterval(this.sweeper);
     const dir = this.folder;
-    if (!dir) return;
+    if (!dir || this.sharedName) return; // the other processes still use a shared folder
     openStores.delete(dir);
     await rm(dir, { recursive: true, force: true });
   }

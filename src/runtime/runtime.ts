@@ -1,7 +1,7 @@
 import type { CallContext, ComponentContext } from "../core/context.js";
 import type { FileStore } from "../core/files.js";
 import type { EventDef, EventRuntime, EventScope, Graph, ScopedRun } from "../graph/graph.js";
-import { ValidationError, type ShownFailure } from "../core/errors.js";
+import { TradioFailure, ValidationError, type ShownFailure } from "../core/errors.js";
 import { RunError, returnError, toRunError, present } from "./failure.js";
 import { DiskFileStore } from "./file-store.js";
 import {
@@ -83,7 +83,7 @@ export class Runtime implements EventRuntime {
       await this.sessions.delete(key);
       throw err;
     }
-    await this.sessions.set(key, state, bytes);
+    await this.keep(key, state, bytes);
   }
 
   private measureState(event: EventDef, state: Map<number, unknown>): number {
@@ -134,6 +134,20 @@ export class Runtime implements EventRuntime {
 
   private key(sessionKey: string): string {
     return this.prefix + sessionKey;
+  }
+
+  /** Stores a session's state; a value the store cannot serialise fails naming its component. */
+  private async keep(key: string, state: Map<number, unknown>, bytes: number): Promise<void> {
+    try {
+      await this.sessions.set(key, state, bytes);
+    } catch (err) {
+      const id = (err as { componentId?: unknown }).componentId;
+      if (typeof id !== "number") throw err;
+      const c = this.graph.components.find((x) => x.id === id);
+      const name = c ? `${c.className}${c.label ? ` "${c.label}"` : ""} (component ${id})` : `component ${id}`;
+      const cause = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : String((err as Error).message);
+      throw new TradioFailure("TR_ERR_STATE_UNSERIALISABLE", `the value returned for ${name} cannot be kept as session state in Redis (structured clone failed: ${cause}); keep plain data (objects, arrays, Maps, Sets, Dates, typed arrays) in state`, { cause: err });
+    }
   }
 
   /**

@@ -42,6 +42,7 @@ export class Channel {
   private heartbeat: NodeJS.Timeout | null = null;
   private waitTimer: NodeJS.Timeout | null = null;
   private abandoned = false;
+  private elsewhere = false;
   /** True once a stream has been opened: until then the client has received nothing. */
   everAttached = false;
   readonly pending = new Set<string>();
@@ -61,6 +62,10 @@ export class Channel {
     return this.abandoned;
   }
 
+  get isElsewhere(): boolean {
+    return this.elsewhere;
+  }
+
   /** A call joined: the stream must open within ATTACH_MS, or the session's calls are cancelled and it is dropped. */
   expectStream(): void {
     if (this.everAttached || this.waitTimer) return;
@@ -75,10 +80,31 @@ export class Channel {
     this.waitTimer.unref();
   }
 
+  /**
+   * Another process of a shared queue opened the session's stream: this one stops waiting for it and
+   * buffers nothing more, keeping only the count of pending calls.
+   */
+  servedElsewhere(): void {
+    if (this.res) return;
+    this.elsewhere = true;
+    this.everAttached = true;
+    if (this.waitTimer) clearTimeout(this.waitTimer);
+    this.waitTimer = null;
+    this.buffer = [];
+    this.onEmpty();
+  }
+
+  /** A call that was announced but never queued (refused): it will send nothing. */
+  forget(eventId: string): void {
+    if (!this.pending.delete(eventId) || this.pending.size > 0) return;
+    if (this.res) this.close();
+    else this.onEmpty();
+  }
+
   send(frame: Frame): void {
     if (this.abandoned) return;
     if (this.res) this.write(this.res, sse(frame));
-    else {
+    else if (!this.elsewhere) {
       const eventId = frame.event_id ?? null;
       if (LATEST_ONLY.has(frame.msg) || (frame.msg === "progress" && this.buffer.length >= FEW)) {
         const i = this.buffer.findIndex((b) => b.msg === frame.msg && b.eventId === eventId);
@@ -108,6 +134,7 @@ export class Channel {
     if (this.res) this.detach(false); // a newer stream replaces an older one
     this.res = res;
     this.everAttached = true;
+    this.elsewhere = false;
     if (this.waitTimer) clearTimeout(this.waitTimer);
     this.waitTimer = null;
     for (const b of this.buffer) res.write(typeof b.frame === "string" ? b.frame : sse(b.frame));
@@ -155,7 +182,7 @@ export class Channels {
     if (!ch) {
       const created = new Channel(() => {
         if (this.map.get(key) !== created || created.attached) return;
-        if (created.pending.size === 0 || created.isAbandoned) this.map.delete(key);
+        if (created.pending.size === 0 || created.isAbandoned || created.isElsewhere) this.map.delete(key);
       }, this.attachMs);
       this.map.set(key, created);
       ch = created;

@@ -3,8 +3,8 @@ import type { FastifyRequest } from "fastify";
 import type { RequestInfo } from "../core/context.js";
 import type { Graph } from "../graph/graph.js";
 import type { Runtime } from "../runtime/runtime.js";
-import type { McpTokenStore } from "../auth/mcp-tokens.js";
-import type { TokenStore } from "../auth/tokens.js";
+import type { Redis } from "ioredis";
+import type { LoginTokens, McpTokens } from "../auth/tokens.js";
 import type { Transport } from "./transport.js";
 
 export interface ServeOptions {
@@ -24,12 +24,14 @@ export interface ServeOptions {
 export interface AuthSettings {
   check: (username: string, password: string) => Promise<boolean>;
   message: string | null;
-  tokens: TokenStore;
+  tokens: LoginTokens;
   /** Per app, so several apps on one host keep separate logins. */
   cookieName: string;
   attemptsPerMinute: { address: number; username: number };
   /** Bearer tokens for the MCP endpoint, made by logged-in people. */
-  mcpTokens: McpTokenStore;
+  mcpTokens: McpTokens;
+  /** With `redis`: where the login rate limits are counted, for every process alike. */
+  shared?: { redis: Redis; namespace: string };
 }
 
 /** Everything the routes of one mounted app share. */

@@ -5,6 +5,9 @@ import type { QueueOptions } from "../queue/scheduler.js";
 import { MOUNT_KINDS, mountApp, type MountOptions } from "./mount.js";
 import { checkOptions, describe, isPositive } from "../core/options.js";
 import { OptionError } from "../core/errors.js";
+import { isClusterChild, launchCluster, reportToPrimary } from "./cluster.js";
+import { ROLES, type Role } from "../queue/scheduler.js";
+import { shownUrl } from "../queue/redis-url.js";
 
 /** `launch()`'s options: where to listen, and everything `mountApp()` takes (one list, checked once). */
 export interface LaunchOptions extends Omit<MountOptions, "prefix"> {
@@ -29,6 +32,31 @@ export interface LaunchOptions extends Omit<MountOptions, "prefix"> {
   idleTimeout?: number;
   /** Seconds an idle keep-alive connection stays open between requests. Default 72 (above common proxies' 60). */
   keepAliveTimeout?: number;
+  /**
+   * Processes serving the app on this host, sharing its port (node:cluster; env TRADIO_PROCESSES). More
+   * than 1 needs `redis`. This process then forks them and serves nothing itself; one that dies is
+   * replaced. Default 1: this process serves the app.
+   */
+  processes?: number;
+}
+
+/**
+ * `redis`, `role` and `workerConcurrency`, from the options or else from the environment
+ * (TRADIO_REDIS_URL, TRADIO_ROLE, TRADIO_WORKER_CONCURRENCY, which the CLI's flags set).
+ */
+function sharedQueue(opts: LaunchOptions): Pick<MountOptions, "redis" | "role" | "workerConcurrency"> {
+  const env = process.env;
+  const redis = opts.redis ?? (env.TRADIO_REDIS_URL || undefined);
+  const roleText = opts.role ?? (env.TRADIO_ROLE || undefined);
+  if (roleText !== undefined && !(ROLES as readonly string[]).includes(roleText)) {
+    throw new OptionError("TR_ERR_OPTION_INVALID", `launch: role (env TRADIO_ROLE) must be "web", "worker" or "both", got ${describe(roleText)}`);
+  }
+  const concurrencyText = env.TRADIO_WORKER_CONCURRENCY || undefined;
+  const workerConcurrency = opts.workerConcurrency ?? (concurrencyText === undefined ? undefined : Number(concurrencyText));
+  if (workerConcurrency !== undefined && !(Number.isInteger(workerConcurrency) && workerConcurrency > 0)) {
+    throw new OptionError("TR_ERR_OPTION_INVALID", `launch: workerConcurrency (env TRADIO_WORKER_CONCURRENCY) must be a positive integer, got ${describe(concurrencyText)}`);
+  }
+  return { redis, role: roleText as Role | undefined, workerConcurrency };
 }
 
 export interface Launched {
@@ -36,6 +64,8 @@ export interface Launched {
   port: number;
   server: FastifyInstance;
   close(): Promise<void>;
+  /** With `processes` > 1: the ids of the processes serving the app now. */
+  pids?: () => number[];
 }
 
 interface Launchable {
@@ -73,13 +103,33 @@ export async function launch(target: Launchable, opts: LaunchOptions = {}): Prom
     requestTimeout: isPositive,
     idleTimeout: isPositive,
     keepAliveTimeout: isPositive,
+    processes: (v) => typeof v === "number" && Number.isInteger(v) && v >= 1,
   });
+  const envProcesses = process.env.TRADIO_PROCESSES;
+  const processes = opts.processes ?? (envProcesses ? Number(envProcesses) : 1);
+  if (!isClusterChild() && processes !== 1) {
+    (globalThis as Counter)[LAUNCHES] = launchCount() + 1;
+    const redis = opts.redis ?? (process.env.TRADIO_REDIS_URL || undefined);
+    return launchCluster(processes, typeof redis === "object" ? redis.url : redis, opts.quiet ?? false);
+  }
+  try {
+    const launched = await launchHere(target, opts);
+    reportToPrimary({ tradio: "listening", url: launched.url, port: launched.port });
+    return launched;
+  } catch (err) {
+    reportToPrimary({ tradio: "failed", message: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
+}
+
+async function launchHere(target: Launchable, opts: LaunchOptions): Promise<Launched> {
   const envPort = process.env.TRADIO_SERVER_PORT;
   const port = opts.port ?? (envPort !== undefined ? Number(envPort) : 7860);
   if (!nonNegativeInt(port)) throw new OptionError("TR_ERR_OPTION_INVALID", `launch: port must be an integer from 0 to 65535, got ${describe(envPort ?? port)}`);
   const host = opts.host ?? process.env.TRADIO_SERVER_NAME ?? "127.0.0.1";
   (globalThis as Counter)[LAUNCHES] = launchCount() + 1;
 
+  const shared = sharedQueue(opts);
   const graph = target.graph;
   const timeouts = {
     headers: Math.round((opts.headersTimeout ?? 10) * 1000),
@@ -117,22 +167,32 @@ export async function launch(target: Launchable, opts: LaunchOptions = {}): Prom
     requestTimeout: _request,
     idleTimeout: _idle,
     keepAliveTimeout: _keepAlive,
+    processes: _processes,
     ...mount
   } = opts;
   await mountApp(server, target, {
     ...mount,
+    ...shared,
     mcpServer: opts.mcpServer ?? process.env.TRADIO_MCP_SERVER === "true",
     // The name the server listens on is one it answers to.
     allowedHosts: [...(opts.allowedHosts ?? []), ...(isIP(host) || host === "localhost" ? [] : [host])],
   });
   // Features of the graph get ready first (a flagging log that cannot be appended to is reported now).
   for (const hook of graph.lifecycle.onLaunch) await hook();
+  if (shared.role === "worker") {
+    // A worker serves no HTTP: it takes calls from Redis. (Listening would also put it in a node:cluster
+    // round robin, where requests meant for web processes would reach it.)
+    await server.ready();
+    if (!opts.quiet) console.log(`Worker taking calls from Redis at ${shownUrl(typeof shared.redis === "string" ? shared.redis : shared.redis!.url)}`);
+    return { url: "", port: 0, server, close: () => server.close() };
+  }
   await server.listen({ port, host });
   const address = server.server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;
   const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   const url = `http://${shownHost}:${actualPort}/`;
-  if (!opts.quiet) {
+  // A forked process leaves the announcing to its primary.
+  if (!opts.quiet && !isClusterChild()) {
     console.log(`Running on local URL:  ${url}`);
     if (opts.mcpServer ?? process.env.TRADIO_MCP_SERVER === "true") {
       console.log(`MCP server (tools for agents): ${url}gradio_api/mcp/  (SSE transport: ${url}gradio_api/mcp/sse)`);

@@ -9,7 +9,8 @@ import { checkOptions, isPositive, isPositiveInt, type OptionKind } from "../cor
 import { Graph } from "../graph/graph.js";
 import { API_PREFIX } from "../protocol/config.js";
 import "../queue/memory.js";
-import { schedulers, type QueueOptions, type QueueSettings, type Scheduler } from "../queue/scheduler.js";
+import { fingerprint } from "../graph/fingerprint.js";
+import { ROLES, schedulers, type QueueOptions, type QueueSettings, type RedisOptions, type Role, type Scheduler, type SchedulerContext } from "../queue/scheduler.js";
 import { DiskFileStore } from "../runtime/file-store.js";
 import { allowEntryProblem } from "../runtime/fetch-url.js";
 import { RuntimeJobRunner } from "../runtime/job-runner.js";
@@ -19,6 +20,9 @@ import { Served, type AuthSettings, type ServeOptions } from "./context.js";
 import { credentialCheck, type AuthSpec } from "../auth/credentials.js";
 import { McpTokenStore } from "../auth/mcp-tokens.js";
 import { TokenStore } from "../auth/tokens.js";
+import { RedisMcpTokenStore, RedisTokenStore } from "../auth/redis-tokens.js";
+import "../runtime/redis-sessions.js";
+import { connectShared } from "./shared.js";
 import { loginFormRoute, loginRoutes } from "./routes/login.js";
 import { multipartRoutes } from "./multipart.js";
 import { configRoutes } from "./routes/config.js";
@@ -37,8 +41,17 @@ export interface MountOptions extends Partial<ServeOptions> {
   showError?: boolean;
   /** Queue settings; an Interface's own `queue(...)` settings apply where these say nothing. */
   queue?: QueueOptions;
-  /** A scheduler, or the name of a registered one (default "memory"). */
+  /** A scheduler, or the name of a registered one (default "memory", or "redis" with `redis`). */
   scheduler?: Scheduler | string;
+  /**
+   * Share the queue with other processes through Redis (BullMQ): a URL (`redis://host:6379`) or
+   * `{ url, prefix, workerLost, lockTimeout }`. Without it the queue lives in this process's memory.
+   */
+  redis?: string | RedisOptions;
+  /** With `redis`: "web" takes requests and runs no calls, "worker" runs calls, "both" (default) does both. */
+  role?: Role;
+  /** With `redis`: calls of one event this process runs at once (1 for "one GPU per worker"). Default: the event's concurrencyLimit. */
+  workerConcurrency?: number;
   /** A session store, or the name of a registered one (default "memory"). */
   sessionStore?: SessionStore | string;
   /** Most sessions whose state is kept (least recently used evicted first). Default 10 000. */
@@ -55,6 +68,12 @@ export interface MountOptions extends Partial<ServeOptions> {
   maxUploadsPerClient?: number;
   /** Seconds a session's event stream may take to open after a join before its calls are cancelled. Default 30. */
   attachTimeout?: number;
+  /**
+   * The folder holding the app's files (uploads, outputs). Default env TRADIO_TEMP_DIR, or the system temp
+   * folder's "tradio". With `redis` the app's files go in a folder named for the app inside it, shared by
+   * every process that serves the app: put it on a volume they all mount at the same path.
+   */
+  filesDir?: string;
   /** Also serve the app as an MCP server at /gradio_api/mcp/ (and /gradio_api/mcp/sse): one tool per API endpoint. */
   mcpServer?: boolean;
   /**
@@ -116,9 +135,15 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     if (problem) throw new OptionError("TR_ERR_OPTION_INVALID", `fetchAllowList: ${problem}`);
   }
   const fileSize = options.maxFileSize ?? 1024 ** 3;
-  if (opts.files && (opts.maxStoreSize !== undefined || opts.deleteCache !== undefined)) {
-    throw new OptionError("TR_ERR_OPTION_CONFLICT", "mountApp: maxStoreSize and deleteCache set the default file store; with `files`, give them to your store");
+  if (opts.files && (opts.maxStoreSize !== undefined || opts.deleteCache !== undefined || opts.filesDir !== undefined)) {
+    throw new OptionError("TR_ERR_OPTION_CONFLICT", "mountApp: maxStoreSize, deleteCache and filesDir set the default file store; with `files`, give them to your store");
   }
+  // State, logins, rate limits and files are shared under the queue's prefix (and the mount's).
+  // Connected first: an unreachable Redis stops the launch with its URL, before anything else starts.
+  const redisOpts = opts.redis === undefined ? undefined : typeof opts.redis === "string" ? { url: opts.redis } : opts.redis;
+  const shared = redisOpts
+    ? await connectShared(redisOpts.url, `${redisOpts.prefix ?? `tradio:${fingerprint(graph)}`}${options.prefix ? `:${options.prefix}` : ""}`)
+    : undefined;
   // The app's own store: URL inputs fetched under its size limit and allow-list, its files in a folder
   // of its own (checked now, so an unsafe temp folder stops the launch, not a request).
   const own = opts.files
@@ -128,14 +153,21 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
         fetchPolicy: { allow: [...(opts.fetchAllowList ?? [])], maxBytes: fileSize },
         maxStoreSize: opts.maxStoreSize,
         deleteCache: opts.deleteCache,
+        dir: opts.filesDir,
+        sharedName: shared ? `app-shared-${shared.appKey}` : undefined,
       });
   const files = opts.files ?? own!;
   if (files instanceof DiskFileStore) await files.folder();
   const stateMaxBytes = opts.stateMaxBytes ?? DEFAULT_STATE_MAX_BYTES;
+  // With Redis, state lives there unless the app names another store.
+  const storeOptions = {
+    capacity: opts.stateSessionCapacity,
+    ttlMs: (opts.stateTtl ?? 3600) * 1000,
+    maxBytes: stateMaxBytes,
+    ...(shared ? { redis: shared.client, namespace: shared.namespace } : {}),
+  };
   const sessions =
-    typeof opts.sessionStore === "object"
-      ? opts.sessionStore
-      : sessionStores.get(opts.sessionStore ?? "memory")({ capacity: opts.stateSessionCapacity, ttlMs: (opts.stateTtl ?? 3600) * 1000, maxBytes: stateMaxBytes });
+    typeof opts.sessionStore === "object" ? opts.sessionStore : sessionStores.get(opts.sessionStore ?? (shared ? "redis" : "memory"))(storeOptions);
   const runtime = new Runtime(graph, {
     sessions,
     files,
@@ -149,14 +181,22 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     maxSize: queue.maxSize === undefined ? DEFAULT_MAX_SIZE : queue.maxSize,
     statusUpdateRate: queue.statusUpdateRate ?? "auto",
   };
-  const scheduler = typeof opts.scheduler === "object" ? opts.scheduler : schedulers.get(opts.scheduler ?? "memory")(settings);
+  const scheduler = await makeScheduler(graph, settings, opts);
   scheduler.start(new RuntimeJobRunner(runtime));
+  try {
+    await scheduler.ready?.();
+  } catch (err) {
+    await scheduler.close();
+    await own?.close();
+    throw err;
+  }
   const transport = new Transport(scheduler, { maxPerClient: queue.maxPerClient ?? DEFAULT_MAX_PER_CLIENT, attachMs: (opts.attachTimeout ?? 30) * 1000 });
   f.addHook("onClose", async () => {
     transport.close();
     await scheduler.close();
     for (const hook of graph.lifecycle.onClose) await hook();
     await own?.close();
+    await shared?.close();
   });
   const auth: AuthSettings | null =
     opts.auth === undefined
@@ -164,10 +204,14 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
       : {
           check: credentialCheck(opts.auth),
           message: opts.authMessage ?? null,
-          tokens: new TokenStore((opts.authTtl ?? 7 * 24 * 3600) * 1000),
-          cookieName: `access-token-${randomBytes(6).toString("hex")}`,
+          tokens: shared
+            ? new RedisTokenStore(shared.client, shared.namespace, (opts.authTtl ?? 7 * 24 * 3600) * 1000)
+            : new TokenStore((opts.authTtl ?? 7 * 24 * 3600) * 1000),
+          // Processes sharing logins must agree on the cookie's name.
+          cookieName: `access-token-${shared ? shared.appKey : randomBytes(6).toString("hex")}`,
           attemptsPerMinute: { address: opts.loginAttemptsPerMinute?.address ?? 30, username: opts.loginAttemptsPerMinute?.username ?? 10 },
-          mcpTokens: new McpTokenStore(),
+          mcpTokens: shared ? new RedisMcpTokenStore(shared.client, shared.namespace) : new McpTokenStore(),
+          shared: shared && { redis: shared.client, namespace: shared.namespace },
         };
   const served = new Served(runtime, transport, options, auth);
 
@@ -219,6 +263,32 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
 /** A body deeper than this is refused before it is parsed; values inside it are held to MAX_DEPTH. */
 const MAX_BODY_DEPTH = 2 * MAX_DEPTH;
 
+/** The scheduler the options name; the Redis one is loaded only when asked for, so apps without it load no Redis client. */
+async function makeScheduler(graph: Graph, settings: QueueSettings, opts: MountOptions): Promise<Scheduler> {
+  if (opts.role !== undefined && !ROLES.includes(opts.role)) {
+    throw new OptionError("TR_ERR_OPTION_INVALID", `role must be "web", "worker" or "both", got ${JSON.stringify(opts.role)}`);
+  }
+  if (opts.redis === undefined) {
+    if (opts.role !== undefined && opts.role !== "both") throw new OptionError("TR_ERR_OPTION_CONFLICT", `role "${opts.role}" needs \`redis\`: without it one process does everything`);
+    if (opts.workerConcurrency !== undefined) throw new OptionError("TR_ERR_OPTION_CONFLICT", "workerConcurrency needs `redis` (without it, concurrencyLimit says how many calls run at once)");
+  }
+  if (typeof opts.scheduler === "object") return opts.scheduler;
+  const name = opts.scheduler ?? (opts.redis !== undefined ? "redis" : "memory");
+  let redis: RedisOptions | undefined;
+  if (opts.redis !== undefined || name === "redis") {
+    const { checkRedisOptions } = await import("../queue/redis.js");
+    if (opts.redis !== undefined) redis = checkRedisOptions(opts.redis, "redis");
+  }
+  const context: SchedulerContext = {
+    events: graph.events.filter((e) => e.fn !== null).map((e) => e.id),
+    app: fingerprint(graph),
+    redis,
+    role: opts.role ?? "both",
+    workerConcurrency: opts.workerConcurrency,
+  };
+  return schedulers.get(name)(settings, context);
+}
+
 /** Gradio's queue is unbounded by default; tradio's is not, so a flood of joins cannot exhaust memory. */
 const DEFAULT_MAX_SIZE = 10_000;
 /** Far above what one person's tabs queue, far below a flood from one address. */
@@ -236,6 +306,9 @@ export const MOUNT_KINDS: Record<string, OptionKind> = {
   maxFileSize: isPositive,
   queue: "any",
   scheduler: (v: unknown) => typeof v === "string" || (typeof v === "object" && v !== null),
+  redis: (v: unknown) => typeof v === "string" || (typeof v === "object" && v !== null && !Array.isArray(v)),
+  role: (v: unknown) => typeof v === "string" && (ROLES as readonly string[]).includes(v),
+  workerConcurrency: isPositiveInt,
   sessionStore: (v: unknown) => typeof v === "string" || (typeof v === "object" && v !== null),
   stateSessionCapacity: isPositiveInt,
   stateTtl: isPositive,
@@ -244,6 +317,7 @@ export const MOUNT_KINDS: Record<string, OptionKind> = {
   attachTimeout: isPositive,
   maxUploadsPerClient: isPositiveInt,
   mcpServer: "boolean",
+  filesDir: "string",
   allowedPaths: "string[]",
   files: "any",
   auth: (v: unknown) => typeof v === "function" || Array.isArray(v),

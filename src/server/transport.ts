@@ -22,6 +22,54 @@ export class Transport {
   ) {
     this.channels = new Channels(limits.attachMs);
     this.unsubscribe = scheduler.subscribe((e) => this.sinks.get(e.jobId)?.(e));
+    const shared = scheduler.sessions;
+    if (shared) {
+      // A queue shared by several processes: this process follows every session's streamed calls,
+      // wherever they were joined, so it can serve the session's stream if the client opens it here.
+      shared.onJoin((jobId, key) => {
+        if (this.sinks.has(jobId)) return; // joined here
+        const channel = this.channels.open(key);
+        // The stream is open here: the process that took the join must not wait for it.
+        if (channel.attached) shared.attached(key);
+        this.follow(jobId, channel);
+        this.sinks.set(jobId, this.sink(jobId, channel, () => this.sinks.delete(jobId)));
+      });
+      shared.onDrop((jobId) => {
+        const sink = this.sinks.get(jobId);
+        if (!sink || !this.remote.has(jobId)) return;
+        this.sinks.delete(jobId);
+        this.remote.get(jobId)!.forget(jobId);
+        this.remote.delete(jobId);
+      });
+      shared.onAttach((key) => this.channels.get(key)?.servedElsewhere());
+    }
+  }
+
+  /** Calls joined through another process, by id, and the channel following them here. */
+  private readonly remote = new Map<string, Channel>();
+
+  private follow(jobId: string, channel: Channel): void {
+    channel.pending.add(jobId);
+    this.remote.set(jobId, channel);
+    // A client that leaves while calls are pending cancels them, wherever they were joined.
+    channel.onDisconnect ??= () => {
+      for (const pending of channel.pending) void this.scheduler.cancel(pending);
+    };
+  }
+
+  /** Turns a job's events into frames on the session's stream. */
+  private sink(jobId: string, channel: Channel, ended: () => void): (e: JobEvent) => void {
+    const writer = new FrameWriter(jobId);
+    return (e) => {
+      if (isFinal(e)) {
+        ended();
+        this.remote.delete(jobId);
+      }
+      // Its stream is served by another process: nothing to write here (and no frame to build).
+      if (channel.isElsewhere) return;
+      // Until its stream first opens, a client holds no streamed value: updates go whole, latest only.
+      channel.send(writer.frame(e, !channel.everAttached));
+    };
   }
 
   /** Counts a job against its client address's bound; returns how to give the slot back. */
@@ -64,11 +112,23 @@ export class Transport {
 
   /** Queues a job whose events go to the session's stream as frames. */
   async stream(job: JobData, channel: Channel): Promise<void> {
-    const writer = new FrameWriter(job.id);
     channel.pending.add(job.id);
     channel.expectStream();
-    // Until its stream first opens, a client holds no streamed value: updates go whole, latest only.
-    await this.queue(job, (e) => channel.send(writer.frame(e, !channel.everAttached)), () => channel.pending.delete(job.id));
+    job.streamed = true;
+    await this.queue(job, this.sink(job.id, channel, () => {}), () => channel.pending.delete(job.id));
+  }
+
+  /** With a shared queue: the session's stream is served here; the other processes stop following it. */
+  async claim(key: string): Promise<Channel | undefined> {
+    const shared = this.scheduler.sessions;
+    let channel = this.channels.get(key);
+    if (shared && (!channel || channel.pending.size === 0)) {
+      // The join may have been taken by another process just now: hear everything published before.
+      await shared.sync();
+      channel = this.channels.get(key);
+    }
+    if (shared && channel && channel.pending.size > 0) shared.attached(key);
+    return channel;
   }
 
   /**

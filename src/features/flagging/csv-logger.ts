@@ -1,5 +1,6 @@
 import { mkdir, open, readFile, type FileHandle } from "node:fs/promises";
 import path from "node:path";
+import lockfile from "proper-lockfile";
 import { type Component } from "../../components/component.js";
 import type { FlaggingCallback } from "./callback.js";
 import { columnLabels, folderNames, renderCells } from "./columns.js";
@@ -62,7 +63,9 @@ async function writeAll(fh: FileHandle, data: Buffer): Promise<void> {
  * before `flag()` resolves (rows that arrive during a write share the next one); a row cut short by a
  * crash is moved aside on the next `setup()`; a log whose columns differ is never appended to: apps with
  * other columns sharing the folder get `dataset1.csv`, `dataset2.csv`, … (see `CSVLoggerOptions.filename`).
- * One process should write a given log at a time.
+ * Several processes (on one host, or sharing the folder over a network file system) may flag into one
+ * log: each write holds a lock file beside the log (`log.csv.lock`, a folder made atomically), so rows
+ * of different processes never interleave, and rows others appended meanwhile are counted.
  */
 export class CSVLogger implements FlaggingCallback {
   /** The name asked for, or undefined for the automatic `log.csv` / `datasetN.csv` choice. */
@@ -78,6 +81,8 @@ export class CSVLogger implements FlaggingCallback {
   private claimed = false;
   private readonly queue: Pending[] = [];
   private writing = false;
+  /** The log's size after this process's last write: a different size means others appended since. */
+  private knownSize = -1;
 
   constructor(opts: CSVLoggerOptions = {}) {
     checkOptions("CSVLogger", opts as Record<string, unknown>, { filename: "string" });
@@ -177,6 +182,19 @@ export class CSVLogger implements FlaggingCallback {
     return log.records.length === 0 ? "empty" : log.records.length - 1;
   }
 
+  /** Rows other processes appended between two of this one's writes (whole rows: they wrote under the lock). */
+  private async countSince(fh: FileHandle, from: number, to: number): Promise<number> {
+    if (to < from) return (await this.countAll()) - this.rows;
+    const buf = Buffer.alloc(to - from);
+    await fh.read(buf, 0, buf.length, from);
+    return parseLog(buf).records.length;
+  }
+
+  private async countAll(): Promise<number> {
+    const log = parseLog(await readFile(this.file));
+    return Math.max(0, log.records.length - 1);
+  }
+
   private append(record: Buffer): Promise<number> {
     return new Promise((resolve, reject) => {
       this.queue.push({ record, resolve, reject });
@@ -212,20 +230,34 @@ export class CSVLogger implements FlaggingCallback {
     });
   }
 
-  /** Appends whole rows in one write and flushes them; a failed write is cut back off. Returns the row count before. */
+  /** Appends whole rows in one write, under the log's lock, and flushes them; a failed write is cut back off. Returns the row count before. */
   private async writeRows(rows: Buffer, count: number): Promise<number> {
     await mkdir(this.dir, { recursive: true });
-    const fh = await open(this.file, "a");
+    // The lock is a folder beside the log; a lock left by a killed process goes stale after 10 s.
+    const release = await lockfile.lock(this.file, { realpath: false, stale: 10_000, update: 2_000, retries: { retries: 600, minTimeout: 5, maxTimeout: 50, factor: 1.5 } });
+    try {
+      return await this.writeLocked(rows, count);
+    } finally {
+      await release().catch(() => undefined);
+    }
+  }
+
+  private async writeLocked(rows: Buffer, count: number): Promise<number> {
+    const fh = await open(this.file, "a+");
     let size = -1;
     try {
       size = (await fh.stat()).size;
       // A new (or emptied) log gets its header in the same write as its first rows.
       if (size === 0) this.rows = 0;
+      else if (this.knownSize >= 0 && size !== this.knownSize) this.rows += await this.countSince(fh, this.knownSize, size);
+      else if (this.knownSize < 0 && size > 0) this.rows = await this.countAll();
       await writeAll(fh, size === 0 ? Buffer.concat([BOM, csvRecord(this.header), rows]) : rows);
       await fh.datasync();
       this.claimed = true;
+      this.knownSize = (await fh.stat()).size;
     } catch (err) {
       if (size >= 0) await fh.truncate(size).catch(() => {});
+      this.knownSize = -1;
       throw err;
     } finally {
       await fh.close();

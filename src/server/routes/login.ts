@@ -3,6 +3,7 @@ import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import { HttpError } from "../../core/errors.js";
 import { LoginGuard } from "../../auth/attempts.js";
+import { RedisAttemptCounter } from "../../auth/redis-attempts.js";
 import { API_PREFIX } from "../../protocol/config.js";
 import type { AuthSettings, Served } from "../context.js";
 import { multipartFailure } from "../validate.js";
@@ -55,17 +56,17 @@ export async function loginRoutes(f: FastifyInstance, s: Served, auth: AuthSetti
   f.addHook("onRequest", async (req, reply) => {
     const route = req.routeOptions.url?.slice(s.options.prefix.length) || "";
     if (OPEN.has(route) || (route === "" && req.routeOptions.url !== undefined)) return;
-    let user = auth.tokens.user(req.cookies[auth.cookieName]);
+    let user = await auth.tokens.user(req.cookies[auth.cookieName]);
     // An agent on the MCP endpoint shows a bearer token a logged-in person made; tokens are made with a login only.
     if (user === null && route.startsWith(`${API_PREFIX}/mcp`) && !route.startsWith(`${API_PREFIX}/mcp/tokens`)) {
-      user = auth.mcpTokens.user(/^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1]);
+      user = await auth.mcpTokens.user(/^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1]);
     }
     if (user === null) return unauthorised(reply, auth, s.graph.meta.title ?? null);
     req.tradioUser = user;
   });
 
   f.get("/logout", async (req, reply) => {
-    auth.tokens.revoke(req.cookies[auth.cookieName]);
+    await auth.tokens.revoke(req.cookies[auth.cookieName]);
     reply.clearCookie(auth.cookieName, { path: s.options.prefix || "/" });
     return reply.redirect(`${s.options.prefix}/`);
   });
@@ -76,7 +77,13 @@ export function loginFormRoute(f: FastifyInstance, s: Served, auth: AuthSettings
   // Per address and per (address, username): hard limits, which only ever stop whoever makes the attempts.
   // Per username from everywhere: a slowdown, never a lock, so nobody can lock a real user out. No
   // rate-limit headers: every answer looks the same whatever the name, but a 429's retry-after.
-  const guard = new LoginGuard(auth.attemptsPerMinute);
+  // With Redis the counts are shared, so a client cannot multiply its attempts by the number of processes.
+  const shared = auth.shared;
+  const guard = new LoginGuard(
+    auth.attemptsPerMinute,
+    Date.now,
+    shared && ((name, limit) => new RedisAttemptCounter(limit, shared.redis, `${shared.namespace}:login:${name}:`)),
+  );
   const tooMany = (reply: FastifyReply, seconds: number) =>
     reply
       .code(429)
@@ -85,21 +92,21 @@ export function loginFormRoute(f: FastifyInstance, s: Served, auth: AuthSettings
 
   f.post("/login", {
     onRequest: async (req, reply) => {
-      const wait = guard.address(req.ip);
+      const wait = await guard.address(req.ip);
       if (wait > 0) return tooMany(reply, wait);
     },
     handler: async (req, reply) => {
       const { username, password } = await credentials(req);
       const name = username.toLowerCase();
-      const wait = guard.pair(req.ip, name);
+      const wait = await guard.pair(req.ip, name);
       if (wait > 0) return tooMany(reply, wait);
-      const delay = guard.delay(name);
+      const delay = await guard.delay(name);
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       if (!(await auth.check(username, password))) {
-        guard.failed(name);
+        await guard.failed(name);
         return reply.code(401).send({ error: "Incorrect credentials.", detail: "Incorrect credentials.", code: "TR_ERR_LOGIN_FAILED" });
       }
-      const token = auth.tokens.issue(username);
+      const token = await auth.tokens.issue(username);
       reply.setCookie(auth.cookieName, token, {
         httpOnly: true,
         sameSite: "lax",

@@ -152,9 +152,9 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
     const label = typeof b.label === "string" ? b.label : "agent";
     return auth.mcpTokens.create(user(req), label);
   });
-  f.get(MCP_TOKENS_PATH, async (req) => ({ tokens: auth.mcpTokens.list(user(req)) }));
+  f.get(MCP_TOKENS_PATH, async (req) => ({ tokens: await auth.mcpTokens.list(user(req)) }));
   f.delete<{ Params: { id: string } }>(`${MCP_TOKENS_PATH}/:id`, async (req) => {
-    if (!auth.mcpTokens.revoke(user(req), req.params.id)) throw new HttpError(404, "TR_ERR_NOT_FOUND", "no such token");
+    if (!(await auth.mcpTokens.revoke(user(req), req.params.id))) throw new HttpError(404, "TR_ERR_NOT_FOUND", "no such token");
     return { success: true };
   });
 }

@@ -152,7 +152,7 @@ export async function pageRoutes(f: FastifyInstance, s: Served): Promise<void> {
     let skeleton = "";
     let title = "tradio";
     let preload = { head: "", body: "" };
-    const user = s.auth ? s.auth.tokens.user(req.cookies?.[s.auth.cookieName]) : null;
+    const user = s.auth ? await s.auth.tokens.user(req.cookies?.[s.auth.cookieName]) : null;
     if (s.auth && user === null) {
       // Nothing of the app before a login: the page shows the login form at once.
       embedded = { login: { message: s.auth.message, title: s.graph.meta.title ?? null } };

@@ -31,6 +31,8 @@ export function queueRoutes(f: FastifyInstance, s: Served): void {
 
   f.get<{ Querystring: Record<string, unknown> }>(`${API_PREFIX}/queue/data`, async (req, reply) => {
     const hash = sessionHash(req.query.session_hash)!;
+    const key = s.sessionKey(req, hash);
+    const channel = s.transport.scheduler.sessions ? await s.transport.claim(key) : s.transport.channels.get(key);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -40,7 +42,6 @@ export function queueRoutes(f: FastifyInstance, s: Served): void {
       "x-accel-buffering": "no",
     });
     res.flushHeaders();
-    const channel = s.transport.channels.get(s.sessionKey(req, hash));
     if (!channel) {
       res.write(SESSION_NOT_FOUND);
       res.write(CLOSE_STREAM);
@@ -54,9 +55,9 @@ export function queueRoutes(f: FastifyInstance, s: Served): void {
     const b = body(req.body);
     if (typeof b.event_id !== "string") throw new HttpError(400, "TR_ERR_BAD_REQUEST", "event_id must be a string");
     const hash = sessionHash(b.session_hash)!;
-    // Only the session that started a job may cancel it.
-    const channel = s.transport.channels.get(s.sessionKey(req, hash));
-    if (channel?.pending.has(b.event_id)) await s.transport.scheduler.cancel(b.event_id);
+    // Only the session that started a job may cancel it (the scheduler checks, so a job joined through
+    // another process of a shared queue can be cancelled here too).
+    await s.transport.scheduler.cancel(b.event_id, s.sessionKey(req, hash));
     return { success: true };
   });
 

@@ -1,0 +1,69 @@
+// `npm run bench scale`: many processes on one Redis. Ratios against a baseline measured in this run.
+//  - slot: a function holding its worker's single slot for 100 ms; 3 worker processes vs 1 behind one
+//    web process (goal >= 2.7x, ideal 3);
+//  - stream: Gradio's streaming load test (250 clients x 500 tokens at 100/s) through nginx round robin
+//    to 3 processes, against the ideal 5.0 s (goal <= 1.3x).
+import { fork, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { startRedis } from "../test/redis-server.js";
+import { startNginx } from "../test/scale/nginx.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const tsx = path.join(here, "..", "node_modules", "tsx", "dist", "loader.mjs");
+
+function start(mode: string, options: object): { child: ChildProcess; port: Promise<number> } {
+  const child = fork(path.join(here, "servers", "scale-app.ts"), [mode, JSON.stringify(options)], { execArgv: ["--import", tsx], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const port = new Promise<number>((resolve, reject) => {
+    child.once("message", (m) => resolve((m as { port: number }).port));
+    child.once("exit", (code) => reject(new Error(`a bench process exited (${code})`)));
+  });
+  return { child, port };
+}
+
+async function slotThroughput(workers: number, redisUrl: string, calls: number): Promise<number> {
+  const web = start("slot", { redis: redisUrl, role: "web" });
+  const ws = Array.from({ length: workers }, () => start("slot", { redis: redisUrl, role: "worker", workerConcurrency: 1 }));
+  try {
+    const port = await web.port;
+    await Promise.all(ws.map((w) => w.port));
+    const call = (i: number) =>
+      fetch(`http://127.0.0.1:${port}/gradio_api/run/predict`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ data: [`c${i}`] }) }).then((r) => r.json());
+    await Promise.all(Array.from({ length: workers * 2 }, (_, i) => call(i))); // warm-up
+    const t0 = performance.now();
+    const out = (await Promise.all(Array.from({ length: calls }, (_, i) => call(i)))) as { data?: string[] }[];
+    const seconds = (performance.now() - t0) / 1000;
+    const ok = out.filter((o, i) => o.data?.[0] === `c${i}`).length;
+    if (ok !== calls) throw new Error(`${calls - ok} of ${calls} calls failed`);
+    return calls / seconds;
+  } finally {
+    for (const p of [web, ...ws]) p.child.kill();
+  }
+}
+
+export async function scaleBench(): Promise<void> {
+  const redis = await startRedis();
+  try {
+    const one = await slotThroughput(1, redis.url, 60);
+    const three = await slotThroughput(3, redis.url, 180);
+    console.log(`scale, 100 ms calls on single-slot workers: 1 worker ${one.toFixed(1)} calls/s, 3 workers ${three.toFixed(1)} calls/s, ratio ${(three / one).toFixed(2)} (goal >= 2.7, ideal 3)`);
+
+    const procs = Array.from({ length: 3 }, () => start("stream", { redis: redis.url }));
+    const ports = await Promise.all(procs.map((p) => p.port));
+    const nginx = await startNginx(ports);
+    const client = fork(path.join(here, "clients", "load.ts"), ["stream", nginx.url, "250"], { execArgv: ["--import", tsx], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    try {
+      const r = await new Promise<{ seconds: number; complete: number }>((resolve, reject) => {
+        client.once("message", (m) => resolve(m as { seconds: number; complete: number }));
+        client.once("exit", (code) => reject(new Error(`the load client exited (${code})`)));
+      });
+      console.log(`scale, streaming load through nginx to 3 processes, 250 clients x 500 tokens at 100/s: ${r.seconds.toFixed(2)} s, ratio to the ideal 5.0 s ${(r.seconds / 5).toFixed(2)} (goal <= 1.3); ${r.complete}/250 complete`);
+    } finally {
+      client.kill();
+      await nginx.stop();
+      for (const p of procs) p.child.kill();
+    }
+  } finally {
+    await redis.stop();
+  }
+}

@@ -1,0 +1,29 @@
+import type { Redis } from "ioredis";
+import type { Counter } from "./attempts.js";
+
+/** One attempt: the window starts with the key's first attempt and the key expires with it. */
+const HIT = `local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return {n, ttl}`;
+
+/** Login attempts counted in Redis, shared by every process of one app; each key expires with its window. */
+export class RedisAttemptCounter implements Counter {
+  constructor(
+    readonly limit: number,
+    private readonly redis: Redis,
+    /** Key prefix: the app's namespace and the limit's name. */
+    private readonly prefix: string,
+    private readonly windowMs = 60_000,
+  ) {}
+
+  async hit(key: string): Promise<number> {
+    const [count, ttl] = (await this.redis.eval(HIT, 1, this.prefix + key, this.windowMs)) as [number, number];
+    return count > this.limit ? Math.max(1, Math.ceil(ttl / 1000)) : 0;
+  }
+
+  async count(key: string): Promise<number> {
+    return Number((await this.redis.get(this.prefix + key)) ?? 0);
+  }
+}

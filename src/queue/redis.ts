@@ -1,0 +1,568 @@
+import { createHash } from "node:crypto";
+import { Queue, Worker, type Job as BullJob } from "bullmq";
+import type { Redis } from "ioredis";
+import { OptionError } from "../core/errors.js";
+import type { ShownFailure } from "../core/errors.js";
+import { Durations, groupSignal, Held } from "./memory.js";
+import { connectRedis } from "./redis-connection.js";
+import { ADMIT, RANKS } from "./redis-scripts.js";
+import {
+  queueFull,
+  schedulers,
+  type JobData,
+  type JobEvent,
+  type JobOutcome,
+  type JobRunner,
+  type QueueSettings,
+  type Role,
+  type Scheduler,
+  type SchedulerContext,
+  type SharedSessions,
+} from "./scheduler.js";
+
+export interface RedisSchedulerOptions {
+  url: string;
+  /** Prefix of every key and channel of this app in Redis. */
+  prefix: string;
+  /** The app's events that have a function: one BullMQ queue each. */
+  events: readonly number[];
+  role?: Role;
+  /** Calls of one event this process runs at once (default: the event's concurrency limit, or 1000 without one). */
+  workerConcurrency?: number;
+  workerLost?: "retry" | "fail";
+  /** Seconds (see RedisOptions.lockTimeout). */
+  lockTimeout?: number;
+}
+
+/** What a BullMQ job carries: the call, and the calls a batch took in with it (so a retry reruns them all). */
+interface Carried {
+  job: JobData;
+  extra?: JobData[];
+}
+
+type Final = Extract<JobEvent, { type: "finished" | "failed" | "cancelled" }>;
+const isFinal = (e: JobEvent): e is Final => e.type === "finished" || e.type === "failed" || e.type === "cancelled";
+
+/** Same pacing as the in-memory scheduler's rank updates. */
+const AUTO_BROADCAST_MS = 250;
+const BROADCAST_MS_PER_WAITING = 0.05;
+/** Ids of recently ended jobs remembered, so an end heard twice (from Redis and locally) is reported once. */
+const ENDED_KEPT = 20_000;
+/** Finished jobs' outcomes stay in Redis this long, for web processes that missed them while reconnecting. */
+const KEEP_SECONDS = 3600;
+/** A closing worker waits this long for its running calls to end after aborting them. */
+const CLOSE_GRACE_MS = 2_000;
+
+const bullId = (jobId: string) => `j${jobId}`;
+/** Longest wait for a sync mark to come back. */
+const SYNC_MS = 2_000;
+
+interface Scripts {
+  tradioAdmit(...args: (string | number)[]): Promise<[number, number]>;
+  tradioRanks(...args: (string | number)[]): Promise<number>;
+}
+
+/**
+ * The queue of an app served by several processes, on Redis with BullMQ: one BullMQ queue per event,
+ * whose concurrency limit is BullMQ's global concurrency (held across every worker process), and in each
+ * worker process a BullMQ Worker running as many calls as `workerConcurrency` allows.
+ *
+ * Lifecycle events travel over one Redis pub/sub channel per app, published by whichever process has
+ * news (the web process admitting a call publishes `queued`; the worker running it `started`, `progress`,
+ * `generating` and its end), and every process hears them all. Pub/sub rather than BullMQ's QueueEvents:
+ * one connection per process for every queue, nothing written per streamed token (QueueEvents would
+ * store each update in the job and in a stream), and events of our own shape. What pub/sub can lose (a
+ * web process reconnecting after Redis restarted) is recovered from the job's outcome, which BullMQ keeps.
+ * Cancels go over a second channel to every worker; the one running the call fires its AbortSignal.
+ */
+export class RedisScheduler implements Scheduler {
+  private readonly listeners = new Set<(event: JobEvent) => void>();
+  /** Session news (joins, refusals, streams opened, sync marks) travel on the events channel too, in order. */
+  private readonly joinListeners: ((jobId: string, sessionKey: string) => void)[] = [];
+  private readonly dropListeners: ((jobId: string) => void)[] = [];
+  private readonly attachListeners: ((sessionKey: string) => void)[] = [];
+  private readonly syncs = new Map<string, () => void>();
+  /** Tells this process's messages apart from the others'. */
+  private readonly token = Math.random().toString(36).slice(2);
+  private syncCount = 0;
+  readonly sessions: SharedSessions = {
+    onJoin: (l) => void this.joinListeners.push(l),
+    onDrop: (l) => void this.dropListeners.push(l),
+    onAttach: (l) => void this.attachListeners.push(l),
+    attached: (sessionKey) => this.say({ attached: sessionKey, by: this.token }),
+    sync: () => this.sync(),
+  };
+  private readonly channel: string;
+  private readonly control: string;
+  private readonly role: Role;
+  private readonly lockMs: number;
+  private runner: JobRunner | null = null;
+  private opening: Promise<void> | null = null;
+  private main: (Redis & Scripts) | null = null;
+  private sub: Redis | null = null;
+  /** Each event's BullMQ queue: events sharing a `concurrencyId` share one queue (and its global concurrency). */
+  private readonly queues = new Map<number, Queue>();
+  /** Every queue once. */
+  private readonly pools = new Map<string, Queue>();
+  private readonly workers: Worker[] = [];
+  /** Calls pushed by this process that have not ended: their event and whether they run. */
+  private readonly own = new Map<string, { eventId: number; running: boolean; sessionKey: string | null }>();
+  /** Calls running somewhere, heard of over the channel (so any process can cancel them). */
+  private readonly runningAnywhere = new Set<string>();
+  /** Calls running in this process. */
+  private readonly here = new Map<string, Held>();
+  /** Calls whose duration this process recorded itself (its own worker ran them). */
+  private readonly ranHere = new Set<string>();
+  private readonly ended = new Set<string>();
+  private readonly durations = new Map<number, Durations>();
+  private broadcastTimer: NodeJS.Timeout | null = null;
+  private periodic: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly settings: QueueSettings,
+    private readonly opts: RedisSchedulerOptions,
+  ) {
+    this.channel = `${opts.prefix}:events`;
+    this.control = `${opts.prefix}:control`;
+    this.role = opts.role ?? "both";
+    this.lockMs = Math.round((opts.lockTimeout ?? 30) * 1000);
+  }
+
+  get waiting(): number {
+    let n = 0;
+    for (const o of this.own.values()) if (!o.running) n++;
+    return n;
+  }
+  get running(): number {
+    return this.here.size;
+  }
+
+  start(runner: JobRunner): void {
+    this.runner = runner;
+    this.opening = this.open(runner);
+    this.opening.catch(() => {}); // reported by ready() and by every call that needs Redis
+  }
+
+  ready(): Promise<void> {
+    if (!this.opening) return Promise.reject(new Error("the Redis scheduler was not started"));
+    return this.opening;
+  }
+
+  subscribe(listener: (event: JobEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private limit(eventId: number): number | null {
+    const own = this.runner?.policy(eventId)?.concurrencyLimit;
+    return typeof own === "number" ? own : own === null ? null : this.settings.defaultConcurrencyLimit;
+  }
+
+  private async open(runner: JobRunner): Promise<void> {
+    const main = (await connectRedis(this.opts.url, `tradio-${this.role}`)) as Redis & Scripts;
+    this.main = main;
+    main.on("error", () => {}); // ioredis reconnects by itself; commands wait meanwhile
+    main.defineCommand("tradioAdmit", { lua: ADMIT });
+    main.defineCommand("tradioRanks", { lua: RANKS });
+    const sub = main.duplicate();
+    this.sub = sub;
+    sub.on("error", () => {});
+    sub.on("message", (channel: string, raw: string) => this.heard(channel, raw));
+    let connections = 0;
+    sub.on("ready", () => {
+      // After Redis restarted: catch up on what was published while this process could not hear.
+      if (++connections > 1) void this.recover();
+    });
+    await sub.subscribe(this.channel, this.control);
+    if (this.closed) return;
+
+    const connection = main;
+    // One BullMQ queue per concurrency pool: an event's own (`e<id>`), or one named for a shared concurrencyId.
+    const pools = new Map<string, number>();
+    for (const eventId of this.opts.events) {
+      const id = runner.policy(eventId)?.concurrencyId;
+      const name = id === undefined ? `e${eventId}` : `c${createHash("sha256").update(id).digest("hex").slice(0, 16)}`;
+      let queue = this.pools.get(name);
+      if (!queue) {
+        queue = new Queue(name, {
+          connection,
+          prefix: this.opts.prefix,
+          defaultJobOptions: { attempts: 1, removeOnComplete: { age: KEEP_SECONDS, count: 10_000 }, removeOnFail: { age: KEEP_SECONDS, count: 10_000 } },
+        });
+        queue.on("error", () => {});
+        this.pools.set(name, queue);
+        pools.set(name, eventId);
+        // The graph keeps the limit equal within a pool: the first event's is the pool's.
+        const limit = this.limit(eventId);
+        if (limit === null) await queue.removeGlobalConcurrency();
+        else await queue.setGlobalConcurrency(limit);
+      }
+      this.queues.set(eventId, queue);
+    }
+    if (this.role === "web" || this.closed) return;
+    for (const [name, eventId] of pools) {
+      const limit = this.limit(eventId);
+      const worker = new Worker(name, (job: BullJob) => this.process(runner, (job.data as Carried).job.eventId, job), {
+        connection,
+        prefix: this.opts.prefix,
+        concurrency: this.opts.workerConcurrency ?? limit ?? 1000,
+        lockDuration: this.lockMs,
+        stalledInterval: Math.max(100, Math.round(this.lockMs / 2)),
+        // A call whose worker died is run once more, or failed at once.
+        maxStalledCount: this.opts.workerLost === "fail" ? 0 : 1,
+      });
+      worker.on("error", () => {});
+      worker.on("failed", (job, err) => this.lost(job, err));
+      this.workers.push(worker);
+      await worker.waitUntilReady();
+    }
+  }
+
+  private emit(event: JobEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** Everything heard goes through here once: an end already reported is dropped. */
+  private hear(event: JobEvent): void {
+    const id = event.jobId;
+    if (this.ended.has(id)) return;
+    if (isFinal(event)) {
+      this.ended.add(id);
+      if (this.ended.size > ENDED_KEPT) this.ended.delete(this.ended.values().next().value!);
+      const mine = this.own.get(id);
+      this.own.delete(id);
+      this.runningAnywhere.delete(id);
+      if (event.type === "finished" && !this.ranHere.delete(id) && mine) this.record(mine.eventId, event.duration);
+      this.ranHere.delete(id);
+      if (event.type === "cancelled" && mine && !mine.running) this.scheduleBroadcast();
+    } else if (event.type === "started") {
+      this.runningAnywhere.add(id);
+      const mine = this.own.get(id);
+      if (mine) mine.running = true;
+      this.scheduleBroadcast();
+    }
+    this.emit(event);
+  }
+
+  private heard(channel: string, raw: string): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(raw);
+    } catch {
+      return;
+    }
+    if (channel === this.control) {
+      const cancel = (message as { cancel?: unknown }).cancel;
+      if (typeof cancel === "string") this.here.get(cancel)?.abort();
+      return;
+    }
+    if (Array.isArray(message)) for (const event of message as JobEvent[]) this.hear(event);
+    else if (message && typeof message === "object") this.news(message as Record<string, unknown>);
+  }
+
+  private news(m: Record<string, unknown>): void {
+    if (typeof m.joined === "string" && typeof m.session === "string") {
+      if (!this.ended.has(m.joined)) for (const l of this.joinListeners) l(m.joined, m.session);
+    } else if (typeof m.dropped === "string") {
+      for (const l of this.dropListeners) l(m.dropped);
+    } else if (typeof m.attached === "string" && m.by !== this.token) {
+      for (const l of this.attachListeners) l(m.attached);
+    } else if (typeof m.sync === "string") {
+      this.syncs.get(m.sync)?.();
+    }
+  }
+
+  private say(message: object): void {
+    if (this.closed || !this.main) return;
+    this.main.publish(this.channel, JSON.stringify(message)).catch(() => {});
+  }
+
+  /**
+   * A mark published and heard back: pub/sub delivers in the order Redis ran the publishes, so once it
+   * is heard, so is everything published before it (a join taken by another process before this
+   * process got the session's stream). Gives up after a while rather than hold a request.
+   */
+  private async sync(): Promise<void> {
+    if (this.closed) return;
+    await this.ready();
+    const id = `${this.token}:${++this.syncCount}`;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, SYNC_MS);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.syncs.set(id, done);
+      this.say({ sync: id });
+    });
+    this.syncs.delete(id);
+  }
+
+  /**
+   * Events published in one turn of the event loop (the tokens of many streaming calls) leave as one
+   * message, in order: one publish and one parse per process instead of one per event.
+   */
+  private publish(events: JobEvent[]): void {
+    if (this.closed || !this.main || events.length === 0) return;
+    if (this.outbox.length === 0) setImmediate(this.flush);
+    for (const e of events) this.outbox.push(e);
+  }
+
+  private readonly flush = (): void => {
+    if (this.outbox.length === 0) return;
+    const batch = this.outbox;
+    this.outbox = [];
+    this.main?.publish(this.channel, JSON.stringify(batch)).catch(() => {});
+  };
+  private outbox: JobEvent[] = [];
+
+  private record(eventId: number, seconds: number): Durations {
+    let d = this.durations.get(eventId);
+    if (!d) this.durations.set(eventId, (d = new Durations()));
+    d.record(seconds);
+    return d;
+  }
+
+  private keys(eventId: number): string[] {
+    const queue = this.queues.get(eventId)!;
+    return [queue.toKey("wait"), queue.toKey("active"), ...[...this.pools.values()].map((q) => q.toKey("wait"))];
+  }
+
+  private scriptArgs(eventId: number): (string | number)[] {
+    const keys = this.keys(eventId);
+    return [keys.length, ...keys, this.channel, this.limit(eventId) ?? -1, this.durations.get(eventId)?.average ?? -1];
+  }
+
+  async push(job: JobData): Promise<void> {
+    if (this.closed) throw queueFull(this.waiting);
+    await this.ready();
+    const queue = this.queues.get(job.eventId);
+    if (!queue) throw new OptionError("TR_ERR_NOT_FOUND", `the Redis scheduler holds no queue for event ${job.eventId}`);
+    this.own.set(job.id, { eventId: job.eventId, running: false, sessionKey: job.sessionKey });
+    // Published on the same connection just before admission, so every process hears it before the job's `queued`.
+    if (job.streamed && job.sessionKey !== null) this.say({ joined: job.id, session: job.sessionKey });
+    try {
+      const [admitted, waiting] = await this.main!.tradioAdmit(...this.scriptArgs(job.eventId), this.settings.maxSize ?? -1, job.id);
+      if (!admitted) throw queueFull(waiting);
+      await queue.add("call", { job } satisfies Carried, { jobId: bullId(job.id) });
+    } catch (err) {
+      this.own.delete(job.id);
+      if (job.streamed && job.sessionKey !== null) this.say({ dropped: job.id });
+      throw err;
+    }
+    if (this.closed) void this.cancel(job.id);
+  }
+
+  async cancel(jobId: string, sessionKey?: string): Promise<boolean> {
+    if (this.ended.has(jobId)) return false;
+    await this.ready();
+    const mine = this.own.get(jobId);
+    if (mine && sessionKey !== undefined && mine.sessionKey !== sessionKey) return false;
+    const queues = mine ? [this.queues.get(mine.eventId)!] : [...this.pools.values()];
+    let active = false;
+    for (const queue of queues) {
+      if (!mine && sessionKey !== undefined) {
+        // Pushed by another process: its session is read from the job (a call taken into a batch has
+        // left the queue and cannot be checked, so it is not cancelled from here).
+        const bjob = await queue.getJob(bullId(jobId));
+        if (!bjob) continue;
+        if ((bjob.data as Carried).job.sessionKey !== sessionKey) return false;
+      }
+      const state = await queue.getJobState(bullId(jobId));
+      if (state === "waiting" && (await queue.remove(bullId(jobId))) === 1) {
+        const event: JobEvent = { type: "cancelled", jobId };
+        this.hear(event);
+        this.publish([event]);
+        return true;
+      }
+      if (state === "active" || state === "waiting") active = true;
+    }
+    // Running (or taken into a batch): the worker holding it aborts it. The mark covers a worker that
+    // took the call just now and has not yet registered it.
+    if (!(active || ((mine || sessionKey === undefined) && (this.runningAnywhere.has(jobId) || this.here.has(jobId))))) return false;
+    this.here.get(jobId)?.abort();
+    await this.main!.set(this.cancelKey(jobId), "1", "EX", KEEP_SECONDS);
+    await this.main!.publish(this.control, JSON.stringify({ cancel: jobId }));
+    return true;
+  }
+
+  private cancelKey(jobId: string): string {
+    return `${this.opts.prefix}:cancelled:${jobId}`;
+  }
+
+  /** The BullMQ processor: runs one call, or a batch of them, and answers their ends (kept as the job's result). */
+  private async process(runner: JobRunner, eventId: number, bjob: BullJob): Promise<Final[]> {
+    const carried = bjob.data as Carried;
+    const jobs = [carried.job, ...(carried.extra ?? [])];
+    const policy = runner.policy(eventId);
+    if (policy?.batch && jobs.length < policy.maxBatchSize) {
+      const more = await this.takeWaiting(eventId, bjob.id!, policy.maxBatchSize - jobs.length);
+      if (more.length > 0) {
+        jobs.push(...more);
+        await bjob.updateData({ job: carried.job, extra: jobs.slice(1) } satisfies Carried);
+      }
+    }
+    const group = jobs.map((j) => new Held(j, String(eventId)));
+    for (const h of group) {
+      this.here.set(h.job.id, h);
+      this.ranHere.add(h.job.id);
+    }
+    const eta = this.durations.get(eventId)?.average ?? null;
+    this.publish(group.map((h) => ({ type: "started", jobId: h.job.id, eta })));
+    const marks = await this.main!.mget(...group.map((h) => this.cancelKey(h.job.id)));
+    marks.forEach((m, k) => m && group[k].abort());
+
+    const began = performance.now();
+    let outcomes: JobOutcome[];
+    try {
+      const report = (event: JobEvent) => this.publish([event]);
+      outcomes = await runner.run(
+        jobs,
+        group.length === 1 ? { get signal() { return group[0].signal; }, report } : { signal: groupSignal(group), report },
+      );
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      outcomes = group.map((): JobOutcome => ({ ok: false, cancelled: false, error: { message, title: "Error", duration: null, visible: true, code: "TR_ERR_INTERNAL", status: 500 } }));
+    }
+    const seconds = (performance.now() - began) / 1000;
+    const average = this.record(eventId, seconds).average ?? seconds;
+    const finals = group.map((held, k): Final => {
+      const outcome = outcomes[k];
+      const jobId = held.job.id;
+      this.here.delete(jobId);
+      if (outcome.ok) return { type: "finished", jobId, data: outcome.data, duration: seconds, averageDuration: average };
+      if (outcome.cancelled || held.aborted) return { type: "cancelled", jobId };
+      return { type: "failed", jobId, error: outcome.error };
+    });
+    this.publish(finals);
+    return finals;
+  }
+
+  /** Takes up to `n` waiting calls of the event out of the queue, for a batch (a call another worker took first is skipped). */
+  private async takeWaiting(eventId: number, carrier: string, n: number): Promise<JobData[]> {
+    const queue = this.queues.get(eventId)!;
+    const waiting = await queue.getJobs(["wait"], 0, n * 2, true);
+    const taken: JobData[] = [];
+    for (const j of waiting) {
+      if (taken.length >= n) break;
+      // A pool's queue holds calls of every event sharing it; a batch takes only its own event's.
+      if (j.id === carrier || !j.id || (j.data as Carried).job.eventId !== eventId) continue;
+      if ((await queue.remove(j.id)) === 1) {
+        const carried = j.data as Carried;
+        taken.push(carried.job, ...(carried.extra ?? []));
+      }
+    }
+    return taken;
+  }
+
+  /** A call whose worker died: BullMQ fails it (after the one retry, with "retry") and this tells its client. */
+  private lost(bjob: BullJob | undefined, err: Error): void {
+    if (!bjob || !/stalled/i.test(err.message)) return;
+    const carried = bjob.data as Carried;
+    const error = lostFailure(this.opts.workerLost ?? "retry");
+    this.publish([carried.job, ...(carried.extra ?? [])].map((j): JobEvent => ({ type: "failed", jobId: j.id, error })));
+  }
+
+  /** After a reconnect: ends that were published while this process could not hear are read from the jobs. */
+  private async recover(): Promise<void> {
+    for (const [jobId, { eventId }] of this.own) {
+      const bjob = await this.queues.get(eventId)?.getJob(bullId(jobId)).catch(() => undefined);
+      if (!bjob) continue;
+      const finals = bjob.returnvalue as Final[] | null;
+      const final = Array.isArray(finals) ? finals.find((f) => f.jobId === jobId) : undefined;
+      if (final) this.hear(final);
+      else if (bjob.failedReason && /stalled/i.test(bjob.failedReason)) this.hear({ type: "failed", jobId, error: lostFailure(this.opts.workerLost ?? "retry") });
+    }
+    this.scheduleBroadcast();
+  }
+
+  /** Ranks change whenever a call starts or a waiting one leaves; each process tells its own waiting calls. */
+  private scheduleBroadcast(): void {
+    if (this.closed) return;
+    const waiting = this.waiting;
+    if (waiting === 0) return;
+    const rate = this.settings.statusUpdateRate;
+    if (rate === "auto") {
+      this.broadcastTimer ??= setTimeout(this.broadcast, Math.max(AUTO_BROADCAST_MS, waiting * BROADCAST_MS_PER_WAITING));
+      this.broadcastTimer.unref();
+    } else if (!this.periodic) {
+      this.periodic = setInterval(() => {
+        if (this.waiting === 0 && this.periodic) {
+          clearInterval(this.periodic);
+          this.periodic = null;
+        } else this.broadcast();
+      }, rate * 1000);
+      this.periodic.unref();
+    }
+  }
+
+  private broadcast = (): void => {
+    this.broadcastTimer = null;
+    if (this.closed || !this.main) return;
+    const byEvent = new Map<number, string[]>();
+    for (const [jobId, o] of this.own) if (!o.running) byEvent.set(o.eventId, [...(byEvent.get(o.eventId) ?? []), bullId(jobId)]);
+    for (const [eventId, ids] of byEvent) this.main.tradioRanks(...this.scriptArgs(eventId), ...ids).catch(() => {});
+  };
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.broadcastTimer) clearTimeout(this.broadcastTimer);
+    if (this.periodic) clearInterval(this.periodic);
+    const opened = await this.opening?.then(() => true, () => false);
+    // This process's waiting calls leave the queue (their clients are leaving too); its running ones stop.
+    if (opened) {
+      for (const [jobId, o] of [...this.own]) {
+        if (o.running) await this.main!.publish(this.control, JSON.stringify({ cancel: jobId })).catch(() => {});
+        else await this.cancel(jobId).catch(() => false);
+      }
+    }
+    this.closed = true;
+    for (const held of this.here.values()) held.abort();
+    // BullMQ's close waits for running calls; one whose function ignores its signal is left behind after
+    // a grace period (its lock expires and another worker takes it, as if this one had died).
+    for (let waited = 0; this.here.size > 0 && waited < CLOSE_GRACE_MS; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    const force = this.here.size > 0;
+    await Promise.all(this.workers.map((w) => w.close(force).catch(() => {})));
+    await Promise.all([...this.pools.values()].map((q) => q.close().catch(() => {})));
+    this.flush();
+    this.sub?.disconnect();
+    await this.main?.quit().catch(() => {});
+  }
+}
+
+function lostFailure(mode: "retry" | "fail"): ShownFailure {
+  const message =
+    mode === "retry"
+      ? "The worker running this call stopped (it crashed or was killed) and so did the worker that ran it again; it was not run a third time."
+      : "The worker running this call stopped (it crashed or was killed) before it finished; it was not run again.";
+  return { message, title: "Error", duration: null, visible: true, code: "TR_ERR_WORKER_LOST", status: 500 };
+}
+
+/** Checks `redis` options (launch's and the CLI's): a URL, or { url, prefix, workerLost, lockTimeout }. */
+export function checkRedisOptions(value: unknown, where: string): { url: string; prefix?: string; workerLost?: "retry" | "fail"; lockTimeout?: number } {
+  const o = typeof value === "string" ? { url: value } : value;
+  if (o === null || typeof o !== "object" || Array.isArray(o)) throw new OptionError("TR_ERR_OPTION_INVALID", `${where}: redis must be a URL or { url, prefix, workerLost, lockTimeout }`);
+  const { url, prefix, workerLost, lockTimeout, ...rest } = o as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length) throw new OptionError("TR_ERR_OPTION_UNKNOWN", `${where}: redis.${unknown[0]} is not an option (url, prefix, workerLost, lockTimeout)`);
+  if (typeof url !== "string" || !/^rediss?:\/\//.test(url)) throw new OptionError("TR_ERR_OPTION_INVALID", `${where}: redis URL must start with redis:// or rediss://, got ${JSON.stringify(url)}`);
+  if (prefix !== undefined && (typeof prefix !== "string" || prefix === "")) throw new OptionError("TR_ERR_OPTION_INVALID", `${where}: redis.prefix must be a non-empty string`);
+  if (workerLost !== undefined && workerLost !== "retry" && workerLost !== "fail") throw new OptionError("TR_ERR_OPTION_INVALID", `${where}: redis.workerLost must be "retry" or "fail", got ${JSON.stringify(workerLost)}`);
+  if (lockTimeout !== undefined && !(typeof lockTimeout === "number" && lockTimeout >= 0.2 && lockTimeout <= 3600)) throw new OptionError("TR_ERR_OPTION_INVALID", `${where}: redis.lockTimeout must be seconds from 0.2 to 3600, got ${JSON.stringify(lockTimeout)}`);
+  return { url, prefix: prefix as string | undefined, workerLost: workerLost as "retry" | "fail" | undefined, lockTimeout: lockTimeout as number | undefined };
+}
+
+schedulers.register("redis", (settings: QueueSettings, context?: SchedulerContext) => {
+  if (!context?.redis) throw new OptionError("TR_ERR_OPTION_MISSING", 'scheduler "redis" needs the `redis` option (a URL such as redis://127.0.0.1:6379)');
+  const redis = checkRedisOptions(context.redis, "redis scheduler");
+  return new RedisScheduler(settings, {
+    url: redis.url,
+    prefix: redis.prefix ?? `tradio:${context.app}`,
+    events: context.events,
+    role: context.role,
+    workerConcurrency: context.workerConcurrency,
+    workerLost: redis.workerLost,
+    lockTimeout: redis.lockTimeout,
+  });
+});
