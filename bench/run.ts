@@ -174,9 +174,15 @@ async function streamLoad(clients: number, target: number) {
   const { port } = await server.ready;
   const client = forkClient(["stream", `http://127.0.0.1:${port}`, String(clients)]);
   try {
+    // CPU of each side over the measured part, so a slow run shows whether the server or the clients were short of CPU.
+    const connected = await nextMessage<{ connected: number }>(client);
+    const cpu0 = [cpuSeconds(server.child.pid!), cpuSeconds(client.pid!)];
+    client.send("go");
     const r = await nextMessage<{ seconds: number; complete: number }>(client);
+    const [serverCpu, clientCpu] = [cpuSeconds(server.child.pid!) - cpu0[0], cpuSeconds(client.pid!) - cpu0[1]];
     console.log(
-      `streaming load, ${clients} clients x 500 tokens at 100/s: ${r.seconds.toFixed(2)} s, ratio to the ideal 5.0 s ${(r.seconds / 5).toFixed(2)} (target <= ${target}); ${r.complete}/${clients} complete`,
+      `streaming load, ${connected.connected} clients x 500 tokens at 100/s: ${r.seconds.toFixed(2)} s, ratio to the ideal 5.0 s ${(r.seconds / 5).toFixed(2)} (target <= ${target}); ${r.complete}/${clients} complete; ` +
+        `CPU busy: server ${((100 * serverCpu) / r.seconds).toFixed(0)}%, clients ${((100 * clientCpu) / r.seconds).toFixed(0)}% of one core`,
     );
   } finally {
     client.kill();

@@ -22,6 +22,8 @@ async function consume(job: AsyncIterable<{ type: string; data?: unknown }>): Pr
 
 if (mode === "stream") {
   const clients = await connectAll(count);
+  process.send?.({ connected: clients.length });
+  await new Promise((go) => process.once("message", go));
   const started = performance.now();
   const results = await Promise.all(clients.map((c) => consume(c.submit("/predict", ["go"]))));
   const seconds = (performance.now() - started) / 1000;

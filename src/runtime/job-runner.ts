@@ -6,6 +6,20 @@ import type { Runtime } from "./runtime.js";
 
 /** Generators stream at most this many updates a second per call; the final value is always sent whole. */
 const GENERATE_INTERVAL_MS = 50;
+/**
+ * Streamed updates a second that one process sends in all, shared by the calls generating at the time.
+ * Each update costs a socket write and the client's work to apply it, so with many streams at once each
+ * one's updates are spaced further apart (1000 streams: every 100 ms) rather than the process falling
+ * behind all of them. A stream never gets fewer than MIN_UPDATES_PER_SECOND.
+ */
+const PROCESS_UPDATES_PER_SECOND = 10_000;
+const MIN_UPDATES_PER_SECOND = 4;
+let generating = 0;
+
+/** The spacing of one stream's updates, in ms, while `active` calls are generating in this process. */
+export function updateInterval(active: number): number {
+  return Math.min(1000 / MIN_UPDATES_PER_SECOND, Math.max(GENERATE_INTERVAL_MS, (active * 1000) / PROCESS_UPDATES_PER_SECOND));
+}
 
 /**
  * A generator's updates for one call: at most one per interval, the latest value winning (trailing edge),
@@ -19,13 +33,15 @@ class Throttle {
   private sending: Promise<void> = Promise.resolve();
   private done = false;
 
-  constructor(private readonly send: (data: unknown[]) => void) {}
+  constructor(private readonly send: (data: unknown[]) => void) {
+    generating++;
+  }
 
   update(render: () => Promise<unknown[]>): void {
     if (this.done) return;
     this.latest = render;
     if (this.timer) return;
-    const wait = this.lastSent + GENERATE_INTERVAL_MS - performance.now();
+    const wait = this.lastSent + updateInterval(generating) - performance.now();
     if (wait <= 0) this.flush();
     else this.timer = setTimeout(() => this.flush(), wait);
   }
@@ -49,6 +65,7 @@ class Throttle {
 
   /** Stops; pending updates are dropped because the completion carries the final value. */
   async finish(): Promise<void> {
+    if (!this.done) generating--;
     this.done = true;
     if (this.timer) clearTimeout(this.timer);
     await this.sending;
