@@ -45,7 +45,8 @@ export class FrameWriter {
       case "generating": {
         const previous = this.shown;
         const data = previous === null || whole ? e.data : e.data.map((v, i) => diff(previous[i], v));
-        this.shown = structuredClone(e.data);
+        // Kept to diff the next value against; the author may mutate what it yielded, so objects are copied.
+        this.shown = e.data.every((v) => v === null || typeof v !== "object") ? e.data : structuredClone(e.data);
         return { msg: "process_generating", output: { data, is_generating: true }, success: true, event_id };
       }
       case "finished":
