@@ -238,7 +238,7 @@ describe("security headers", () => {
   });
   afterAll(() => app.close());
 
-  it("sends nosniff, frame-ancestors 'self' and a referrer policy on every response, streams and errors included", async () => {
+  it("sends nosniff on every response, and frame-ancestors 'self' and a referrer policy on everything GET serves, streams and errors included", async () => {
     const paths = ["/", "/config", "/gradio_api/info", "/gradio_api/nothing", "/gradio_api/file=/etc/passwd", "/gradio_api/queue/data?session_hash=none"];
     for (const path of paths) {
       const r = await raw(app.base, { path });
@@ -247,6 +247,11 @@ describe("security headers", () => {
       expect(r.headers["referrer-policy"], path).toBe("same-origin");
       expect(r.headers["x-frame-options"], path).toBeUndefined(); // frame-ancestors decides, so the author can widen it
     }
+    // A POST answers with JSON, which nothing frames or navigates from: nosniff is the header that matters there.
+    const answered = await raw(app.base, { method: "POST", path: "/gradio_api/run/predict", headers: json, body: predictBody });
+    expect(answered.status).toBe(200);
+    expect(answered.headers["x-content-type-options"]).toBe("nosniff");
+    expect(answered.headers["content-type"]).toMatch(/^application\/json/);
     const refused = await raw(app.base, { method: "POST", path: "/gradio_api/run/predict", headers: { ...json, origin: "https://evil.example" }, body: predictBody });
     expect(refused.headers["x-content-type-options"]).toBe("nosniff");
     const wrongHost = await raw(app.base, { path: "/config", headers: { host: "evil.example" } });

@@ -161,8 +161,11 @@ export async function registerSecurity(f: FastifyInstance, opts: SecurityOptions
 
   // One small hook for every request (each hook costs a little on all of them); what only some routes
   // need is added to those routes when they are registered, so this hook never asks which route it is.
+  // Every POST answers with JSON (or an event stream), which no browser frames or navigates from: frame-ancestors
+  // and Referrer-Policy only matter on what GET serves (the page, files, config), and each header costs every call.
   f.addHook("onRequest", (req, reply, done) => {
-    reply.header("x-content-type-options", nosniff).header("content-security-policy", csp).header("referrer-policy", referrer);
+    if (req.method === "POST") reply.header("x-content-type-options", nosniff);
+    else reply.header("x-content-type-options", nosniff).header("content-security-policy", csp).header("referrer-policy", referrer);
     if (!hostOk(req.host)) {
       const name = hostName(req.host) ?? "";
       return void refuse(reply, `Host "${name.slice(0, 100)}" is not allowed; add it to launch({ allowedHosts })`);
