@@ -228,11 +228,15 @@ export class MemoryScheduler implements Scheduler {
     }
   }
 
+  /** Scratch space of dispatch(), kept to spare an allocation on every start. */
+  private readonly free = new Map<string, number>();
+
   private dispatch(): void {
     const runner = this.runner;
     if (!runner || this.waiting === 0) return;
     // Free slots of the pools that have jobs waiting; nothing to scan when every such pool is full.
-    const free = new Map<string, number>();
+    const free = this.free;
+    free.clear();
     for (const pool of this.waitingPerPool.keys()) {
       const slots = this.limit(this.poolEvent.get(pool)!) - (this.runningPerPool.get(pool) ?? 0);
       if (slots > 0) free.set(pool, slots);

@@ -88,7 +88,9 @@ export async function preprocessInputs(
   override: Map<number, unknown> | undefined,
 ): Promise<unknown[]> {
   const args: unknown[] = [];
-  for (const [i, component] of event.inputs.entries()) {
+  const inputs = event.inputs;
+  for (let i = 0; i < inputs.length; i++) {
+    const component = inputs[i];
     if (component.stateful) {
       if (override?.has(component.id)) args.push(override.get(component.id));
       else if (session?.has(component.id)) args.push(session.get(component.id));
@@ -111,7 +113,9 @@ export async function postprocessAll(
   stateOut: Map<number, unknown> | undefined,
 ): Promise<unknown[]> {
   const wire: unknown[] = [];
-  for (const [i, component] of event.outputs.entries()) {
+  const list = event.outputs;
+  for (let i = 0; i < list.length; i++) {
+    const component = list[i];
     if (component.stateful) {
       stateOut?.set(component.id, outputs[i]);
       wire.push(null);

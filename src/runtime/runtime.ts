@@ -171,10 +171,11 @@ export class Runtime implements EventRuntime {
       }
       const onGenerate = opts.onGenerate;
       const last = await drain(result, callContext, onGenerate && ((v) => onGenerate(() => postprocessAll(event, spread(event, v), ctx, undefined))));
-      const stateOut = new Map<number, unknown>(session ?? []);
+      // New state values, over the session's; most events have no state, and skip the copy.
+      const stateOut = opts.stateOverride || hasState(event.outputs) ? new Map<number, unknown>(session ?? []) : undefined;
       const wire = await postprocessAll(event, spread(event, last), ctx, stateOut);
-      if (stateful && hasState(event.outputs)) await this.storeState(event, this.key(opts.sessionKey!), stateOut);
-      if (opts.stateOverride) for (const [id, v] of stateOut) opts.stateOverride.set(id, v);
+      if (stateful && stateOut && hasState(event.outputs)) await this.storeState(event, this.key(opts.sessionKey!), stateOut);
+      if (opts.stateOverride) for (const [id, v] of stateOut!) opts.stateOverride.set(id, v);
       if (!opts.trusted) for (const hook of event.onSuccess) hook(values, wire, callContext, ctx.files);
       return wire;
     } catch (err) {
