@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { Dataframe } from "./dataframe.js";
 import { ValidationError } from "../core/errors.js";
+import { resolveComponent } from "./registry.js";
 
 describe("Dataframe options", () => {
   it("rejects unknown options and wrong types", () => {
@@ -204,6 +205,15 @@ describe("Dataframe Gradio 4/5 options", () => {
     const plain = new Dataframe().apiInfo() as any;
     expect(plain.properties.data).not.toHaveProperty("maxItems");
     expect(plain.properties.data.items).not.toHaveProperty("maxItems");
+  });
+
+  it('makes a numpy Dataframe from the "numpy" shortcut, in any case', () => {
+    for (const name of ["numpy", "Numpy"]) {
+      const c = resolveComponent(name, "inputs") as Dataframe<"numpy">;
+      expect(c).toBeInstanceOf(Dataframe);
+      expect(c.inputType).toBe("numpy");
+      expect(c.preprocess({ headers: ["1", "2", "3"], data: [["1", 2, "3e2"]] })).toEqual([[1, 2, 300]]);
+    }
   });
 
   it("turns bare rows into the wire value with its headers fitted", () => {
