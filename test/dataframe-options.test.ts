@@ -100,3 +100,27 @@ describe("Dataframe options through MCP", () => {
     }
   });
 });
+
+describe("a Gradio numpy demo, ported", () => {
+  it("transposes a matrix: numpy in, the \"numpy\" shortcut out, with an example", async () => {
+    const transpose = (m: number[][]) => (m[0] ?? []).map((_, c) => m.map((row) => row[c]));
+    const iface = new tr.Interface({
+      fn: transpose,
+      inputs: new tr.Dataframe({ type: "numpy", datatype: "number", rowCount: 5, colCount: 3 }),
+      outputs: "numpy",
+      examples: [[[[0, 1, 2], [3, 4, 5], [6, 7, 8], [9, 10, 11], [12, 13, 14]]]],
+      allowFlagging: "never",
+    });
+    const transposed = await start(iface);
+    try {
+      const client = await connect(transposed.base);
+      const result = await client.predict("/predict", [table(["1", "2", "3"], [[1, 2, 3], [4, 5, 6]])]);
+      expect(result.data).toEqual([table(["1", "2"], [[1, 4], [2, 5], [3, 6]])]);
+      const config = (await (await fetch(`${transposed.base}/config`)).json()) as any;
+      const dataset = config.components.find((c: any) => c.type === "dataset");
+      expect(JSON.stringify(dataset.props.samples)).toContain("[12,13,14]");
+    } finally {
+      await transposed.close();
+    }
+  });
+});
