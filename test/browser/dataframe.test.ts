@@ -1,9 +1,13 @@
 // Dataframe on the page: fixed rows and columns show no add/remove buttons, dynamic ones do, columnLimits
 // stops the column buttons, and a numpy table's edits reach the function as numbers.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tr from "../../src/index.js";
 import { launchBrowser, newPage, openApp, pageErrors, screenshot, startApp } from "./helpers.js";
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 let browser: Browser;
 beforeAll(async () => {
@@ -56,6 +60,14 @@ describe("browser: Dataframe row and column controls", () => {
       await dynamic.getByLabel("Row 1, 3").fill("new");
       await dynamic.getByLabel("Row 1, 3").press("Tab");
       await screenshot(page, "dataframe-fixed-dynamic");
+      // axe-core finds no serious or critical problem in the tables and their buttons.
+      await page.addScriptTag({ content: AXE });
+      const violations = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<{ violations: { id: string; impact: string | null }[] }> } }).axe;
+        const r = await axe.run(".comp-dataframe", { resultTypes: ["violations"] });
+        return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id);
+      });
+      expect(violations).toEqual([]);
 
       await page.getByRole("button", { name: "Submit" }).click();
       await expect.poll(() => page.getByLabel("Result").inputValue(), { timeout: 20_000 }).toBe("sum 5.5; table 2x3");
