@@ -10,7 +10,7 @@ describe("Dataframe options", () => {
     expect(() => new Dataframe({ datatype: "int" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"datatype"/);
     expect(() => new Dataframe({ rowCount: [2, "static"] } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"rowCount"/);
     expect(() => new Dataframe({ type: "pandas" } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"type" must be one of "array", "object", "numpy"/);
-    expect(() => new Dataframe({ columnCount: [2, "static"] } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"columnCount"/);
+    expect(() => new Dataframe({ columnCount: [2, "static"] } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"columnCount" must be a number or \[n, "fixed" \| "dynamic"\], got an array/);
     expect(() => new Dataframe({ columnLimits: [1] } as never)).toThrowCode("TR_ERR_OPTION_INVALID", /"columnLimits"/);
     expect(() => new Dataframe({ columnLimits: [-1, 3] })).toThrowCode("TR_ERR_OPTION_INVALID", /"columnLimits"/);
   });

@@ -61,6 +61,7 @@ function isDatatypeOption(v: unknown): boolean {
 function isTableCount(v: unknown): boolean {
   return typeof v === "number" || (Array.isArray(v) && v.length === 2 && typeof v[0] === "number" && (v[1] === "fixed" || v[1] === "dynamic"));
 }
+(isTableCount as { expected?: string }).expected = 'a number or [n, "fixed" | "dynamic"]';
 
 /**
  * A table. Gradio shortcut: "dataframe". On the wire it is Gradio's DataframeData
