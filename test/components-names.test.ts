@@ -1,7 +1,7 @@
 // Empty inputs, required inputs, number choices and Gradio 4/5 names, through @gradio/client and the HTTP API.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tr from "../src/index.js";
-import { connect, post, start } from "./helpers.js";
+import { configOf, connect, post, start } from "./helpers.js";
 
 describe("inputs left empty", () => {
   let app: Awaited<ReturnType<typeof start>>;
@@ -120,6 +120,36 @@ describe("Gradio 4/5 names", () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe("Interface submitBtn and clearBtn", () => {
+  const buttonsOf = (config: any) => config.components.filter((c: any) => c.type === "button").map((c: any) => c.props.value);
+
+  it("sends the button texts in the config; clearBtn null or false leaves the Clear button and its reset out", async () => {
+    const app = await start(new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text", allowFlagging: "never", submitBtn: "Translate", clearBtn: "Start over" }));
+    try {
+      const config = (await (await fetch(`${app.base}/config`)).json()) as any;
+      expect(buttonsOf(config)).toEqual(["Start over", "Translate"]);
+      expect(config.dependencies.some((d: any) => d.frontend_action === "reset")).toBe(true);
+      const client = await connect(app.base);
+      expect((await client.predict("/predict", ["hi"])).data).toEqual(["hi"]);
+    } finally {
+      await app.close();
+    }
+    for (const clearBtn of [null, false] as const) {
+      const config = await configOf(new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text", allowFlagging: "never", clearBtn }));
+      expect(buttonsOf(config)).toEqual(["Submit"]);
+      expect(config.dependencies.some((d: any) => d.frontend_action === "reset")).toBe(false);
+    }
+    // submitBtn also replaces "Generate"
+    expect(buttonsOf(await configOf(new tr.Interface({ fn: () => "x", inputs: [], outputs: "text", allowFlagging: "never", submitBtn: "Roll" })))).toEqual(["Clear", "Roll"]);
+  });
+
+  it("refuses an empty or non-text button text, naming the option", () => {
+    expect(() => new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text", submitBtn: "" })).toThrowCode("TR_ERR_OPTION_INVALID", /"submitBtn" must be a non-empty string/);
+    expect(() => new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text", submitBtn: false as never })).toThrowCode("TR_ERR_OPTION_INVALID", /"submitBtn"/);
+    expect(() => new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text", clearBtn: true as never })).toThrowCode("TR_ERR_OPTION_INVALID", /"clearBtn" must be a non-empty string, null or false/);
   });
 });
 

@@ -15,6 +15,15 @@ describe("the function's parameters follow the input components", () => {
     expectTypeOf<FnArgs<[tr.Image<"buffer">]>>().toEqualTypeOf<[Buffer | null]>();
     const multi = new tr.Dropdown({ choices: ["a", "b"], multiselect: true });
     expectTypeOf<FnArgs<[typeof multi]>>().toEqualTypeOf<[string[]]>();
+    expectTypeOf<FnArgs<"dataframe">>().toEqualTypeOf<[(string | number | boolean | null)[][]]>();
+    expectTypeOf<FnArgs<"numpy">>().toEqualTypeOf<[number[][]]>();
+    const numpy = new tr.Dataframe({ type: "numpy", columnCount: [2, "fixed"] });
+    expectTypeOf<FnArgs<[typeof numpy]>>().toEqualTypeOf<[number[][]]>();
+    const table = new tr.Dataframe({ type: "object", columnLimits: [1, null] });
+    expectTypeOf<FnArgs<[typeof table]>>().toEqualTypeOf<[{ headers: string[]; data: (string | number | boolean | null)[][] }]>();
+    // @ts-expect-error a numpy table's cells are numbers, not strings
+    new tr.Interface({ fn: (rows: string[][]) => rows.length, inputs: "numpy", outputs: "number" });
+    new tr.Interface({ fn: (rows: number[][]) => rows.flat().reduce((a, b) => a + b, 0), inputs: new tr.Dataframe({ type: "numpy" }), outputs: "number" });
   });
 
   it("accepts the guide's chatbot with a default state value", () => {

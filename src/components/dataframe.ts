@@ -1,16 +1,18 @@
 import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
 import { OptionError } from "../core/errors.js";
-import { describe, type OptionKind } from "../core/options.js";
+import { describe, oneOf, type OptionKind } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
 /** One cell of a table. */
 export type Cell = string | number | boolean | null;
 /** Gradio's column types; "number" and "bool" columns are converted on the way in. */
 export type Datatype = "str" | "number" | "bool" | "date" | "markdown" | "html";
-/** What the function receives: the rows ("array", default), or `{ headers, data }` ("object"). */
-export type DataframeType = "array" | "object";
+/** What the function receives: the rows ("array", default), `{ headers, data }` ("object"), or rows of numbers ("numpy"). */
+export type DataframeType = "array" | "object" | "numpy";
 /** A row or column count, optionally `[n, "fixed"]` so that users cannot add or remove rows/columns. */
 export type TableCount = number | [count: number, mode: "fixed" | "dynamic"];
+/** The least and most columns a table may have; null leaves that end open. */
+export type ColumnLimits = [min: number | null, max: number | null];
 
 /** A table with its column names. */
 export interface Table {
@@ -23,7 +25,7 @@ export interface DataframeData extends Table {
   metadata: Record<string, unknown> | null;
 }
 
-export type DataframeIn<T extends DataframeType> = T extends "object" ? Table : Cell[][];
+export type DataframeIn<T extends DataframeType> = T extends "object" ? Table : T extends "numpy" ? number[][] : Cell[][];
 /** What the function may return: rows, `{ headers, data }`, or a list of row objects (their keys become the headers). */
 export type DataframeOut = Cell[][] | { headers?: string[]; data: Cell[][] } | Record<string, Cell>[];
 
@@ -34,9 +36,16 @@ export interface DataframeOptions<T extends DataframeType = "array"> extends Com
   datatype?: Datatype | Datatype[];
   /** Rows shown at first (default 1); `[n, "fixed"]` fixes the count. */
   rowCount?: TableCount;
-  /** Columns (default: the number of headers, or 3); `[n, "fixed"]` fixes the count. */
+  /** Columns (default: the number of headers, or 3); `[n, "fixed"]` fixes the count. Gradio 3's name for `columnCount`. */
   colCount?: TableCount;
-  /** What the function receives: "array" (rows, default) or "object" (`{ headers, data }`). */
+  /** Gradio 5's name for `colCount`; give either (both only if they agree). */
+  columnCount?: TableCount;
+  /** `[min, max]` columns (either may be null): values in and out with fewer or more are refused, and the page's column buttons stop there. */
+  columnLimits?: ColumnLimits | null;
+  /**
+   * What the function receives: "array" (rows, default), "object" (`{ headers, data }`) or "numpy" (rows
+   * of numbers: every cell must be a number or a numeric string, an empty cell is NaN; columns default to "number").
+   */
   type?: T;
   /** Wrap long cell text instead of truncating it. */
   wrap?: boolean;
@@ -52,6 +61,7 @@ function isDatatypeOption(v: unknown): boolean {
 function isTableCount(v: unknown): boolean {
   return typeof v === "number" || (Array.isArray(v) && v.length === 2 && typeof v[0] === "number" && (v[1] === "fixed" || v[1] === "dynamic"));
 }
+(isTableCount as { expected?: string }).expected = 'a number or [n, "fixed" | "dynamic"]';
 
 /**
  * A table. Gradio shortcut: "dataframe". On the wire it is Gradio's DataframeData
@@ -67,6 +77,7 @@ export class Dataframe<T extends DataframeType = "array"> extends Component<Data
   readonly datatype: Datatype | Datatype[];
   readonly rowCount: [number, "fixed" | "dynamic"];
   readonly colCount: [number, "fixed" | "dynamic"];
+  readonly columnLimits: ColumnLimits | null;
   readonly inputType: T;
   readonly wrap: boolean;
   private readonly initial: DataframeData;
@@ -75,13 +86,31 @@ export class Dataframe<T extends DataframeType = "array"> extends Component<Data
     super(opts);
     const owner = this.constructor.name;
     this.rowCount = normalizeCount(owner, "rowCount", opts.rowCount ?? 1);
-    const cols = opts.colCount ?? opts.headers?.length ?? (Array.isArray(opts.datatype) ? opts.datatype.length : 3);
-    this.colCount = normalizeCount(owner, "colCount", cols);
+    // Gradio 3 says colCount, Gradio 5 columnCount: either is taken, both only when they say the same.
+    const countName = opts.colCount === undefined && opts.columnCount !== undefined ? "columnCount" : "colCount";
+    const oldCount = opts.colCount === undefined ? undefined : normalizeCount(owner, "colCount", opts.colCount);
+    const newCount = opts.columnCount === undefined ? undefined : normalizeCount(owner, "columnCount", opts.columnCount);
+    if (oldCount && newCount && (oldCount[0] !== newCount[0] || oldCount[1] !== newCount[1])) {
+      throw new OptionError(
+        "TR_ERR_OPTION_CONFLICT",
+        `${owner}: options "colCount" (${JSON.stringify(oldCount)}) and "columnCount" (${JSON.stringify(newCount)}) disagree; give one of them`,
+      );
+    }
+    const cols = oldCount ?? newCount ?? opts.headers?.length ?? (Array.isArray(opts.datatype) ? opts.datatype.length : 3);
+    this.colCount = normalizeCount(owner, countName, cols);
     if (opts.headers !== undefined && opts.headers.length !== this.colCount[0]) {
-      throw new OptionError("TR_ERR_OPTION_CONFLICT", `${owner}: option "headers" names ${opts.headers.length} columns but "colCount" is ${this.colCount[0]}`);
+      throw new OptionError("TR_ERR_OPTION_CONFLICT", `${owner}: option "headers" names ${opts.headers.length} columns but "${countName}" is ${this.colCount[0]}`);
+    }
+    this.columnLimits = opts.columnLimits ? normalizeLimits(owner, opts.columnLimits) : null;
+    if (this.columnLimits && !withinLimits(this.colCount[0], this.columnLimits)) {
+      throw new OptionError(
+        "TR_ERR_OPTION_CONFLICT",
+        `${owner}: the table starts with ${this.colCount[0]} columns, outside option "columnLimits" ${JSON.stringify(this.columnLimits)}`,
+      );
     }
     this.headers = opts.headers ? [...opts.headers] : Array.from({ length: this.colCount[0] }, (_, i) => String(i + 1));
-    this.datatype = opts.datatype === undefined ? "str" : Array.isArray(opts.datatype) ? [...opts.datatype] : opts.datatype;
+    const defaultType: Datatype = opts.type === "numpy" ? "number" : "str";
+    this.datatype = opts.datatype === undefined ? defaultType : Array.isArray(opts.datatype) ? [...opts.datatype] : opts.datatype;
     if (Array.isArray(this.datatype) && this.datatype.length !== this.colCount[0]) {
       throw new OptionError("TR_ERR_OPTION_CONFLICT", `${owner}: option "datatype" lists ${this.datatype.length} types for ${this.colCount[0]} columns`);
     }
@@ -93,6 +122,9 @@ export class Dataframe<T extends DataframeType = "array"> extends Component<Data
         : this.toWire(opts.value, (m) => {
             throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "value" is invalid: ${m}`);
           });
+    if (this.columnLimits && !withinLimits(this.initial.headers.length, this.columnLimits)) {
+      throw new OptionError("TR_ERR_OPTION_CONFLICT", `${owner}: option "value" has ${this.initial.headers.length} columns, outside "columnLimits" ${JSON.stringify(this.columnLimits)}`);
+    }
   }
 
   protected override extraOptions(): Record<string, OptionKind> {
@@ -101,7 +133,9 @@ export class Dataframe<T extends DataframeType = "array"> extends Component<Data
       datatype: isDatatypeOption,
       rowCount: isTableCount,
       colCount: isTableCount,
-      type: (v) => v === "array" || v === "object",
+      columnCount: isTableCount,
+      columnLimits: isLimits,
+      type: oneOf("array", "object", "numpy"),
       wrap: "boolean",
     };
   }
@@ -112,6 +146,7 @@ export class Dataframe<T extends DataframeType = "array"> extends Component<Data
       headers: [...this.headers],
       row_count: [...this.rowCount],
       col_count: [...this.colCount],
+      column_limits: this.columnLimits ? [...this.columnLimits] : null,
       datatype: Array.isArray(this.datatype) ? [...this.datatype] : this.datatype,
       type: this.inputType,
       wrap: this.wrap,
@@ -127,19 +162,42 @@ export class Dataframe<T extends DataframeType = "array"> extends Component<Data
   }
 
   apiInfo(): JSONSchema {
+    const cell = this.inputType === "numpy" ? { anyOf: [{ type: "number" }, { type: "null" }] } : { anyOf: [{ type: "string" }, { type: "number" }, { type: "boolean" }, { type: "null" }] };
     return {
       title: "DataframeData",
       type: "object",
       properties: {
-        headers: { type: "array", items: { type: "string" } },
-        data: {
-          type: "array",
-          items: { type: "array", items: { anyOf: [{ type: "string" }, { type: "number" }, { type: "boolean" }, { type: "null" }] } },
-        },
+        headers: { type: "array", items: { type: "string" }, ...this.columnBounds() },
+        data: { type: "array", items: { type: "array", items: cell, ...this.columnBounds() }, ...this.rowBounds() },
         metadata: { anyOf: [{ type: "object", additionalProperties: true }, { type: "null" }], default: null },
       },
       required: ["headers", "data"],
     };
+  }
+
+  /** The MCP tool parameter: the rows alone (the headers are the component's), bounded as the options say. */
+  toolSchema(): JSONSchema {
+    const cell = this.inputType === "numpy" ? { type: ["number", "null"] } : { type: ["string", "number", "boolean", "null"] };
+    const what = this.inputType === "numpy" ? "rows of numbers" : "rows of cells";
+    return { type: "array", description: `${what}; columns: ${this.headers.join(", ")}`, items: { type: "array", items: cell, ...this.columnBounds() }, ...this.rowBounds() };
+  }
+
+  /** Rows alone (from an MCP call) as the wire value, with the configured headers fitted to their width. */
+  rowsToWire(rows: unknown[]): DataframeData {
+    const width = Array.isArray(rows[0]) ? rows[0].length : this.headers.length;
+    return { headers: this.fitHeaders(width), data: rows as Cell[][], metadata: null };
+  }
+
+  /** minItems/maxItems of a row (and of the headers) from a fixed column count or the column limits. */
+  private columnBounds(): JSONSchema {
+    if (this.colCount[1] === "fixed" && this.colCount[0] > 0) return { minItems: this.colCount[0], maxItems: this.colCount[0] };
+    const [min, max] = this.columnLimits ?? [null, null];
+    return { ...(min !== null && min > 0 ? { minItems: min } : {}), ...(max !== null ? { maxItems: max } : {}) };
+  }
+
+  /** minItems/maxItems of the rows from a fixed row count. */
+  private rowBounds(): JSONSchema {
+    return this.rowCount[1] === "fixed" && this.rowCount[0] > 0 ? { minItems: this.rowCount[0], maxItems: this.rowCount[0] } : {};
   }
   exampleInput(): unknown {
     const headers = this.headers.length > 0 ? [...this.headers] : ["a", "b"];
@@ -161,22 +219,48 @@ export class Dataframe<T extends DataframeType = "array"> extends Component<Data
     if (!Array.isArray(data)) this.fail(`"data" must be a list of rows, got ${describe(data ?? null)}`);
     const rows = data.length === 1 && Array.isArray(data[0]) && data[0].length === 0 ? [] : data;
     if (this.colCount[1] === "fixed" && headers.length !== this.colCount[0]) {
-      this.fail(`expected ${this.colCount[0]} columns, got ${headers.length}`);
+      this.fail(`expected ${this.colCount[0]} columns (the column count is fixed), got ${headers.length}`);
     }
     if (this.rowCount[1] === "fixed" && rows.length !== this.rowCount[0]) {
-      this.fail(`expected ${this.rowCount[0]} rows, got ${rows.length}`);
+      this.fail(`expected ${this.rowCount[0]} rows (the row count is fixed), got ${rows.length}`);
     }
+    this.checkLimits(headers.length);
+    const numpy = this.inputType === "numpy";
     const out = rows.map((row, r) => {
       if (!Array.isArray(row)) this.fail(`row ${r} must be a list of cells, got ${describe(row)}`);
       if (row.length !== headers.length) this.fail(`row ${r} has ${row.length} cells, expected ${headers.length} (one per header)`);
-      return row.map((cell, c) => this.coerce(cell, this.columnType(c), r, headers[c]));
+      return row.map((cell, c) => (numpy ? this.numeric(cell, r, headers[c]) : this.coerce(cell, this.columnType(c), r, headers[c])));
     });
     return (this.inputType === "object" ? { headers: [...headers], data: out } : out) as DataframeIn<T>;
   }
 
   postprocess(value: DataframeOut, _ctx?: ComponentContext): DataframeData {
     if (value === null || value === undefined) return this.emptyTable();
-    return this.toWire(value, (m) => this.fail(`the function returned an invalid value: ${m}`));
+    const wire = this.toWire(value, (m) => this.fail(`the function returned an invalid value: ${m}`));
+    this.checkLimits(wire.headers.length, "the function returned a table with");
+    return wire;
+  }
+
+  private checkLimits(columns: number, what = "got"): void {
+    if (this.columnLimits && !withinLimits(columns, this.columnLimits)) {
+      const [min, max] = this.columnLimits;
+      const range = min !== null && max !== null ? `${min} to ${max}` : min !== null ? `at least ${min}` : `at most ${max}`;
+      this.fail(`${what} ${columns} columns; columnLimits allows ${range}`);
+    }
+  }
+
+  /** A cell for type "numpy": a number, a numeric string or a boolean (1/0); an empty cell is NaN, as in a float array. */
+  private numeric(cell: unknown, row: number, header: string): number {
+    if (cell === null || cell === undefined) return Number.NaN;
+    if (typeof cell === "number" && Number.isFinite(cell)) return cell;
+    if (typeof cell === "boolean") return cell ? 1 : 0;
+    if (typeof cell === "string") {
+      const s = cell.trim();
+      if (s === "") return Number.NaN;
+      const n = Number(s);
+      if (Number.isFinite(n)) return n;
+    }
+    return this.fail(`row ${row}, column ${JSON.stringify(header)}: type "numpy" needs a number, got ${describe(cell)}`);
   }
 
   private columnType(i: number): Datatype {
@@ -284,6 +368,24 @@ function normalizeCount(owner: string, name: string, v: TableCount): [number, "f
   const [n, mode] = typeof v === "number" ? [v, "dynamic" as const] : v;
   if (!Number.isInteger(n) || n < 0) throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "${name}" must be a non-negative integer, got ${n}`);
   return [n, mode];
+}
+
+function isLimits(v: unknown): boolean {
+  const end = (x: unknown) => x === null || (typeof x === "number" && Number.isInteger(x) && x >= 0);
+  return v === null || (Array.isArray(v) && v.length === 2 && end(v[0]) && end(v[1]));
+}
+(isLimits as { expected?: string }).expected = "[min, max] with each a non-negative integer or null";
+
+function normalizeLimits(owner: string, v: ColumnLimits): ColumnLimits {
+  const [min, max] = v;
+  if (min !== null && max !== null && min > max) {
+    throw new OptionError("TR_ERR_OPTION_INVALID", `${owner}: option "columnLimits" has min ${min} above max ${max}`);
+  }
+  return [min, max];
+}
+
+function withinLimits(n: number, [min, max]: ColumnLimits): boolean {
+  return (min === null || n >= min) && (max === null || n <= max);
 }
 
 function copyTable(t: DataframeData): DataframeData {

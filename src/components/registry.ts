@@ -55,6 +55,7 @@ interface BuiltInShortcuts {
   highlightedtext: HighlightedText;
   highlight: HighlightedText;
   dataframe: Dataframe;
+  numpy: Dataframe<"numpy">;
   video: Video;
   playablevideo: Video;
   playable_video: Video;
@@ -101,6 +102,8 @@ const factories: { [K in keyof BuiltInShortcuts]: () => BuiltInShortcuts[K] } = 
   highlightedtext: () => new HighlightedText(),
   highlight: () => new HighlightedText(),
   dataframe: () => new Dataframe(),
+  // Gradio's gr.Numpy: a Dataframe whose function gets rows of numbers.
+  numpy: () => new Dataframe({ type: "numpy" }),
   video: () => new Video(),
   // Gradio's PlayableVideo: recordings in MP4 where the browser can make them ("playable_video" is looked up as "playablevideo").
   playablevideo: () => new Video({ format: "mp4" }),

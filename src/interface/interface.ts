@@ -168,9 +168,10 @@ export class Interface<const I extends Specs, const O extends Specs, const A ext
     if (options.description) head.push(builder.add(new Block("markdown", { value: options.description, elem_classes: ["description"] })));
     for (const c of inputs) builder.add(c);
     for (const c of outputs) if (!inputs.includes(c)) builder.add(c);
-    const clear = builder.add(new Block("button", { value: "Clear", variant: "secondary", elem_classes: ["clear"] }));
+    const clearText = options.clearBtn === undefined ? "Clear" : options.clearBtn;
+    const clear = clearText === null || clearText === false ? null : builder.add(new Block("button", { value: clearText, variant: "secondary", elem_classes: ["clear"] }));
     // An interface without inputs makes something from nothing: Gradio's button says "Generate".
-    const action = inputs.some((c) => !c.stateful) ? "Submit" : "Generate";
+    const action = options.submitBtn ?? (inputs.some((c) => !c.stateful) ? "Submit" : "Generate");
     const submit = live ? null : builder.add(new Block("button", { value: action, variant: "primary", elem_classes: ["submit"] }));
 
     const apiName = options.apiName ?? "predict";
@@ -197,7 +198,7 @@ export class Interface<const I extends Specs, const O extends Specs, const A ext
       description: options.toolDescription ?? null,
       origin: (options as Internal)[BACKEND] ? null : callerOrigin(options.fn),
     });
-    builder.addEvent({ apiName: null, inputs: [], outputs: [...inputs, ...outputs], targets: [[clear.id, "click"]], fn: null, frontendAction: "reset", concurrencyLimit: null, showApi: false });
+    if (clear) builder.addEvent({ apiName: null, inputs: [], outputs: [...inputs, ...outputs], targets: [[clear.id, "click"]], fn: null, frontendAction: "reset", concurrencyLimit: null, showApi: false });
 
     // Features attach while the graph is built.
     const flagMode = options.flaggingMode ?? options.allowFlagging ?? (visibleOutputs.length > 0 ? "manual" : "never");
@@ -215,7 +216,7 @@ export class Interface<const I extends Specs, const O extends Specs, const A ext
         inputs: mainInputs,
         additional: additional.length > 0 ? { accordion: builder.add(accordionBlock(options.additionalInputsAccordion)), inputs: additional } : null,
         outputs,
-        buttons: [clear, ...(submit ? [submit] : [])],
+        buttons: [...(clear ? [clear] : []), ...(submit ? [submit] : [])],
         examples: examplesBlock,
         outputButtons: [...flagButtons, ...(interpretButton ? [interpretButton] : [])],
         article: options.article ? builder.add(new Block("markdown", { value: options.article, elem_classes: ["article"] })) : null,

@@ -26,6 +26,10 @@ export interface CommonOptions {
   cacheExamples?: boolean;
   /** No Submit button: the function runs whenever an input changes. */
   live?: boolean;
+  /** The run button's text (default "Submit", or "Generate" for an interface without inputs). */
+  submitBtn?: string;
+  /** The clear button's text (default "Clear"); null (Gradio's None) or false hides the button. */
+  clearBtn?: string | null | false;
   /** "manual" (default; "never" for an interface without outputs): Flag buttons; "auto": every run is flagged; "never". */
   allowFlagging?: FlaggingMode;
   /** Gradio 5's name for `allowFlagging` (either may be given; both, only if they agree). */
@@ -89,6 +93,8 @@ const isAccordion = (v: unknown): boolean => {
   );
 };
 
+const nonEmptyText = Object.assign((v: unknown): boolean => typeof v === "string" && v.trim() !== "", { expected: "a non-empty string" });
+
 const isMethod = (v: unknown): boolean =>
   v === "shapley" || typeof v === "function" || (typeof v === "string" && interpretationMethods.has(v));
 
@@ -102,6 +108,8 @@ export const COMMON_KINDS: Record<keyof CommonOptions, OptionKind> = {
   examplesPerPage: isPositiveInt,
   cacheExamples: "boolean",
   live: "boolean",
+  submitBtn: nonEmptyText,
+  clearBtn: Object.assign((v: unknown) => v === null || v === false || nonEmptyText(v), { expected: "a non-empty string, null or false" }),
   allowFlagging: oneOf("manual", "auto", "never"),
   flaggingMode: oneOf("manual", "auto", "never"),
   flaggingOptions: (v) =>

@@ -54,7 +54,10 @@ export async function argumentsToData(tool: Tool, args: unknown, files: FileStor
       continue;
     }
     const value = given[name] ?? null;
-    if (!MEDIA.has(c.type) || value === null) data.push(value);
+    // A Dataframe takes bare rows from an agent (its tool schema says so) and adds its own headers.
+    const rowsToWire = (c as { rowsToWire?: (rows: unknown[]) => unknown }).rowsToWire;
+    if (typeof rowsToWire === "function" && Array.isArray(value)) data.push(rowsToWire.call(c, value));
+    else if (!MEDIA.has(c.type) || value === null) data.push(value);
     else if (Array.isArray(value)) data.push(await Promise.all(value.map((v) => mediaValue(v, files, name))));
     else data.push(await mediaValue(value, files, name));
   }

@@ -32,8 +32,6 @@ export function toolSchema(c: Component<any, any>): JSONSchema {
     case "dropdown":
     case "checkboxgroup":
       return api.type === "array" ? { type: "array", items: pick(api.items as JSONSchema, "type", "enum") } : pick(api, "type", "enum");
-    case "dataframe":
-      return { type: "array", description: "rows of cells", items: { type: "array", items: { type: ["string", "number", "boolean", "null"] } } };
     case "json":
       return { description: "any JSON value" };
   }

@@ -3,7 +3,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tr from "../../src/index.js";
-import { launchBrowser, newPage, openApp, pageErrors, startApp } from "./helpers.js";
+import { launchBrowser, newPage, openApp, pageErrors, screenshot, startApp } from "./helpers.js";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -59,6 +59,31 @@ describe("browser: empty inputs, choices and Generate", () => {
     } finally {
       await context.close();
       await app.close();
+    }
+  });
+
+  it("shows submitBtn's and clearBtn's texts, and no Clear button with clearBtn: false", async () => {
+    const named = await startApp(new tr.Interface({ fn: (s: string) => s.toUpperCase(), inputs: new tr.Textbox({ label: "Words" }), outputs: new tr.Textbox({ label: "Loud" }), allowFlagging: "never", submitBtn: "Shout", clearBtn: "Start over" }));
+    const bare = await startApp(new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text", allowFlagging: "never", clearBtn: false }));
+    const { context, page } = await newPage(browser, { width: 1000, height: 500 });
+    try {
+      await openApp(page, named.url);
+      expect(await page.getByRole("button", { name: "Submit" }).count()).toBe(0);
+      await page.getByLabel("Words", { exact: true }).fill("hey");
+      await page.getByRole("button", { name: "Shout" }).click();
+      await expect.poll(() => page.getByLabel("Loud", { exact: true }).inputValue(), { timeout: 20_000 }).toBe("HEY");
+      await screenshot(page, "interface-button-texts");
+      await page.getByRole("button", { name: "Start over" }).click();
+      await expect.poll(() => page.getByLabel("Words", { exact: true }).inputValue()).toBe("");
+
+      await openApp(page, bare.url);
+      expect(await page.getByRole("button", { name: "Submit" }).count()).toBe(1);
+      expect(await page.getByRole("button", { name: "Clear" }).count()).toBe(0);
+      expect(pageErrors(page)).toEqual([]);
+    } finally {
+      await context.close();
+      await named.close();
+      await bare.close();
     }
   });
 });

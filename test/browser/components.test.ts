@@ -75,7 +75,7 @@ async function fillSink(page: Page): Promise<void> {
   await page.getByLabel("Colours", { exact: true }).selectOption("blue");
   await page.getByLabel("Row 2, age").fill("5");
   await page.getByLabel("Row 2, age").press("Tab");
-  await page.getByRole("button", { name: "+ Row" }).click();
+  await page.getByRole("button", { name: "Add row" }).click();
   await page.setInputFiles(".comp-audio.input input[type=file]", { name: "tone.wav", mimeType: "audio/wav", buffer: toneWav });
   await page.setInputFiles(".comp-file.input input[type=file]", { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") });
 }
