@@ -28,11 +28,14 @@ describe("Audio streaming: true", () => {
     const predict = cfg.dependencies.find((d: any) => d.api_name === "predict");
     expect(predict.targets).toEqual([[audio.id, "stream"]]);
     expect(predict.trigger_mode).toBe("always_last");
+    // Its outputs update in place chunk after chunk: the page shows no status over them (Gradio's show_progress).
+    expect(predict.show_progress).toBe("hidden");
     // Not live: an ordinary recording, run by Submit.
     const plain = await configOf(
       new tr.Interface({ fn: (a: tr.DecodedAudio) => String(a.sampleRate), inputs: new tr.Audio({ streaming: true, required: true }), outputs: "text" }),
     );
     expect(plain.dependencies.find((d: any) => d.api_name === "predict").targets.some(([, e]: [number, string]) => e === "stream")).toBe(false);
+    expect(plain.dependencies.find((d: any) => d.api_name === "predict").show_progress).toBe("full");
   });
 
   it("needs the microphone among the sources", () => {

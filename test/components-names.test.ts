@@ -50,6 +50,33 @@ describe("inputs left empty", () => {
       await req.close();
     }
   });
+
+  it("the config marks required inputs with the server's own refusal, so the page can refuse them before sending", async () => {
+    const iface = new tr.Interface({
+      fn: (n: number, c: string, d: string[], img: tr.Pixels | null) => `${n}${c}${d.length}${img ? "i" : ""}`,
+      inputs: [
+        new tr.Number({ label: "Age", required: true }),
+        new tr.Radio({ label: "Size", choices: ["S", "M"], required: true }),
+        new tr.Dropdown({ label: "Tags", choices: ["a", "b"], multiselect: true, required: true }),
+        "image",
+      ],
+      outputs: "text",
+      allowFlagging: "manual",
+    });
+    const cfg = await configOf(iface);
+    const props = (label: string | null) => cfg.components.find((c: any) => c.props.label === label && c.type !== "interpretation")?.props;
+    // The same words the server sends back when the input comes empty (above).
+    expect(props("Age")).toMatchObject({ required: true, required_message: 'Number "Age": this input is required; enter a number' });
+    expect(props("Size")).toMatchObject({ required: true, required_message: 'Radio "Size": this input is required; choose one of: "S", "M"' });
+    // A multiselect Dropdown left empty gives [] and is never refused: not marked.
+    expect(props("Tags")).not.toHaveProperty("required");
+    expect(props("Tags")).not.toHaveProperty("required_message");
+    expect(cfg.components.find((c: any) => c.type === "image").props).not.toHaveProperty("required");
+    // The prediction preprocesses (required is checked); flagging sends values as they are (not checked).
+    expect(cfg.dependencies.find((d: any) => d.api_name === "predict").preprocess).toBe(true);
+    const flag = cfg.dependencies.find((d: any) => d.api_name === "flag");
+    expect(flag.preprocess).toBe(false);
+  });
 });
 
 describe("choices with number values and [label, value] pairs", () => {

@@ -272,8 +272,12 @@ export class Audio<T extends AudioType = "samples", R extends boolean = false> e
     return "filepath";
   }
 
+  protected override emptyHint(): string {
+    return "record or upload audio";
+  }
+
   async preprocess(payload: unknown, ctx: ComponentContext): Promise<Maybe<AudioIn<T>, R>> {
-    if (payload === null || payload === undefined) return this.empty("record or upload audio") as Maybe<AudioIn<T>, R>;
+    if (payload === null || payload === undefined) return this.empty() as Maybe<AudioIn<T>, R>;
     const file = await uploadedFile(payload, ctx, (m, code) => this.fail(m, code));
     if (this.audioType === "filepath") return file as Maybe<AudioIn<T>, R>;
     return (await this.decodeFile(file)) as Maybe<AudioIn<T>, R>;

@@ -53,8 +53,12 @@ export class ColorPicker<R extends boolean = false> extends Component<Maybe<stri
     return "str";
   }
 
+  protected override emptyHint(): string {
+    return "pick a colour";
+  }
+
   preprocess(payload: unknown): Maybe<string, R> {
-    if (payload === null || payload === undefined || payload === "") return this.empty('pick a colour');
+    if (payload === null || payload === undefined || payload === "") return this.empty();
     if (typeof payload !== "string" || !HEX.test(payload)) this.fail(`expected a hex colour such as "#ff8800", got ${describe(payload)}`);
     return normalizeHex(payload);
   }

@@ -153,7 +153,8 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
       show_label: this.showLabel,
       ...this.layout,
       value: null,
-      ...(this.required ? { required: true } : {}),
+      // The page marks a required input and refuses it empty before sending, with the server's own words.
+      ...(this.required ? { required: true, required_message: this.named(`this input is required; ${this.emptyHint()}`) } : {}),
     };
   }
 
@@ -189,17 +190,24 @@ export abstract class Component<In = unknown, Out = In, Wire = In> {
     return this.exampleValue(this.value, ctx);
   }
 
-  /**
-   * What an input left empty gives the function: null, or (with `required: true`) a refusal naming the
-   * input; `hint` says what to do ("upload an image").
-   */
-  protected empty<T = null>(hint: string): T {
-    if (this.required) this.fail(`this input is required; ${hint}`, "TR_ERR_REQUIRED");
+  /** What to do with this input when it is left empty ("upload an image"), said when it is required. */
+  protected emptyHint(): string {
+    return "give a value";
+  }
+
+  /** What an input left empty gives the function: null, or (with `required: true`) a refusal naming the input. */
+  protected empty<T = null>(): T {
+    if (this.required) this.fail(`this input is required; ${this.emptyHint()}`, "TR_ERR_REQUIRED");
     return null as T;
   }
 
   /** Refuses a value, naming this component; `code` when the reason has its own (a file path, a fetch). */
   protected fail(message: string, code: ErrorCode = "TR_ERR_INVALID_VALUE"): never {
-    throw new ValidationError(`${this.className}${this.label ? ` "${this.label}"` : ""}: ${message}`, code);
+    throw new ValidationError(this.named(message), code);
+  }
+
+  /** A message about this component, prefixed with its class and label: `Image "photo": …`. */
+  private named(message: string): string {
+    return `${this.className}${this.label ? ` "${this.label}"` : ""}: ${message}`;
   }
 }

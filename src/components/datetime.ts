@@ -112,8 +112,12 @@ export class DateTime<T extends DateTimeType = "timestamp", R extends boolean = 
     return this.dateType === "datetime" ? "datetime" : this.dateType === "string" ? "str" : "float";
   }
 
+  protected override emptyHint(): string {
+    return this.includeTime ? "pick a date and time" : "pick a date";
+  }
+
   preprocess(payload: unknown): Maybe<DateTimeIn<T>, R> {
-    if (payload === null || payload === undefined || payload === "") return this.empty(this.includeTime ? "pick a date and time" : "pick a date") as Maybe<DateTimeIn<T>, R>;
+    if (payload === null || payload === undefined || payload === "") return this.empty() as Maybe<DateTimeIn<T>, R>;
     if (typeof payload !== "string") this.fail(`expected a date as text ("2024-05-01 13:30:00"), got ${describe(payload)}`);
     const ms = this.parse(payload);
     if (ms === undefined) this.fail(`"${payload.slice(0, 40)}" is not a date; expected ${this.includeTime ? '"YYYY-MM-DD HH:MM:SS"' : '"YYYY-MM-DD"'} or "now - 2h"`);

@@ -115,8 +115,14 @@ export class Dropdown<M extends boolean = false, T extends ChoiceType = "value",
   }
 
   override props(): Record<string, unknown> {
+    // A multiselect one left empty gives [] and is never refused: the page does not mark it required.
+    const base = super.props();
+    if (this.multiselect) {
+      delete base.required;
+      delete base.required_message;
+    }
     return {
-      ...super.props(),
+      ...base,
       choices: this.choices.map((c) => [...c]),
       multiselect: this.multiselect,
       type: this.inputType,
@@ -148,6 +154,10 @@ export class Dropdown<M extends boolean = false, T extends ChoiceType = "value",
     return labelNote(this.choices) ?? "";
   }
 
+  protected override emptyHint(): string {
+    return `choose one of: ${listValues(this.values)}`;
+  }
+
   preprocess(payload: unknown, _ctx?: ComponentContext): DropdownIn<M, T, R, V> {
     const bad: (m: string) => never = (m) => this.fail(m);
     if (this.multiselect) {
@@ -160,7 +170,7 @@ export class Dropdown<M extends boolean = false, T extends ChoiceType = "value",
       return (this.inputType === "index" ? chosen.map((v) => this.values.indexOf(v)) : chosen) as DropdownIn<M, T, R, V>;
     }
     if (payload === null || payload === undefined || (payload === "" && !this.values.includes(""))) {
-      return this.empty(`choose one of: ${listValues(this.values)}`) as DropdownIn<M, T, R, V>;
+      return this.empty() as DropdownIn<M, T, R, V>;
     }
     const chosen = this.checkOne(payload, bad);
     return (this.inputType === "index" ? this.values.indexOf(chosen) : chosen) as DropdownIn<M, T, R, V>;

@@ -134,10 +134,14 @@ export class File<T extends FileType = "filepath", C extends FileCount = "single
     return this.multiple ? "list[filepath]" : "filepath";
   }
 
+  protected override emptyHint(): string {
+    return this.multiple ? "upload one or more files" : "upload a file";
+  }
+
   async preprocess(payload: unknown, ctx: ComponentContext): Promise<Maybe<FileIn<T, C>, R>> {
     // Nothing uploaded (null, or an empty list) is empty, as in Gradio.
     if (payload === null || payload === undefined || (Array.isArray(payload) && payload.length === 0)) {
-      return this.empty(this.multiple ? "upload one or more files" : "upload a file");
+      return this.empty();
     }
     if (!this.multiple) return (await this.one(payload, ctx)) as FileIn<T, C>;
     const list = Array.isArray(payload) ? payload : [payload];

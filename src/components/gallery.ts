@@ -165,9 +165,13 @@ export class Gallery<T extends GalleryType = "filepath", R extends boolean = fal
     return { type: "array", items: { type: "string", description: "an image or a video: an http(s) URL, or a data: URI (data:<mime>;base64,<bytes>)" } };
   }
 
+  protected override emptyHint(): string {
+    return "upload images or videos";
+  }
+
   async preprocess(payload: unknown, ctx: ComponentContext): Promise<Maybe<GalleryItemIn<T>[], R>> {
     // Nothing uploaded (null, or an empty list) is empty, as in Gradio.
-    if (payload === null || payload === undefined || (Array.isArray(payload) && payload.length === 0)) return this.empty("upload images or videos");
+    if (payload === null || payload === undefined || (Array.isArray(payload) && payload.length === 0)) return this.empty();
     if (!Array.isArray(payload)) this.fail(`expected a list of { image, caption } or { video, caption } items, got ${describe(payload)}`);
     const out: GalleryItemIn<T>[] = [];
     for (const [i, item] of payload.entries()) out.push(await this.inputItem(item, i, ctx));

@@ -219,8 +219,12 @@ export class Image<T extends ImageType = "pixels", R extends boolean = false> ex
     return "filepath";
   }
 
+  protected override emptyHint(): string {
+    return "upload an image";
+  }
+
   async preprocess(payload: unknown, ctx: ComponentContext): Promise<Maybe<ImageIn<T>, R>> {
-    if (payload === null || payload === undefined) return this.empty("upload an image") as Maybe<ImageIn<T>, R>;
+    if (payload === null || payload === undefined) return this.empty() as Maybe<ImageIn<T>, R>;
     return this.decode(payload, ctx);
   }
 

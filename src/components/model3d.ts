@@ -105,8 +105,12 @@ export class Model3D<R extends boolean = false> extends Component<Maybe<string, 
     return "filepath";
   }
 
+  protected override emptyHint(): string {
+    return `upload a 3D model (${MODEL_EXTENSIONS.join(", ")})`;
+  }
+
   async preprocess(payload: unknown, ctx: ComponentContext): Promise<Maybe<string, R>> {
-    if (payload === null || payload === undefined) return this.empty(`upload a 3D model (${MODEL_EXTENSIONS.join(", ")})`);
+    if (payload === null || payload === undefined) return this.empty();
     const file = await uploadedFile(payload, ctx, (m, code) => this.fail(m, code));
     // Uploads keep their name; a bare blob's name comes from the FileData the client sent.
     const named = modelExtension(file) ?? modelExtension(String((payload as { orig_name?: unknown })?.orig_name ?? ""));

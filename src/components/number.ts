@@ -110,8 +110,12 @@ export class NumberComponent<R extends boolean = false> extends Component<Maybe<
     return "float";
   }
 
+  protected override emptyHint(): string {
+    return "enter a number";
+  }
+
   preprocess(payload: unknown, _ctx?: ComponentContext): Maybe<number, R> {
-    if (payload === null || payload === undefined) return this.empty("enter a number");
+    if (payload === null || payload === undefined) return this.empty();
     if (typeof payload !== "number") {
       const hint = typeof payload === "string" ? " (send a JSON number, not a string)" : "";
       this.fail(`expected a number, got ${describe(payload ?? null)}${hint}`);

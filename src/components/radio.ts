@@ -86,8 +86,12 @@ export class Radio<T extends ChoiceType = "value", R extends boolean = false, V 
     return labelNote(this.choices) ?? "";
   }
 
+  protected override emptyHint(): string {
+    return `choose one of: ${listValues(this.values)}`;
+  }
+
   preprocess(payload: unknown, _ctx?: ComponentContext): Maybe<RadioIn<T, V>, R> {
-    if (payload === null || payload === undefined) return this.empty(`choose one of: ${listValues(this.values)}`);
+    if (payload === null || payload === undefined) return this.empty();
     const i = indexOfValue(this.values, payload);
     if (i < 0) this.fail(`${describe(payload)} is not one of the choices: ${listValues(this.values)}`);
     return (this.inputType === "index" ? i : this.values[i]) as Maybe<RadioIn<T, V>, R>;

@@ -128,8 +128,12 @@ export class Video<R extends boolean = false> extends Component<Maybe<string, R>
     return "filepath";
   }
 
+  protected override emptyHint(): string {
+    return "upload or record a video";
+  }
+
   async preprocess(payload: unknown, ctx: ComponentContext): Promise<Maybe<string, R>> {
-    if (payload === null || payload === undefined) return this.empty("upload or record a video");
+    if (payload === null || payload === undefined) return this.empty();
     // Gradio 4/5 sent { video: FileData, subtitles }; Gradio 6 and tradio send the FileData itself.
     if (typeof payload === "object" && !Array.isArray(payload) && "video" in payload) payload = (payload as { video: unknown }).video;
     const file = await uploadedFile(payload, ctx, (m, code) => this.fail(m, code));

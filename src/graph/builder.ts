@@ -18,6 +18,7 @@ export interface EventInput {
   showApi?: boolean;
   live?: boolean;
   preprocess?: boolean;
+  showProgress?: "full" | "minimal" | "hidden";
   description?: string | null;
   origin?: FnOrigin | null;
 }
@@ -94,6 +95,7 @@ export class GraphBuilder {
       showApi: input.showApi ?? input.apiName !== null,
       live: input.live ?? false,
       preprocess: input.preprocess ?? true,
+      showProgress: input.showProgress ?? "full",
       description: input.description ?? null,
       origin: input.origin ?? null,
       onSuccess: [],

@@ -110,6 +110,11 @@ export interface EventDef {
   readonly live: boolean;
   /** false: fn receives the wire values as sent, unchecked (Gradio's `preprocess=False`). */
   readonly preprocess: boolean;
+  /**
+   * What the page shows on the outputs while a job runs (Gradio's `show_progress`): "hidden" for a
+   * streaming input's event, whose outputs update in place chunk after chunk.
+   */
+  readonly showProgress: "full" | "minimal" | "hidden";
   /** What the endpoint does, for `/info` and MCP tools (Gradio's api_description); null when unsaid. */
   readonly description: string | null;
   /** Where the author's function was written, so its JSDoc can describe the endpoint; null when unknown. */

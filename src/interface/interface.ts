@@ -195,6 +195,8 @@ export class Interface<const I extends Specs, const O extends Specs, const A ext
       concurrencyLimit: options.concurrencyLimit === undefined ? "default" : options.concurrencyLimit,
       showApi: true,
       live,
+      // A stream's outputs update in place, chunk after chunk, with no status over them (as in Gradio).
+      showProgress: live && streams.length > 0 ? "hidden" : "full",
       description: options.toolDescription ?? null,
       origin: (options as Internal)[BACKEND] ? null : callerOrigin(options.fn),
     });

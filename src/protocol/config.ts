@@ -39,7 +39,8 @@ function dependency(event: EventDef): Dependency {
     trigger_after: null,
     trigger_only_on_success: false,
     trigger_mode: event.live ? "always_last" : "once",
-    show_progress: "full",
+    show_progress: event.showProgress,
+    preprocess: event.preprocess,
     connection: "sse",
   };
 }

@@ -78,7 +78,13 @@ export interface Dependency {
   trigger_after: null;
   trigger_only_on_success: boolean;
   trigger_mode: TriggerMode;
+  /** "hidden": the outputs show no status while it runs (a streaming input's event: they update in place). */
   show_progress: "full" | "minimal" | "hidden";
+  /**
+   * tradio's: the server preprocesses its inputs, so a `required` input left empty is refused. The page
+   * refuses it first, on the input, without sending (flagging sends values as they are: false).
+   */
+  preprocess: boolean;
   connection: "sse";
 }
 

@@ -164,8 +164,9 @@ export class Dispatch {
     );
   }
 
-  /** Fills components from an example (and outputs from cached results). */
+  /** Fills components from an example (and outputs from cached results): a refusal of the values they held goes. */
   fill(ids: number[], values: unknown[], fireChange: boolean): void {
+    for (const slot of this.slots.of(ids)) if (slot.status?.stage === "error") slot.status = null;
     ids.forEach((id, i) => this.slots.set(id, clone(values[i] ?? null)));
     if (fireChange) ids.forEach((id) => this.trigger(id, "change"));
   }
@@ -220,13 +221,14 @@ export class Dispatch {
       if (dep.trigger_mode === "always_last") busy.again = true;
       if (dep.trigger_mode !== "multiple") return;
     }
+    // Session state stays on the server: the page neither sends nor shows it.
+    const outputs = this.slots.of(dep.outputs).filter((s) => s.type !== "state");
+    const inputs = this.slots.of(dep.inputs).filter((s) => s.type !== "state");
+    if (dep.preprocess !== false && this.refuseEmpty(inputs, dep)) return;
     const epoch = this.epoch;
     const me: Running = { epoch, again: false, client: null, job: null, stopped: false, lost: false, uploads: new AbortController() };
     this.running.set(dep.id, me);
     this.states.set(dep.id, { state: "running" });
-    // Session state stays on the server: the page neither sends nor shows it.
-    const outputs = this.slots.of(dep.outputs).filter((s) => s.type !== "state");
-    const inputs = this.slots.of(dep.inputs).filter((s) => s.type !== "state");
     // Scores that arrive after their input was edited no longer describe it: they are dropped.
     const basis = outputs.map((s) => {
       const input = s.type === "interpretation" ? this.slots.get(s.props.component_id) : undefined;
@@ -237,7 +239,8 @@ export class Dispatch {
       return b !== null && b.input.value !== b.value;
     };
 
-    const status = new JobStatus(outputs, this.clock);
+    // A stream's outputs (show_progress "hidden") update in place: no status over them between chunks.
+    const status = new JobStatus(outputs, this.clock, dep.show_progress === "hidden");
     status.begin();
     let failed: Failure | null = null;
     let refusedInput = false;
@@ -330,6 +333,23 @@ export class Dispatch {
     if (me.again) void this.run(dep);
   }
 
+  /**
+   * A `required` input left empty is refused on the page, as the server would refuse it (its own words,
+   * `required_message`), without sending anything: the refusal shows on each such input, the first is
+   * brought into view, and a toast names them. The server still checks. True when something was refused.
+   */
+  private refuseEmpty(inputs: readonly Slot[], dep: Dependency): boolean {
+    const empty = inputs.filter((s) => s.props.required === true && isEmptyValue(s));
+    if (empty.length === 0) return false;
+    const start = performance.now();
+    const scrollY = window.scrollY;
+    for (const s of empty) s.status = { stage: "error", start, title: "Input refused", message: requiredMessage(s) };
+    const names = empty.map((s) => (s.props.label ? `“${s.props.label}”` : s.type)).join(", ");
+    this.toasts.show("error", "Input refused", empty.length === 1 ? requiredMessage(empty[0]!) : `${empty.length} required inputs are empty: ${names}.`, 10);
+    if (!dep.targets.some(([, e]) => e === "change" || e === "stream")) void tick().then(() => reveal(empty[0]!.id, scrollY));
+    return true;
+  }
+
   /** Shows a dependency's outcome on its buttons for a few seconds (a refusal, a saved flag). */
   note(id: number, state: DepState, seconds = 4): void {
     this.states.set(id, state);
@@ -373,4 +393,17 @@ export class Dispatch {
 function blobsOf(v: unknown): Blob[] {
   if (v instanceof Blob) return [v];
   return Array.isArray(v) ? v.filter((x): x is Blob => x instanceof Blob) : [];
+}
+
+/** Whether an input holds nothing, as the server's `required` check sees it: null, "" (unless "" is a choice) or []. */
+function isEmptyValue(slot: Slot): boolean {
+  const v = slot.value;
+  if (v === null || v === undefined) return true;
+  if (v === "") return !(Array.isArray(slot.props.choices) && slot.props.choices.some((c: unknown) => (Array.isArray(c) ? c[1] : c) === ""));
+  return Array.isArray(v) && v.length === 0;
+}
+
+/** What the server says when a required input is left empty (the config's `required_message`). */
+function requiredMessage(slot: Slot): string {
+  return typeof slot.props.required_message === "string" ? slot.props.required_message : `${slot.props.label ? `"${slot.props.label}": ` : ""}this input is required.`;
 }

@@ -24,6 +24,10 @@ export class Slot {
   get props(): Record<string, any> {
     return this.config.props;
   }
+  /** An input that must not be left empty (`required: true` on the server): its control says `aria-required`. */
+  get required(): boolean {
+    return this.interactive && this.config.props.required === true;
+  }
   /** Back to the value the page started with (Clear). */
   reset(): void {
     this.value = clone(this.config.props.value ?? null);

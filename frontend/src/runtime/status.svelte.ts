@@ -52,15 +52,22 @@ export class JobStatus {
   readonly start = performance.now();
   private runStart: number | undefined;
 
+  /** `hidden` (a dependency's show_progress "hidden"): the outputs show no status while it runs, only its error. */
   constructor(
     private readonly outputs: readonly Slot[],
     private readonly clock: Clock,
+    private readonly hidden = false,
   ) {}
+
+  /** The outputs whose status follows the run (none when hidden). */
+  private get shown(): readonly Slot[] {
+    return this.hidden ? [] : this.outputs;
+  }
 
   /** Submitted: every output shows "queued" and the clock ticks. */
   begin(): void {
-    for (const s of this.outputs) s.status = { stage: "queued", start: this.start };
-    this.clock.count(1);
+    for (const s of this.shown) s.status = { stage: "queued", start: this.start };
+    if (!this.hidden) this.clock.count(1);
   }
 
   /** The function has started (its first message of running, progress or a value): the run's time counts from now. */
@@ -71,7 +78,7 @@ export class JobStatus {
   /** A value arrived: it shows through, with only the timer on top. */
   received(): void {
     const runStart = this.started();
-    for (const s of this.outputs) if (s.status && s.status.stage !== "error") s.status = { ...s.status, stage: "streaming", runStart, progress: undefined };
+    for (const s of this.shown) if (s.status && s.status.stage !== "error") s.status = { ...s.status, stage: "streaming", runStart, progress: undefined };
   }
 
   /** A `status` message that is neither "error" nor "complete": the queue position, the start, progress. */
@@ -80,7 +87,7 @@ export class JobStatus {
     const running = starts || msg.stage === "generating" || msg.progress_data !== undefined || this.runStart !== undefined;
     const runStart = running ? this.started() : undefined;
     const queued = !running && typeof msg.position === "number";
-    for (const s of this.outputs) {
+    for (const s of this.shown) {
       const prev = s.status ?? { stage: "queued" as const, start: this.start };
       s.status = {
         ...prev,
@@ -99,7 +106,7 @@ export class JobStatus {
 
   /** The job is over (finished, failed or dropped by Clear): the clock stops counting it. */
   end(): void {
-    this.clock.count(-1);
+    if (!this.hidden) this.clock.count(-1);
   }
 
   /** The outputs show the failure, or nothing once the job succeeded or was stopped. */
