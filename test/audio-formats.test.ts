@@ -49,6 +49,6 @@ describe("compressed audio uploads through @gradio/client", () => {
     expect(res.status).toBe(422);
     const body = (await res.json()) as { error: string; code: string };
     expect(body.code).toBe("TR_ERR_INVALID_VALUE");
-    expect(body.error).toMatch(/WAV, MP3, OGG \(Vorbis or Opus\), FLAC, M4A\/AAC, WebM \(Opus\) and AIFF/);
+    expect(body.error).toMatch(/WAV, MP3, OGG \(Vorbis or Opus\), FLAC, M4A\/AAC, WebM \(Opus\) or AIFF/);
   });
 });

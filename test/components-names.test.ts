@@ -150,14 +150,16 @@ describe("Gradio 4/5 names", () => {
   });
 });
 
-describe("Interface submitBtn and clearBtn", () => {
+describe("Interface submitBtn, clearBtn and stopBtn", () => {
   const buttonsOf = (config: any) => config.components.filter((c: any) => c.type === "button").map((c: any) => c.props.value);
 
   it("sends the button texts in the config; clearBtn null or false leaves the Clear button and its reset out", async () => {
-    const app = await start(new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text", allowFlagging: "never", submitBtn: "Translate", clearBtn: "Start over" }));
+    const app = await start(new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text", allowFlagging: "never", submitBtn: "Translate", clearBtn: "Start over", stopBtn: "Hold on" }));
     try {
       const config = (await (await fetch(`${app.base}/config`)).json()) as any;
       expect(buttonsOf(config)).toEqual(["Start over", "Translate"]);
+      // The run button carries its stop text; the Clear button has none.
+      expect(config.components.filter((c: any) => c.type === "button").map((c: any) => c.props.stop_value)).toEqual([undefined, "Hold on"]);
       expect(config.dependencies.some((d: any) => d.frontend_action === "reset")).toBe(true);
       const client = await connect(app.base);
       expect((await client.predict("/predict", ["hi"])).data).toEqual(["hi"]);
@@ -169,6 +171,9 @@ describe("Interface submitBtn and clearBtn", () => {
       expect(buttonsOf(config)).toEqual(["Submit"]);
       expect(config.dependencies.some((d: any) => d.frontend_action === "reset")).toBe(false);
     }
+    // Without stopBtn the stop text is Gradio's "Stop"
+    const plain = await configOf(new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text", allowFlagging: "never" }));
+    expect(plain.components.find((c: any) => c.type === "button" && c.props.value === "Submit").props.stop_value).toBe("Stop");
     // submitBtn also replaces "Generate"
     expect(buttonsOf(await configOf(new tr.Interface({ fn: () => "x", inputs: [], outputs: "text", allowFlagging: "never", submitBtn: "Roll" })))).toEqual(["Clear", "Roll"]);
   });
@@ -177,6 +182,9 @@ describe("Interface submitBtn and clearBtn", () => {
     expect(() => new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text", submitBtn: "" })).toThrowCode("TR_ERR_OPTION_INVALID", /"submitBtn" must be a non-empty string/);
     expect(() => new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text", submitBtn: false as never })).toThrowCode("TR_ERR_OPTION_INVALID", /"submitBtn"/);
     expect(() => new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text", clearBtn: true as never })).toThrowCode("TR_ERR_OPTION_INVALID", /"clearBtn" must be a non-empty string, null or false/);
+    // Gradio's stop_btn takes no None: the Stop button cannot be left out, only renamed.
+    for (const stopBtn of ["", "  ", null, false, 3])
+      expect(() => new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text", stopBtn: stopBtn as never })).toThrowCode("TR_ERR_OPTION_INVALID", /"stopBtn" must be a non-empty string/);
   });
 });
 

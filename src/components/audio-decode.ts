@@ -11,7 +11,7 @@ export interface Samples {
 }
 
 /** The formats an Audio input of `type: "samples"` decodes, as its errors name them. */
-export const DECODABLE_AUDIO = "WAV, MP3, OGG (Vorbis or Opus), FLAC, M4A/AAC, WebM (Opus) and AIFF";
+export const DECODABLE_AUDIO = "WAV, MP3, OGG (Vorbis or Opus), FLAC, M4A/AAC, WebM (Opus) or AIFF";
 
 /** Most samples (all channels) one upload may decode to: 2^26, 256 MiB of floats (25 minutes of 44.1 kHz stereo). */
 export const MAX_DECODED_SAMPLES = 2 ** 26;
@@ -45,7 +45,7 @@ export async function decodeCompressed(bytes: Uint8Array, maxSamples = MAX_DECOD
   const codec = sniffed && CODEC[sniffed.ext];
   if (!codec) {
     const what = sniffed ? `${sniffed.ext} (${sniffed.mime})` : "an unknown format";
-    throw new AudioDecodeError(`cannot decode ${what}; audio must be ${DECODABLE_AUDIO}`);
+    throw new AudioDecodeError(`cannot decode the audio: expected ${DECODABLE_AUDIO}, got ${what}`);
   }
   const decode = await load();
   const parts: Float32Array[][] = [];

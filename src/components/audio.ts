@@ -5,7 +5,7 @@ import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, t
 import { fileDataSchema, uploadedFile, urlFileData } from "./file.js";
 import type { Tokens } from "../core/interpretable.js";
 import { type FileData } from "../core/files.js";
-import { describe, type OptionKind } from "../core/options.js";
+import { describe, type OptionKind, describeName } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 import { AudioDecodeError, decodeCompressed } from "./audio-decode.js";
 
@@ -311,7 +311,8 @@ export class Audio<T extends AudioType = "samples", R extends boolean = false> e
     const v = value as unknown;
     let audio: AudioData;
     if (Array.isArray(v) && v.length === 2) audio = { sampleRate: v[0], data: v[1] };
-    else if (typeof v === "object" && v !== null && !Array.isArray(v)) audio = v as AudioData;
+    // An object counts as AudioData once it has either field; any other object is named as such.
+    else if (typeof v === "object" && v !== null && !Array.isArray(v) && ("sampleRate" in v || "data" in v)) audio = v as AudioData;
     else {
       this.fail(
         `the function returned ${describe(v)}, expected AudioData ({ sampleRate, data }), [sampleRate, data], ` +
@@ -332,13 +333,13 @@ export class Audio<T extends AudioType = "samples", R extends boolean = false> e
   private check(audio: AudioData): void {
     const { sampleRate, data, channels } = audio as { sampleRate: unknown; data: unknown; channels: unknown };
     if (!Number.isInteger(sampleRate) || (sampleRate as number) < 1) {
-      this.fail(`sampleRate must be a positive integer, got ${describe(sampleRate)}`);
+      this.fail(`the function returned AudioData whose sampleRate is ${describe(sampleRate)}, expected a positive integer`);
     }
     if (!(data instanceof Float32Array || data instanceof Int16Array)) {
-      this.fail(`audio data must be a Float32Array (in [-1, 1]) or an Int16Array, got ${describe(data)}`);
+      this.fail(`the function returned AudioData whose data is ${describe(data)}, expected a Float32Array (in [-1, 1]) or an Int16Array`);
     }
     if (channels !== undefined && (!Number.isInteger(channels) || (channels as number) < 1 || (channels as number) > MAX_CHANNELS)) {
-      this.fail(`channels must be an integer from 1 to ${MAX_CHANNELS}, got ${describe(channels)}`);
+      this.fail(`the function returned AudioData whose channels is ${describe(channels)}, expected an integer from 1 to ${MAX_CHANNELS}`);
     }
     const n = (channels as number | undefined) ?? 1;
     if (data.length % n !== 0) this.fail(`audio data has ${data.length} samples, not a multiple of ${n} channels`);
@@ -355,7 +356,7 @@ export class Audio<T extends AudioType = "samples", R extends boolean = false> e
     } catch {
       // reported below
     }
-    if (!isFile) this.fail(`the audio file "${name}" does not exist or is not a file`);
+    if (!isFile) this.fail(`the audio file ${describeName(name)} does not exist or is not a file`);
     return ctx.files.fileData(await ctx.files.copyIn(value), ctx.root, name);
   }
 

@@ -45,11 +45,16 @@ export function indexOfValue(values: readonly ChoiceValue[], item: unknown): num
   return isValue(item) ? values.indexOf(item) : -1;
 }
 
-/** The choices' values for error messages: `"a", "b", 3` (strings quoted; long lists are cut short). */
+/** Most choices an error message lists, and most characters of each; the rest are counted, not shown. */
+const LISTED_CHOICES = 12;
+const LISTED_CHARS = 40;
+
+/** The choices' values for error messages: `"a", "b", 3` (strings quoted; long lists and long values are cut short). */
 export function listValues(values: readonly ChoiceValue[]): string {
   if (values.length === 0) return "(no choices)";
-  const shown = values.slice(0, 20).map((v) => JSON.stringify(v)).join(", ");
-  return values.length > 20 ? `${shown}, … (${values.length} in all)` : shown;
+  const cut = (v: ChoiceValue) => (typeof v === "string" && v.length > LISTED_CHARS ? JSON.stringify(v.slice(0, LISTED_CHARS)).slice(0, -1) + '…"' : JSON.stringify(v));
+  const shown = values.slice(0, LISTED_CHOICES).map(cut).join(", ");
+  return values.length > LISTED_CHOICES ? `${shown}, and ${values.length - LISTED_CHOICES} more (${values.length} in all)` : shown;
 }
 
 /** A Python string literal, as `repr()` writes it (Gradio's `/info` shows `Literal['a', 'b']`). */

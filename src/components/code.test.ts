@@ -19,7 +19,7 @@ describe("Code", () => {
     const c = new Code({ maxLength: 5 });
     expect(c.preprocess("x = 1")).toBe("x = 1");
     expect(c.preprocess(null)).toBe("");
-    expect(() => c.preprocess("x = 10")).toThrowCode("TR_ERR_INVALID_VALUE", /longer/);
+    expect(() => c.preprocess("x = 10")).toThrowCode("TR_ERR_INVALID_VALUE", /maxLength of 5/);
     expect(() => c.preprocess(5)).toThrowCode("TR_ERR_INVALID_VALUE");
   });
 

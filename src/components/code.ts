@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
 import { OptionError } from "../core/errors.js";
-import { describe, isPositiveInt, type OptionKind } from "../core/options.js";
+import { describe, isPositiveInt, type OptionKind, describeName } from "../core/options.js";
 
 /** Gradio's Code languages; the page highlights each with a CodeMirror 6 language, loaded when it is shown. */
 export const CODE_LANGUAGES = [
@@ -124,7 +124,7 @@ export class Code extends Component<string, string | readonly [string] | null, s
   preprocess(payload: unknown): string {
     if (payload === null || payload === undefined) return "";
     if (typeof payload !== "string") this.fail(`expected code as a string, got ${describe(payload)}`);
-    if (payload.length > this.maxLength) this.fail(`the code is longer than ${this.maxLength} characters`);
+    if (payload.length > this.maxLength) this.fail(`the code is ${payload.length} characters long, more than this editor's maxLength of ${this.maxLength}`);
     return payload;
   }
 
@@ -135,7 +135,7 @@ export class Code extends Component<string, string | readonly [string] | null, s
       try {
         return await readFile(value[0], "utf8");
       } catch {
-        this.fail(`could not read the file "${path.basename(value[0])}"`);
+        this.fail(`could not read the file ${describeName(value[0])}`);
       }
     }
     this.fail(`the function returned ${describe(value)}, expected a string (or [path] to show a file)`);

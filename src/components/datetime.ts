@@ -120,7 +120,7 @@ export class DateTime<T extends DateTimeType = "timestamp", R extends boolean = 
     if (payload === null || payload === undefined || payload === "") return this.empty() as Maybe<DateTimeIn<T>, R>;
     if (typeof payload !== "string") this.fail(`expected a date as text ("2024-05-01 13:30:00"), got ${describe(payload)}`);
     const ms = this.parse(payload);
-    if (ms === undefined) this.fail(`"${payload.slice(0, 40)}" is not a date; expected ${this.includeTime ? '"YYYY-MM-DD HH:MM:SS"' : '"YYYY-MM-DD"'} or "now - 2h"`);
+    if (ms === undefined) this.fail(`${describe(payload)} is not a date; expected ${this.includeTime ? '"YYYY-MM-DD HH:MM:SS"' : '"YYYY-MM-DD"'} or "now - 2h"`);
     if (this.dateType === "datetime") return new Date(ms) as Maybe<DateTimeIn<T>, R>;
     if (this.dateType === "string") return this.format(ms) as Maybe<DateTimeIn<T>, R>;
     return (ms / 1000) as Maybe<DateTimeIn<T>, R>;

@@ -3,7 +3,7 @@ import path from "node:path";
 import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, type Maybe } from "./component.js";
 import { fileDataPath, mimeOf, safeName, type FileData } from "../core/files.js";
 import { ValidationError, type ErrorCode } from "../core/errors.js";
-import { describe, oneOf, type OptionKind } from "../core/options.js";
+import { describe, oneOf, type OptionKind, describeName } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
 export type FileType = "filepath" | "buffer";
@@ -170,7 +170,7 @@ export class File<T extends FileType = "filepath", C extends FileCount = "single
   private async one(payload: unknown, ctx: ComponentContext): Promise<OneFileIn<T>> {
     const file = await uploadedFile(payload, ctx, (m, code) => this.fail(m, code));
     if (this.fileTypes && !matchesFileTypes(path.basename(file), this.fileTypes)) {
-      this.fail(`invalid file type "${path.basename(file)}"; allowed: ${this.fileTypes.join(", ")}`);
+      this.fail(`invalid file type ${describeName(file)}; allowed: ${this.fileTypes.join(", ")}`);
     }
     if (this.fileType === "buffer") return (await readFile(file)) as OneFileIn<T>;
     return file as OneFileIn<T>;
@@ -186,7 +186,7 @@ export class File<T extends FileType = "filepath", C extends FileCount = "single
       } catch {
         // reported below
       }
-      if (!isFile) this.fail(`the file "${name}" does not exist or is not a file`);
+      if (!isFile) this.fail(`the file ${describeName(name)} does not exist or is not a file`);
       return ctx.files.fileData(await ctx.files.copyIn(item), ctx.root, name);
     }
     if (item instanceof Uint8Array) {

@@ -6,7 +6,7 @@ import { isVideo, sniffBytes, sniffFile, videoMimeOf } from "./media.js";
 import { Video } from "./video.js";
 import { ValidationError } from "../core/errors.js";
 import { type FileData } from "../core/files.js";
-import { describe, oneOf, type OptionKind } from "../core/options.js";
+import { describe, oneOf, type OptionKind, describeName } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
 /** "pil" and "numpy" are Gradio's names for decoded pixels: both give `Pixels`. */
@@ -203,7 +203,7 @@ export class Gallery<T extends GalleryType = "filepath", R extends boolean = fal
     const stored = await uploadedFile(file, ctx, (m, code) => this.fail(`item ${i + 1}: ${m}`, code));
     const sniffed = await sniffFile(stored);
     if (kind === "video" || isVideo(sniffed)) {
-      if (!isVideo(sniffed)) this.fail(`item ${i + 1}: "${path.basename(stored)}" is not a video`);
+      if (!isVideo(sniffed)) this.fail(`item ${i + 1}: ${describeName(stored)} is not a video`);
       return [stored, caption];
     }
     const media = await this.relabel(i, () => this.images.preprocess({ path: stored, meta: { _type: "gradio.FileData" } }, ctx));

@@ -8,7 +8,7 @@ import type { Tokens } from "../core/interpretable.js";
 import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, type Maybe } from "./component.js";
 import { type FileData } from "../core/files.js";
 import { OptionError, ValidationError } from "../core/errors.js";
-import { describe, listOf, oneOf, type OptionKind } from "../core/options.js";
+import { describe, listOf, oneOf, type OptionKind, describeName } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
 // sharp (libvips) is loaded on first use, so apps without images start faster.
@@ -325,8 +325,8 @@ export class Image<T extends ImageType = "pixels", R extends boolean = false> ex
     } catch {
       // reported below
     }
-    if (!isFile) this.fail(`the image file "${name}" does not exist or is not a file`);
-    const meta = await this.inspect(value, `the file "${name}"`);
+    if (!isFile) this.fail(`the image file ${describeName(name)} does not exist or is not a file`);
+    const meta = await this.inspect(value, `the file ${describeName(name)}`);
     if (!WEB_FORMATS.has(meta.format ?? "")) {
       // A browser cannot show it (TIFF, HEIC, ...): store a converted copy instead.
       return this.store(await this.encode(sharp(value, { limitInputPixels: this.maxPixels, autoOrient: true })), ctx);
@@ -337,7 +337,7 @@ export class Image<T extends ImageType = "pixels", R extends boolean = false> ex
 
   private async fromBytes(value: Uint8Array, ctx: ComponentContext): Promise<FileData> {
     const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-    const meta = await this.inspect(bytes, "the returned bytes");
+    const meta = await this.inspect(bytes, "the returned data");
     if (WEB_FORMATS.has(meta.format ?? "")) {
       return ctx.files.fileData(await ctx.files.save(bytes, `image.${EXT[meta.format!]}`), ctx.root);
     }

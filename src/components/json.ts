@@ -66,7 +66,7 @@ export class Json extends Component<JsonValue, unknown, JsonValue> {
 
   preprocess(payload: unknown, _ctx?: ComponentContext): JsonValue {
     if (payload === undefined) return null;
-    if (nestedDeeperThan(payload, MAX_DEPTH)) this.fail(`the value nests arrays and objects more than ${MAX_DEPTH} levels deep, the most a value may`, "TR_ERR_TOO_COMPLEX");
+    if (nestedDeeperThan(payload, MAX_DEPTH)) this.fail(`expected a JSON value nested at most ${MAX_DEPTH} levels deep, got arrays and objects nested deeper`, "TR_ERR_TOO_COMPLEX");
     return payload as JsonValue;
   }
 
@@ -83,7 +83,7 @@ export class Json extends Component<JsonValue, unknown, JsonValue> {
 
 /** Converts as `JSON.stringify` would (toJSON, NaN → null, undefined properties dropped) but refuses what it would lose or choke on. */
 function toJson(v: unknown, key: string, where: string, open: Set<object>, bad: (message: string) => never, depth: number): JsonValue {
-  const place = where === "" ? "" : ` at ${where}`;
+  const place = where === "" ? "" : ` at ${where.length > 60 ? where.slice(0, 60) + "…" : where}`;
   if (v !== null && typeof v === "object" && typeof (v as { toJSON?: unknown }).toJSON === "function") {
     v = (v as { toJSON: (key: string) => unknown }).toJSON(key);
   }
@@ -108,7 +108,7 @@ function toJson(v: unknown, key: string, where: string, open: Set<object>, bad: 
     return bad(`a ${obj instanceof Map ? "Map" : "Set"}${place}, which JSON cannot carry (convert it to an object or an array)`);
   }
   if (open.has(obj)) return bad(`a circular structure${place}, which JSON cannot carry`);
-  if (depth >= MAX_DEPTH) return bad(`arrays and objects nested more than ${MAX_DEPTH} levels deep${place}, more than a value may`);
+  if (depth >= MAX_DEPTH) return bad(`arrays and objects nested more than ${MAX_DEPTH} levels deep${place}, more than a JSON value may`);
   open.add(obj);
   let out: JsonValue;
   if (Array.isArray(obj)) {

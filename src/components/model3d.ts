@@ -3,7 +3,7 @@ import path from "node:path";
 import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, type Maybe } from "./component.js";
 import { fileDataSchema, uploadedFile, urlFileData, type NamedFile } from "./file.js";
 import { safeName, type FileData } from "../core/files.js";
-import { describe, oneOf, type OptionKind } from "../core/options.js";
+import { describe, oneOf, type OptionKind, describeName } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
 export type DisplayMode = "solid" | "wireframe" | "point_cloud";
@@ -114,7 +114,7 @@ export class Model3D<R extends boolean = false> extends Component<Maybe<string, 
     const file = await uploadedFile(payload, ctx, (m, code) => this.fail(m, code));
     // Uploads keep their name; a bare blob's name comes from the FileData the client sent.
     const named = modelExtension(file) ?? modelExtension(String((payload as { orig_name?: unknown })?.orig_name ?? ""));
-    if (!named) this.fail(`"${path.basename(file)}" is not a 3D model the viewer reads (${MODEL_EXTENSIONS.join(", ")})`);
+    if (!named) this.fail(`${describeName(file)} is not a 3D model the viewer reads (${MODEL_EXTENSIONS.join(", ")})`);
     return file;
   }
 
@@ -128,7 +128,7 @@ export class Model3D<R extends boolean = false> extends Component<Maybe<string, 
       return this.fromPath(value, ctx);
     }
     if (value instanceof Uint8Array) {
-      if (!isGlb(value)) this.fail(`returned bytes are not binary glTF; return { name, data } to say which format they are in`);
+      if (!isGlb(value)) this.fail(`the function returned bytes that are not binary glTF (no glTF header); return { name, data } to say which format they are in`);
       return ctx.files.fileData(await ctx.files.save(value, "model.glb"), ctx.root);
     }
     if (typeof value === "object" && !Array.isArray(value)) {
@@ -143,15 +143,15 @@ export class Model3D<R extends boolean = false> extends Component<Maybe<string, 
 
   private async fromPath(file: string, ctx: ComponentContext): Promise<FileData> {
     const name = path.basename(file);
-    if (!modelExtension(name)) this.fail(`"${name}" is not a 3D model the viewer reads (${MODEL_EXTENSIONS.join(", ")})`);
+    if (!modelExtension(name)) this.fail(`${describeName(name)} is not a 3D model the viewer reads (${MODEL_EXTENSIONS.join(", ")})`);
     let isFile = false;
     try {
       isFile = (await stat(file)).isFile();
     } catch {
       // reported below
     }
-    if (!isFile) this.fail(`the model file "${name}" does not exist or is not a file`);
-    if (name.toLowerCase().endsWith(".glb") && !(await startsWithGlb(file))) this.fail(`"${name}" is not binary glTF (no glTF header)`);
+    if (!isFile) this.fail(`the model file ${describeName(name)} does not exist or is not a file`);
+    if (name.toLowerCase().endsWith(".glb") && !(await startsWithGlb(file))) this.fail(`${describeName(name)} is not binary glTF (no glTF header)`);
     return ctx.files.fileData(await ctx.files.copyIn(file), ctx.root, name);
   }
 }

@@ -176,11 +176,13 @@ export abstract class NativePlot extends Component<PlotRow[], PlotRows | null, P
     try {
       spec = JSON.parse(payload.plot as string);
     } catch {
-      this.fail("AltairPlotData.plot is not JSON");
+      this.fail(`AltairPlotData.plot must be a Vega-Lite spec as JSON text, got ${describe(payload.plot)}, which is not JSON`);
     }
     const values = isObject(spec) && isObject(spec.data) ? spec.data.values : undefined;
     if (values === undefined) return [];
-    if (!Array.isArray(values) || !values.every(isObject)) this.fail("the spec's data.values is not a list of rows");
+    if (!Array.isArray(values)) this.fail(`the spec's data.values must be a list of row objects, got ${describe(values)}`);
+    const bad = values.findIndex((r) => !isObject(r));
+    if (bad >= 0) this.fail(`the spec's data.values must be a list of row objects; row ${bad + 1} is ${describe(values[bad])}`);
     return values as PlotRow[];
   }
 
@@ -198,11 +200,12 @@ export abstract class NativePlot extends Component<PlotRow[], PlotRows | null, P
   protected rows(value: unknown): PlotRow[] {
     let rows: PlotRow[];
     if (Array.isArray(value)) {
-      if (!value.every(isObject)) this.fail("rows must be objects ({ column: value }); for arrays of cells give { headers, data }");
+      const i = value.findIndex((r) => !isObject(r));
+      if (i >= 0) this.fail(`the function returned row ${i + 1} as ${describe(value[i])}, expected an object ({ column: value }); for arrays of cells give { headers, data }`);
       rows = value as PlotRow[];
     } else if (isObject(value) && Array.isArray(value.data)) {
       const headers = (value.headers ?? value.columns) as unknown;
-      if (!Array.isArray(headers) || !headers.every((h) => typeof h === "string")) this.fail("{ headers, data } needs headers as a list of column names");
+      if (!Array.isArray(headers) || !headers.every((h) => typeof h === "string")) this.fail(`the function returned { headers, data } with headers ${describe(headers)}, expected a list of column names`);
       rows = (value.data as unknown[]).map((row, i) => {
         if (!Array.isArray(row)) this.fail(`row ${i + 1} of data is ${describe(row)}, expected a list of cells`);
         return Object.fromEntries((headers as string[]).map((h, j) => [h, row[j] ?? null]));

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type { Sharp } from "sharp";
 import { Component, type ComponentOptions, type JSONSchema } from "./component.js";
-import { describe, type OptionKind } from "../core/options.js";
+import { describe, type OptionKind, describeName } from "../core/options.js";
 
 /** Gradio's PlotData: which library draws it, and the plot as text (a JSON spec or figure, or an image data: URL). */
 export interface PlotData {
@@ -138,7 +138,7 @@ export class Plot extends Component<PlotData, PlotOut, PlotData | null> {
 
   async postprocess(value: PlotOut, _ctx?: unknown): Promise<PlotData | null> {
     if (value === null || value === undefined) return null;
-    if (value instanceof Uint8Array) return this.image(Buffer.from(value.buffer, value.byteOffset, value.byteLength), "the returned bytes");
+    if (value instanceof Uint8Array) return this.image(Buffer.from(value.buffer, value.byteOffset, value.byteLength), "the returned data");
     if (typeof value === "string") return this.fromPath(value);
     if (!isObject(value)) this.fail(`the function returned ${describe(value)}, expected a Vega-Lite spec, a Plotly figure, image bytes, an image path or null`);
     // Builders (vega-lite-api's `toSpec()`, anything with toJSON) give their spec first.
@@ -174,8 +174,8 @@ export class Plot extends Component<PlotData, PlotOut, PlotData | null> {
     } catch {
       // reported below
     }
-    if (size < 0) this.fail(`the image file "${name}" does not exist or is not a file`);
-    if (size > MAX_PLOT_IMAGE_BYTES) this.fail(`the image "${name}" is larger than ${MAX_PLOT_IMAGE_BYTES / 1024 / 1024} MiB`);
+    if (size < 0) this.fail(`the image file ${describeName(name)} does not exist or is not a file`);
+    if (size > MAX_PLOT_IMAGE_BYTES) this.fail(`the image ${describeName(name)} is larger than ${MAX_PLOT_IMAGE_BYTES / 1024 / 1024} MiB`);
     return this.image(await readFile(file), `the file "${name}"`);
   }
 

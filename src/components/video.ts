@@ -4,7 +4,7 @@ import { Component, type ComponentOptions, type EmptyOptions, type JSONSchema, t
 import { fileDataSchema, uploadedFile, urlFileData, type NamedFile } from "./file.js";
 import { isVideo, sniffBytes, sniffFile, videoMimeOf } from "./media.js";
 import { safeName, type FileData } from "../core/files.js";
-import { describe, listOf, oneOf, type OptionKind } from "../core/options.js";
+import { describe, listOf, oneOf, type OptionKind, describeName } from "../core/options.js";
 import { type ComponentContext } from "../core/context.js";
 
 export type VideoSource = "upload" | "webcam";
@@ -137,7 +137,7 @@ export class Video<R extends boolean = false> extends Component<Maybe<string, R>
     // Gradio 4/5 sent { video: FileData, subtitles }; Gradio 6 and tradio send the FileData itself.
     if (typeof payload === "object" && !Array.isArray(payload) && "video" in payload) payload = (payload as { video: unknown }).video;
     const file = await uploadedFile(payload, ctx, (m, code) => this.fail(m, code));
-    if (!isVideo(await sniffFile(file))) this.fail(`"${path.basename(file)}" is not a video (expected MP4, WebM, Ogg, QuickTime, Matroska or AVI)`);
+    if (!isVideo(await sniffFile(file))) this.fail(`${describeName(file)} is not a video (expected MP4, WebM, Ogg, QuickTime, Matroska or AVI)`);
     return file;
   }
 
@@ -165,9 +165,9 @@ export class Video<R extends boolean = false> extends Component<Maybe<string, R>
     } catch {
       // reported below
     }
-    if (!isFile) this.fail(`the video file "${name}" does not exist or is not a file`);
+    if (!isFile) this.fail(`the video file ${describeName(name)} does not exist or is not a file`);
     const kind = await sniffFile(file);
-    if (!isVideo(kind)) this.fail(`"${name}" is not a video (expected MP4, WebM, Ogg, QuickTime, Matroska or AVI)`);
+    if (!isVideo(kind)) this.fail(`${describeName(name)} is not a video (expected MP4, WebM, Ogg, QuickTime, Matroska or AVI)`);
     const stored = await ctx.files.copyIn(file);
     return { ...(await ctx.files.fileData(stored, ctx.root, name)), mime_type: kind.mime };
   }

@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { FileData } from "../protocol/types.js";
 import { ValidationError } from "./errors.js";
+import { describe } from "./options.js";
 
 export type { FileData };
 
@@ -82,9 +83,9 @@ export function fileUrlPath(file: string): string {
 export function fileDataPath(payload: unknown): string {
   if (typeof payload === "string") return payload;
   if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
-    throw new ValidationError('expected a FileData object ({ path, meta: { _type: "gradio.FileData" } })');
+    throw new ValidationError(`expected a FileData object ({ path, meta: { _type: "gradio.FileData" } }), got ${describe(payload)}`);
   }
   const p = (payload as { path?: unknown }).path;
-  if (typeof p !== "string" || p === "") throw new ValidationError("FileData.path must be a non-empty string");
+  if (typeof p !== "string" || p === "") throw new ValidationError(`FileData.path must be a non-empty string, got ${describe(p)}`);
   return p;
 }

@@ -11,7 +11,15 @@ export function describe(value: unknown): string {
     return `the string ${JSON.stringify(s.length > 40 ? s.slice(0, 40) + "…" : s)}`;
   }
   if (t === "number" || t === "boolean") return `${t} ${String(value)}`;
+  if (t === "bigint") return `the BigInt ${String(value).slice(0, 40)}n`;
+  if (t === "function" || t === "symbol") return `a ${t}`;
   return t === "object" ? "an object" : t;
+}
+
+/** A file name or path for an error message: its last part, cut short when long. */
+export function describeName(name: string): string {
+  const base = name.split(/[\\/]/).filter(Boolean).pop() ?? name;
+  return JSON.stringify(base.length > 60 ? base.slice(0, 60) + "…" : base);
 }
 
 /** A check; one made by `oneOf` also says what it accepts, for the error message. */

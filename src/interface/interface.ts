@@ -172,7 +172,8 @@ export class Interface<const I extends Specs, const O extends Specs, const A ext
     const clear = clearText === null || clearText === false ? null : builder.add(new Block("button", { value: clearText, variant: "secondary", elem_classes: ["clear"] }));
     // An interface without inputs makes something from nothing: Gradio's button says "Generate".
     const action = options.submitBtn ?? (inputs.some((c) => !c.stateful) ? "Submit" : "Generate");
-    const submit = live ? null : builder.add(new Block("button", { value: action, variant: "primary", elem_classes: ["submit"] }));
+    // The page turns the run button into a Stop button while a run goes on; `stop_value` is its text then.
+    const submit = live ? null : builder.add(new Block("button", { value: action, stop_value: options.stopBtn ?? "Stop", variant: "primary", elem_classes: ["submit"] }));
 
     const apiName = options.apiName ?? "predict";
     const userFn = options.fn as (...args: unknown[]) => unknown;

@@ -30,6 +30,8 @@ export interface CommonOptions {
   submitBtn?: string;
   /** The clear button's text (default "Clear"); null (Gradio's None) or false hides the button. */
   clearBtn?: string | null | false;
+  /** The text the run button shows while a run can be stopped (default "Stop"). Gradio refuses None here, and so does tradio. */
+  stopBtn?: string;
   /** "manual" (default; "never" for an interface without outputs): Flag buttons; "auto": every run is flagged; "never". */
   allowFlagging?: FlaggingMode;
   /** Gradio 5's name for `allowFlagging` (either may be given; both, only if they agree). */
@@ -110,6 +112,7 @@ export const COMMON_KINDS: Record<keyof CommonOptions, OptionKind> = {
   live: "boolean",
   submitBtn: nonEmptyText,
   clearBtn: Object.assign((v: unknown) => v === null || v === false || nonEmptyText(v), { expected: "a non-empty string, null or false" }),
+  stopBtn: nonEmptyText,
   allowFlagging: oneOf("manual", "auto", "never"),
   flaggingMode: oneOf("manual", "auto", "never"),
   flaggingOptions: (v) =>

@@ -68,7 +68,7 @@ export function checkData(event: EventDef, data: unknown, trusted = false): unkn
       if (nestedDeeperThan(value, MAX_DEPTH)) {
         const c = event.inputs[i];
         throw new ValidationError(
-          `${c.className}${c.label ? ` "${c.label}"` : ""}: the value nests arrays and objects more than ${MAX_DEPTH} levels deep, the most a value may`,
+          `${c.className}${c.label ? ` "${c.label}"` : ""}: expected a value nested at most ${MAX_DEPTH} levels deep, got arrays and objects nested deeper`,
           "TR_ERR_TOO_COMPLEX",
         );
       }

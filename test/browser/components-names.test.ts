@@ -62,8 +62,14 @@ describe("browser: empty inputs, choices and Generate", () => {
     }
   });
 
-  it("shows submitBtn's and clearBtn's texts, and no Clear button with clearBtn: false", async () => {
-    const named = await startApp(new tr.Interface({ fn: (s: string) => s.toUpperCase(), inputs: new tr.Textbox({ label: "Words" }), outputs: new tr.Textbox({ label: "Loud" }), allowFlagging: "never", submitBtn: "Shout", clearBtn: "Start over" }));
+  it("shows submitBtn's, clearBtn's and stopBtn's texts, and no Clear button with clearBtn: false", async () => {
+    // "slow" runs until stopped (it ends when its signal aborts), so the run button shows its stop text meanwhile.
+    let aborted = 0;
+    const slow = (s: string, ctx: tr.CallContext) =>
+      s !== "slow"
+        ? s.toUpperCase()
+        : new Promise<string>((resolve) => ctx.signal.addEventListener("abort", () => (aborted++, resolve("late"))));
+    const named = await startApp(new tr.Interface({ fn: slow, inputs: new tr.Textbox({ label: "Words" }), outputs: new tr.Textbox({ label: "Loud" }), allowFlagging: "never", submitBtn: "Shout", clearBtn: "Start over", stopBtn: "Hush" }));
     const bare = await startApp(new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text", allowFlagging: "never", clearBtn: false }));
     const { context, page } = await newPage(browser, { width: 1000, height: 500 });
     try {
@@ -75,6 +81,17 @@ describe("browser: empty inputs, choices and Generate", () => {
       await screenshot(page, "interface-button-texts");
       await page.getByRole("button", { name: "Start over" }).click();
       await expect.poll(() => page.getByLabel("Words", { exact: true }).inputValue()).toBe("");
+
+      // While a run goes on, the run button reads stopBtn's text and stops the run.
+      await page.getByLabel("Words", { exact: true }).fill("slow");
+      await page.getByRole("button", { name: "Shout" }).click();
+      const hush = page.getByRole("button", { name: "Hush" });
+      await hush.waitFor({ timeout: 20_000 });
+      expect(await page.getByRole("button", { name: "Stop" }).count()).toBe(0);
+      await screenshot(page, "interface-stop-text");
+      await hush.click();
+      await expect.poll(() => aborted, { timeout: 10_000 }).toBe(1);
+      await page.getByRole("button", { name: "Shout" }).waitFor({ timeout: 10_000 });
 
       await openApp(page, bare.url);
       expect(await page.getByRole("button", { name: "Submit" }).count()).toBe(1);
