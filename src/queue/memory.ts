@@ -296,7 +296,8 @@ export class MemoryScheduler implements Scheduler {
       this.active.delete(held.job.id);
       const outcome = outcomes[k];
       const jobId = held.job.id;
-      if (outcome.ok) this.emit({ type: "finished", jobId, data: outcome.data, duration: seconds, averageDuration: durations.average ?? seconds });
+      // A cancelled call ends cancelled even if its function returned anyway: what it returned is dropped.
+      if (outcome.ok && !held.aborted) this.emit({ type: "finished", jobId, data: outcome.data, duration: seconds, averageDuration: durations.average ?? seconds });
       else if (outcome.cancelled || held.aborted) this.emit({ type: "cancelled", jobId });
       else this.emit({ type: "failed", jobId, error: outcome.error });
     }

@@ -431,7 +431,7 @@ export class RedisScheduler implements Scheduler {
       const outcome = outcomes[k];
       const jobId = held.job.id;
       this.here.delete(jobId);
-      if (outcome.ok) return { type: "finished", jobId, data: outcome.data, duration: seconds, averageDuration: average };
+      if (outcome.ok && !held.aborted) return { type: "finished", jobId, data: outcome.data, duration: seconds, averageDuration: average };
       if (outcome.cancelled || held.aborted) return { type: "cancelled", jobId };
       return { type: "failed", jobId, error: outcome.error };
     });

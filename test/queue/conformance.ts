@@ -180,6 +180,19 @@ export function schedulerConformance(name: string, make: Make, after?: () => Pro
       await scheduler.close();
     });
 
+    it("a cancelled job whose function still returns a value ends cancelled; the value is dropped", async () => {
+      const { scheduler, runner, of } = await setup({ defaultConcurrencyLimit: 1 });
+      const a = job();
+      await scheduler.push(a);
+      await until(() => runner.runs.length === 1, "the run");
+      expect(await scheduler.cancel(a.id)).toBe(true);
+      await until(() => runner.runs[0].signal.aborted, "the abort signal");
+      runner.runs[0].end([{ ok: true, data: ["late"] }]);
+      await until(() => of(a.id).includes("cancelled"), "a's end");
+      expect(of(a.id)).not.toContain("finished");
+      await scheduler.close();
+    });
+
     it("cancels a job only for its own session when a session is given", async () => {
       const { scheduler, runner, of } = await setup({ defaultConcurrencyLimit: 1 });
       const [a, b] = [job(), job()];
