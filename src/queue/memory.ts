@@ -297,8 +297,8 @@ export class MemoryScheduler implements Scheduler {
       const outcome = outcomes[k];
       const jobId = held.job.id;
       // A cancelled call ends cancelled even if its function returned anyway: what it returned is dropped.
-      if (outcome.ok && !held.aborted) this.emit({ type: "finished", jobId, data: outcome.data, duration: seconds, averageDuration: durations.average ?? seconds });
-      else if (outcome.cancelled || held.aborted) this.emit({ type: "cancelled", jobId });
+      if (held.aborted || (!outcome.ok && outcome.cancelled)) this.emit({ type: "cancelled", jobId });
+      else if (outcome.ok) this.emit({ type: "finished", jobId, data: outcome.data, duration: seconds, averageDuration: durations.average ?? seconds });
       else this.emit({ type: "failed", jobId, error: outcome.error });
     }
     const left = (this.runningPerPool.get(pool) ?? 1) - 1;

@@ -431,8 +431,9 @@ export class RedisScheduler implements Scheduler {
       const outcome = outcomes[k];
       const jobId = held.job.id;
       this.here.delete(jobId);
-      if (outcome.ok && !held.aborted) return { type: "finished", jobId, data: outcome.data, duration: seconds, averageDuration: average };
-      if (outcome.cancelled || held.aborted) return { type: "cancelled", jobId };
+      // A cancelled call ends cancelled even if its function returned anyway: what it returned is dropped.
+      if (held.aborted || (!outcome.ok && outcome.cancelled)) return { type: "cancelled", jobId };
+      if (outcome.ok) return { type: "finished", jobId, data: outcome.data, duration: seconds, averageDuration: average };
       return { type: "failed", jobId, error: outcome.error };
     });
     this.publish(finals);
