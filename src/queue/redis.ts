@@ -4,6 +4,7 @@ import type { Redis } from "ioredis";
 import { OptionError } from "../core/errors.js";
 import type { ShownFailure } from "../core/errors.js";
 import { Durations, groupSignal, Held } from "./memory.js";
+import { BroadcastPacer } from "./pacer.js";
 import { connectRedis } from "./redis-connection.js";
 import { ADMIT, RANKS } from "./redis-scripts.js";
 import {
@@ -43,9 +44,6 @@ interface Carried {
 type Final = Extract<JobEvent, { type: "finished" | "failed" | "cancelled" }>;
 const isFinal = (e: JobEvent): e is Final => e.type === "finished" || e.type === "failed" || e.type === "cancelled";
 
-/** Same pacing as the in-memory scheduler's rank updates. */
-const AUTO_BROADCAST_MS = 250;
-const BROADCAST_MS_PER_WAITING = 0.05;
 /** Ids of recently ended jobs remembered, so an end heard twice (from Redis and locally) is reported once. */
 const ENDED_KEPT = 20_000;
 /** Finished jobs' outcomes stay in Redis this long, for web processes that missed them while reconnecting. */
@@ -115,8 +113,8 @@ export class RedisScheduler implements Scheduler {
   private readonly ranHere = new Set<string>();
   private readonly ended = new Set<string>();
   private readonly durations = new Map<number, Durations>();
-  private broadcastTimer: NodeJS.Timeout | null = null;
-  private periodic: NodeJS.Timeout | null = null;
+  /** Ranks change whenever a call starts or a waiting one leaves; each process tells its own waiting calls. */
+  private readonly pacer: BroadcastPacer;
   private closed = false;
 
   constructor(
@@ -127,6 +125,7 @@ export class RedisScheduler implements Scheduler {
     this.control = `${opts.prefix}:control`;
     this.role = opts.role ?? "both";
     this.lockMs = Math.round((opts.lockTimeout ?? 30) * 1000);
+    this.pacer = new BroadcastPacer(settings.statusUpdateRate, () => this.waiting, this.broadcast);
   }
 
   get waiting(): number {
@@ -235,12 +234,12 @@ export class RedisScheduler implements Scheduler {
       this.runningAnywhere.delete(id);
       if (event.type === "finished" && !this.ranHere.delete(id) && mine) this.record(mine.eventId, event.duration);
       this.ranHere.delete(id);
-      if (event.type === "cancelled" && mine && !mine.running) this.scheduleBroadcast();
+      if (event.type === "cancelled" && mine && !mine.running) this.pacer.schedule();
     } else if (event.type === "started") {
       this.runningAnywhere.add(id);
       const mine = this.own.get(id);
       if (mine) mine.running = true;
-      this.scheduleBroadcast();
+      this.pacer.schedule();
     }
     this.emit(event);
   }
@@ -474,31 +473,10 @@ export class RedisScheduler implements Scheduler {
       if (final) this.hear(final);
       else if (bjob.failedReason && /stalled/i.test(bjob.failedReason)) this.hear({ type: "failed", jobId, error: lostFailure(this.opts.workerLost ?? "retry") });
     }
-    this.scheduleBroadcast();
+    this.pacer.schedule();
   }
 
-  /** Ranks change whenever a call starts or a waiting one leaves; each process tells its own waiting calls. */
-  private scheduleBroadcast(): void {
-    if (this.closed) return;
-    const waiting = this.waiting;
-    if (waiting === 0) return;
-    const rate = this.settings.statusUpdateRate;
-    if (rate === "auto") {
-      this.broadcastTimer ??= setTimeout(this.broadcast, Math.max(AUTO_BROADCAST_MS, waiting * BROADCAST_MS_PER_WAITING));
-      this.broadcastTimer.unref();
-    } else if (!this.periodic) {
-      this.periodic = setInterval(() => {
-        if (this.waiting === 0 && this.periodic) {
-          clearInterval(this.periodic);
-          this.periodic = null;
-        } else this.broadcast();
-      }, rate * 1000);
-      this.periodic.unref();
-    }
-  }
-
-  private broadcast = (): void => {
-    this.broadcastTimer = null;
+  private readonly broadcast = (): void => {
     if (this.closed || !this.main) return;
     const byEvent = new Map<number, string[]>();
     for (const [jobId, o] of this.own) if (!o.running) byEvent.set(o.eventId, [...(byEvent.get(o.eventId) ?? []), bullId(jobId)]);
@@ -507,8 +485,7 @@ export class RedisScheduler implements Scheduler {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    if (this.broadcastTimer) clearTimeout(this.broadcastTimer);
-    if (this.periodic) clearInterval(this.periodic);
+    this.pacer.stop();
     const opened = await this.opening?.then(() => true, () => false);
     // This process's waiting calls leave the queue (their clients are leaving too); its running ones stop.
     if (opened) {
