@@ -91,6 +91,8 @@ export class RedisScheduler implements Scheduler {
     sync: () => this.sync(),
   };
   private readonly channel: string;
+  /** Admissions in flight (see ADMIT in redis-scripts.ts). */
+  private readonly admitting: string;
   private readonly control: string;
   private readonly role: Role;
   private readonly lockMs: number;
@@ -122,6 +124,7 @@ export class RedisScheduler implements Scheduler {
     private readonly opts: RedisSchedulerOptions,
   ) {
     this.channel = `${opts.prefix}:events`;
+    this.admitting = `${opts.prefix}:admitting`;
     this.control = `${opts.prefix}:control`;
     this.role = opts.role ?? "both";
     this.lockMs = Math.round((opts.lockTimeout ?? 30) * 1000);
@@ -325,7 +328,7 @@ export class RedisScheduler implements Scheduler {
 
   private keys(eventId: number): string[] {
     const queue = this.queues.get(eventId)!;
-    return [queue.toKey("wait"), queue.toKey("active"), ...[...this.pools.values()].map((q) => q.toKey("wait"))];
+    return [queue.toKey("wait"), queue.toKey("active"), this.admitting, ...[...this.pools.values()].map((q) => q.toKey("wait"))];
   }
 
   private scriptArgs(eventId: number): (string | number)[] {
@@ -341,10 +344,16 @@ export class RedisScheduler implements Scheduler {
     this.own.set(job.id, { eventId: job.eventId, running: false, sessionKey: job.sessionKey });
     // Published on the same connection just before admission, so every process hears it before the job's `queued`.
     if (job.streamed && job.sessionKey !== null) this.say({ joined: job.id, session: job.sessionKey });
+    const key = queue.toKey(bullId(job.id));
     try {
-      const [admitted, waiting] = await this.main!.tradioAdmit(...this.scriptArgs(job.eventId), this.settings.maxSize ?? -1, job.id);
+      const [admitted, waiting] = await this.main!.tradioAdmit(...this.scriptArgs(job.eventId), this.settings.maxSize ?? -1, job.id, key);
       if (!admitted) throw queueFull(waiting);
-      await queue.add("call", { job } satisfies Carried, { jobId: bullId(job.id) });
+      try {
+        await queue.add("call", { job } satisfies Carried, { jobId: bullId(job.id) });
+      } finally {
+        // Counted in its wait list from now on (or never, if the add failed).
+        this.main!.zrem(this.admitting, key).catch(() => {});
+      }
     } catch (err) {
       this.own.delete(job.id);
       if (job.streamed && job.sessionKey !== null) this.say({ dropped: job.id });
