@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { Queue, Worker, type Job as BullJob } from "bullmq";
+import { Queue, WaitingError, Worker, type Job as BullJob } from "bullmq";
 import type { Redis } from "ioredis";
 import { OptionError } from "../core/errors.js";
 import type { ShownFailure } from "../core/errors.js";
 import { Durations, groupSignal, Held } from "./memory.js";
+import { isDrainTimeout } from "./drain.js";
 import { BroadcastPacer } from "./pacer.js";
 import { connectRedis } from "./redis-connection.js";
 import { ADMIT, RANKS } from "./redis-scripts.js";
@@ -105,6 +106,11 @@ export class RedisScheduler implements Scheduler {
   /** Every queue once. */
   private readonly pools = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
+  /** BullMQ jobs this process's workers are processing, by BullMQ id, with the lock token that holds each. */
+  private readonly holding = new Map<string, Holding>();
+  /** Leaving (drain): no new job, running ones finish or go back. */
+  private draining = false;
+  private drained = false;
   /** Calls pushed by this process that have not ended: their event and whether they run. */
   private readonly own = new Map<string, { eventId: number; running: boolean; sessionKey: string | null }>();
   /** Calls running somewhere, heard of over the channel (so any process can cancel them). */
@@ -205,7 +211,7 @@ export class RedisScheduler implements Scheduler {
     if (this.role === "web" || this.closed) return;
     for (const [name, eventId] of pools) {
       const limit = this.limit(eventId);
-      const worker = new Worker(name, (job: BullJob) => this.process(runner, (job.data as Carried).job.eventId, job), {
+      const worker = new Worker(name, (job: BullJob, token?: string) => this.hold(runner, job, token), {
         connection,
         prefix: this.opts.prefix,
         concurrency: this.opts.workerConcurrency ?? limit ?? 1000,
@@ -399,8 +405,31 @@ export class RedisScheduler implements Scheduler {
     return `${this.opts.prefix}:cancelled:${jobId}`;
   }
 
-  /** The BullMQ processor: runs one call, or a batch of them, and answers their ends (kept as the job's result). */
-  private async process(runner: JobRunner, eventId: number, bjob: BullJob): Promise<Final[]> {
+  /** The BullMQ processor: one job held by this process while it runs. */
+  private async hold(runner: JobRunner, bjob: BullJob, token: string | undefined): Promise<Final[]> {
+    const holding: Holding = { bjob, token, back: this.draining, moved: false };
+    this.holding.set(bjob.id!, holding);
+    try {
+      return await this.process(runner, (bjob.data as Carried).job.eventId, holding);
+    } finally {
+      this.holding.delete(bjob.id!);
+    }
+  }
+
+  /** Puts a job this process holds back in its queue, for another worker; BullMQ is told by the error thrown. */
+  private async handBack(holding: Holding): Promise<never> {
+    if (!holding.moved) {
+      holding.moved = true;
+      await holding.bjob.moveToWait(holding.token);
+    }
+    throw new WaitingError();
+  }
+
+  /** Runs one call, or a batch of them, and answers their ends (kept as the job's result). */
+  private async process(runner: JobRunner, eventId: number, holding: Holding): Promise<Final[]> {
+    const bjob = holding.bjob;
+    // Taken just as the drain began.
+    if (holding.back) return this.handBack(holding);
     const carried = bjob.data as Carried;
     const jobs = [carried.job, ...(carried.extra ?? [])];
     const policy = runner.policy(eventId);
@@ -432,6 +461,14 @@ export class RedisScheduler implements Scheduler {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       outcomes = group.map((): JobOutcome => ({ ok: false, cancelled: false, error: { message, title: "Error", duration: null, visible: true, code: "TR_ERR_INTERNAL", status: 500 } }));
+    }
+    if (holding.back) {
+      // Still running when the drain's grace period ended: it runs again elsewhere, nothing is told.
+      for (const h of group) {
+        this.here.delete(h.job.id);
+        this.ranHere.delete(h.job.id);
+      }
+      return this.handBack(holding);
     }
     const seconds = (performance.now() - began) / 1000;
     const average = this.record(eventId, seconds).average ?? seconds;
@@ -492,12 +529,37 @@ export class RedisScheduler implements Scheduler {
     for (const [eventId, ids] of byEvent) this.main.tradioRanks(...this.scriptArgs(eventId), ...ids).catch(() => {});
   };
 
+  /**
+   * This process leaves, handing its work to the others: its workers take no new job, the jobs they run
+   * finish within `graceMs` or go back to the queue (their signal fires; one whose function ignores it is
+   * moved back anyway), and what it queued stays queued.
+   */
+  async drain(graceMs: number): Promise<void> {
+    if (this.closed || this.draining) return;
+    this.draining = true;
+    if (!(await this.opening?.then(() => true, () => false))) return;
+    await Promise.all(this.workers.map((w) => w.pause(true).catch(() => {})));
+    await until(() => this.holding.size === 0, graceMs);
+    if (this.holding.size > 0) {
+      for (const holding of this.holding.values()) holding.back = true;
+      for (const held of this.here.values()) held.abort();
+      await until(() => this.holding.size === 0, CLOSE_GRACE_MS);
+      for (const holding of this.holding.values()) {
+        if (holding.moved) continue;
+        holding.moved = true;
+        await holding.bjob.moveToWait(holding.token).catch(() => {});
+      }
+    }
+    this.drained = true;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.pacer.stop();
     const opened = await this.opening?.then(() => true, () => false);
     // This process's waiting calls leave the queue (their clients are leaving too); its running ones stop.
-    if (opened) {
+    // After a drain they stay: the other processes take them.
+    if (opened && !this.drained) {
       for (const [jobId, o] of [...this.own]) {
         if (o.running) await this.main!.publish(this.control, JSON.stringify({ cancel: jobId })).catch(() => {});
         else await this.cancel(jobId).catch(() => false);
@@ -517,6 +579,20 @@ export class RedisScheduler implements Scheduler {
   }
 }
 
+/** A BullMQ job held by this process's worker. */
+interface Holding {
+  bjob: BullJob;
+  token: string | undefined;
+  /** Goes back to the queue when its run ends (the drain's grace period is over). */
+  back: boolean;
+  /** Already moved back to the queue. */
+  moved: boolean;
+}
+
+async function until(done: () => boolean, ms: number): Promise<void> {
+  for (const end = Date.now() + ms; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+}
+
 function lostFailure(mode: "retry" | "fail"): ShownFailure {
   const message =
     mode === "retry"
@@ -526,17 +602,18 @@ function lostFailure(mode: "retry" | "fail"): ShownFailure {
 }
 
 /** Checks `redis` options (launch's and the CLI's): a URL, or { url, prefix, workerLost, lockTimeout }. */
-export function checkRedisOptions(value: unknown, where: string): { url: string; prefix?: string; workerLost?: "retry" | "fail"; lockTimeout?: number } {
+export function checkRedisOptions(value: unknown, where: string): { url: string; prefix?: string; workerLost?: "retry" | "fail"; lockTimeout?: number; drainTimeout?: number } {
   const o = typeof value === "string" ? { url: value } : value;
-  if (o === null || typeof o !== "object" || Array.isArray(o)) throw new OptionError("TR_ERR_OPTION_INVALID", `${where}: redis must be a URL or { url, prefix, workerLost, lockTimeout }`);
-  const { url, prefix, workerLost, lockTimeout, ...rest } = o as Record<string, unknown>;
+  if (o === null || typeof o !== "object" || Array.isArray(o)) throw new OptionError("TR_ERR_OPTION_INVALID", `${where}: redis must be a URL or { url, prefix, workerLost, lockTimeout, drainTimeout }`);
+  const { url, prefix, workerLost, lockTimeout, drainTimeout, ...rest } = o as Record<string, unknown>;
   const unknown = Object.keys(rest);
-  if (unknown.length) throw new OptionError("TR_ERR_OPTION_UNKNOWN", `${where}: redis.${unknown[0]} is not an option (url, prefix, workerLost, lockTimeout)`);
+  if (unknown.length) throw new OptionError("TR_ERR_OPTION_UNKNOWN", `${where}: redis.${unknown[0]} is not an option (url, prefix, workerLost, lockTimeout, drainTimeout)`);
+  if (drainTimeout !== undefined && !isDrainTimeout(drainTimeout)) throw new OptionError("TR_ERR_OPTION_INVALID", `${where}: redis.drainTimeout must be seconds from 0 to 86400, got ${JSON.stringify(drainTimeout)}`);
   if (typeof url !== "string" || !/^rediss?:\/\//.test(url)) throw new OptionError("TR_ERR_OPTION_INVALID", `${where}: redis URL must start with redis:// or rediss://, got ${JSON.stringify(url)}`);
   if (prefix !== undefined && (typeof prefix !== "string" || prefix === "")) throw new OptionError("TR_ERR_OPTION_INVALID", `${where}: redis.prefix must be a non-empty string`);
   if (workerLost !== undefined && workerLost !== "retry" && workerLost !== "fail") throw new OptionError("TR_ERR_OPTION_INVALID", `${where}: redis.workerLost must be "retry" or "fail", got ${JSON.stringify(workerLost)}`);
   if (lockTimeout !== undefined && !(typeof lockTimeout === "number" && lockTimeout >= 0.2 && lockTimeout <= 3600)) throw new OptionError("TR_ERR_OPTION_INVALID", `${where}: redis.lockTimeout must be seconds from 0.2 to 3600, got ${JSON.stringify(lockTimeout)}`);
-  return { url, prefix: prefix as string | undefined, workerLost: workerLost as "retry" | "fail" | undefined, lockTimeout: lockTimeout as number | undefined };
+  return { url, prefix: prefix as string | undefined, workerLost: workerLost as "retry" | "fail" | undefined, lockTimeout: lockTimeout as number | undefined, drainTimeout: drainTimeout as number | undefined };
 }
 
 schedulers.register("redis", (settings: QueueSettings, context?: SchedulerContext) => {

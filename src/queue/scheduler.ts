@@ -111,6 +111,13 @@ export interface Scheduler {
   /** Stops taking jobs; running jobs are cancelled. */
   close(): Promise<void>;
   /**
+   * Shared schedulers: this process is leaving (SIGTERM) and its work goes to the others. It takes no
+   * new job; the jobs it runs finish, or, still running after `graceMs`, have their signal fired and go
+   * back to the queue to run again elsewhere (neither failed nor counted as a lost worker); the jobs it
+   * queued stay queued. `close()` after it cancels nothing.
+   */
+  drain?(graceMs: number): Promise<void>;
+  /**
    * Schedulers shared by several processes: which session each job belongs to, so a session's event
    * stream can be served by any process, not only the one that took the join.
    */
@@ -155,6 +162,11 @@ export interface RedisOptions {
    * longer than this is taken as lost too.
    */
   lockTimeout?: number;
+  /**
+   * Seconds a worker given SIGTERM lets its running calls finish before it hands them back to the queue
+   * and exits. Default 30 (or env TRADIO_DRAIN_TIMEOUT).
+   */
+  drainTimeout?: number;
 }
 
 /** What a scheduler learns of the app and the process besides the queue settings. */
