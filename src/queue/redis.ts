@@ -53,6 +53,8 @@ const KEEP_SECONDS = 3600;
 const CLOSE_GRACE_MS = 2_000;
 
 const bullId = (jobId: string) => `j${jobId}`;
+/** A stream opened this long after its session's call ended no longer replays it (as one process forgets an unclaimed session). */
+const RECOVER_ENDED_MS = 60_000;
 /** Longest wait for a sync mark to come back. */
 const SYNC_MS = 2_000;
 
@@ -90,6 +92,7 @@ export class RedisScheduler implements Scheduler {
     onAttach: (l) => void this.attachListeners.push(l),
     attached: (sessionKey) => this.say({ attached: sessionKey, by: this.token }),
     sync: () => this.sync(),
+    recover: (sessionKey) => this.recoverSession(sessionKey),
   };
   private readonly channel: string;
   /** Admissions in flight (see ADMIT in redis-scripts.ts). */
@@ -348,8 +351,17 @@ export class RedisScheduler implements Scheduler {
     const queue = this.queues.get(job.eventId);
     if (!queue) throw new OptionError("TR_ERR_NOT_FOUND", `the Redis scheduler holds no queue for event ${job.eventId}`);
     this.own.set(job.id, { eventId: job.eventId, running: false, sessionKey: job.sessionKey });
-    // Published on the same connection just before admission, so every process hears it before the job's `queued`.
-    if (job.streamed && job.sessionKey !== null) this.say({ joined: job.id, session: job.sessionKey });
+    // Published on the same connection just before admission, so every process hears it before the job's
+    // `queued`; kept in Redis too, for a process that could not hear it (see recoverSession).
+    if (job.streamed && job.sessionKey !== null) {
+      const key = this.streamsKey(job.sessionKey);
+      this.main!.multi()
+        .hset(key, job.id, job.eventId)
+        .expire(key, KEEP_SECONDS)
+        .publish(this.channel, JSON.stringify({ joined: job.id, session: job.sessionKey }))
+        .exec()
+        .catch(() => {});
+    }
     const key = queue.toKey(bullId(job.id));
     try {
       const [admitted, waiting] = await this.main!.tradioAdmit(...this.scriptArgs(job.eventId), this.settings.maxSize ?? -1, job.id, key);
@@ -362,7 +374,10 @@ export class RedisScheduler implements Scheduler {
       }
     } catch (err) {
       this.own.delete(job.id);
-      if (job.streamed && job.sessionKey !== null) this.say({ dropped: job.id });
+      if (job.streamed && job.sessionKey !== null) {
+        this.main!.hdel(this.streamsKey(job.sessionKey), job.id).catch(() => {});
+        this.say({ dropped: job.id });
+      }
       throw err;
     }
     if (this.closed) void this.cancel(job.id);
@@ -399,6 +414,45 @@ export class RedisScheduler implements Scheduler {
     await this.main!.set(this.cancelKey(jobId), "1", "EX", KEEP_SECONDS);
     await this.main!.publish(this.control, JSON.stringify({ cancel: jobId }));
     return true;
+  }
+
+  /** A session's streamed calls (call id -> event id), kept as long as finished jobs are. */
+  private streamsKey(sessionKey: string): string {
+    return `${this.opts.prefix}:streams:${sessionKey}`;
+  }
+
+  /**
+   * A session's stream asked for here, with nothing heard of the session (its joins were announced while
+   * this process was reconnecting): its streamed calls are read from Redis and their joins heard again,
+   * then the ends of those that ended (from the jobs' results, as after a reconnect). A call that ended
+   * more than RECOVER_ENDED_MS ago is left out (its client has had its answer), and one no longer in
+   * BullMQ (cancelled while waiting, or taken into a batch) too. An end heard twice reaches the
+   * session's stream once: the follower stops at the first.
+   */
+  private async recoverSession(sessionKey: string): Promise<void> {
+    if (this.closed) return;
+    await this.ready();
+    const calls = await this.main!.hgetall(this.streamsKey(sessionKey));
+    const found: { jobId: string; bjob: BullJob }[] = [];
+    for (const [jobId, eventId] of Object.entries(calls)) {
+      const bjob = await this.queues.get(Number(eventId))?.getJob(bullId(jobId)).catch(() => undefined);
+      if (!bjob || (bjob.finishedOn && Date.now() - bjob.finishedOn > RECOVER_ENDED_MS)) continue;
+      found.push({ jobId, bjob });
+    }
+    for (const { jobId } of found) for (const l of this.joinListeners) l(jobId, sessionKey);
+    for (const { jobId, bjob } of found) {
+      const final = this.finalOf(jobId, bjob);
+      if (final) this.emit(final);
+    }
+  }
+
+  /** A job's end, read from BullMQ (undefined while it waits or runs). */
+  private finalOf(jobId: string, bjob: BullJob): Final | undefined {
+    const finals = bjob.returnvalue as Final[] | null;
+    const final = Array.isArray(finals) ? finals.find((f) => f.jobId === jobId) : undefined;
+    if (final) return final;
+    if (bjob.failedReason && /stalled/i.test(bjob.failedReason)) return { type: "failed", jobId, error: lostFailure(this.opts.workerLost ?? "retry") };
+    return undefined;
   }
 
   private cancelKey(jobId: string): string {
@@ -514,10 +568,8 @@ export class RedisScheduler implements Scheduler {
     for (const [jobId, { eventId }] of this.own) {
       const bjob = await this.queues.get(eventId)?.getJob(bullId(jobId)).catch(() => undefined);
       if (!bjob) continue;
-      const finals = bjob.returnvalue as Final[] | null;
-      const final = Array.isArray(finals) ? finals.find((f) => f.jobId === jobId) : undefined;
+      const final = this.finalOf(jobId, bjob);
       if (final) this.hear(final);
-      else if (bjob.failedReason && /stalled/i.test(bjob.failedReason)) this.hear({ type: "failed", jobId, error: lostFailure(this.opts.workerLost ?? "retry") });
     }
     this.pacer.schedule();
   }

@@ -139,6 +139,12 @@ export interface SharedSessions {
   attached(sessionKey: string): void;
   /** Resolves once this process has heard everything published before the call. */
   sync(): Promise<void>;
+  /**
+   * For a session this process knows nothing of (its joins were announced while this process could not
+   * hear, reconnecting to Redis): hears again, from Redis, the joins of the session's streamed calls that
+   * have not ended or ended lately, then the ends of those that ended.
+   */
+  recover(sessionKey: string): Promise<void>;
 }
 
 /** What a process does with an app's queue when the queue is shared by several processes. */
