@@ -52,8 +52,8 @@ async function proxy(port: number) {
 
 const app = () =>
   new tr.Interface({
-    fn: async function* (text: string, tokens: number) {
-      for (let i = 1; i <= tokens; i++) {
+    fn: async function* (text: string, tokens: number | null) {
+      for (let i = 1; i <= (tokens ?? 1); i++) {
         await new Promise((r) => setTimeout(r, 20));
         yield `${text}:${i}`;
       }
