@@ -653,7 +653,7 @@ function lostFailure(mode: "retry" | "fail"): ShownFailure {
   return { message, title: "Error", duration: null, visible: true, code: "TR_ERR_WORKER_LOST", status: 500 };
 }
 
-/** Checks `redis` options (launch's and the CLI's): a URL, or { url, prefix, workerLost, lockTimeout }. */
+/** Checks `redis` options (launch's and the CLI's): a URL, or { url, prefix, workerLost, lockTimeout, drainTimeout }. */
 export function checkRedisOptions(value: unknown, where: string): { url: string; prefix?: string; workerLost?: "retry" | "fail"; lockTimeout?: number; drainTimeout?: number } {
   const o = typeof value === "string" ? { url: value } : value;
   if (o === null || typeof o !== "object" || Array.isArray(o)) throw new OptionError("TR_ERR_OPTION_INVALID", `${where}: redis must be a URL or { url, prefix, workerLost, lockTimeout, drainTimeout }`);
