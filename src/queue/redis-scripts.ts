@@ -65,11 +65,13 @@ end
  * Returns {1, waiting} when admitted, {0, waiting} when the queue is full.
  */
 export const ADMIT = `${RANK}
-local flying, mine, now = in_flight()
-local total = total_waiting() + flying
 local max = tonumber(ARGV[4])
+-- Without maxSize nothing needs counting exactly: no reservation.
+local flying, mine, now = 0, 0, 0
+if max >= 0 then flying, mine, now = in_flight() end
+local total = total_waiting() + flying
 if max >= 0 and total >= max then return {0, total} end
-redis.call('ZADD', KEYS[3], now, ARGV[6])
+if max >= 0 then redis.call('ZADD', KEYS[3], now, ARGV[6]) end
 local waiting = redis.call('LLEN', KEYS[1]) + mine
 local event = queued(ARGV[5], waiting, free_slots(waiting), total + 1)
 redis.call('PUBLISH', ARGV[1], cjson.encode({ event }))

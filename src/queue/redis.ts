@@ -369,8 +369,8 @@ export class RedisScheduler implements Scheduler {
       try {
         await queue.add("call", { job } satisfies Carried, { jobId: bullId(job.id) });
       } finally {
-        // Counted in its wait list from now on (or never, if the add failed).
-        this.main!.zrem(this.admitting, key).catch(() => {});
+        // Counted in its wait list from now on (or never, if the add failed). No maxSize: nothing was reserved.
+        if (this.settings.maxSize !== null) this.main!.zrem(this.admitting, key).catch(() => {});
       }
     } catch (err) {
       this.own.delete(job.id);
