@@ -1,7 +1,7 @@
 // A worker process given SIGTERM drains: it takes no new call, the call it runs finishes there (or, past
 // its grace period, goes back to the queue and runs on another worker), and it exits 0. Nothing is lost,
 // and nothing is failed as a lost worker (workerLost "fail" would fail a call whose worker died).
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Client } from "@gradio/client";
@@ -30,7 +30,6 @@ function marksOf(label: string): { pid: number; what: string }[] {
     .filter((f) => f.startsWith(`${label}.`))
     .map((f) => {
       const [, pid, what] = f.split(".");
-      readFileSync(path.join(marks, f));
       return { pid: Number(pid), what };
     });
 }
@@ -78,13 +77,12 @@ it("past the grace period hands the call back: its signal fires there and it run
   const started = await until(() => marksOf("g1").find((m) => m.what === "started"), "g1 to start");
   const leaving = workers.find((w) => w.pid === started.pid)!;
   const staying = workers.find((w) => w.pid !== started.pid)!;
-  const signalled = Date.now();
   leaving.child.kill("SIGTERM");
   expect(await leaving.exited).toBe(0);
-  // The grace period (0.5 s) and closing, not the 3 s call.
-  expect(Date.now() - signalled).toBeLessThan(2_900);
   expect((await answer).data).toEqual([`g1@${staying.pid}`]);
   const seen = marksOf("g1");
   expect(seen).toEqual(expect.arrayContaining([{ pid: leaving.pid, what: "aborted" }, { pid: staying.pid, what: "started" }, { pid: staying.pid, what: "ended" }]));
+  // Stopped there at the grace period (0.5 s), not run to its end (3 s), and run once more, not twice.
+  expect(seen).not.toContainEqual({ pid: leaving.pid, what: "ended" });
   expect(seen.filter((m) => m.what === "started")).toHaveLength(2);
 });
