@@ -123,6 +123,11 @@ export class RedisScheduler implements Scheduler {
   /** Calls whose duration this process recorded itself (its own worker ran them). */
   private readonly ranHere = new Set<string>();
   private readonly ended = new Set<string>();
+  /**
+   * Calls joined through other processes that the transport follows here (a session's stream may open
+   * here), by id, with their event: their ends are read back after a reconnect, like this process's own.
+   */
+  private readonly followed = new Map<string, number>();
   private readonly durations = new Map<number, Durations>();
   /** Ranks change whenever a call starts or a waiting one leaves; each process tells its own waiting calls. */
   private readonly pacer: BroadcastPacer;
@@ -243,6 +248,7 @@ export class RedisScheduler implements Scheduler {
       if (this.ended.size > ENDED_KEPT) this.ended.delete(this.ended.values().next().value!);
       const mine = this.own.get(id);
       this.own.delete(id);
+      this.followed.delete(id);
       this.runningAnywhere.delete(id);
       if (event.type === "finished" && !this.ranHere.delete(id) && mine) this.record(mine.eventId, event.duration);
       this.ranHere.delete(id);
@@ -274,8 +280,11 @@ export class RedisScheduler implements Scheduler {
 
   private news(m: Record<string, unknown>): void {
     if (typeof m.joined === "string" && typeof m.session === "string") {
-      if (!this.ended.has(m.joined)) for (const l of this.joinListeners) l(m.joined, m.session);
+      if (this.ended.has(m.joined)) return;
+      if (typeof m.event === "number" && !this.own.has(m.joined)) this.follow(m.joined, m.event);
+      for (const l of this.joinListeners) l(m.joined, m.session);
     } else if (typeof m.dropped === "string") {
+      this.followed.delete(m.dropped);
       for (const l of this.dropListeners) l(m.dropped);
     } else if (typeof m.attached === "string" && m.by !== this.token) {
       for (const l of this.attachListeners) l(m.attached);
@@ -358,7 +367,7 @@ export class RedisScheduler implements Scheduler {
       this.main!.multi()
         .hset(key, job.id, job.eventId)
         .expire(key, KEEP_SECONDS)
-        .publish(this.channel, JSON.stringify({ joined: job.id, session: job.sessionKey }))
+        .publish(this.channel, JSON.stringify({ joined: job.id, session: job.sessionKey, event: job.eventId }))
         .exec()
         .catch(() => {});
     }
@@ -439,11 +448,23 @@ export class RedisScheduler implements Scheduler {
       if (!bjob || (bjob.finishedOn && Date.now() - bjob.finishedOn > RECOVER_ENDED_MS)) continue;
       found.push({ jobId, bjob });
     }
-    for (const { jobId } of found) for (const l of this.joinListeners) l(jobId, sessionKey);
+    for (const { jobId, bjob } of found) {
+      this.follow(jobId, (bjob.data as Carried).job.eventId);
+      for (const l of this.joinListeners) l(jobId, sessionKey);
+    }
     for (const { jobId, bjob } of found) {
       const final = this.finalOf(jobId, bjob);
-      if (final) this.emit(final);
+      if (final) {
+        this.followed.delete(jobId);
+        this.emit(final);
+      }
     }
+  }
+
+  private follow(jobId: string, eventId: number): void {
+    this.followed.set(jobId, eventId);
+    // Ends lost for good (a job removed from the queue by another process) must not pile up.
+    if (this.followed.size > ENDED_KEPT) this.followed.delete(this.followed.keys().next().value!);
   }
 
   /** A job's end, read from BullMQ (undefined while it waits or runs). */
@@ -565,7 +586,8 @@ export class RedisScheduler implements Scheduler {
 
   /** After a reconnect: ends that were published while this process could not hear are read from the jobs. */
   private async recover(): Promise<void> {
-    for (const [jobId, { eventId }] of this.own) {
+    const calls: [string, number][] = [...[...this.own].map(([jobId, o]): [string, number] => [jobId, o.eventId]), ...this.followed];
+    for (const [jobId, eventId] of calls) {
       const bjob = await this.queues.get(eventId)?.getJob(bullId(jobId)).catch(() => undefined);
       if (!bjob) continue;
       const final = this.finalOf(jobId, bjob);

@@ -2,6 +2,7 @@
 // stream opened there afterwards still gets its calls, read back from Redis, instead of "Session not found".
 // Process B reaches Redis through a TCP proxy the test cuts and restores; A reaches it directly.
 import { randomUUID } from "node:crypto";
+import { request, type ClientRequest } from "node:http";
 import { createServer, connect as tcpConnect, type Server, type Socket } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -89,6 +90,7 @@ it("a stream opened on a process that missed the join replays the call (ended, o
   const a = await app().launch({ port: 0, quiet: true, redis: { url: redis.url, prefix } });
   const b = await app().launch({ port: 0, quiet: true, redis: { url: link.url, prefix } });
   const [baseA, baseB] = [a.url.replace(/\/$/, ""), b.url.replace(/\/$/, "")];
+  let req: ClientRequest | undefined;
   try {
     link.cut();
     // Joined on A while B hears nothing: one call ends before B is back, one still runs when it is.
@@ -121,10 +123,34 @@ it("a stream opened on a process that missed the join replays the call (ended, o
     expect(end?.output?.data).toEqual(["long:100"]);
     expect(second.at(-1)?.msg).toBe("close_stream");
 
+    // B follows a call (its stream open there) and loses Redis before the call ends: the end, missed,
+    // is read back once B reconnects, and the stream ends with it.
+    const followed = await join("cut-while-streaming", "cut", 100);
+    let body = "";
+    const streaming = new Promise<string>((resolve, reject) => {
+      req = request(`${baseB}/gradio_api/queue/data?session_hash=cut-while-streaming`, (res) => {
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (body += c));
+        res.on("end", () => resolve(body));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    await until(() => body.includes("process_generating"), "B to stream the call");
+    link.cut();
+    await until(() => finished(followed), "the followed call to end");
+    link.restore();
+    const ended3 = await Promise.race([streaming, new Promise<string>((r) => setTimeout(() => r(`${body}\n(the stream did not end)`), 20_000))]);
+    const third = framesOf(ended3);
+    const end3 = third.find((f) => f.msg === "process_completed" && f.event_id === followed);
+    expect(end3?.output?.data).toEqual(["cut:100"]);
+    expect(third.at(-1)?.msg).toBe("close_stream");
+
     // A session nobody joined is still unknown.
     const none = framesOf((await rawGet(baseB, "/gradio_api/queue/data?session_hash=nobody")).body);
     expect(none.map((f) => f.msg)).toEqual(["unexpected_error", "close_stream"]);
   } finally {
+    req?.destroy();
     link.restore();
     await Promise.all([a.close(), b.close()]);
     await link.close();
