@@ -7,7 +7,7 @@ import { createServer, connect as tcpConnect, type Server, type Socket } from "n
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import * as tr from "../../src/index.js";
-import { post, rawGet } from "../helpers.js";
+import { gate as openedByHand, post, rawGet } from "../helpers.js";
 import { startRedis, type TestRedis } from "../redis-server.js";
 
 type Frame = { msg: string; event_id?: string; success?: boolean; output?: { data?: unknown[] } };
@@ -54,6 +54,14 @@ async function proxy(port: number) {
 const app = () =>
   new tr.Interface({
     fn: async function* (text: string, tokens: number | null) {
+      const gate = gates[text];
+      if (gate) {
+        // Runs until the test opens its gate: still running, for sure, when the test needs it to be.
+        yield `${text}:1`;
+        await gate.opened;
+        yield `${text}:2`;
+        return;
+      }
       for (let i = 1; i <= (tokens ?? 1); i++) {
         await new Promise((r) => setTimeout(r, 20));
         yield `${text}:${i}`;
@@ -65,6 +73,7 @@ const app = () =>
     concurrencyLimit: null,
   });
 
+const gates: Record<string, ReturnType<typeof openedByHand>> = { gated: openedByHand(), cut: openedByHand() };
 let redis: TestRedis;
 let direct: Redis;
 beforeAll(async () => {
@@ -105,8 +114,11 @@ it("a stream opened on a process that missed the join replays the call (ended, o
       return key !== undefined && (await direct.hget(key, "finishedOn")) !== null;
     };
     await until(() => finished(ended), "the first call to end");
-    const running = await join("missed-running", "long", 100); // about 2 s
-    await new Promise((r) => setTimeout(r, 200));
+    const running = await join("missed-running", "gated", 1);
+    await until(async () => {
+      const [key] = await direct.keys(`${prefix}:*:j${running}`);
+      return key !== undefined && (await direct.hget(key, "processedOn")) !== null;
+    }, "the second call to start");
     link.restore();
     await until(() => link.open >= 4, "B to reconnect (two connections, each proxied both ways)");
 
@@ -116,16 +128,28 @@ it("a stream opened on a process that missed the join replays the call (ended, o
     expect(done?.output?.data).toEqual(["done:2"]);
     expect(first.at(-1)?.msg).toBe("close_stream");
 
-    const second = framesOf((await rawGet(baseB, "/gradio_api/queue/data?session_hash=missed-running")).body);
+    // The gate opens once B answers the stream (it follows the call by then): what follows streams there.
+    const secondBody = await new Promise<string>((resolve, reject) => {
+      req = request(`${baseB}/gradio_api/queue/data?session_hash=missed-running`, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (text += c));
+        res.on("end", () => resolve(text));
+        gates.gated.open();
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    const second = framesOf(secondBody);
     expect(second.some((f) => f.msg === "process_generating" && f.event_id === running)).toBe(true);
     const end = second.find((f) => f.msg === "process_completed" && f.event_id === running);
     expect(end?.success).toBe(true);
-    expect(end?.output?.data).toEqual(["long:100"]);
+    expect(end?.output?.data).toEqual(["gated:2"]);
     expect(second.at(-1)?.msg).toBe("close_stream");
 
     // B follows a call (its stream open there) and loses Redis before the call ends: the end, missed,
     // is read back once B reconnects, and the stream ends with it.
-    const followed = await join("cut-while-streaming", "cut", 100);
+    const followed = await join("cut-while-streaming", "cut", 1);
     let body = "";
     const streaming = new Promise<string>((resolve, reject) => {
       req = request(`${baseB}/gradio_api/queue/data?session_hash=cut-while-streaming`, (res) => {
@@ -138,12 +162,13 @@ it("a stream opened on a process that missed the join replays the call (ended, o
     });
     await until(() => body.includes("process_generating"), "B to stream the call");
     link.cut();
+    gates.cut.open();
     await until(() => finished(followed), "the followed call to end");
     link.restore();
     const ended3 = await Promise.race([streaming, new Promise<string>((r) => setTimeout(() => r(`${body}\n(the stream did not end)`), 20_000))]);
     const third = framesOf(ended3);
     const end3 = third.find((f) => f.msg === "process_completed" && f.event_id === followed);
-    expect(end3?.output?.data).toEqual(["cut:100"]);
+    expect(end3?.output?.data).toEqual(["cut:2"]);
     expect(third.at(-1)?.msg).toBe("close_stream");
 
     // A session nobody joined is still unknown.
