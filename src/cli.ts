@@ -15,6 +15,7 @@ Runs a file that launches an Interface, or default-exports one (then tradio laun
   --redis URL               share the queue with other processes through Redis (redis://host:6379)
   --role web|worker|both    with --redis: take requests only, run calls only, or both (default)
   --worker-concurrency N    with --redis: calls of one event this process runs at once
+  --drain-timeout S         with --redis: on SIGTERM, seconds the running calls may take to finish before they are handed back (default 30)
   --processes N             with --redis: fork N processes on this host that share the port; a crashed one is restarted`;
 
 /** Flags that set an environment variable launch() reads, and what their values must look like. */
@@ -22,6 +23,7 @@ const ENV_FLAGS: Record<string, { env: string; check: (v: string) => string | nu
   "--redis": { env: "TRADIO_REDIS_URL", check: (v) => (/^rediss?:\/\//.test(v) ? null : "must be a redis:// or rediss:// URL") },
   "--role": { env: "TRADIO_ROLE", check: (v) => (["web", "worker", "both"].includes(v) ? null : "must be web, worker or both") },
   "--worker-concurrency": { env: "TRADIO_WORKER_CONCURRENCY", check: (v) => (/^[1-9]\d{0,5}$/.test(v) ? null : "must be a positive integer") },
+  "--drain-timeout": { env: "TRADIO_DRAIN_TIMEOUT", check: (v) => (/^\d+(\.\d+)?$/.test(v) && Number(v) <= 86_400 ? null : "must be seconds from 0 to 86400") },
   "--processes": { env: "TRADIO_PROCESSES", check: (v) => (/^[1-9]\d{0,3}$/.test(v) ? null : "must be a positive integer") },
 };
 

@@ -1,3 +1,4 @@
+import { BroadcastPacer } from "./pacer.js";
 import { queueFull, schedulers, type JobData, type JobEvent, type JobOutcome, type JobRunner, type QueueSettings, type Scheduler } from "./scheduler.js";
 
 /** Rolling average of job durations, for the ETA figures in `queued` and `started` events. */
@@ -14,12 +15,7 @@ export class Durations {
   }
 }
 
-/**
- * With "auto", waiting jobs hear of their new rank at most this often (one broadcast per burst of
- * starts), and less often as the queue grows, so that a long queue costs at most a few percent of a core.
- */
-const AUTO_BROADCAST_MS = 250;
-const BROADCAST_MS_PER_WAITING = 0.05;
+/** Ranks told per turn of the event loop in a broadcast. */
 const BROADCAST_SLICE = 500;
 
 /** A job and, once someone needs it (a cancel, a function that reads its signal), its AbortController. */
@@ -67,11 +63,12 @@ export class MemoryScheduler implements Scheduler {
   private readonly durations = new Map<number, Durations>();
   private readonly listeners = new Set<(event: JobEvent) => void>();
   private runner: JobRunner | null = null;
-  private broadcastTimer: NodeJS.Timeout | null = null;
-  private periodic: NodeJS.Timeout | null = null;
+  private readonly pacer: BroadcastPacer;
   private closed = false;
 
-  constructor(private readonly settings: QueueSettings) {}
+  constructor(private readonly settings: QueueSettings) {
+    this.pacer = new BroadcastPacer(settings.statusUpdateRate, () => this.waitingById.size, this.broadcast);
+  }
 
   get waiting(): number {
     return this.waitingById.size;
@@ -156,7 +153,7 @@ export class MemoryScheduler implements Scheduler {
       this.compact();
       held.abort();
       this.emit({ type: "cancelled", jobId });
-      this.scheduleBroadcast();
+      this.pacer.schedule();
       return true;
     }
     const running = this.active.get(jobId);
@@ -174,8 +171,7 @@ export class MemoryScheduler implements Scheduler {
     this.compact();
     for (const held of waiting) this.emit({ type: "cancelled", jobId: held.job.id });
     for (const held of this.active.values()) held.abort();
-    if (this.broadcastTimer) clearTimeout(this.broadcastTimer);
-    if (this.periodic) clearInterval(this.periodic);
+    this.pacer.stop();
   }
 
   /** Seconds until a job at `rank` finishes: the slots ahead of it drain at the average duration. */
@@ -194,8 +190,7 @@ export class MemoryScheduler implements Scheduler {
    * Tells every waiting job its rank, BROADCAST_SLICE jobs per turn of the event loop, so a long queue
    * never holds the loop for long; a job that started or left meanwhile is skipped.
    */
-  private broadcast = () => {
-    this.broadcastTimer = null;
+  private readonly broadcast = () => {
     const waiting: Held[] = [];
     for (let i = this.head; i < this.queue.length; i++) if (!this.queue[i].removed) waiting.push(this.queue[i]);
     const size = waiting.length;
@@ -209,24 +204,6 @@ export class MemoryScheduler implements Scheduler {
     };
     slice(0);
   };
-
-  /** Ranks change whenever a job starts; with many waiting jobs the updates are coalesced. */
-  private scheduleBroadcast(): void {
-    if (this.waiting === 0) return;
-    const rate = this.settings.statusUpdateRate;
-    if (rate === "auto") {
-      this.broadcastTimer ??= setTimeout(this.broadcast, Math.max(AUTO_BROADCAST_MS, this.waiting * BROADCAST_MS_PER_WAITING));
-      this.broadcastTimer.unref();
-    } else if (!this.periodic) {
-      this.periodic = setInterval(() => {
-        if (this.waiting === 0 && this.periodic) {
-          clearInterval(this.periodic);
-          this.periodic = null;
-        } else this.broadcast();
-      }, rate * 1000);
-      this.periodic.unref();
-    }
-  }
 
   /** Scratch space of dispatch(), kept to spare an allocation on every start. */
   private readonly free = new Map<string, number>();
@@ -263,7 +240,7 @@ export class MemoryScheduler implements Scheduler {
       void this.runGroup(runner, group);
     }
     this.compact();
-    if (started) this.scheduleBroadcast();
+    if (started) this.pacer.schedule();
   }
 
   private async runGroup(runner: JobRunner, group: Held[]): Promise<void> {

@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
-import { Queue, Worker, type Job as BullJob } from "bullmq";
+import { Queue, WaitingError, Worker, type Job as BullJob } from "bullmq";
 import type { Redis } from "ioredis";
 import { OptionError } from "../core/errors.js";
 import type { ShownFailure } from "../core/errors.js";
 import { Durations, groupSignal, Held } from "./memory.js";
+import { isDrainTimeout } from "./drain.js";
+import { BroadcastPacer } from "./pacer.js";
 import { connectRedis } from "./redis-connection.js";
 import { ADMIT, RANKS } from "./redis-scripts.js";
 import {
@@ -43,9 +45,6 @@ interface Carried {
 type Final = Extract<JobEvent, { type: "finished" | "failed" | "cancelled" }>;
 const isFinal = (e: JobEvent): e is Final => e.type === "finished" || e.type === "failed" || e.type === "cancelled";
 
-/** Same pacing as the in-memory scheduler's rank updates. */
-const AUTO_BROADCAST_MS = 250;
-const BROADCAST_MS_PER_WAITING = 0.05;
 /** Ids of recently ended jobs remembered, so an end heard twice (from Redis and locally) is reported once. */
 const ENDED_KEPT = 20_000;
 /** Finished jobs' outcomes stay in Redis this long, for web processes that missed them while reconnecting. */
@@ -54,6 +53,8 @@ const KEEP_SECONDS = 3600;
 const CLOSE_GRACE_MS = 2_000;
 
 const bullId = (jobId: string) => `j${jobId}`;
+/** A stream opened this long after its session's call ended no longer replays it (as one process forgets an unclaimed session). */
+const RECOVER_ENDED_MS = 60_000;
 /** Longest wait for a sync mark to come back. */
 const SYNC_MS = 2_000;
 
@@ -91,8 +92,11 @@ export class RedisScheduler implements Scheduler {
     onAttach: (l) => void this.attachListeners.push(l),
     attached: (sessionKey) => this.say({ attached: sessionKey, by: this.token }),
     sync: () => this.sync(),
+    recover: (sessionKey) => this.recoverSession(sessionKey),
   };
   private readonly channel: string;
+  /** Admissions in flight (see ADMIT in redis-scripts.ts). */
+  private readonly admitting: string;
   private readonly control: string;
   private readonly role: Role;
   private readonly lockMs: number;
@@ -105,6 +109,11 @@ export class RedisScheduler implements Scheduler {
   /** Every queue once. */
   private readonly pools = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
+  /** BullMQ jobs this process's workers are processing, by BullMQ id, with the lock token that holds each. */
+  private readonly holding = new Map<string, Holding>();
+  /** Leaving (drain): no new job, running ones finish or go back. */
+  private draining = false;
+  private drained = false;
   /** Calls pushed by this process that have not ended: their event and whether they run. */
   private readonly own = new Map<string, { eventId: number; running: boolean; sessionKey: string | null }>();
   /** Calls running somewhere, heard of over the channel (so any process can cancel them). */
@@ -114,9 +123,14 @@ export class RedisScheduler implements Scheduler {
   /** Calls whose duration this process recorded itself (its own worker ran them). */
   private readonly ranHere = new Set<string>();
   private readonly ended = new Set<string>();
+  /**
+   * Calls joined through other processes that the transport follows here (a session's stream may open
+   * here), by id, with their event: their ends are read back after a reconnect, like this process's own.
+   */
+  private readonly followed = new Map<string, number>();
   private readonly durations = new Map<number, Durations>();
-  private broadcastTimer: NodeJS.Timeout | null = null;
-  private periodic: NodeJS.Timeout | null = null;
+  /** Ranks change whenever a call starts or a waiting one leaves; each process tells its own waiting calls. */
+  private readonly pacer: BroadcastPacer;
   private closed = false;
 
   constructor(
@@ -124,9 +138,11 @@ export class RedisScheduler implements Scheduler {
     private readonly opts: RedisSchedulerOptions,
   ) {
     this.channel = `${opts.prefix}:events`;
+    this.admitting = `${opts.prefix}:admitting`;
     this.control = `${opts.prefix}:control`;
     this.role = opts.role ?? "both";
     this.lockMs = Math.round((opts.lockTimeout ?? 30) * 1000);
+    this.pacer = new BroadcastPacer(settings.statusUpdateRate, () => this.waiting, this.broadcast);
   }
 
   get waiting(): number {
@@ -203,7 +219,7 @@ export class RedisScheduler implements Scheduler {
     if (this.role === "web" || this.closed) return;
     for (const [name, eventId] of pools) {
       const limit = this.limit(eventId);
-      const worker = new Worker(name, (job: BullJob) => this.process(runner, (job.data as Carried).job.eventId, job), {
+      const worker = new Worker(name, (job: BullJob, token?: string) => this.hold(runner, job, token), {
         connection,
         prefix: this.opts.prefix,
         concurrency: this.opts.workerConcurrency ?? limit ?? 1000,
@@ -232,15 +248,16 @@ export class RedisScheduler implements Scheduler {
       if (this.ended.size > ENDED_KEPT) this.ended.delete(this.ended.values().next().value!);
       const mine = this.own.get(id);
       this.own.delete(id);
+      this.followed.delete(id);
       this.runningAnywhere.delete(id);
       if (event.type === "finished" && !this.ranHere.delete(id) && mine) this.record(mine.eventId, event.duration);
       this.ranHere.delete(id);
-      if (event.type === "cancelled" && mine && !mine.running) this.scheduleBroadcast();
+      if (event.type === "cancelled" && mine && !mine.running) this.pacer.schedule();
     } else if (event.type === "started") {
       this.runningAnywhere.add(id);
       const mine = this.own.get(id);
       if (mine) mine.running = true;
-      this.scheduleBroadcast();
+      this.pacer.schedule();
     }
     this.emit(event);
   }
@@ -263,8 +280,11 @@ export class RedisScheduler implements Scheduler {
 
   private news(m: Record<string, unknown>): void {
     if (typeof m.joined === "string" && typeof m.session === "string") {
-      if (!this.ended.has(m.joined)) for (const l of this.joinListeners) l(m.joined, m.session);
+      if (this.ended.has(m.joined)) return;
+      if (typeof m.event === "number" && !this.own.has(m.joined)) this.follow(m.joined, m.event);
+      for (const l of this.joinListeners) l(m.joined, m.session);
     } else if (typeof m.dropped === "string") {
+      this.followed.delete(m.dropped);
       for (const l of this.dropListeners) l(m.dropped);
     } else if (typeof m.attached === "string" && m.by !== this.token) {
       for (const l of this.attachListeners) l(m.attached);
@@ -326,7 +346,7 @@ export class RedisScheduler implements Scheduler {
 
   private keys(eventId: number): string[] {
     const queue = this.queues.get(eventId)!;
-    return [queue.toKey("wait"), queue.toKey("active"), ...[...this.pools.values()].map((q) => q.toKey("wait"))];
+    return [queue.toKey("wait"), queue.toKey("active"), this.admitting, ...[...this.pools.values()].map((q) => q.toKey("wait"))];
   }
 
   private scriptArgs(eventId: number): (string | number)[] {
@@ -340,15 +360,33 @@ export class RedisScheduler implements Scheduler {
     const queue = this.queues.get(job.eventId);
     if (!queue) throw new OptionError("TR_ERR_NOT_FOUND", `the Redis scheduler holds no queue for event ${job.eventId}`);
     this.own.set(job.id, { eventId: job.eventId, running: false, sessionKey: job.sessionKey });
-    // Published on the same connection just before admission, so every process hears it before the job's `queued`.
-    if (job.streamed && job.sessionKey !== null) this.say({ joined: job.id, session: job.sessionKey });
+    // Published on the same connection just before admission, so every process hears it before the job's
+    // `queued`; kept in Redis too, for a process that could not hear it (see recoverSession).
+    if (job.streamed && job.sessionKey !== null) {
+      const key = this.streamsKey(job.sessionKey);
+      this.main!.multi()
+        .hset(key, job.id, job.eventId)
+        .expire(key, KEEP_SECONDS)
+        .publish(this.channel, JSON.stringify({ joined: job.id, session: job.sessionKey, event: job.eventId }))
+        .exec()
+        .catch(() => {});
+    }
+    const key = queue.toKey(bullId(job.id));
     try {
-      const [admitted, waiting] = await this.main!.tradioAdmit(...this.scriptArgs(job.eventId), this.settings.maxSize ?? -1, job.id);
+      const [admitted, waiting] = await this.main!.tradioAdmit(...this.scriptArgs(job.eventId), this.settings.maxSize ?? -1, job.id, key);
       if (!admitted) throw queueFull(waiting);
-      await queue.add("call", { job } satisfies Carried, { jobId: bullId(job.id) });
+      try {
+        await queue.add("call", { job } satisfies Carried, { jobId: bullId(job.id) });
+      } finally {
+        // Counted in its wait list from now on (or never, if the add failed). No maxSize: nothing was reserved.
+        if (this.settings.maxSize !== null) this.main!.zrem(this.admitting, key).catch(() => {});
+      }
     } catch (err) {
       this.own.delete(job.id);
-      if (job.streamed && job.sessionKey !== null) this.say({ dropped: job.id });
+      if (job.streamed && job.sessionKey !== null) {
+        this.main!.hdel(this.streamsKey(job.sessionKey), job.id).catch(() => {});
+        this.say({ dropped: job.id });
+      }
       throw err;
     }
     if (this.closed) void this.cancel(job.id);
@@ -387,12 +425,86 @@ export class RedisScheduler implements Scheduler {
     return true;
   }
 
+  /** A session's streamed calls (call id -> event id), kept as long as finished jobs are. */
+  private streamsKey(sessionKey: string): string {
+    return `${this.opts.prefix}:streams:${sessionKey}`;
+  }
+
+  /**
+   * A session's stream asked for here, with nothing heard of the session (its joins were announced while
+   * this process was reconnecting): its streamed calls are read from Redis and their joins heard again,
+   * then the ends of those that ended (from the jobs' results, as after a reconnect). A call that ended
+   * more than RECOVER_ENDED_MS ago is left out (its client has had its answer), and one no longer in
+   * BullMQ (cancelled while waiting, or taken into a batch) too. An end heard twice reaches the
+   * session's stream once: the follower stops at the first.
+   */
+  private async recoverSession(sessionKey: string): Promise<void> {
+    if (this.closed) return;
+    await this.ready();
+    const calls = await this.main!.hgetall(this.streamsKey(sessionKey));
+    const found: { jobId: string; bjob: BullJob }[] = [];
+    for (const [jobId, eventId] of Object.entries(calls)) {
+      const bjob = await this.queues.get(Number(eventId))?.getJob(bullId(jobId)).catch(() => undefined);
+      if (!bjob || (bjob.finishedOn && Date.now() - bjob.finishedOn > RECOVER_ENDED_MS)) continue;
+      found.push({ jobId, bjob });
+    }
+    for (const { jobId, bjob } of found) {
+      this.follow(jobId, (bjob.data as Carried).job.eventId);
+      for (const l of this.joinListeners) l(jobId, sessionKey);
+    }
+    for (const { jobId, bjob } of found) {
+      const final = this.finalOf(jobId, bjob);
+      if (final) {
+        this.followed.delete(jobId);
+        this.emit(final);
+      }
+    }
+  }
+
+  private follow(jobId: string, eventId: number): void {
+    this.followed.set(jobId, eventId);
+    // Ends lost for good (a job removed from the queue by another process) must not pile up.
+    if (this.followed.size > ENDED_KEPT) this.followed.delete(this.followed.keys().next().value!);
+  }
+
+  /** A job's end, read from BullMQ (undefined while it waits or runs). */
+  private finalOf(jobId: string, bjob: BullJob): Final | undefined {
+    const finals = bjob.returnvalue as Final[] | null;
+    const final = Array.isArray(finals) ? finals.find((f) => f.jobId === jobId) : undefined;
+    if (final) return final;
+    if (bjob.failedReason && /stalled/i.test(bjob.failedReason)) return { type: "failed", jobId, error: lostFailure(this.opts.workerLost ?? "retry") };
+    return undefined;
+  }
+
   private cancelKey(jobId: string): string {
     return `${this.opts.prefix}:cancelled:${jobId}`;
   }
 
-  /** The BullMQ processor: runs one call, or a batch of them, and answers their ends (kept as the job's result). */
-  private async process(runner: JobRunner, eventId: number, bjob: BullJob): Promise<Final[]> {
+  /** The BullMQ processor: one job held by this process while it runs. */
+  private async hold(runner: JobRunner, bjob: BullJob, token: string | undefined): Promise<Final[]> {
+    const holding: Holding = { bjob, token, back: this.draining, moved: false };
+    this.holding.set(bjob.id!, holding);
+    try {
+      return await this.process(runner, (bjob.data as Carried).job.eventId, holding);
+    } finally {
+      this.holding.delete(bjob.id!);
+    }
+  }
+
+  /** Puts a job this process holds back in its queue, for another worker; BullMQ is told by the error thrown. */
+  private async handBack(holding: Holding): Promise<never> {
+    if (!holding.moved) {
+      holding.moved = true;
+      await holding.bjob.moveToWait(holding.token);
+    }
+    throw new WaitingError();
+  }
+
+  /** Runs one call, or a batch of them, and answers their ends (kept as the job's result). */
+  private async process(runner: JobRunner, eventId: number, holding: Holding): Promise<Final[]> {
+    const bjob = holding.bjob;
+    // Taken just as the drain began.
+    if (holding.back) return this.handBack(holding);
     const carried = bjob.data as Carried;
     const jobs = [carried.job, ...(carried.extra ?? [])];
     const policy = runner.policy(eventId);
@@ -424,6 +536,14 @@ export class RedisScheduler implements Scheduler {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       outcomes = group.map((): JobOutcome => ({ ok: false, cancelled: false, error: { message, title: "Error", duration: null, visible: true, code: "TR_ERR_INTERNAL", status: 500 } }));
+    }
+    if (holding.back) {
+      // Still running when the drain's grace period ended: it runs again elsewhere, nothing is told.
+      for (const h of group) {
+        this.here.delete(h.job.id);
+        this.ranHere.delete(h.job.id);
+      }
+      return this.handBack(holding);
     }
     const seconds = (performance.now() - began) / 1000;
     const average = this.record(eventId, seconds).average ?? seconds;
@@ -467,52 +587,54 @@ export class RedisScheduler implements Scheduler {
 
   /** After a reconnect: ends that were published while this process could not hear are read from the jobs. */
   private async recover(): Promise<void> {
-    for (const [jobId, { eventId }] of this.own) {
+    const calls: [string, number][] = [...[...this.own].map(([jobId, o]): [string, number] => [jobId, o.eventId]), ...this.followed];
+    for (const [jobId, eventId] of calls) {
       const bjob = await this.queues.get(eventId)?.getJob(bullId(jobId)).catch(() => undefined);
       if (!bjob) continue;
-      const finals = bjob.returnvalue as Final[] | null;
-      const final = Array.isArray(finals) ? finals.find((f) => f.jobId === jobId) : undefined;
+      const final = this.finalOf(jobId, bjob);
       if (final) this.hear(final);
-      else if (bjob.failedReason && /stalled/i.test(bjob.failedReason)) this.hear({ type: "failed", jobId, error: lostFailure(this.opts.workerLost ?? "retry") });
     }
-    this.scheduleBroadcast();
+    this.pacer.schedule();
   }
 
-  /** Ranks change whenever a call starts or a waiting one leaves; each process tells its own waiting calls. */
-  private scheduleBroadcast(): void {
-    if (this.closed) return;
-    const waiting = this.waiting;
-    if (waiting === 0) return;
-    const rate = this.settings.statusUpdateRate;
-    if (rate === "auto") {
-      this.broadcastTimer ??= setTimeout(this.broadcast, Math.max(AUTO_BROADCAST_MS, waiting * BROADCAST_MS_PER_WAITING));
-      this.broadcastTimer.unref();
-    } else if (!this.periodic) {
-      this.periodic = setInterval(() => {
-        if (this.waiting === 0 && this.periodic) {
-          clearInterval(this.periodic);
-          this.periodic = null;
-        } else this.broadcast();
-      }, rate * 1000);
-      this.periodic.unref();
-    }
-  }
-
-  private broadcast = (): void => {
-    this.broadcastTimer = null;
+  private readonly broadcast = (): void => {
     if (this.closed || !this.main) return;
     const byEvent = new Map<number, string[]>();
     for (const [jobId, o] of this.own) if (!o.running) byEvent.set(o.eventId, [...(byEvent.get(o.eventId) ?? []), bullId(jobId)]);
     for (const [eventId, ids] of byEvent) this.main.tradioRanks(...this.scriptArgs(eventId), ...ids).catch(() => {});
   };
 
+  /**
+   * This process leaves, handing its work to the others: its workers take no new job, the jobs they run
+   * finish within `graceMs` or go back to the queue (their signal fires; one whose function ignores it is
+   * moved back anyway), and what it queued stays queued.
+   */
+  async drain(graceMs: number): Promise<void> {
+    if (this.closed || this.draining) return;
+    this.draining = true;
+    if (!(await this.opening?.then(() => true, () => false))) return;
+    await Promise.all(this.workers.map((w) => w.pause(true).catch(() => {})));
+    await until(() => this.holding.size === 0, graceMs);
+    if (this.holding.size > 0) {
+      for (const holding of this.holding.values()) holding.back = true;
+      for (const held of this.here.values()) held.abort();
+      await until(() => this.holding.size === 0, CLOSE_GRACE_MS);
+      for (const holding of this.holding.values()) {
+        if (holding.moved) continue;
+        holding.moved = true;
+        await holding.bjob.moveToWait(holding.token).catch(() => {});
+      }
+    }
+    this.drained = true;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
-    if (this.broadcastTimer) clearTimeout(this.broadcastTimer);
-    if (this.periodic) clearInterval(this.periodic);
+    this.pacer.stop();
     const opened = await this.opening?.then(() => true, () => false);
     // This process's waiting calls leave the queue (their clients are leaving too); its running ones stop.
-    if (opened) {
+    // After a drain they stay: the other processes take them.
+    if (opened && !this.drained) {
       for (const [jobId, o] of [...this.own]) {
         if (o.running) await this.main!.publish(this.control, JSON.stringify({ cancel: jobId })).catch(() => {});
         else await this.cancel(jobId).catch(() => false);
@@ -532,6 +654,20 @@ export class RedisScheduler implements Scheduler {
   }
 }
 
+/** A BullMQ job held by this process's worker. */
+interface Holding {
+  bjob: BullJob;
+  token: string | undefined;
+  /** Goes back to the queue when its run ends (the drain's grace period is over). */
+  back: boolean;
+  /** Already moved back to the queue. */
+  moved: boolean;
+}
+
+async function until(done: () => boolean, ms: number): Promise<void> {
+  for (const end = Date.now() + ms; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+}
+
 function lostFailure(mode: "retry" | "fail"): ShownFailure {
   const message =
     mode === "retry"
@@ -540,18 +676,19 @@ function lostFailure(mode: "retry" | "fail"): ShownFailure {
   return { message, title: "Error", duration: null, visible: true, code: "TR_ERR_WORKER_LOST", status: 500 };
 }
 
-/** Checks `redis` options (launch's and the CLI's): a URL, or { url, prefix, workerLost, lockTimeout }. */
-export function checkRedisOptions(value: unknown, where: string): { url: string; prefix?: string; workerLost?: "retry" | "fail"; lockTimeout?: number } {
+/** Checks `redis` options (launch's and the CLI's): a URL, or { url, prefix, workerLost, lockTimeout, drainTimeout }. */
+export function checkRedisOptions(value: unknown, where: string): { url: string; prefix?: string; workerLost?: "retry" | "fail"; lockTimeout?: number; drainTimeout?: number } {
   const o = typeof value === "string" ? { url: value } : value;
-  if (o === null || typeof o !== "object" || Array.isArray(o)) throw new OptionError("TR_ERR_OPTION_INVALID", `${where}: redis must be a URL or { url, prefix, workerLost, lockTimeout }`);
-  const { url, prefix, workerLost, lockTimeout, ...rest } = o as Record<string, unknown>;
+  if (o === null || typeof o !== "object" || Array.isArray(o)) throw new OptionError("TR_ERR_OPTION_INVALID", `${where}: redis must be a URL or { url, prefix, workerLost, lockTimeout, drainTimeout }`);
+  const { url, prefix, workerLost, lockTimeout, drainTimeout, ...rest } = o as Record<string, unknown>;
   const unknown = Object.keys(rest);
-  if (unknown.length) throw new OptionError("TR_ERR_OPTION_UNKNOWN", `${where}: redis.${unknown[0]} is not an option (url, prefix, workerLost, lockTimeout)`);
+  if (unknown.length) throw new OptionError("TR_ERR_OPTION_UNKNOWN", `${where}: redis.${unknown[0]} is not an option (url, prefix, workerLost, lockTimeout, drainTimeout)`);
+  if (drainTimeout !== undefined && !isDrainTimeout(drainTimeout)) throw new OptionError("TR_ERR_OPTION_INVALID", `${where}: redis.drainTimeout must be seconds from 0 to 86400, got ${JSON.stringify(drainTimeout)}`);
   if (typeof url !== "string" || !/^rediss?:\/\//.test(url)) throw new OptionError("TR_ERR_OPTION_INVALID", `${where}: redis URL must start with redis:// or rediss://, got ${JSON.stringify(url)}`);
   if (prefix !== undefined && (typeof prefix !== "string" || prefix === "")) throw new OptionError("TR_ERR_OPTION_INVALID", `${where}: redis.prefix must be a non-empty string`);
   if (workerLost !== undefined && workerLost !== "retry" && workerLost !== "fail") throw new OptionError("TR_ERR_OPTION_INVALID", `${where}: redis.workerLost must be "retry" or "fail", got ${JSON.stringify(workerLost)}`);
   if (lockTimeout !== undefined && !(typeof lockTimeout === "number" && lockTimeout >= 0.2 && lockTimeout <= 3600)) throw new OptionError("TR_ERR_OPTION_INVALID", `${where}: redis.lockTimeout must be seconds from 0.2 to 3600, got ${JSON.stringify(lockTimeout)}`);
-  return { url, prefix: prefix as string | undefined, workerLost: workerLost as "retry" | "fail" | undefined, lockTimeout: lockTimeout as number | undefined };
+  return { url, prefix: prefix as string | undefined, workerLost: workerLost as "retry" | "fail" | undefined, lockTimeout: lockTimeout as number | undefined, drainTimeout: drainTimeout as number | undefined };
 }
 
 schedulers.register("redis", (settings: QueueSettings, context?: SchedulerContext) => {

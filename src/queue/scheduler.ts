@@ -111,6 +111,13 @@ export interface Scheduler {
   /** Stops taking jobs; running jobs are cancelled. */
   close(): Promise<void>;
   /**
+   * Shared schedulers: this process is leaving (SIGTERM) and its work goes to the others. It takes no
+   * new job; the jobs it runs finish, or, still running after `graceMs`, have their signal fired and go
+   * back to the queue to run again elsewhere (neither failed nor counted as a lost worker); the jobs it
+   * queued stay queued. `close()` after it cancels nothing.
+   */
+  drain?(graceMs: number): Promise<void>;
+  /**
    * Schedulers shared by several processes: which session each job belongs to, so a session's event
    * stream can be served by any process, not only the one that took the join.
    */
@@ -132,6 +139,12 @@ export interface SharedSessions {
   attached(sessionKey: string): void;
   /** Resolves once this process has heard everything published before the call. */
   sync(): Promise<void>;
+  /**
+   * For a session this process knows nothing of (its joins were announced while this process could not
+   * hear, reconnecting to Redis): hears again, from Redis, the joins of the session's streamed calls that
+   * have not ended or ended lately, then the ends of those that ended.
+   */
+  recover(sessionKey: string): Promise<void>;
 }
 
 /** What a process does with an app's queue when the queue is shared by several processes. */
@@ -155,6 +168,11 @@ export interface RedisOptions {
    * longer than this is taken as lost too.
    */
   lockTimeout?: number;
+  /**
+   * Seconds a worker given SIGTERM lets its running calls finish before it hands them back to the queue
+   * and exits. Default 30 (or env TRADIO_DRAIN_TIMEOUT).
+   */
+  drainTimeout?: number;
 }
 
 /** What a scheduler learns of the app and the process besides the queue settings. */

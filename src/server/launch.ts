@@ -1,7 +1,8 @@
 import { isIP } from "node:net";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Graph } from "../graph/graph.js";
-import type { QueueOptions } from "../queue/scheduler.js";
+import type { QueueOptions, RedisOptions, Scheduler } from "../queue/scheduler.js";
+import { isDrainTimeout } from "../queue/drain.js";
 import { MOUNT_KINDS, mountApp, type MountOptions } from "./mount.js";
 import { checkOptions, describe, isPositive } from "../core/options.js";
 import { OptionError } from "../core/errors.js";
@@ -130,6 +131,7 @@ async function launchHere(target: Launchable, opts: LaunchOptions): Promise<Laun
   (globalThis as Counter)[LAUNCHES] = launchCount() + 1;
 
   const shared = sharedQueue(opts);
+  const graceMs = shared.redis !== undefined ? drainGraceMs(shared.redis) : 0;
   const graph = target.graph;
   const timeouts = {
     headers: Math.round((opts.headersTimeout ?? 10) * 1000),
@@ -170,7 +172,7 @@ async function launchHere(target: Launchable, opts: LaunchOptions): Promise<Laun
     processes: _processes,
     ...mount
   } = opts;
-  await mountApp(server, target, {
+  const served = await mountApp(server, target, {
     ...mount,
     ...shared,
     mcpServer: opts.mcpServer ?? process.env.TRADIO_MCP_SERVER === "true",
@@ -179,6 +181,7 @@ async function launchHere(target: Launchable, opts: LaunchOptions): Promise<Laun
   });
   // Features of the graph get ready first (a flagging log that cannot be appended to is reported now).
   for (const hook of graph.lifecycle.onLaunch) await hook();
+  if (shared.redis !== undefined && shared.role !== "web") drainOnSignal(server, served.transport.scheduler, graceMs, opts.quiet ?? false);
   if (shared.role === "worker") {
     // A worker serves no HTTP: it takes calls from Redis. (Listening would also put it in a node:cluster
     // round robin, where requests meant for web processes would reach it.)
@@ -199,4 +202,47 @@ async function launchHere(target: Launchable, opts: LaunchOptions): Promise<Laun
     }
   }
   return { url, port: actualPort, server, close: () => server.close() };
+}
+
+/** The drain's grace period: `redis.drainTimeout`, else env TRADIO_DRAIN_TIMEOUT, else 30 s. */
+function drainGraceMs(redis: string | RedisOptions): number {
+  const own = typeof redis === "object" ? redis.drainTimeout : undefined;
+  if (own !== undefined) return Math.round(own * 1000); // checked with the other redis options
+  const text = process.env.TRADIO_DRAIN_TIMEOUT || undefined;
+  if (text === undefined) return 30_000;
+  const seconds = Number(text);
+  if (!isDrainTimeout(seconds)) throw new OptionError("TR_ERR_OPTION_INVALID", `launch: env TRADIO_DRAIN_TIMEOUT must be seconds from 0 to 86400, got ${describe(text)}`);
+  return Math.round(seconds * 1000);
+}
+
+/** Past the grace period, how long closing may take before the process exits anyway. */
+const CLOSE_MS = 10_000;
+
+/**
+ * A process that runs calls from a shared queue leaves cleanly on SIGTERM or SIGINT (a deploy, a scale
+ * down, `--processes` stopping): it takes no new call, lets the ones it runs finish (or, past the grace
+ * period, hands them back to the queue for another worker), closes and exits 0. Its calls are neither
+ * lost nor failed as a lost worker. A second signal exits at once (its calls are then lost, as with kill -9).
+ */
+function drainOnSignal(server: FastifyInstance, scheduler: Scheduler, graceMs: number, quiet: boolean): void {
+  let leaving = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (leaving) process.exit(1);
+    leaving = true;
+    if (!quiet) console.log(`tradio: ${signal}: finishing the running calls (up to ${graceMs / 1000} s), then exiting`);
+    setTimeout(() => process.exit(1), graceMs + CLOSE_MS).unref();
+    void (async () => {
+      await scheduler.drain?.(graceMs).catch(() => {});
+      // Event streams still open (calls queued here, now run elsewhere) would hold the close.
+      server.server.closeAllConnections?.();
+      await server.close().catch(() => {});
+      process.exit(0);
+    })();
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  server.addHook("onClose", async () => {
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
+  });
 }

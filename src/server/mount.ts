@@ -45,7 +45,7 @@ export interface MountOptions extends Partial<ServeOptions> {
   scheduler?: Scheduler | string;
   /**
    * Share the queue with other processes through Redis (BullMQ): a URL (`redis://host:6379`) or
-   * `{ url, prefix, workerLost, lockTimeout }`. Without it the queue lives in this process's memory.
+   * `{ url, prefix, workerLost, lockTimeout, drainTimeout }`. Without it the queue lives in this process's memory.
    */
   redis?: string | RedisOptions;
   /** With `redis`: "web" takes requests and runs no calls, "worker" runs calls, "both" (default) does both. */

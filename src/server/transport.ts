@@ -126,6 +126,11 @@ export class Transport {
       // The join may have been taken by another process just now: hear everything published before.
       await shared.sync();
       channel = this.channels.get(key);
+      // Or announced while this process was reconnecting to Redis, and never heard: read from Redis.
+      if (!channel) {
+        await shared.recover(key);
+        channel = this.channels.get(key);
+      }
     }
     if (shared && channel && channel.pending.size > 0) shared.attached(key);
     return channel;

@@ -2,7 +2,7 @@
 // only a shared queue has: a start that fails clearly when Redis does not answer.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RedisScheduler } from "../../src/queue/redis.js";
+import { checkRedisOptions, RedisScheduler } from "../../src/queue/redis.js";
 import { schedulers, type QueueSettings } from "../../src/queue/scheduler.js";
 import { freePort, startRedis, type TestRedis } from "../redis-server.js";
 import { schedulerConformance } from "./conformance.js";
@@ -30,6 +30,13 @@ describe("redis scheduler: start", () => {
     await expect(s.ready()).rejects.not.toThrow(/secret/);
     expect(Date.now() - began).toBeLessThan(6000);
     await s.close();
+  });
+
+  it("checks drainTimeout: seconds from 0 to 86400, named when wrong", () => {
+    expect(checkRedisOptions({ url: redis.url, drainTimeout: 0.5 }, "launch").drainTimeout).toBe(0.5);
+    for (const bad of [-1, "30", Number.NaN, 100_000]) {
+      expect(() => checkRedisOptions({ url: redis.url, drainTimeout: bad }, "launch")).toThrowCode("TR_ERR_OPTION_INVALID", /redis\.drainTimeout/);
+    }
   });
 
   it("is not made without a redis option", () => {
