@@ -313,7 +313,7 @@ if (want("startup")) await startup();
 if (want("page")) await import("./page.js");
 if (want("queue") || which.has("stream")) {
   await streamLoad(250, 1.2);
-  await streamLoad(1000, 2);
+  await streamLoad(1000, 1.3);
 }
 if (want("queue") || which.has("drain")) await drain();
 if (want("queue") || which.has("memory")) await idleMemory(1000);
