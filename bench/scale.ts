@@ -53,10 +53,14 @@ export async function scaleBench(): Promise<void> {
     const nginx = await startNginx(ports);
     const client = fork(path.join(here, "clients", "load.ts"), ["stream", nginx.url, "250"], { execArgv: ["--import", tsx], stdio: ["ignore", "inherit", "inherit", "ipc"] });
     try {
-      const r = await new Promise<{ seconds: number; complete: number }>((resolve, reject) => {
-        client.once("message", (m) => resolve(m as { seconds: number; complete: number }));
-        client.once("exit", (code) => reject(new Error(`the load client exited (${code})`)));
-      });
+      const next = <T>() =>
+        new Promise<T>((resolve, reject) => {
+          client.once("message", (m) => resolve(m as T));
+          client.once("exit", (code) => reject(new Error(`the load client exited (${code})`)));
+        });
+      await next<{ connected: number }>(); // every client connected: the measured part starts now
+      client.send("go");
+      const r = await next<{ seconds: number; complete: number }>();
       console.log(`scale, streaming load through nginx to 3 processes, 250 clients x 500 tokens at 100/s: ${r.seconds.toFixed(2)} s, ratio to the ideal 5.0 s ${(r.seconds / 5).toFixed(2)} (goal <= 1.3); ${r.complete}/250 complete`);
     } finally {
       client.kill();
