@@ -1,5 +1,5 @@
 import { BroadcastPacer } from "./pacer.js";
-import { queueFull, schedulers, type JobData, type JobEvent, type JobOutcome, type JobRunner, type QueueSettings, type Scheduler } from "./scheduler.js";
+import { endOf, queueFull, schedulers, type JobData, type JobEvent, type JobOutcome, type JobRunner, type QueueSettings, type Scheduler } from "./scheduler.js";
 
 /** Rolling average of job durations, for the ETA figures in `queued` and `started` events. */
 export class Durations {
@@ -271,12 +271,7 @@ export class MemoryScheduler implements Scheduler {
     for (let k = 0; k < group.length; k++) {
       const held = group[k];
       this.active.delete(held.job.id);
-      const outcome = outcomes[k];
-      const jobId = held.job.id;
-      // A cancelled call ends cancelled even if its function returned anyway: what it returned is dropped.
-      if (held.aborted || (!outcome.ok && outcome.cancelled)) this.emit({ type: "cancelled", jobId });
-      else if (outcome.ok) this.emit({ type: "finished", jobId, data: outcome.data, duration: seconds, averageDuration: durations.average ?? seconds });
-      else this.emit({ type: "failed", jobId, error: outcome.error });
+      this.emit(endOf(held.job.id, held.aborted, outcomes[k], seconds, durations.average ?? seconds));
     }
     const left = (this.runningPerPool.get(pool) ?? 1) - 1;
     if (left > 0) this.runningPerPool.set(pool, left);

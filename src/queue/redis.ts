@@ -9,6 +9,7 @@ import { BroadcastPacer } from "./pacer.js";
 import { connectRedis } from "./redis-connection.js";
 import { ADMIT, RANKS } from "./redis-scripts.js";
 import {
+  endOf,
   queueFull,
   schedulers,
   type JobData,
@@ -548,13 +549,8 @@ export class RedisScheduler implements Scheduler {
     const seconds = (performance.now() - began) / 1000;
     const average = this.record(eventId, seconds).average ?? seconds;
     const finals = group.map((held, k): Final => {
-      const outcome = outcomes[k];
-      const jobId = held.job.id;
-      this.here.delete(jobId);
-      // A cancelled call ends cancelled even if its function returned anyway: what it returned is dropped.
-      if (held.aborted || (!outcome.ok && outcome.cancelled)) return { type: "cancelled", jobId };
-      if (outcome.ok) return { type: "finished", jobId, data: outcome.data, duration: seconds, averageDuration: average };
-      return { type: "failed", jobId, error: outcome.error };
+      this.here.delete(held.job.id);
+      return endOf(held.job.id, held.aborted, outcomes[k], seconds, average);
     });
     this.publish(finals);
     return finals;

@@ -37,6 +37,19 @@ export type JobEvent =
 
 export type JobOutcome = { ok: true; data: unknown[] } | { ok: false; cancelled: boolean; error: ShownFailure };
 
+/** The last event of a job that ran. A cancelled call ends cancelled even if its function returned anyway: what it returned is dropped. */
+export function endOf(
+  jobId: string,
+  aborted: boolean,
+  outcome: JobOutcome,
+  duration: number,
+  averageDuration: number,
+): Extract<JobEvent, { type: "finished" | "failed" | "cancelled" }> {
+  if (aborted || (!outcome.ok && outcome.cancelled)) return { type: "cancelled", jobId };
+  if (outcome.ok) return { type: "finished", jobId, data: outcome.data, duration, averageDuration };
+  return { type: "failed", jobId, error: outcome.error };
+}
+
 /** How the scheduler treats an event's jobs. */
 export interface EventPolicy {
   /** Most jobs running at once: a number, "default" (the queue's default) or null (no limit). */

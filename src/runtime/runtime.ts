@@ -172,9 +172,10 @@ export class Runtime implements EventRuntime {
       const onGenerate = opts.onGenerate;
       const last = await drain(result, callContext, onGenerate && ((v) => onGenerate(() => postprocessAll(event, spread(event, v), ctx, undefined))));
       // New state values, over the session's; most events have no state, and skip the copy.
-      const stateOut = opts.stateOverride || hasState(event.outputs) ? new Map<number, unknown>(session ?? []) : undefined;
+      const stateOutputs = hasState(event.outputs);
+      const stateOut = opts.stateOverride || stateOutputs ? new Map<number, unknown>(session ?? []) : undefined;
       const wire = await postprocessAll(event, spread(event, last), ctx, stateOut);
-      if (stateful && stateOut && hasState(event.outputs)) await this.storeState(event, this.key(opts.sessionKey!), stateOut);
+      if (stateful && stateOut && stateOutputs) await this.storeState(event, this.key(opts.sessionKey!), stateOut);
       if (opts.stateOverride) for (const [id, v] of stateOut!) opts.stateOverride.set(id, v);
       if (!opts.trusted) for (const hook of event.onSuccess) hook(values, wire, callContext, ctx.files);
       return wire;
