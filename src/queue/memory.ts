@@ -3,30 +3,39 @@ import { endOf, queueFull, schedulers, type JobData, type JobEvent, type JobOutc
 
 /** Rolling average of job durations, for the ETA figures in `queued` and `started` events. */
 export class Durations {
-  private readonly recent: number[] = [];
+  /** The last 50, as a ring: recording one moves nothing. */
+  private readonly recent = new Float64Array(50);
+  private count = 0;
+  private next = 0;
   private sum = 0;
   record(seconds: number) {
-    this.recent.push(seconds);
+    if (this.count === this.recent.length) this.sum -= this.recent[this.next];
+    else this.count++;
+    this.recent[this.next] = seconds;
     this.sum += seconds;
-    if (this.recent.length > 50) this.sum -= this.recent.shift()!;
+    this.next = (this.next + 1) % this.recent.length;
   }
   get average(): number | null {
-    return this.recent.length ? this.sum / this.recent.length : null;
+    return this.count ? this.sum / this.count : null;
   }
 }
+
+const TAKEN = Promise.resolve();
 
 /** Ranks told per turn of the event loop in a broadcast. */
 const BROADCAST_SLICE = 500;
 
 /** A job and, once someone needs it (a cancel, a function that reads its signal), its AbortController. */
-export class Held {
+export class Held<P = string> {
   private controller: AbortController | null = null;
   /** Left the queue (started or cancelled); its slot in the queue array is skipped until compacted. */
   removed = false;
+  /** Holds a slot of its pool. */
+  running = false;
   constructor(
     readonly job: JobData,
     /** The concurrency pool it waits for. */
-    readonly pool: string,
+    readonly pool: P,
   ) {}
   get signal(): AbortSignal {
     return (this.controller ??= new AbortController()).signal;
@@ -40,6 +49,23 @@ export class Held {
 }
 
 /**
+ * A concurrency pool: an event's own, or one several events share through their `concurrencyId`. Its
+ * counts are fields, not entries of Maps: a Map that empties and refills on every call (one job running
+ * at a time) reallocates its table each time, which was most of a queued call's cost under load.
+ */
+class Pool {
+  waiting = 0;
+  running = 0;
+  /** Slots dispatch() may still fill in its current pass. */
+  free = 0;
+  constructor(
+    readonly name: string,
+    /** An event of the pool, whose policy gives the pool's limit. */
+    public eventId: number,
+  ) {}
+}
+
+/**
  * The scheduler of one process: first in, first out, with a concurrency limit per pool (an event's own,
  * or one it shares with others through its `concurrencyId`; the event's limit, or the default). Jobs of
  * different pools never wait for each other's slots. Jobs of a `batch: true` event start together, up to
@@ -49,17 +75,23 @@ export class Held {
  * is found by id and left in place, to be dropped when the queue is next compacted.
  */
 export class MemoryScheduler implements Scheduler {
-  /** Waiting jobs in arrival order from `head` on; entries marked removed are skipped. */
-  private queue: Held[] = [];
+  /**
+   * Waiting jobs in arrival order from `head` on; entries marked removed are skipped. A job that starts
+   * leaves a null behind, so the array does not keep a finished call's data alive until it is compacted
+   * (kept, every call would outlive a collection of the young generation and be copied into the old one).
+   */
+  private queue: (Held<Pool> | null)[] = [];
   private head = 0;
   /** Removed entries still in `queue` past `head`. */
   private holes = 0;
-  private readonly waitingById = new Map<string, Held>();
-  private readonly waitingPerPool = new Map<string, number>();
-  /** An event of each pool, whose policy gives the pool's limit. */
-  private readonly poolEvent = new Map<string, number>();
-  private readonly active = new Map<string, Held>();
-  private readonly runningPerPool = new Map<string, number>();
+  /** Jobs waiting or running, by id (one Map for both, so its size stays steady as jobs move on). */
+  private readonly byId = new Map<string, Held<Pool>>();
+  private waitingCount = 0;
+  private runningCount = 0;
+  /** Pools by name; pools come from the graph's events, so there are few and they are kept. */
+  private readonly poolsByName = new Map<string, Pool>();
+  private readonly poolList: Pool[] = [];
+  private readonly poolByEvent = new Map<number, Pool>();
   private readonly durations = new Map<number, Durations>();
   private readonly listeners = new Set<(event: JobEvent) => void>();
   private runner: JobRunner | null = null;
@@ -67,14 +99,14 @@ export class MemoryScheduler implements Scheduler {
   private closed = false;
 
   constructor(private readonly settings: QueueSettings) {
-    this.pacer = new BroadcastPacer(settings.statusUpdateRate, () => this.waitingById.size, this.broadcast);
+    this.pacer = new BroadcastPacer(settings.statusUpdateRate, () => this.waitingCount, this.broadcast);
   }
 
   get waiting(): number {
-    return this.waitingById.size;
+    return this.waitingCount;
   }
   get running(): number {
-    return this.active.size;
+    return this.runningCount;
   }
 
   start(runner: JobRunner): void {
@@ -96,38 +128,45 @@ export class MemoryScheduler implements Scheduler {
     return typeof own === "number" ? own : own === null ? Infinity : this.settings.defaultConcurrencyLimit;
   }
 
-  private readonly pools = new Map<number, string>();
-  private poolOf(eventId: number): string {
-    let pool = this.pools.get(eventId);
+  private poolOf(eventId: number): Pool {
+    let pool = this.poolByEvent.get(eventId);
     if (pool === undefined) {
-      pool = this.runner?.policy(eventId)?.concurrencyId ?? `event:${eventId}`;
-      if (this.runner) this.pools.set(eventId, pool);
+      const name = this.runner?.policy(eventId)?.concurrencyId ?? `event:${eventId}`;
+      pool = this.poolsByName.get(name);
+      if (!pool) {
+        pool = new Pool(name, eventId);
+        this.poolsByName.set(name, pool);
+        this.poolList.push(pool);
+      }
+      // Before the runner is known an event's pool may change (its concurrencyId is not known yet).
+      if (this.runner) this.poolByEvent.set(eventId, pool);
     }
     return pool;
   }
 
-  async push(job: JobData): Promise<void> {
-    if (this.closed) throw queueFull(this.waiting);
-    if (this.settings.maxSize !== null && this.waiting >= this.settings.maxSize) throw queueFull(this.waiting);
-    const held = new Held(job, this.poolOf(job.eventId));
+  /** Not `async`: a push is taken at once, and the resolved promise is shared instead of made per call. */
+  push(job: JobData): Promise<void> {
+    if (this.closed || (this.settings.maxSize !== null && this.waiting >= this.settings.maxSize)) return Promise.reject(queueFull(this.waiting));
+    const pool = this.poolOf(job.eventId);
+    const held = new Held(job, pool);
     this.queue.push(held);
-    this.waitingById.set(job.id, held);
-    this.waitingPerPool.set(held.pool, (this.waitingPerPool.get(held.pool) ?? 0) + 1);
-    this.poolEvent.set(held.pool, job.eventId);
+    this.byId.set(job.id, held);
+    this.waitingCount++;
+    pool.waiting++;
+    pool.eventId = job.eventId;
     this.emitRank(job, this.waiting - 1);
     this.dispatch();
+    return TAKEN;
   }
 
   /** Takes a waiting job out of the queue (it starts, or is cancelled). */
-  private remove(held: Held): void {
+  private remove(held: Held<Pool>): void {
     held.removed = true;
-    this.waitingById.delete(held.job.id);
-    const left = (this.waitingPerPool.get(held.pool) ?? 1) - 1;
-    if (left > 0) this.waitingPerPool.set(held.pool, left);
-    else this.waitingPerPool.delete(held.pool);
+    this.waitingCount--;
+    held.pool.waiting--;
     this.holes++;
-    while (this.head < this.queue.length && this.queue[this.head].removed) {
-      this.head++;
+    for (let first = this.queue[this.head]; this.head < this.queue.length && (first === null || first!.removed); first = this.queue[this.head]) {
+      this.queue[this.head++] = null;
       this.holes--;
     }
   }
@@ -135,42 +174,45 @@ export class MemoryScheduler implements Scheduler {
   /** Drops the entries of jobs that left, once they are many (never during a scan of the queue). */
   private compact(): void {
     if (this.head === this.queue.length) {
-      this.queue = [];
-      this.head = 0;
-      this.holes = 0;
+      if (this.head > 0) {
+        this.queue = [];
+        this.head = 0;
+        this.holes = 0;
+      }
     } else if (this.holes + this.head > 1024 && this.holes + this.head > this.waiting) {
-      this.queue = this.queue.slice(this.head).filter((h) => !h.removed);
+      this.queue = this.queue.slice(this.head).filter((h) => h !== null && !h.removed);
       this.head = 0;
       this.holes = 0;
     }
   }
 
   async cancel(jobId: string, sessionKey?: string): Promise<boolean> {
-    const held = this.waitingById.get(jobId);
-    if (held) {
-      if (sessionKey !== undefined && held.job.sessionKey !== sessionKey) return false;
-      this.remove(held);
-      this.compact();
+    const held = this.byId.get(jobId);
+    if (!held || (sessionKey !== undefined && held.job.sessionKey !== sessionKey)) return false;
+    if (held.running) {
       held.abort();
-      this.emit({ type: "cancelled", jobId });
-      this.pacer.schedule();
       return true;
     }
-    const running = this.active.get(jobId);
-    if (running && (sessionKey === undefined || running.job.sessionKey === sessionKey)) {
-      running.abort();
-      return true;
-    }
-    return false;
+    this.remove(held);
+    this.byId.delete(jobId);
+    this.compact();
+    held.abort();
+    this.emit({ type: "cancelled", jobId });
+    this.pacer.schedule();
+    return true;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    const waiting = [...this.waitingById.values()];
-    for (const held of waiting) this.remove(held);
+    const all = [...this.byId.values()];
+    const waiting = all.filter((h) => !h.running);
+    for (const held of waiting) {
+      this.remove(held);
+      this.byId.delete(held.job.id);
+    }
     this.compact();
     for (const held of waiting) this.emit({ type: "cancelled", jobId: held.job.id });
-    for (const held of this.active.values()) held.abort();
+    for (const held of all) if (held.running) held.abort();
     this.pacer.stop();
   }
 
@@ -191,8 +233,11 @@ export class MemoryScheduler implements Scheduler {
    * never holds the loop for long; a job that started or left meanwhile is skipped.
    */
   private readonly broadcast = () => {
-    const waiting: Held[] = [];
-    for (let i = this.head; i < this.queue.length; i++) if (!this.queue[i].removed) waiting.push(this.queue[i]);
+    const waiting: Held<Pool>[] = [];
+    for (let i = this.head; i < this.queue.length; i++) {
+      const held = this.queue[i];
+      if (held !== null && !held.removed) waiting.push(held);
+    }
     const size = waiting.length;
     const slice = (from: number) => {
       const to = Math.min(size, from + BROADCAST_SLICE);
@@ -205,36 +250,33 @@ export class MemoryScheduler implements Scheduler {
     slice(0);
   };
 
-  /** Scratch space of dispatch(), kept to spare an allocation on every start. */
-  private readonly free = new Map<string, number>();
-
   private dispatch(): void {
     const runner = this.runner;
-    if (!runner || this.waiting === 0) return;
+    if (!runner || this.waitingCount === 0) return;
     // Free slots of the pools that have jobs waiting; nothing to scan when every such pool is full.
-    const free = this.free;
-    free.clear();
-    for (const pool of this.waitingPerPool.keys()) {
-      const slots = this.limit(this.poolEvent.get(pool)!) - (this.runningPerPool.get(pool) ?? 0);
-      if (slots > 0) free.set(pool, slots);
+    let open = 0;
+    for (const pool of this.poolList) {
+      pool.free = pool.waiting > 0 ? Math.max(0, this.limit(pool.eventId) - pool.running) : 0;
+      if (pool.free > 0) open++;
     }
     let started = false;
-    for (let i = this.head; i < this.queue.length && free.size > 0; i++) {
+    for (let i = this.head; i < this.queue.length && open > 0; i++) {
       const held = this.queue[i];
-      if (held.removed) continue;
-      const slots = free.get(held.pool);
-      if (slots === undefined) continue;
-      if (slots > 1) free.set(held.pool, slots - 1);
-      else free.delete(held.pool);
+      if (held === null || held.removed || held.pool.free === 0) continue;
+      if (--held.pool.free === 0) open--;
       const eventId = held.job.eventId;
       const group = [held];
       const policy = runner.policy(eventId);
       if (policy?.batch) {
         for (let k = i + 1; k < this.queue.length && group.length < policy.maxBatchSize; k++) {
           const other = this.queue[k];
-          if (!other.removed && other.job.eventId === eventId) group.push(other);
+          if (other !== null && !other.removed && other.job.eventId === eventId) {
+            group.push(other);
+            this.queue[k] = null;
+          }
         }
       }
+      this.queue[i] = null;
       for (const h of group) this.remove(h);
       started = true;
       void this.runGroup(runner, group);
@@ -243,11 +285,12 @@ export class MemoryScheduler implements Scheduler {
     if (started) this.pacer.schedule();
   }
 
-  private async runGroup(runner: JobRunner, group: Held[]): Promise<void> {
+  private async runGroup(runner: JobRunner, group: Held<Pool>[]): Promise<void> {
     const eventId = group[0].job.eventId;
     const pool = group[0].pool;
-    this.runningPerPool.set(pool, (this.runningPerPool.get(pool) ?? 0) + 1);
-    for (const held of group) this.active.set(held.job.id, held);
+    pool.running++;
+    for (const held of group) held.running = true;
+    this.runningCount += group.length;
     const began = performance.now();
     const eta = this.durations.get(eventId)?.average ?? null;
     for (const held of group) this.emit({ type: "started", jobId: held.job.id, eta });
@@ -268,14 +311,14 @@ export class MemoryScheduler implements Scheduler {
     let durations = this.durations.get(eventId);
     if (!durations) this.durations.set(eventId, (durations = new Durations()));
     durations.record(seconds);
+    this.runningCount -= group.length;
+    pool.running--;
     for (let k = 0; k < group.length; k++) {
       const held = group[k];
-      this.active.delete(held.job.id);
+      held.running = false;
+      this.byId.delete(held.job.id);
       this.emit(endOf(held.job.id, held.aborted, outcomes[k], seconds, durations.average ?? seconds));
     }
-    const left = (this.runningPerPool.get(pool) ?? 1) - 1;
-    if (left > 0) this.runningPerPool.set(pool, left);
-    else this.runningPerPool.delete(pool);
     this.dispatch();
   }
 }
@@ -286,7 +329,7 @@ export class MemoryScheduler implements Scheduler {
  */
 class SoloIo {
   constructor(
-    private readonly held: Held,
+    private readonly held: Held<unknown>,
     readonly report: (event: JobEvent) => void,
   ) {}
   get signal(): AbortSignal {
@@ -295,7 +338,7 @@ class SoloIo {
 }
 
 /** A group (a batch) is cancelled when every job in it is; one job's cancel ends only that job's wait. */
-export function groupSignal(group: Held[]): AbortSignal {
+export function groupSignal(group: Held<unknown>[]): AbortSignal {
   const all = new AbortController();
   const check = () => group.every((h) => h.aborted) && all.abort();
   for (const h of group) h.signal.addEventListener("abort", check, { once: true });

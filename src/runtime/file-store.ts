@@ -361,9 +361,18 @@ export class DiskFileStore implements FileStore {
    * (as inputs) and serves only files of its area and the author's.
    */
   forCaller(username: string | null): DiskFileStore {
-    const area = username === null ? ANONYMOUS : `u-${createHash("sha256").update(username).digest("hex").slice(0, 32)}`;
-    return new DiskFileStore({}, { core: this.core, area });
+    // Every call asks for its caller's view: views are kept (a view is a few fields, logins are few).
+    if (username === null) return (this.anonymous ??= new DiskFileStore({}, { core: this.core, area: ANONYMOUS }));
+    let view = this.views.get(username);
+    if (!view) {
+      if (this.views.size >= 1000) this.views.clear();
+      view = new DiskFileStore({}, { core: this.core, area: `u-${createHash("sha256").update(username).digest("hex").slice(0, 32)}` });
+      this.views.set(username, view);
+    }
+    return view;
   }
+  private anonymous?: DiskFileStore;
+  private readonly views = new Map<string, DiskFileStore>();
 
   /** Deletes callers' files unused for `deleteCache`'s age now (the sweeper does so every `frequency` seconds). */
   sweep(now?: number): Promise<void> {

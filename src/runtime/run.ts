@@ -32,6 +32,10 @@ export function isGenerator(v: unknown): v is AsyncIterator<unknown> | Iterator<
   return typeof o.next === "function" && (Symbol.asyncIterator in o || Symbol.iterator in o);
 }
 
+export function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v instanceof Promise || (v !== null && (typeof v === "object" || typeof v === "function") && typeof (v as { then?: unknown }).then === "function");
+}
+
 /** With `batch: true` the function returns one list per output (a one-element array for one output), each as long as the batch. */
 export function checkBatch(event: EventDef, returned: unknown, size: number): unknown[][] {
   const n = event.outputs.length;
@@ -79,39 +83,77 @@ export function checkData(event: EventDef, data: unknown, trusted = false): unkn
 
 export const hasState = (list: readonly Component<any, any>[]): boolean => list.some((c) => c.stateful);
 
-/** Preprocessed arguments, one per input; state inputs come from the session (or the override). */
-export async function preprocessInputs(
+/** One input's argument: from the session for state, else preprocessed (maybe a promise). */
+function argument(
+  event: EventDef,
+  i: number,
+  data: readonly unknown[],
+  ctx: ComponentContext,
+  session: Map<number, unknown> | undefined,
+  override: Map<number, unknown> | undefined,
+): unknown {
+  const component = event.inputs[i];
+  if (component.stateful) {
+    if (override?.has(component.id)) return override.get(component.id);
+    if (session?.has(component.id)) return session.get(component.id);
+    return (component as unknown as { fresh(): unknown }).fresh();
+  }
+  return event.preprocess ? component.preprocess(data[i] ?? null, ctx) : (data[i] ?? null);
+}
+
+/**
+ * Preprocessed arguments, one per input; state inputs come from the session (or the override). Returned
+ * as they are when no component answered with a promise: most don't, and every await is a turn of the
+ * microtask queue and an allocation on the hot path.
+ */
+export function preprocessInputs(
   event: EventDef,
   data: readonly unknown[],
   ctx: ComponentContext,
   session: Map<number, unknown> | undefined,
   override: Map<number, unknown> | undefined,
-): Promise<unknown[]> {
+): unknown[] | Promise<unknown[]> {
   const args: unknown[] = [];
-  const inputs = event.inputs;
-  for (let i = 0; i < inputs.length; i++) {
-    const component = inputs[i];
-    if (component.stateful) {
-      if (override?.has(component.id)) args.push(override.get(component.id));
-      else if (session?.has(component.id)) args.push(session.get(component.id));
-      else args.push((component as unknown as { fresh(): unknown }).fresh());
-    } else if (!event.preprocess) {
-      args.push(data[i] ?? null);
-    } else {
-      const value = component.preprocess(data[i] ?? null, ctx);
-      args.push(value instanceof Promise ? await value : value);
-    }
+  for (let i = 0; i < event.inputs.length; i++) {
+    const value = argument(event, i, data, ctx, session, override);
+    if (value instanceof Promise && !event.inputs[i].stateful) return preprocessRest(event, data, ctx, session, override, args, value);
+    args.push(value);
   }
   return args;
 }
 
-/** Wire values of the outputs; state outputs go into `stateOut` and leave a null on the wire. */
-export async function postprocessAll(
+async function preprocessRest(
+  event: EventDef,
+  data: readonly unknown[],
+  ctx: ComponentContext,
+  session: Map<number, unknown> | undefined,
+  override: Map<number, unknown> | undefined,
+  args: unknown[],
+  pending: Promise<unknown>,
+): Promise<unknown[]> {
+  args.push(await pending);
+  for (let i = args.length; i < event.inputs.length; i++) {
+    const value = argument(event, i, data, ctx, session, override);
+    args.push(value instanceof Promise && !event.inputs[i].stateful ? await value : value);
+  }
+  return args;
+}
+
+/** A value the function returned does not fit its output: the function's fault, not the caller's. */
+function misfit(err: unknown): unknown {
+  return err instanceof ValidationError ? returnError(`invalid return value: ${err.message}`, err) : err;
+}
+
+/**
+ * Wire values of the outputs; state outputs go into `stateOut` and leave a null on the wire. Like
+ * preprocessInputs, returned as they are when no component answered with a promise.
+ */
+export function postprocessAll(
   event: EventDef,
   outputs: readonly unknown[],
   ctx: ComponentContext,
   stateOut: Map<number, unknown> | undefined,
-): Promise<unknown[]> {
+): unknown[] | Promise<unknown[]> {
   const wire: unknown[] = [];
   const list = event.outputs;
   for (let i = 0; i < list.length; i++) {
@@ -121,14 +163,37 @@ export async function postprocessAll(
       wire.push(null);
       continue;
     }
+    let value: unknown;
     try {
-      const value = component.postprocess(outputs[i], ctx);
-      wire.push(value instanceof Promise ? await value : value);
+      value = component.postprocess(outputs[i], ctx);
     } catch (err) {
-      // A value the function returned does not fit its output: the function's fault, not the caller's.
-      if (err instanceof ValidationError) throw returnError(`invalid return value: ${err.message}`, err);
-      throw err;
+      throw misfit(err);
     }
+    if (value instanceof Promise) return postprocessRest(event, outputs, ctx, stateOut, wire, value);
+    wire.push(value);
+  }
+  return wire;
+}
+
+async function postprocessRest(
+  event: EventDef,
+  outputs: readonly unknown[],
+  ctx: ComponentContext,
+  stateOut: Map<number, unknown> | undefined,
+  wire: unknown[],
+  pending: Promise<unknown>,
+): Promise<unknown[]> {
+  try {
+    wire.push(await pending);
+    for (let i = wire.length; i < event.outputs.length; i++) {
+      const component = event.outputs[i];
+      if (component.stateful) {
+        stateOut?.set(component.id, outputs[i]);
+        wire.push(null);
+      } else wire.push(await component.postprocess(outputs[i], ctx));
+    }
+  } catch (err) {
+    throw misfit(err);
   }
   return wire;
 }

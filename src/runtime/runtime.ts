@@ -9,6 +9,8 @@ import {
   checkData,
   drain,
   hasState,
+  isGenerator,
+  isThenable,
   LazyContext,
   postprocessAll,
   preprocessInputs,
@@ -160,21 +162,27 @@ export class Runtime implements EventRuntime {
       const ctx = this.context(opts);
       const stateful = opts.sessionKey !== null && (hasState(event.inputs) || hasState(event.outputs));
       const session = stateful ? await this.sessions.get(this.key(opts.sessionKey!)) : undefined;
-      const args = await preprocessInputs(event, values, ctx, session, opts.stateOverride);
+      // Awaited only when a promise: most components and many functions answer at once.
+      const prepared = preprocessInputs(event, values, ctx, session, opts.stateOverride);
+      const args = prepared instanceof Promise ? await prepared : prepared;
       const callContext = new LazyContext(opts);
       let result: unknown;
       if (event.batch) {
         const lists = checkBatch(event, await event.fn!(args.map((a) => [a]), callContext, this.scope(opts, ctx.files)), 1);
         result = event.outputs.length === 1 ? lists[0][0] : lists.map((l) => l[0]);
       } else {
-        result = await event.fn!(args, callContext, this.scope(opts, ctx.files));
+        result = event.fn!(args, callContext, this.scope(opts, ctx.files));
+        if (isThenable(result)) result = await result;
       }
       const onGenerate = opts.onGenerate;
-      const last = await drain(result, callContext, onGenerate && ((v) => onGenerate(() => postprocessAll(event, spread(event, v), ctx, undefined))));
+      const last = isGenerator(result)
+        ? await drain(result, callContext, onGenerate && ((v) => onGenerate(async () => postprocessAll(event, spread(event, v), ctx, undefined))))
+        : result;
       // New state values, over the session's; most events have no state, and skip the copy.
       const stateOutputs = hasState(event.outputs);
       const stateOut = opts.stateOverride || stateOutputs ? new Map<number, unknown>(session ?? []) : undefined;
-      const wire = await postprocessAll(event, spread(event, last), ctx, stateOut);
+      const processed = postprocessAll(event, spread(event, last), ctx, stateOut);
+      const wire = processed instanceof Promise ? await processed : processed;
       if (stateful && stateOut && stateOutputs) await this.storeState(event, this.key(opts.sessionKey!), stateOut);
       if (opts.stateOverride) for (const [id, v] of stateOut!) opts.stateOverride.set(id, v);
       if (!opts.trusted) for (const hook of event.onSuccess) hook(values, wire, callContext, ctx.files);

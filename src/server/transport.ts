@@ -72,39 +72,41 @@ export class Transport {
     };
   }
 
-  /** Counts a job against its client address's bound; returns how to give the slot back. */
-  private admit(job: JobData): () => void {
+  /** Counts a job against its client address's bound; returns the address, to give the slot back by. */
+  private admit(job: JobData): string {
     const client = job.request.client.host ?? "";
     const held = this.perClient.get(client) ?? 0;
     if (held >= this.limits.maxPerClient) {
       throw new HttpError(429, "TR_ERR_RATE_LIMITED", `too many calls waiting or running from this address (at most ${this.limits.maxPerClient}); try again when some have finished`);
     }
     this.perClient.set(client, held + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const left = (this.perClient.get(client) ?? 1) - 1;
-      if (left > 0) this.perClient.set(client, left);
-      else this.perClient.delete(client);
-    };
+    return client;
   }
 
-  /** Queues a job and hands each of its events to `sink`; a refused push leaves no trace. */
+  private release(client: string): void {
+    const left = (this.perClient.get(client) ?? 1) - 1;
+    if (left > 0) this.perClient.set(client, left);
+    else this.perClient.delete(client);
+  }
+
+  /**
+   * Queues a job and hands each of its events to `sink`; a refused push leaves no trace. The slot is
+   * given back exactly once: on the job's last event (its sink is then removed) or when the push fails.
+   */
   private async queue(job: JobData, sink: (e: JobEvent) => void, undo: () => void): Promise<void> {
-    const release = this.admit(job);
-    this.sinks.set(job.id, (e) => {
+    const client = this.admit(job);
+    const id = job.id;
+    this.sinks.set(id, (e) => {
       if (isFinal(e)) {
-        this.sinks.delete(job.id);
-        release();
+        this.sinks.delete(id);
+        this.release(client);
       }
       sink(e);
     });
     try {
       await this.scheduler.push(job);
     } catch (err) {
-      this.sinks.delete(job.id);
-      release();
+      if (this.sinks.delete(id)) this.release(client);
       undo();
       throw err;
     }
