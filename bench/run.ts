@@ -341,5 +341,6 @@ if (want("queue") || which.has("drain")) await drain();
 if (want("queue") || which.has("memory")) await idleMemory(1000);
 if (want("interpret")) await import("./interpretation.js");
 if (want("flood")) await flood();
+if (want("bodies")) await import("./bodies.js");
 if (which.has("scale")) await (await import("./scale.js")).scaleBench();
 if (want("redis")) await (await import("./redis.js")).redisCost();

@@ -1,5 +1,7 @@
 // Regression tests for the abuse cases of the [hardening] issue: each fails on a server without its fix.
 import { connect, type Socket } from "node:net";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as tr from "../src/index.js";
 import { post, start } from "./helpers.js";
@@ -111,6 +113,178 @@ describe("cancelling a generator", () => {
       expect(last.output.data).toBeUndefined();
       await expect.poll(() => stopped).toBe(true);
     } finally {
+      await app.close();
+    }
+  });
+});
+
+/** The SSE messages of a two-step call's stream as [event, data] pairs, until it ends. */
+async function callEvents(res: Response): Promise<[string, unknown][]> {
+  return (await res.text())
+    .split("\n\n")
+    .filter((block) => block.trim())
+    .map((block) => [/^event: (.*)$/m.exec(block)?.[1] ?? "", JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? "null")]);
+}
+
+/** A generator that counts until it is stopped, noting whether it is running and how far it got. */
+function counter(delayMs = 10) {
+  const seen = { running: 0, yielded: 0, stopped: 0 };
+  async function* count(_: string) {
+    seen.running++;
+    try {
+      for (let i = 0; ; i++) {
+        seen.yielded++;
+        yield `${i}`;
+        await new Promise((r) => setTimeout(r, delayMs));
+      }
+    } finally {
+      seen.running--;
+      seen.stopped++;
+    }
+  }
+  return { count, seen };
+}
+
+describe("the two-step call route (/gradio_api/call) holds the queue's limits", () => {
+  it("refuses at the POST, with 503 or 429 and nothing queued, when the queue is full or the address has too many calls", async () => {
+    const g = gate();
+    let calls = 0;
+    const fn = async (s: string) => (calls++, await g.opened, s);
+    const full = await start(new tr.Interface({ fn, inputs: "text", outputs: "text" }).queue({ maxSize: 1 }));
+    const perClient = await start(new tr.Interface({ fn, inputs: "text", outputs: "text", concurrencyLimit: null }).queue({ maxPerClient: 2 }));
+    try {
+      // One running, one waiting: the next is refused at once, not in its stream.
+      for (const s of ["a", "b"]) expect((await post(full.base, "/gradio_api/call/predict", { data: [s] })).status).toBe(200);
+      await expect.poll(() => calls).toBe(1);
+      const refused = await post(full.base, "/gradio_api/call/predict", { data: ["c"] });
+      expect([refused.status, refused.json.code, refused.json.event_id]).toEqual([503, "TR_ERR_QUEUE_FULL", undefined]);
+      for (const s of ["a", "b"]) expect((await post(perClient.base, "/gradio_api/call/predict", { data: [s] })).status).toBe(200);
+      const limited = await post(perClient.base, "/gradio_api/call/predict", { data: ["c"] });
+      expect([limited.status, limited.json.code, limited.json.event_id]).toEqual([429, "TR_ERR_RATE_LIMITED", undefined]);
+      g.open();
+      await expect.poll(() => calls).toBe(3);
+    } finally {
+      g.open();
+      await Promise.all([full.close(), perClient.close()]);
+    }
+  });
+
+  it("cancels and forgets a call whose stream is not opened within attachTimeout", async () => {
+    const { count, seen } = counter();
+    const app = await start(new tr.Interface({ fn: count, inputs: "text", outputs: "text", concurrencyLimit: null }), { attachTimeout: 0.5 });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push((await post(app.base, "/gradio_api/call/predict", { data: ["x"] })).json.event_id);
+      await expect.poll(() => seen.running).toBe(5);
+      // Nobody opened the streams: the generators stop (the old route ran them for ever, keeping every value).
+      await expect.poll(() => seen.stopped, { timeout: 5000 }).toBe(5);
+      expect(seen.running).toBe(0);
+      expect((await fetch(`${app.base}/gradio_api/call/predict/${ids[0]}`)).status).toBe(404);
+      // A call read in time is unaffected.
+      const made = await post(app.base, "/gradio_api/call/predict", { data: ["y"] });
+      const res = await fetch(`${app.base}/gradio_api/call/predict/${made.json.event_id}`);
+      const reader = res.body!.getReader();
+      const first = new TextDecoder().decode((await reader.read()).value);
+      expect(first).toMatch(/^event: generating\n/);
+      await new Promise((r) => setTimeout(r, 800));
+      expect(seen.running).toBe(1);
+      await reader.cancel();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("keeps only the latest streamed value of a call nobody reads yet, then the end", async () => {
+    async function* count(n: number | null) {
+      for (let i = 1; i <= (n ?? 0); i++) {
+        yield `${i}`;
+        await new Promise((r) => setTimeout(r, 60));
+      }
+    }
+    const app = await start(new tr.Interface({ fn: count, inputs: "number", outputs: "text" }));
+    try {
+      const made = await post(app.base, "/gradio_api/call/predict", { data: [10] });
+      // Read after the call has ended: one `generating` (the latest), not ten, and its end.
+      await new Promise((r) => setTimeout(r, 1500));
+      const got = await callEvents(await fetch(`${app.base}/gradio_api/call/predict/${made.json.event_id}`));
+      expect(got).toEqual([
+        ["generating", ["10"]],
+        ["complete", ["10"]],
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe("cancelling a generator on every route stops it and never ends as a success", () => {
+  it("the two-step call: /gradio_api/cancel ends its stream with `error: Cancelled`, and closing the stream cancels it", async () => {
+    const { count, seen } = counter();
+    const app = await start(new tr.Interface({ fn: count, inputs: "text", outputs: "text", concurrencyLimit: null }));
+    try {
+      const made = await post(app.base, "/gradio_api/call/predict", { data: ["x"], session_hash: "callcancel1" });
+      const res = await fetch(`${app.base}/gradio_api/call/predict/${made.json.event_id}`);
+      await expect.poll(() => seen.yielded).toBeGreaterThan(2);
+      expect((await post(app.base, "/gradio_api/cancel", { event_id: made.json.event_id, session_hash: "callcancel1" })).status).toBe(200);
+      const got = await callEvents(res);
+      expect(got.at(-1)).toEqual(["error", "Cancelled"]);
+      expect(got.map(([e]) => e)).not.toContain("complete");
+      await expect.poll(() => seen.stopped).toBe(1);
+
+      // The reader goes away mid-stream: nobody can read the call any more, so it stops.
+      const again = await post(app.base, "/gradio_api/call/predict", { data: ["y"] });
+      const url = new URL(app.base);
+      const reader = connect(Number(url.port), url.hostname);
+      reader.write(`GET /gradio_api/call/predict/${again.json.event_id} HTTP/1.1\r\nhost: ${url.host}\r\n\r\n`);
+      await new Promise((r) => reader.once("data", r));
+      reader.destroy();
+      await expect.poll(() => seen.stopped).toBe(2);
+      expect(seen.running).toBe(0);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("/run: a caller that goes away stops the generator and frees its slot", async () => {
+    const { count, seen } = counter();
+    const app = await start(new tr.Interface({ fn: count, inputs: "text", outputs: "text", concurrencyLimit: 1 }));
+    try {
+      const controller = new AbortController();
+      const call = fetch(`${app.base}/gradio_api/run/predict`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ data: ["x"] }), signal: controller.signal }).catch((e: Error) => e.name);
+      await expect.poll(() => seen.yielded).toBeGreaterThan(2);
+      controller.abort();
+      expect(await call).toBe("AbortError");
+      await expect.poll(() => seen.stopped).toBe(1);
+      // Its slot is free: the next call (concurrency 1) starts.
+      const next = new AbortController();
+      const second = fetch(`${app.base}/gradio_api/run/predict`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ data: ["y"] }), signal: next.signal }).catch(() => null);
+      await expect.poll(() => seen.running).toBe(1);
+      next.abort();
+      await second;
+      await expect.poll(() => seen.stopped).toBe(2);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("MCP: a client's cancel stops the generator; no result is sent for it", async () => {
+    const { count, seen } = counter();
+    const app = await start(new tr.Interface({ fn: count, inputs: "text", outputs: "text", allowFlagging: "never" }), { mcpServer: true });
+    const client = new Client({ name: "tradio-test", version: "1.0.0" });
+    try {
+      await client.connect(new StreamableHTTPClientTransport(new URL(`${app.base}/gradio_api/mcp/`)));
+      const controller = new AbortController();
+      const call = client.callTool({ name: "predict", arguments: { input_0: "x" } }, undefined, { signal: controller.signal }).then(
+        (r) => ({ result: r }),
+        (e: unknown) => ({ error: e }),
+      );
+      await expect.poll(() => seen.yielded).toBeGreaterThan(2);
+      controller.abort();
+      expect(await call).toHaveProperty("error");
+      await expect.poll(() => seen.stopped).toBe(1);
+      expect(seen.running).toBe(0);
+    } finally {
+      await client.close();
       await app.close();
     }
   });

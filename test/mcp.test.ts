@@ -7,6 +7,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tr from "../src/index.js";
 import hello from "../demo/hello/app.js";
+import { MAX_SESSIONS_PER_CLIENT } from "../src/server/routes/mcp.js";
 import imageClassifier from "../demo/image_classifier/app.js";
 import { post, start } from "./helpers.js";
 
@@ -218,6 +219,40 @@ describe("MCP tools of other apps", () => {
       expect((await fetch(`${plain.base}/gradio_api/mcp/`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(404);
     } finally {
       await plain.close();
+    }
+  });
+});
+
+describe("MCP sessions per client address", () => {
+  it("refuses a new session past MAX_SESSIONS_PER_CLIENT from one address (429), so it cannot push out others' sessions; closing one gives its place back", async () => {
+    const app = await start(new tr.Interface({ fn: (s: string) => `hi ${s}`, inputs: "text", outputs: "text", allowFlagging: "never" }), { mcpServer: true, trustProxy: true });
+    const initialize = (from: string) =>
+      fetch(`${app.base}/gradio_api/mcp/`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "x-forwarded-for": from },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-03-26", capabilities: {}, clientInfo: { name: "flood", version: "1" } } }),
+      }).then(async (r) => (await r.text(), { status: r.status, id: r.headers.get("mcp-session-id") }));
+    try {
+      const opened: string[] = [];
+      for (let i = 0; i < MAX_SESSIONS_PER_CLIENT; i++) {
+        const r = await initialize("203.0.113.5");
+        expect(r.status).toBe(200);
+        opened.push(r.id!);
+      }
+      const refused = await initialize("203.0.113.5");
+      expect(refused.status).toBe(429);
+      // The SSE transport counts too.
+      expect((await fetch(`${app.base}/gradio_api/mcp/sse`, { headers: { "x-forwarded-for": "203.0.113.5" } })).status).toBe(429);
+      // Another address opens sessions and calls tools as usual.
+      const other = await connect(app.base, "streamable", { "x-forwarded-for": "198.51.100.5" });
+      expect(text(await other.callTool({ name: "predict", arguments: { s: "Ada" } }))).toBe("hi Ada");
+      await other.close();
+      // Ending a session gives its place back.
+      const ended = await fetch(`${app.base}/gradio_api/mcp/`, { method: "DELETE", headers: { "mcp-session-id": opened[0], "x-forwarded-for": "203.0.113.5" } });
+      expect(ended.status).toBe(200);
+      expect((await initialize("203.0.113.5")).status).toBe(200);
+    } finally {
+      await app.close();
     }
   });
 });

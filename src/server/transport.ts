@@ -1,7 +1,7 @@
 import { HttpError } from "../core/errors.js";
 import { FrameWriter, isFinal } from "../protocol/frames.js";
 import type { JobData, JobEvent, Scheduler } from "../queue/scheduler.js";
-import { Channels, type Channel } from "./channels.js";
+import { ATTACH_MS, Channels, type Channel } from "./channels.js";
 
 type Final = Extract<JobEvent, { type: "finished" | "failed" | "cancelled" }>;
 
@@ -12,6 +12,8 @@ type Final = Extract<JobEvent, { type: "finished" | "failed" | "cancelled" }>;
  */
 export class Transport {
   readonly channels: Channels;
+  /** How long a call's stream may take to open before the call is cancelled (`attachTimeout`). */
+  readonly attachMs: number;
   private readonly sinks = new Map<string, (e: JobEvent) => void>();
   private readonly perClient = new Map<string, number>();
   private readonly unsubscribe: () => void;
@@ -20,7 +22,8 @@ export class Transport {
     readonly scheduler: Scheduler,
     private readonly limits: { maxPerClient: number; attachMs?: number },
   ) {
-    this.channels = new Channels(limits.attachMs);
+    this.attachMs = limits.attachMs ?? ATTACH_MS;
+    this.channels = new Channels(this.attachMs);
     this.unsubscribe = scheduler.subscribe((e) => this.sinks.get(e.jobId)?.(e));
     const shared = scheduler.sessions;
     if (shared) {
@@ -143,10 +146,19 @@ export class Transport {
    * hears the events before it (progress, streamed values) for callers that relay them (MCP).
    */
   async call(job: JobData, onEvent?: (e: JobEvent) => void): Promise<Final> {
+    return (await this.submit(job, onEvent)).ended;
+  }
+
+  /**
+   * Queues a job and resolves once it is queued, with its last event to come; a refusal (queue full, too
+   * many calls from this address) rejects at once, so a caller that answers before the call ends (the
+   * two-step API) can still answer with the refusal.
+   */
+  async submit(job: JobData, onEvent?: (e: JobEvent) => void): Promise<{ ended: Promise<Final> }> {
     let done!: (e: Final) => void;
     const ended = new Promise<Final>((resolve) => (done = resolve));
     await this.queue(job, (e) => (isFinal(e) ? done(e) : onEvent?.(e)), () => {});
-    return ended;
+    return { ended };
   }
 
   close(): void {

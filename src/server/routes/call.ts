@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import type { FastifyInstance } from "fastify";
 import { LRUCache } from "lru-cache";
 import { HttpError } from "../../core/errors.js";
@@ -9,8 +10,7 @@ import { body, sessionHash } from "../validate.js";
 /** Where the two steps live: `POST <CALL_PATH>/<api>` then `GET <CALL_PATH>/<api>/<event_id>`. */
 export const CALL_PATH = `${API_PREFIX}/call`;
 
-/** Calls whose stream has not been read yet are kept this long, at most this many (the oldest go first). */
-const KEEP_MS = 10 * 60 * 1000;
+/** Calls whose stream has not been opened yet, at most this many (the oldest are cancelled and dropped past it). */
 const MAX_CALLS = 10_000;
 
 /** One SSE message of the stream: `event: <name>` and its JSON `data`. */
@@ -21,20 +21,48 @@ interface Pending {
   api: string;
   /** The login that made it: only the same login reads it. */
   user: string | null;
-  /** What the stream says, in order; the last is `complete` or `error` once the call has ended. */
-  sent: string[];
+  /**
+   * What the stream says and nobody has read yet, in order; the last is `complete` or `error` once the
+   * call has ended. Until the stream opens, only the latest `generating` value is kept.
+   */
+  unread: string[];
   ended: boolean;
-  listeners: Set<() => void>;
+  /** The stream, once its GET came (it is read once); messages go straight to it. */
+  out: ServerResponse | null;
+  /** Taken by its GET: no longer waiting for one. */
+  taken: boolean;
+  /** Cancels the call unless its stream opens in time (`attachTimeout`). */
+  attachTimer: NodeJS.Timeout | null;
+  heartbeat: NodeJS.Timeout | null;
 }
 
 /**
  * Gradio's two-step API for curl and other plain HTTP callers: `POST /gradio_api/call/<api>` with
- * `{"data": [...]}` answers `{"event_id"}` at once (the call is queued like any other); `GET
- * /gradio_api/call/<api>/<event_id>` is its event stream: `generating` for each streamed value,
- * `complete` with the outputs, or `error` with the shown message (null when hidden).
+ * `{"data": [...]}` answers `{"event_id"}` once the call is queued (a full queue or too many calls from the
+ * address is refused there, 503 / 429); `GET /gradio_api/call/<api>/<event_id>` is its event stream:
+ * `generating` for each streamed value, `complete` with the outputs, or `error` with the shown message
+ * (null when hidden). Like a queue session, a call whose stream is not opened within `attachTimeout` is
+ * cancelled and forgotten, one whose stream closes early is cancelled, and an unread call keeps only its
+ * latest streamed value, so calls nobody reads cost little and not for long.
  */
 export function callRoutes(f: FastifyInstance, s: Served): void {
-  const calls = new LRUCache<string, Pending>({ max: MAX_CALLS, ttl: KEEP_MS });
+  const cancel = (id: string) => void s.transport.scheduler.cancel(id);
+  const calls = new LRUCache<string, Pending>({
+    max: MAX_CALLS,
+    // Dropped unread (evicted, or its stream never opened): nobody can read it any more, so it stops.
+    dispose: (pending, id) => {
+      if (pending.attachTimer) clearTimeout(pending.attachTimer);
+      pending.attachTimer = null;
+      if (!pending.taken && !pending.ended) cancel(id);
+    },
+  });
+
+  /** Ends the call's stream, if it is open. */
+  const finish = (pending: Pending) => {
+    if (pending.heartbeat) clearInterval(pending.heartbeat);
+    pending.heartbeat = null;
+    if (pending.out && !pending.out.writableEnded) pending.out.end();
+  };
 
   f.post<{ Params: { api: string } }>(`${CALL_PATH}/:api`, async (req) => {
     const b = body(req.body);
@@ -43,27 +71,46 @@ export function callRoutes(f: FastifyInstance, s: Served): void {
     if (!Array.isArray(b.data)) throw new HttpError(422, "TR_ERR_BAD_REQUEST", 'body must have a "data" array with one value per input');
     const hash = sessionHash(b.session_hash, false);
     const id = newId();
-    const pending: Pending = { api: req.params.api, user: req.tradioUser ?? null, sent: [], ended: false, listeners: new Set() };
-    calls.set(id, pending);
+    const pending: Pending = { api: req.params.api, user: req.tradioUser ?? null, unread: [], ended: false, out: null, taken: false, attachTimer: null, heartbeat: null };
     const push = (text: string, last = false) => {
-      pending.sent.push(text);
       pending.ended ||= last;
-      for (const listener of pending.listeners) listener();
+      if (pending.out) {
+        pending.out.write(text);
+        if (last) finish(pending);
+        return;
+      }
+      // Unread: a late reader needs the latest value, not every one.
+      if (text.startsWith("event: generating\n")) pending.unread = pending.unread.filter((m) => !m.startsWith("event: generating\n"));
+      pending.unread.push(text);
     };
     const onEvent = (e: JobEvent) => {
       if (e.type === "generating") push(message("generating", e.data));
     };
-    void s.transport
-      .call({ id, eventId: event.id, sessionKey: hash === null ? null : s.sessionKey(req, hash), data: b.data, request: s.requestInfo(req, hash), root: s.root(req) }, onEvent)
-      .then(
-        (ended) => {
-          if (ended.type === "finished") push(message("complete", ended.data), true);
-          else if (ended.type === "cancelled") push(message("error", "Cancelled"), true);
-          else push(message("error", ended.error.message), true);
-        },
-        // The queue refused it (full, too many from this caller): the stream says so.
-        (err: unknown) => push(message("error", err instanceof Error ? err.message : "the call could not be queued"), true),
-      );
+    calls.set(id, pending);
+    let ended: Promise<Extract<JobEvent, { type: "finished" | "failed" | "cancelled" }>>;
+    try {
+      ({ ended } = await s.transport.submit(
+        { id, eventId: event.id, sessionKey: hash === null ? null : s.sessionKey(req, hash), data: b.data, request: s.requestInfo(req, hash), root: s.root(req) },
+        onEvent,
+      ));
+    } catch (err) {
+      // Refused by the queue (full, too many from this address): answered here, nothing kept.
+      pending.ended = true;
+      calls.delete(id);
+      throw err;
+    }
+    void ended.then((last) => {
+      if (last.type === "finished") push(message("complete", last.data), true);
+      else if (last.type === "cancelled") push(message("error", "Cancelled"), true);
+      else push(message("error", last.error.message), true);
+    });
+    if (!pending.taken) {
+      pending.attachTimer = setTimeout(() => {
+        pending.attachTimer = null;
+        if (!pending.taken) calls.delete(id);
+      }, s.transport.attachMs);
+      pending.attachTimer.unref();
+    }
     return { event_id: id };
   });
 
@@ -73,26 +120,22 @@ export function callRoutes(f: FastifyInstance, s: Served): void {
       throw new HttpError(404, "TR_ERR_NOT_FOUND", "no such call (it was read, expired, or belongs to another login)");
     }
     // Read once: the stream is the call's answer, not a record kept for anyone who has its id.
+    pending.taken = true;
     calls.delete(req.params.id);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" });
-    let written = 0;
-    const flush = () => {
-      while (written < pending.sent.length) res.write(pending.sent[written++]);
-      if (pending.ended) {
-        pending.listeners.delete(flush);
-        clearInterval(heartbeat);
-        res.end();
-      }
-    };
+    for (const text of pending.unread) res.write(text);
+    pending.unread = [];
+    pending.out = res;
+    if (pending.ended) return finish(pending);
     // Keeps proxies from closing a stream that waits long in the queue.
-    const heartbeat = setInterval(() => res.write(message("heartbeat", null)), 15_000);
-    pending.listeners.add(flush);
+    pending.heartbeat = setInterval(() => res.write(message("heartbeat", null)), 15_000);
     res.once("close", () => {
-      pending.listeners.delete(flush);
-      clearInterval(heartbeat);
+      finish(pending);
+      pending.out = null;
+      // Its only reader went away: nobody can read the call any more.
+      if (!pending.ended) cancel(req.params.id);
     });
-    flush();
   });
 }

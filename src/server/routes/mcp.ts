@@ -23,6 +23,11 @@ const MCP_SCHEMA_PATH = `${API_PREFIX}/mcp/schema`;
 /** Sessions kept at once (the oldest is closed past it) and how long an idle one lives. */
 const MAX_SESSIONS = 1000;
 const IDLE_MS = 60 * 60 * 1000;
+/**
+ * Sessions one client address may hold open: far above what agents on one machine use, far below
+ * MAX_SESSIONS, so one address cannot push everyone else's sessions out.
+ */
+export const MAX_SESSIONS_PER_CLIENT = 100;
 
 type Transport = StreamableHTTPServerTransport | SSEServerTransport;
 interface Session {
@@ -30,6 +35,8 @@ interface Session {
   server: Server;
   /** The login that opened it: a session is only ever used by the same login. */
   user: string | null;
+  /** Gives back its place in its client address's count; once. */
+  release: () => void;
   closing?: boolean;
 }
 
@@ -54,11 +61,33 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
     updateAgeOnGet: true,
     // Evicted or expired: close it (its own close then finds it already gone).
     dispose: (session) => {
+      session.release();
       if (session.closing) return;
       session.closing = true;
       void session.transport.close().catch(() => {});
     },
   });
+
+  /** Open sessions by client address; a new one past MAX_SESSIONS_PER_CLIENT is refused. */
+  const perClient = new Map<string, number>();
+  const admit = (req: FastifyRequest): (() => void) => {
+    const client = req.ip ?? "";
+    // Idle sessions past their time are dropped only when looked at: look before refusing.
+    if ((perClient.get(client) ?? 0) >= MAX_SESSIONS_PER_CLIENT) sessions.purgeStale();
+    const held = perClient.get(client) ?? 0;
+    if (held >= MAX_SESSIONS_PER_CLIENT) {
+      throw new HttpError(429, "TR_ERR_RATE_LIMITED", `too many MCP sessions open from this address (at most ${MAX_SESSIONS_PER_CLIENT}); close some (DELETE with their mcp-session-id) or let them expire`);
+    }
+    perClient.set(client, held + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (perClient.get(client) ?? 1) - 1;
+      if (left > 0) perClient.set(client, left);
+      else perClient.delete(client);
+    };
+  };
 
   /** A session's server: its state lives under its own key, bound to the login when there is one. */
   const open = (req: FastifyRequest, id: string): Server => {
@@ -105,11 +134,16 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
     if (req.method !== "POST" || !isInitializeRequest(req.body)) {
       throw new HttpError(400, "TR_ERR_BAD_REQUEST", "an MCP session starts with an initialize request (POST, no mcp-session-id header)");
     }
+    const release = admit(req);
     let server!: Server;
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (sid) => void sessions.set(sid, { transport, server, user: req.tradioUser ?? null }),
+      onsessioninitialized: (sid) => void sessions.set(sid, { transport, server, user: req.tradioUser ?? null, release }),
       onsessionclosed: (sid) => void sessions.delete(sid),
+    });
+    // An initialize that opens no session (refused, or the client went away) gives its place back.
+    reply.raw.once("close", () => {
+      if (transport.sessionId === undefined) release();
     });
     server = open(req, randomUUID());
     await server.connect(transport);
@@ -123,9 +157,10 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
 
   // The older transport: GET opens the event stream, which names where to POST messages.
   f.get(MCP_SSE_PATH, async (req, reply) => {
+    const release = admit(req);
     const transport = new SSEServerTransport(`${s.options.prefix}${MCP_MESSAGES_PATH}`, hijacked(reply));
     const server = open(req, transport.sessionId);
-    sessions.set(transport.sessionId, { transport, server, user: req.tradioUser ?? null });
+    sessions.set(transport.sessionId, { transport, server, user: req.tradioUser ?? null, release });
     transport.onclose = () => void sessions.delete(transport.sessionId);
     await server.connect(transport);
   });
