@@ -9,6 +9,7 @@ import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { Ajv } from "ajv";
+import Fastify from "fastify";
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 import * as tr from "../src/index.js";
@@ -289,19 +290,24 @@ describe("calls through the queue", () => {
       outputs: "text",
       allowFlagging: "never",
     });
-    const app = await serve(iface);
-    const clients = await Promise.all([connect(app.base), connect(app.base), connect(app.base, "sse")]);
+    // Mounted by hand, so the test can see its queue.
+    const server = Fastify();
+    let served!: Awaited<ReturnType<typeof tr.mountApp>>;
+    await server.register(async (f) => void (served = await tr.mountApp(f, iface, { mcpServer: true })));
+    const base = (await server.listen({ port: 0, host: "127.0.0.1" })).replace(/\/$/, "");
+    const clients = await Promise.all([connect(base), connect(base), connect(base, "sse")]);
     try {
       const one = clients[0].callTool({ name: "predict", arguments: { words: "a" } });
       await expect.poll(() => batches.length).toBe(1);
       const rest = [clients[1].callTool({ name: "predict", arguments: { words: "b" } }), clients[2].callTool({ name: "predict", arguments: { words: "c" } })];
-      // Both wait behind the first batch: let them queue, then they run together.
-      await new Promise((r) => setTimeout(r, 200));
+      // Both wait behind the first batch, then run together.
+      await expect.poll(() => served.transport.scheduler.waiting).toBe(2);
       first.open();
       expect((await Promise.all([one, ...rest])).map(text)).toEqual(["A", "B", "C"]);
       expect(batches.map((b) => [...b].sort())).toEqual([["a"], ["b", "c"]]);
     } finally {
       await Promise.all(clients.map((c) => c.close()));
+      await server.close();
     }
   });
 
