@@ -16,8 +16,8 @@ export interface ToolHost {
   name: string;
   tools: Tool[];
   files: FileStore;
-  /** Runs an endpoint like any caller (same queue, limits and run path); `onEvent` hears progress. */
-  run(event: EventDef, data: unknown[], onEvent: (e: JobEvent) => void, signal: AbortSignal): Promise<Final>;
+  /** Runs an endpoint like any caller (same queue, limits and run path); `onEvent` hears progress. `requestId` is the MCP request's. */
+  run(event: EventDef, data: unknown[], onEvent: (e: JobEvent) => void, signal: AbortSignal, requestId: string | number): Promise<Final>;
 }
 
 /** Text of a streamed value for a progress message: the first text-like output, shortened. */
@@ -68,6 +68,7 @@ export function mcpServer(host: ToolHost): Server {
         } else if (e.type === "generating") notify(++step, undefined, partial(e.data));
       },
       extra.signal,
+      extra.requestId,
     );
     if (ended.type === "finished") return toResult(tool.event, ended.data, outputNames(tool.event));
     if (ended.type === "cancelled") return { content: [{ type: "text", text: "Cancelled" }], isError: true };

@@ -1,0 +1,133 @@
+// One app served as an MCP server by two processes sharing one Redis, behind a round-robin "balancer" (a
+// fetch that sends each HTTP request to the next process): a Streamable HTTP session opened on one process
+// is served by the other, with its state, progress notifications, cancels and its end.
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRedis, type TestRedis } from "../redis-server.js";
+import { runApp, stopAll, type AppProcess } from "./processes.js";
+
+const APP = "test/fixtures/mcp-redis-app.ts";
+let redis: TestRedis;
+let marks: string;
+let a: AppProcess;
+let b: AppProcess;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  marks = mkdtempSync(path.join(tmpdir(), "tradio-mcp-marks-"));
+  const env = { TRADIO_TEST_MARKS: marks, TEST_PREFIX: "test:mcp" };
+  [a, b] = await Promise.all([runApp(APP, ["--mcp", "--redis", redis.url], env), runApp(APP, ["--mcp", "--redis", redis.url], env)]);
+}, 240_000);
+afterAll(async () => {
+  await stopAll();
+  await redis?.stop();
+  rmSync(marks, { recursive: true, force: true });
+});
+
+interface Sent {
+  to: "a" | "b";
+  method: string;
+  /** JSON-RPC methods in the body (POST). */
+  rpc: string[];
+  status: number;
+}
+
+/**
+ * A client whose HTTP requests go to A and B in turn (or as `route` says), as a balancer without sticky
+ * sessions would send them. `sent` records where each went and what it carried.
+ */
+function balanced(route?: (rpc: string[], n: number) => "a" | "b" | undefined) {
+  const sent: Sent[] = [];
+  let n = 0;
+  const fetchVia = async (url: string | URL, init?: RequestInit): Promise<Response> => {
+    const rpc = typeof init?.body === "string" ? [JSON.parse(init.body)].flat().map((m: { method?: string }) => m.method ?? "response") : [];
+    const to = route?.(rpc, n) ?? (n % 2 === 0 ? "a" : "b");
+    n++;
+    const target = new URL(String(url).replace(a.url, to === "a" ? a.url : b.url));
+    const res = await fetch(target, init);
+    sent.push({ to, method: init?.method ?? "GET", rpc, status: res.status });
+    return res;
+  };
+  const client = new Client({ name: "balanced", version: "1.0.0" });
+  const transport = new StreamableHTTPClientTransport(new URL(`${a.url}/gradio_api/mcp/`), { fetch: fetchVia });
+  return { client, transport, sent };
+}
+
+const text = (r: any) => (r.content as { type: string; text?: string }[]).filter((c) => c.type === "text").map((c) => c.text).join("\n");
+const calls = (sent: Sent[], to: "a" | "b") => sent.filter((s) => s.to === to && s.rpc.includes("tools/call"));
+
+describe("MCP Streamable HTTP sessions across processes", () => {
+  it("serve one session's calls on both processes, with its state, and progress from either", { timeout: 120_000 }, async () => {
+    const { client, transport, sent } = balanced();
+    await client.connect(transport);
+    try {
+      const answers: string[] = [];
+      for (const note of ["x", "y", "z", "w"]) answers.push(text(await client.callTool({ name: "predict", arguments: { command: `note:${note}` } })));
+      // Each call saw the notes before it, wherever it was served.
+      expect(answers.map((s) => s.split("@")[0])).toEqual(["x", "x,y", "x,y,z", "x,y,z,w"]);
+      expect(calls(sent, "a").length).toBeGreaterThan(0);
+      expect(calls(sent, "b").length).toBeGreaterThan(0);
+      expect(sent.filter((s) => s.method === "POST").every((s) => s.status < 300)).toBe(true);
+      // Progress notifications come back on whichever process served the call.
+      for (let i = 0; i < 2; i++) {
+        const notes: { message?: string }[] = [];
+        await client.callTool({ name: "predict", arguments: { command: `sleep:300:p${i}` } }, undefined, { onprogress: (p) => notes.push(p) });
+        expect(notes).toContainEqual(expect.objectContaining({ message: "half way" }));
+      }
+      expect(new Set(sent.filter((s) => s.rpc.includes("tools/call") && s.status === 200).slice(-2).map((s) => s.to)).size).toBe(2);
+      // Another session starts with no notes.
+      const other = balanced();
+      await other.client.connect(other.transport);
+      expect(text(await other.client.callTool({ name: "predict", arguments: { command: "note:q" } })).split("@")[0]).toBe("q");
+      await other.client.close();
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("cancel a call from the other process than the one running it", { timeout: 120_000 }, async () => {
+    // The call goes to B, everything else (its cancel included) to A.
+    const { client, transport, sent } = balanced((rpc) => (rpc.includes("tools/call") ? "b" : "a"));
+    await client.connect(transport);
+    try {
+      const controller = new AbortController();
+      const call = client.callTool({ name: "predict", arguments: { command: "sleep:60000:c1" } }, undefined, { signal: controller.signal }).catch((e: unknown) => e);
+      const started = () => readdirSync(marks).some((f) => f.startsWith("c1.") && f.endsWith(".started"));
+      await expect.poll(started, { timeout: 30_000 }).toBe(true);
+      controller.abort();
+      await call;
+      await expect.poll(() => readdirSync(marks).some((f) => f.startsWith("c1.") && f.endsWith(".aborted")), { timeout: 30_000 }).toBe(true);
+      expect(sent.find((s) => s.rpc.includes("notifications/cancelled"))?.to).toBe("a");
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("end a session on every process when it is ended on one; an unknown session is refused on both", { timeout: 120_000 }, async () => {
+    const { client, transport } = balanced();
+    await client.connect(transport);
+    const id = transport.sessionId!;
+    await client.callTool({ name: "predict", arguments: { command: "note:1" } });
+    await transport.terminateSession();
+    await client.close();
+    for (const app of [a, b]) {
+      const res = await fetch(`${app.url}/gradio_api/mcp/`, {
+        method: "POST",
+        headers: { "mcp-session-id": id, "mcp-protocol-version": "2025-06-18", "content-type": "application/json", accept: "application/json, text/event-stream" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 9, method: "tools/list" }),
+      });
+      expect(res.status).toBe(404);
+      const forged = await fetch(`${app.url}/gradio_api/mcp/`, {
+        method: "POST",
+        headers: { "mcp-session-id": "00000000-0000-4000-8000-000000000000", "mcp-protocol-version": "2025-06-18", "content-type": "application/json", accept: "application/json, text/event-stream" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 9, method: "tools/list" }),
+      });
+      expect(forged.status).toBe(404);
+    }
+    expect(existsSync(marks)).toBe(true);
+  });
+});
