@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedis, type TestRedis } from "../redis-server.js";
@@ -34,26 +35,28 @@ interface Sent {
   /** JSON-RPC methods in the body (POST). */
   rpc: string[];
   status: number;
+  url: string;
 }
 
 /**
  * A client whose HTTP requests go to A and B in turn (or as `route` says), as a balancer without sticky
  * sessions would send them. `sent` records where each went and what it carried.
  */
-function balanced(route?: (rpc: string[], n: number) => "a" | "b" | undefined) {
+function balanced(route?: (rpc: string[], n: number, method: string) => "a" | "b" | undefined, kind: "streamable" | "sse" = "streamable") {
   const sent: Sent[] = [];
   let n = 0;
   const fetchVia = async (url: string | URL, init?: RequestInit): Promise<Response> => {
     const rpc = typeof init?.body === "string" ? [JSON.parse(init.body)].flat().map((m: { method?: string }) => m.method ?? "response") : [];
-    const to = route?.(rpc, n) ?? (n % 2 === 0 ? "a" : "b");
+    const to = route?.(rpc, n, init?.method ?? "GET") ?? (n % 2 === 0 ? "a" : "b");
     n++;
     const target = new URL(String(url).replace(a.url, to === "a" ? a.url : b.url));
     const res = await fetch(target, init);
-    sent.push({ to, method: init?.method ?? "GET", rpc, status: res.status });
+    sent.push({ to, method: init?.method ?? "GET", rpc, status: res.status, url: String(target) });
     return res;
   };
   const client = new Client({ name: "balanced", version: "1.0.0" });
-  const transport = new StreamableHTTPClientTransport(new URL(`${a.url}/gradio_api/mcp/`), { fetch: fetchVia });
+  const transport =
+    kind === "streamable" ? new StreamableHTTPClientTransport(new URL(`${a.url}/gradio_api/mcp/`), { fetch: fetchVia }) : new SSEClientTransport(new URL(`${a.url}/gradio_api/mcp/sse`), { fetch: fetchVia });
   return { client, transport, sent };
 }
 
@@ -108,7 +111,8 @@ describe("MCP Streamable HTTP sessions across processes", () => {
   });
 
   it("end a session on every process when it is ended on one; an unknown session is refused on both", { timeout: 120_000 }, async () => {
-    const { client, transport } = balanced();
+    const { client, transport: t } = balanced();
+    const transport = t as StreamableHTTPClientTransport;
     await client.connect(transport);
     const id = transport.sessionId!;
     await client.callTool({ name: "predict", arguments: { command: "note:1" } });
@@ -129,5 +133,36 @@ describe("MCP Streamable HTTP sessions across processes", () => {
       expect(forged.status).toBe(404);
     }
     expect(existsSync(marks)).toBe(true);
+  });
+
+  it("pass an SSE session's messages posted to another process to the one holding its stream", { timeout: 120_000 }, async () => {
+    // The stream is opened on A; every message is posted to B.
+    const { client, transport, sent } = balanced((_rpc, _n, method) => (method === "GET" ? "a" : "b"), "sse");
+    await client.connect(transport);
+    try {
+      const answers: string[] = [];
+      for (const note of ["s1", "s2"]) answers.push(text(await client.callTool({ name: "predict", arguments: { command: `note:${note}` } })));
+      expect(answers.map((s) => s.split("@")[0])).toEqual(["s1", "s1,s2"]);
+      const notes: { message?: string }[] = [];
+      await client.callTool({ name: "predict", arguments: { command: "sleep:300:sp" } }, undefined, { onprogress: (p) => notes.push(p) });
+      expect(notes).toContainEqual(expect.objectContaining({ message: "half way" }));
+      const controller = new AbortController();
+      const call = client.callTool({ name: "predict", arguments: { command: "sleep:60000:sc" } }, undefined, { signal: controller.signal }).catch((e: unknown) => e);
+      await expect.poll(() => readdirSync(marks).some((f) => f.startsWith("sc.") && f.endsWith(".started")), { timeout: 30_000 }).toBe(true);
+      controller.abort();
+      await call;
+      await expect.poll(() => readdirSync(marks).some((f) => f.startsWith("sc.") && f.endsWith(".aborted")), { timeout: 30_000 }).toBe(true);
+      const posts = sent.filter((x) => x.method === "POST");
+      expect(posts.length).toBeGreaterThan(4);
+      expect(posts.every((x) => x.to === "b" && x.status === 202)).toBe(true);
+    } finally {
+      await client.close();
+    }
+    // Its stream closed, the session is gone on every process.
+    const endpoint = sent.filter((x) => x.method === "POST").at(-1)!.url;
+    expect(endpoint).toMatch(/messages\?sessionId=[\w-]+$/);
+    await expect
+      .poll(async () => (await fetch(endpoint, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }) })).status)
+      .toBe(404);
   });
 });

@@ -11,7 +11,7 @@ import { API_PREFIX } from "../../protocol/config.js";
 import type { McpToolInfo } from "../../protocol/types.js";
 import type { JobEvent } from "../../queue/scheduler.js";
 import { newId, type Served } from "../context.js";
-import { McpSessionRegistry } from "../mcp-sessions.js";
+import { McpMessageRelay, McpSessionRegistry } from "../mcp-sessions.js";
 import { body } from "../validate.js";
 
 /** The MCP endpoint's paths, under the app's prefix: Streamable HTTP, and the older SSE transport. */
@@ -41,7 +41,7 @@ interface Session {
  * login cookie or a bearer token that a logged-in person creates at /gradio_api/mcp/tokens.
  */
 export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
-  const [{ mcpServer }, { buildTools }, { StreamableHTTPServerTransport }, { SSEServerTransport }, { isInitializeRequest }] = await Promise.all([
+  const [{ mcpServer }, { buildTools }, { StreamableHTTPServerTransport }, { SSEServerTransport }, { isInitializeRequest, JSONRPCMessageSchema }] = await Promise.all([
     import("../../mcp/server.js"),
     import("../../mcp/tools.js"),
     import("@modelcontextprotocol/sdk/server/streamableHttp.js"),
@@ -63,6 +63,7 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
 
   // With `redis`, Streamable HTTP sessions are recorded there, so any process serves any session.
   const registry = s.shared ? new McpSessionRegistry(s.shared.redis, s.shared.namespace, IDLE_MS) : null;
+  const relay = s.shared ? new McpMessageRelay(s.shared.redis, s.shared.namespace) : null;
 
   /**
    * A session's server: its state lives under the session's own key, bound to the login when there is one.
@@ -139,12 +140,12 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
     const id = header;
     if (id !== undefined && registry) {
       // The registry decides: another process may have ended the session, or opened it.
-      const owner = await registry.owner(id);
-      if (owner === undefined) {
+      const shared = await registry.lookup(id);
+      if (shared === undefined) {
         sessions.delete(id);
         throw noSession();
       }
-      if (owner !== (req.tradioUser ?? null)) throw noSession();
+      if (shared.user !== (req.tradioUser ?? null) || shared.via !== undefined) throw noSession();
       if (req.method === "POST") await cancelCalls(id, req.body);
       if (req.method === "DELETE") await registry.close(id);
     }
@@ -167,7 +168,7 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
       sessionIdGenerator: () => sid,
       onsessioninitialized: async () => {
         sessions.set(sid, { transport, server, user });
-        await registry?.open(sid, user);
+        await registry?.open(sid, { user });
       },
       onsessionclosed: () => void sessions.delete(sid),
     });
@@ -180,23 +181,43 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
   const schema: McpToolInfo[] = tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema }));
   f.get(MCP_SCHEMA_PATH, async () => schema);
 
-  // The older transport: GET opens the event stream, which names where to POST messages.
+  // The older transport: GET opens the event stream, which names where to POST messages. The stream stays
+  // on this process; with `redis`, a message posted to another process is passed here through Redis.
   f.get(MCP_SSE_PATH, async (req, reply) => {
     const transport = new SSEServerTransport(`${s.options.prefix}${MCP_MESSAGES_PATH}`, hijacked(reply));
-    const server = open(req, transport.sessionId, false);
-    sessions.set(transport.sessionId, { transport, server, user: req.tradioUser ?? null });
-    transport.onclose = () => void sessions.delete(transport.sessionId);
+    const id = transport.sessionId;
+    const user = req.tradioUser ?? null;
+    const server = open(req, id, false);
+    sessions.set(id, { transport, server, user });
+    transport.onclose = () => {
+      sessions.delete(id);
+      relay?.release(id);
+      void registry?.close(id).catch(() => {});
+    };
+    if (registry && relay) {
+      await relay.hold(id, (message) => void transport.handleMessage(message).catch(() => {}));
+      await registry.open(id, { user, via: relay.channel });
+    }
     await server.connect(transport);
   });
   f.post<{ Querystring: { sessionId?: string } }>(MCP_MESSAGES_PATH, async (req, reply) => {
-    const known = typeof req.query.sessionId === "string" ? mine(req, req.query.sessionId) : undefined;
-    if (!known || !("handlePostMessage" in known.transport)) throw new HttpError(404, "TR_ERR_NOT_FOUND", "no such MCP session; open /gradio_api/mcp/sse first");
-    return known.transport.handlePostMessage(req.raw, hijacked(reply), req.body);
+    const id = req.query.sessionId;
+    const known = typeof id === "string" ? mine(req, id) : undefined;
+    if (known && "handlePostMessage" in known.transport) return known.transport.handlePostMessage(req.raw, hijacked(reply), req.body);
+    if (typeof id === "string" && registry && relay && !known) {
+      const shared = await registry.lookup(id);
+      if (shared?.via !== undefined && shared.user === (req.tradioUser ?? null)) {
+        if (!JSONRPCMessageSchema.safeParse(req.body).success) throw new HttpError(400, "TR_ERR_BAD_REQUEST", "not a JSON-RPC message");
+        if (await relay.pass(shared.via, id, req.body)) return reply.code(202).send("Accepted");
+      }
+    }
+    throw new HttpError(404, "TR_ERR_NOT_FOUND", "no such MCP session; open /gradio_api/mcp/sse first");
   });
 
   // Sessions hold streams open: they end before the server waits for its connections to finish.
   f.addHook("preClose", async () => {
     sessions.clear();
+    await relay?.close();
   });
 
   const auth = s.auth;
