@@ -16,12 +16,15 @@ let redis: TestRedis;
 let marks: string;
 let a: AppProcess;
 let b: AppProcess;
+let first: AppProcess;
+let second: AppProcess;
 
 beforeAll(async () => {
   redis = await startRedis();
   marks = mkdtempSync(path.join(tmpdir(), "tradio-mcp-marks-"));
   const env = { TRADIO_TEST_MARKS: marks, TEST_PREFIX: "test:mcp" };
   [a, b] = await Promise.all([runApp(APP, ["--mcp", "--redis", redis.url], env), runApp(APP, ["--mcp", "--redis", redis.url], env)]);
+  [first, second] = [a, b];
 }, 240_000);
 afterAll(async () => {
   await stopAll();
@@ -42,7 +45,12 @@ interface Sent {
  * A client whose HTTP requests go to A and B in turn (or as `route` says), as a balancer without sticky
  * sessions would send them. `sent` records where each went and what it carried.
  */
-function balanced(route?: (rpc: string[], n: number, method: string) => "a" | "b" | undefined, kind: "streamable" | "sse" = "streamable") {
+function balanced(
+  route?: (rpc: string[], n: number, method: string) => "a" | "b" | undefined,
+  kind: "streamable" | "sse" = "streamable",
+  [a, b]: [AppProcess, AppProcess] = [first, second],
+  headers: Record<string, string> = {},
+) {
   const sent: Sent[] = [];
   let n = 0;
   const fetchVia = async (url: string | URL, init?: RequestInit): Promise<Response> => {
@@ -56,7 +64,9 @@ function balanced(route?: (rpc: string[], n: number, method: string) => "a" | "b
   };
   const client = new Client({ name: "balanced", version: "1.0.0" });
   const transport =
-    kind === "streamable" ? new StreamableHTTPClientTransport(new URL(`${a.url}/gradio_api/mcp/`), { fetch: fetchVia }) : new SSEClientTransport(new URL(`${a.url}/gradio_api/mcp/sse`), { fetch: fetchVia });
+    kind === "streamable"
+      ? new StreamableHTTPClientTransport(new URL(`${a.url}/gradio_api/mcp/`), { fetch: fetchVia, requestInit: { headers } })
+      : new SSEClientTransport(new URL(`${a.url}/gradio_api/mcp/sse`), { fetch: fetchVia, requestInit: { headers } });
   return { client, transport, sent };
 }
 
@@ -164,5 +174,39 @@ describe("MCP Streamable HTTP sessions across processes", () => {
     await expect
       .poll(async () => (await fetch(endpoint, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }) })).status)
       .toBe(404);
+  });
+
+  it("with a login: a session is served on both processes to its own login only", { timeout: 240_000 }, async () => {
+    const env = { TRADIO_TEST_MARKS: marks, TEST_PREFIX: "test:mcp-auth", TEST_AUTH: "1" };
+    const pair = (await Promise.all([runApp(APP, ["--mcp", "--redis", redis.url], env), runApp(APP, ["--mcp", "--redis", redis.url], env)])) as [AppProcess, AppProcess];
+    // A token made on each process, by a different login.
+    const tokenOf = async (app: AppProcess, username: string, password: string) => {
+      const res = await fetch(`${app.url}/login`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `username=${username}&password=${password}` });
+      const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+      return (await (await fetch(`${app.url}/gradio_api/mcp/tokens`, { method: "POST", headers: { cookie } })).json()).token as string;
+    };
+    const [ada, bob] = [await tokenOf(pair[0], "ada", "lovelace1"), await tokenOf(pair[1], "bob", "builder12")];
+    const { client, transport: t, sent } = balanced(undefined, "streamable", pair, { authorization: `Bearer ${ada}` });
+    const transport = t as StreamableHTTPClientTransport;
+    await client.connect(transport);
+    try {
+      for (const note of ["1", "2", "3"]) await client.callTool({ name: "predict", arguments: { command: `note:${note}` } });
+      expect(new Set(sent.filter((x) => x.rpc.includes("tools/call")).map((x) => x.to)).size).toBe(2);
+      const list = (app: AppProcess, headers: Record<string, string>) =>
+        fetch(`${app.url}/gradio_api/mcp/`, {
+          method: "POST",
+          headers: { ...headers, "mcp-session-id": transport.sessionId!, "mcp-protocol-version": "2025-06-18", "content-type": "application/json", accept: "application/json, text/event-stream" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 9, method: "tools/list" }),
+        });
+      for (const app of pair) {
+        expect((await list(app, { authorization: `Bearer ${bob}` })).status).toBe(404);
+        expect((await list(app, {})).status).toBe(401);
+        const own = await list(app, { authorization: `Bearer ${ada}` });
+        expect(own.status).toBe(200);
+        await own.body?.cancel();
+      }
+    } finally {
+      await client.close();
+    }
   });
 });
