@@ -378,7 +378,7 @@ describe("Parallel and loaded apps", () => {
 
 describe("the demos' tools", () => {
   // Demos that need no network (parallel and series load models from the Hub).
-  const DEMOS = ["hello", "chatbot", "code_color_date", "custom_component", "gender_sentence", "image_classifier", "image_gallery", "long_job", "mix_local", "model3d", "plots", "score_tracker", "sentiment", "stream_audio", "streaming", "video"];
+  const DEMOS = ["hello", "auth", "chatbot", "code_color_date", "custom_component", "flagging", "gender_sentence", "image_classifier", "image_gallery", "long_job", "mix_local", "model3d", "plots", "score_tracker", "sentiment", "stream_audio", "streaming", "video"];
 
   it("are one per named endpoint of /info, with schemas a validator compiles, over both transports", { timeout: 120_000 }, async () => {
     for (const name of DEMOS) {
