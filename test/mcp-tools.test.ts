@@ -311,6 +311,62 @@ describe("calls through the queue", () => {
     }
   });
 
+  it("are refused with the queue's own message when it is full", async () => {
+    const release = gate();
+    let started = 0;
+    const iface = new tr.Interface({
+      fn: async (s: string) => {
+        started++;
+        await release.opened;
+        return s;
+      },
+      inputs: "text",
+      outputs: "text",
+      allowFlagging: "never",
+    });
+    const server = Fastify();
+    let served!: Awaited<ReturnType<typeof tr.mountApp>>;
+    await server.register(async (f) => void (served = await tr.mountApp(f, iface, { mcpServer: true, queue: { maxSize: 1 } })));
+    const base = (await server.listen({ port: 0, host: "127.0.0.1" })).replace(/\/$/, "");
+    const client = await connect(base);
+    try {
+      const running = client.callTool({ name: "predict", arguments: { s: "a" } });
+      await expect.poll(() => started).toBe(1);
+      const waiting = client.callTool({ name: "predict", arguments: { s: "b" } });
+      await expect.poll(() => served.transport.scheduler.waiting).toBe(1);
+      const refused = await client.callTool({ name: "predict", arguments: { s: "c" } }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(McpError);
+      expect((refused as McpError).message).toMatch(/Queue is full/);
+      expect((refused as McpError).data).toMatchObject({ code: "TR_ERR_QUEUE_FULL", status: 503 });
+      release.open();
+      expect((await Promise.all([running, waiting])).map(text)).toEqual(["a", "b"]);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
+  it("hide a failure of the server itself (not the function's) behind a coded error", async () => {
+    const memory = tr.schedulers.get("memory");
+    const broken = (settings: tr.QueueSettings): tr.Scheduler => {
+      const inner = memory(settings);
+      return Object.assign(Object.create(inner) as tr.Scheduler, { push: async () => Promise.reject(new Error("redis password in this message")) });
+    };
+    const server = Fastify();
+    await server.register(async (f) => void (await tr.mountApp(f, new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text", allowFlagging: "never" }), { mcpServer: true, scheduler: broken({ defaultConcurrencyLimit: 1, maxSize: null, statusUpdateRate: "auto" }) })));
+    const base = (await server.listen({ port: 0, host: "127.0.0.1" })).replace(/\/$/, "");
+    const client = await connect(base);
+    try {
+      const err = await client.callTool({ name: "predict", arguments: { s: "x" } }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(McpError);
+      expect((err as McpError).data).toMatchObject({ code: "TR_ERR_INTERNAL" });
+      expect((err as McpError).message).not.toMatch(/password/);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
   it("show an internal error's message with showError only", async () => {
     const crash = () => new tr.Interface({ fn: () => { throw new Error("disk on fire"); }, inputs: [], outputs: "text", allowFlagging: "never" });
     for (const [showError, shown] of [[true, true], [false, false]] as const) {

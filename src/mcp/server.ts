@@ -1,7 +1,7 @@
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { FileStore } from "../core/files.js";
-import { ValidationError } from "../core/errors.js";
+import { HttpError, ValidationError } from "../core/errors.js";
 import type { EventDef } from "../graph/graph.js";
 import type { JobEvent } from "../queue/scheduler.js";
 import { VERSION } from "../protocol/config.js";
@@ -56,20 +56,29 @@ export function mcpServer(host: ToolHost): Server {
       if (token === undefined) return;
       void extra.sendNotification({ method: "notifications/progress", params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) } }).catch(() => {});
     };
-    const ended = await host.run(
-      tool.event,
-      data,
-      (e) => {
-        if (e.type === "progress") {
-          const p = e.progress[0];
-          if (!p) return;
-          if (p.progress !== null) notify(p.progress, 1, p.desc ?? undefined);
-          else if (p.index !== null) notify(p.index, p.length ?? undefined, p.desc ?? undefined);
-        } else if (e.type === "generating") notify(++step, undefined, partial(e.data));
-      },
-      extra.signal,
-      extra.requestId,
-    );
+    let ended: Final;
+    try {
+      ended = await host.run(
+        tool.event,
+        data,
+        (e) => {
+          if (e.type === "progress") {
+            const p = e.progress[0];
+            if (!p) return;
+            if (p.progress !== null) notify(p.progress, 1, p.desc ?? undefined);
+            else if (p.index !== null) notify(p.index, p.length ?? undefined, p.desc ?? undefined);
+          } else if (e.type === "generating") notify(++step, undefined, partial(e.data));
+        },
+        extra.signal,
+        extra.requestId,
+      );
+    } catch (err) {
+      // The queue refused the call (full, too many from this client): its own coded message, as other callers get it.
+      if (err instanceof HttpError) throw new McpError(ErrorCode.InternalError, err.message, { code: err.code, status: err.statusCode });
+      // Anything else is the server's trouble, not the caller's: logged here, not shown.
+      console.error(`tradio: MCP tool ${tool.name} failed:`, err);
+      throw new McpError(ErrorCode.InternalError, "The tool could not be run; the server's log has the details.", { code: "TR_ERR_INTERNAL" });
+    }
     if (ended.type === "finished") return toResult(tool.event, ended.data, outputNames(tool.event));
     if (ended.type === "cancelled") return { content: [{ type: "text", text: "Cancelled" }], isError: true };
     const shown = ended.error;
