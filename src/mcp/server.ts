@@ -27,6 +27,12 @@ function partial(data: unknown[]): string | undefined {
   return text.length > 200 ? `…${text.slice(-200)}` : text;
 }
 
+/** A failure of the server itself, not the caller's nor the function's: logged here, not shown. */
+function hidden(tool: string, err: unknown): McpError {
+  console.error(`tradio: MCP tool ${tool} failed:`, err);
+  return new McpError(ErrorCode.InternalError, "The tool could not be run; the server's log has the details.", { code: "TR_ERR_INTERNAL" });
+}
+
 /**
  * One MCP session's server (the SDK's Server, over whichever transport the client chose): it lists the
  * app's tools and calls them through the app's queue. Progress from `progress()` and from generators goes
@@ -48,7 +54,7 @@ export function mcpServer(host: ToolHost): Server {
       data = await argumentsToData(tool, request.params.arguments, host.files);
     } catch (err) {
       if (err instanceof ValidationError) throw new McpError(ErrorCode.InvalidParams, err.message, { code: err.code });
-      throw err;
+      throw hidden(tool.name, err);
     }
     const token = request.params._meta?.progressToken;
     let step = 0;
@@ -75,9 +81,7 @@ export function mcpServer(host: ToolHost): Server {
     } catch (err) {
       // The queue refused the call (full, too many from this client): its own coded message, as other callers get it.
       if (err instanceof HttpError) throw new McpError(ErrorCode.InternalError, err.message, { code: err.code, status: err.statusCode });
-      // Anything else is the server's trouble, not the caller's: logged here, not shown.
-      console.error(`tradio: MCP tool ${tool.name} failed:`, err);
-      throw new McpError(ErrorCode.InternalError, "The tool could not be run; the server's log has the details.", { code: "TR_ERR_INTERNAL" });
+      throw hidden(tool.name, err);
     }
     if (ended.type === "finished") return toResult(tool.event, ended.data, outputNames(tool.event));
     if (ended.type === "cancelled") return { content: [{ type: "text", text: "Cancelled" }], isError: true };
