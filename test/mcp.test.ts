@@ -221,6 +221,20 @@ describe("MCP tools of other apps", () => {
     }
   });
 
+  it("answers 404 to a session id it never gave, whatever its shape", async () => {
+    for (const id of ["00000000-0000-4000-8000-000000000000", "../../etc", "x".repeat(2000)]) {
+      const res = await fetch(`${helloApp.base}/gradio_api/mcp/`, {
+        method: "POST",
+        headers: { "mcp-session-id": id, "content-type": "application/json", accept: "application/json, text/event-stream" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+      });
+      expect(res.status).toBe(404);
+      expect((await res.json()).code).toBe("TR_ERR_NOT_FOUND");
+      const sse = await fetch(`${helloApp.base}/gradio_api/mcp/messages?sessionId=${encodeURIComponent(id)}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      expect(sse.status).toBe(404);
+    }
+  });
+
   it("is off unless asked for", async () => {
     const r = await post(helloApp.base.replace(/\/$/, ""), "/gradio_api/run/predict", { data: ["x", 1] });
     expect(r.status).toBe(200);

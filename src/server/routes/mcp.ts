@@ -21,6 +21,9 @@ const MCP_MESSAGES_PATH = `${API_PREFIX}/mcp/messages`;
 const MCP_TOKENS_PATH = `${API_PREFIX}/mcp/tokens`;
 const MCP_SCHEMA_PATH = `${API_PREFIX}/mcp/schema`;
 
+/** Session ids are the SDK's and ours: UUIDs. Anything else is refused before it is looked up. */
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** Sessions kept at once (the oldest is closed past it) and how long an idle one lives. */
 const MAX_SESSIONS = 1000;
 const IDLE_MS = 60 * 60 * 1000;
@@ -138,6 +141,7 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
     const header = req.headers["mcp-session-id"];
     if (header !== undefined && typeof header !== "string") throw new HttpError(400, "TR_ERR_BAD_REQUEST", "one mcp-session-id header only");
     const id = header;
+    if (id !== undefined && !SESSION_ID.test(id)) throw noSession();
     if (id !== undefined && registry) {
       // The registry decides: another process may have ended the session, or opened it.
       const shared = await registry.lookup(id);
@@ -204,7 +208,7 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
     const id = req.query.sessionId;
     const known = typeof id === "string" ? mine(req, id) : undefined;
     if (known && "handlePostMessage" in known.transport) return known.transport.handlePostMessage(req.raw, hijacked(reply), req.body);
-    if (typeof id === "string" && registry && relay && !known) {
+    if (typeof id === "string" && SESSION_ID.test(id) && registry && relay && !known) {
       const shared = await registry.lookup(id);
       if (shared?.via !== undefined && shared.user === (req.tradioUser ?? null)) {
         if (!JSONRPCMessageSchema.safeParse(req.body).success) throw new HttpError(400, "TR_ERR_BAD_REQUEST", "not a JSON-RPC message");
