@@ -330,9 +330,11 @@ describe("MCP with a login", () => {
   });
 
   it("refuses a cross-site request to the MCP endpoint like any state-changing request", async () => {
-    const res = await fetch(`${app.base}/gradio_api/mcp/`, { method: "POST", headers: { "content-type": "application/json", origin: "https://evil.example" }, body: "{}" });
-    expect(res.status).toBe(403);
-    expect((await res.json()).code).toBe("TR_ERR_FORBIDDEN");
+    for (const path of ["/gradio_api/mcp/", "/gradio_api/mcp", "/gradio_api/mcp/messages?sessionId=x", "/gradio_api/mcp/tokens"]) {
+      const res = await fetch(`${app.base}${path}`, { method: "POST", headers: { "content-type": "application/json", origin: "https://evil.example" }, body: "{}" });
+      expect(res.status, path).toBe(403);
+      expect((await res.json()).code).toBe("TR_ERR_FORBIDDEN");
+    }
   });
 });
 
