@@ -73,7 +73,7 @@ function balanced(
 const text = (r: any) => (r.content as { type: string; text?: string }[]).filter((c) => c.type === "text").map((c) => c.text).join("\n");
 const calls = (sent: Sent[], to: "a" | "b") => sent.filter((s) => s.to === to && s.rpc.includes("tools/call"));
 
-describe("MCP Streamable HTTP sessions across processes", () => {
+describe("MCP sessions across processes", () => {
   it("serve one session's calls on both processes, with its state, and progress from either", { timeout: 120_000 }, async () => {
     const { client, transport, sent } = balanced();
     await client.connect(transport);
