@@ -9,7 +9,7 @@ import * as tr from "../src/index.js";
 import hello from "../demo/hello/app.js";
 import { MAX_SESSIONS_PER_CLIENT } from "../src/server/routes/mcp.js";
 import imageClassifier from "../demo/image_classifier/app.js";
-import { post, start } from "./helpers.js";
+import { gate, post, start } from "./helpers.js";
 
 type App = Awaited<ReturnType<typeof start>>;
 type Kind = "streamable" | "sse";
@@ -82,37 +82,47 @@ for (const kind of ["streamable", "sse"] as const) {
 }
 
 describe("MCP tools of other apps", () => {
-  it("sends progress notifications from progress() and from generators, and keeps state per MCP session", async () => {
+  for (const kind of ["streamable", "sse"] as const) {
+  const other: Kind = kind === "sse" ? "streamable" : "sse";
+  it(`sends progress notifications from progress() and from generators, and keeps state per MCP session (${kind})`, async () => {
+    // The first call streams its first value, then waits until the client has heard it: a result read in
+    // the same chunk as the notifications before it would drop them (the SDK's client removes a call's
+    // progress handler on its result before it runs queued notification handlers).
+    const heard = gate();
     async function* count(n: number | null, history: number[] = [], ctx?: tr.CallContext) {
       const total = n ?? 0;
       ctx?.progress(0.5, "half");
       const seen = [...history, total];
-      for (let i = 1; i <= total; i++) yield [`${i} of ${total}; calls so far: ${seen.join(",")}`, seen];
+      for (let i = 1; i <= total; i++) {
+        yield [`${i} of ${total}; calls so far: ${seen.join(",")}`, seen];
+        await heard.opened;
+      }
     }
     const app = await start(new tr.Interface({ fn: count, inputs: ["number", "state"], outputs: ["text", "state"], allowFlagging: "never" }), { mcpServer: true });
     try {
-      const client = await connect(app.base, "streamable");
+      const client = await connect(app.base, kind);
       const notes: { progress: number; total?: number; message?: string }[] = [];
-      const first = await client.callTool({ name: "predict", arguments: { n: 5 } }, undefined, { onprogress: (p) => notes.push(p) });
-      expect(text(first)).toBe("5 of 5; calls so far: 5");
-      expect(notes).toContainEqual(expect.objectContaining({ progress: 0.5, total: 1, message: "half" }));
+      const first = client.callTool({ name: "predict", arguments: { n: 5 } }, undefined, { onprogress: (p) => notes.push(p) });
       // The generator's values arrive as they are made, before the result.
-      expect(notes.filter((n) => n.message?.includes(" of 5")).length).toBeGreaterThan(0);
+      await expect.poll(() => notes.some((n) => n.message === "1 of 5; calls so far: 5")).toBe(true);
+      expect(notes).toContainEqual(expect.objectContaining({ progress: 0.5, total: 1, message: "half" }));
+      heard.open();
+      expect(text(await first)).toBe("5 of 5; calls so far: 5");
       // State lives in the MCP session: the same session remembers, another starts afresh.
       expect(text(await client.callTool({ name: "predict", arguments: { n: 2 } }))).toBe("2 of 2; calls so far: 5,2");
-      const other = await connect(app.base, "sse");
-      expect(text(await other.callTool({ name: "predict", arguments: { n: 1 } }))).toBe("1 of 1; calls so far: 1");
+      const fresh = await connect(app.base, other);
+      expect(text(await fresh.callTool({ name: "predict", arguments: { n: 1 } }))).toBe("1 of 1; calls so far: 1");
       await client.close();
-      await other.close();
+      await fresh.close();
     } finally {
       await app.close();
     }
   });
 
-  it("takes an image as a data: URI and answers a Label as structured content", async () => {
+  it(`takes an image as a data: URI and answers a Label as structured content (${kind})`, async () => {
     const app = await start(imageClassifier, { mcpServer: true });
     try {
-      const client = await connect(app.base, "streamable");
+      const client = await connect(app.base, kind);
       const { tools } = await client.listTools();
       const predict = tools.find((t) => t.name === "predict")!;
       expect(predict.inputSchema.properties).toMatchObject({ image: { type: "string", description: expect.stringMatching(/^image\. Image: an http\(s\) URL, or a data: URI/) } });
@@ -136,7 +146,7 @@ describe("MCP tools of other apps", () => {
     }
   });
 
-  it("returns an image as image content plus its file URL, shows a tr.Error as an error result and hides other errors", async () => {
+  it(`returns an image as image content plus its file URL, shows a tr.Error as an error result and hides other errors (${kind})`, async () => {
     const iface = new tr.Interface({
       fn: (kind: string) => {
         if (kind === "user") throw new tr.Error("Please pick a colour");
@@ -149,7 +159,7 @@ describe("MCP tools of other apps", () => {
     });
     const app = await start(iface, { mcpServer: true });
     try {
-      const client = await connect(app.base, "sse");
+      const client = await connect(app.base, kind);
       const ok = await client.callTool({ name: "predict", arguments: { kind: "x" } });
       const image = (ok.content as any[]).find((c) => c.type === "image");
       expect(image.mimeType).toBe("image/png");
@@ -168,7 +178,7 @@ describe("MCP tools of other apps", () => {
     }
   });
 
-  it("cancels the running job when the client cancels the call", async () => {
+  it(`cancels the running job when the client cancels the call (${kind})`, async () => {
     let aborted = false;
     let begin!: () => void;
     const started = { promise: new Promise<void>((r) => (begin = r)), resolve: () => begin() };
@@ -184,7 +194,7 @@ describe("MCP tools of other apps", () => {
     });
     const app = await start(iface, { mcpServer: true });
     try {
-      const client = await connect(app.base, "streamable");
+      const client = await connect(app.base, kind);
       const controller = new AbortController();
       const call = client.callTool({ name: "predict", arguments: { s: "x" } }, undefined, { signal: controller.signal }).catch((e: unknown) => e);
       await started.promise;
@@ -196,6 +206,7 @@ describe("MCP tools of other apps", () => {
       await app.close();
     }
   });
+  }
 
   it("lists the endpoints of Parallel and Series mixes too", async () => {
     const upper = new tr.Interface({ fn: (s: string) => s.toUpperCase(), inputs: "text", outputs: "text", title: "Upper" });
@@ -208,6 +219,20 @@ describe("MCP tools of other apps", () => {
       await client.close();
     } finally {
       await app.close();
+    }
+  });
+
+  it("answers 404 to a session id it never gave, whatever its shape", async () => {
+    for (const id of ["00000000-0000-4000-8000-000000000000", "../../etc", "x".repeat(2000)]) {
+      const res = await fetch(`${helloApp.base}/gradio_api/mcp/`, {
+        method: "POST",
+        headers: { "mcp-session-id": id, "content-type": "application/json", accept: "application/json, text/event-stream" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+      });
+      expect(res.status).toBe(404);
+      expect((await res.json()).code).toBe("TR_ERR_NOT_FOUND");
+      const sse = await fetch(`${helloApp.base}/gradio_api/mcp/messages?sessionId=${encodeURIComponent(id)}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      expect(sse.status).toBe(404);
     }
   });
 
@@ -292,10 +317,59 @@ describe("MCP with a login", () => {
     await expect(connect(app.base, "streamable", { authorization: `Bearer ${made.token}` })).rejects.toThrow();
   });
 
+  it("refuses the SSE transport without a token, and one login's session to another login", async () => {
+    await expect(connect(app.base, "sse")).rejects.toThrow();
+    expect((await fetch(`${app.base}/gradio_api/mcp/messages?sessionId=x`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(401);
+    const two = await start(new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text", allowFlagging: "never" }), { mcpServer: true, auth: [["ada", "lovelace1"], ["bob", "builder12"]] });
+    try {
+      const tokenOf = async (username: string, password: string) => {
+        const res = await fetch(`${two.base}/login`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `username=${username}&password=${password}` });
+        const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+        return (await (await fetch(`${two.base}/gradio_api/mcp/tokens`, { method: "POST", headers: { cookie } })).json()).token as string;
+      };
+      const [ada, bob] = [await tokenOf("ada", "lovelace1"), await tokenOf("bob", "builder12")];
+      // Ada's Streamable HTTP session, tried with Bob's token.
+      const init = await fetch(`${two.base}/gradio_api/mcp/`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${ada}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } }),
+      });
+      const sid = init.headers.get("mcp-session-id")!;
+      await init.body?.cancel();
+      const list = (token: string) =>
+        fetch(`${two.base}/gradio_api/mcp/`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "mcp-session-id": sid, "mcp-protocol-version": "2025-06-18", "content-type": "application/json", accept: "application/json, text/event-stream" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" }),
+        });
+      const theirs = await list(bob);
+      expect(theirs.status).toBe(404);
+      const mine = await list(ada);
+      expect(mine.status).toBe(200);
+      expect(await mine.text()).toContain('"name":"predict"');
+      // Ada's SSE session, tried with Bob's token.
+      const controller = new AbortController();
+      const stream = await fetch(`${two.base}/gradio_api/mcp/sse`, { headers: { authorization: `Bearer ${ada}`, accept: "text/event-stream" }, signal: controller.signal });
+      const reader = stream.body!.getReader();
+      let seen = "";
+      while (!/sessionId=([\w-]+)/.test(seen)) seen += new TextDecoder().decode((await reader.read()).value);
+      const sseId = /sessionId=([\w-]+)/.exec(seen)![1];
+      const post = (token: string) =>
+        fetch(`${two.base}/gradio_api/mcp/messages?sessionId=${sseId}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }) });
+      expect((await post(bob)).status).toBe(404);
+      expect((await post(ada)).status).toBe(202);
+      controller.abort();
+    } finally {
+      await two.close();
+    }
+  });
+
   it("refuses a cross-site request to the MCP endpoint like any state-changing request", async () => {
-    const res = await fetch(`${app.base}/gradio_api/mcp/`, { method: "POST", headers: { "content-type": "application/json", origin: "https://evil.example" }, body: "{}" });
-    expect(res.status).toBe(403);
-    expect((await res.json()).code).toBe("TR_ERR_FORBIDDEN");
+    for (const path of ["/gradio_api/mcp/", "/gradio_api/mcp", "/gradio_api/mcp/messages?sessionId=x", "/gradio_api/mcp/tokens"]) {
+      const res = await fetch(`${app.base}${path}`, { method: "POST", headers: { "content-type": "application/json", origin: "https://evil.example" }, body: "{}" });
+      expect(res.status, path).toBe(403);
+      expect((await res.json()).code).toBe("TR_ERR_FORBIDDEN");
+    }
   });
 });
 

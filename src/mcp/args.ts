@@ -2,6 +2,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import type { FileStore } from "../core/files.js";
 import { ValidationError } from "../core/errors.js";
 import { extensionFor } from "../core/files.js";
+import { underlying } from "./schema.js";
 import type { Tool } from "./tools.js";
 
 const MEDIA = new Set(["image", "audio", "video", "file", "model3d", "gallery"]);
@@ -55,8 +56,8 @@ export async function argumentsToData(tool: Tool, args: unknown, files: FileStor
     }
     const value = given[name] ?? null;
     // A Dataframe takes bare rows from an agent (its tool schema says so) and adds its own headers.
-    const rowsToWire = (c as { rowsToWire?: (rows: unknown[]) => unknown }).rowsToWire;
-    if (typeof rowsToWire === "function" && Array.isArray(value)) data.push(rowsToWire.call(c, value));
+    const table = underlying(c) as { rowsToWire?: (rows: unknown[]) => unknown };
+    if (typeof table.rowsToWire === "function" && Array.isArray(value)) data.push(table.rowsToWire.call(table, value));
     else if (!MEDIA.has(c.type) || value === null) data.push(value);
     else if (Array.isArray(value)) data.push(await Promise.all(value.map((v) => mediaValue(v, files, name))));
     else data.push(await mediaValue(value, files, name));

@@ -42,6 +42,8 @@ export class Served {
     readonly transport: Transport,
     readonly options: ServeOptions,
     readonly auth: AuthSettings | null = null,
+    /** With `redis`: the connection and key prefix the app's processes share (MCP sessions are recorded there). */
+    readonly shared: { redis: Redis; namespace: string } | null = null,
   ) {
     this.graph = runtime.graph;
   }

@@ -213,7 +213,7 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
           mcpTokens: shared ? new RedisMcpTokenStore(shared.client, shared.namespace) : new McpTokenStore(),
           shared: shared && { redis: shared.client, namespace: shared.namespace },
         };
-  const served = new Served(runtime, transport, options, auth);
+  const served = new Served(runtime, transport, options, auth, shared ? { redis: shared.client, namespace: shared.namespace } : null);
 
   f.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
     const status = typeof err.statusCode === "number" && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;

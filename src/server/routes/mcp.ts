@@ -11,6 +11,7 @@ import { API_PREFIX } from "../../protocol/config.js";
 import type { McpToolInfo } from "../../protocol/types.js";
 import type { JobEvent } from "../../queue/scheduler.js";
 import { newId, type Served } from "../context.js";
+import { McpMessageRelay, McpSessionRegistry } from "../mcp-sessions.js";
 import { body } from "../validate.js";
 
 /** The MCP endpoint's paths, under the app's prefix: Streamable HTTP, and the older SSE transport. */
@@ -19,6 +20,9 @@ export const MCP_SSE_PATH = `${API_PREFIX}/mcp/sse`;
 const MCP_MESSAGES_PATH = `${API_PREFIX}/mcp/messages`;
 const MCP_TOKENS_PATH = `${API_PREFIX}/mcp/tokens`;
 const MCP_SCHEMA_PATH = `${API_PREFIX}/mcp/schema`;
+
+/** Session ids are the SDK's and ours: UUIDs. Anything else is refused before it is looked up. */
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Sessions kept at once (the oldest is closed past it) and how long an idle one lives. */
 const MAX_SESSIONS = 1000;
@@ -47,7 +51,7 @@ interface Session {
  * login cookie or a bearer token that a logged-in person creates at /gradio_api/mcp/tokens.
  */
 export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
-  const [{ mcpServer }, { buildTools }, { StreamableHTTPServerTransport }, { SSEServerTransport }, { isInitializeRequest }] = await Promise.all([
+  const [{ mcpServer }, { buildTools }, { StreamableHTTPServerTransport }, { SSEServerTransport }, { isInitializeRequest, JSONRPCMessageSchema }] = await Promise.all([
     import("../../mcp/server.js"),
     import("../../mcp/tools.js"),
     import("@modelcontextprotocol/sdk/server/streamableHttp.js"),
@@ -89,23 +93,33 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
     };
   };
 
-  /** A session's server: its state lives under its own key, bound to the login when there is one. */
-  const open = (req: FastifyRequest, id: string): Server => {
+  // With `redis`, Streamable HTTP sessions are recorded there, so any process serves any session.
+  const registry = s.shared ? new McpSessionRegistry(s.shared.redis, s.shared.namespace, IDLE_MS) : null;
+  const relay = s.shared ? new McpMessageRelay(s.shared.redis, s.shared.namespace) : null;
+
+  /**
+   * A session's server: its state lives under the session's own key, bound to the login when there is one.
+   * `shared`: the session is a Streamable HTTP one, whose calls other processes may be asked to cancel.
+   */
+  const open = (req: FastifyRequest, id: string, shared: boolean): Server => {
     const sessionKey = s.sessionKey(req, `mcp-${id}`);
     const request = s.requestInfo(req, `mcp-${id}`);
     const root = s.root(req);
+    const calls = shared ? registry : null;
     return mcpServer({
       name: s.graph.meta.title ?? "tradio",
       tools,
       files: s.runtime.files.forCaller(req.tradioUser ?? null),
-      run: async (event: EventDef, data: unknown[], onEvent: (e: JobEvent) => void, signal: AbortSignal) => {
+      run: async (event: EventDef, data: unknown[], onEvent: (e: JobEvent) => void, signal: AbortSignal, requestId: string | number) => {
         const jobId = newId();
         const cancel = () => void s.transport.scheduler.cancel(jobId);
         signal.addEventListener("abort", cancel, { once: true });
+        await calls?.callStarted(id, requestId, jobId);
         try {
           return await s.transport.call({ id: jobId, eventId: event.id, sessionKey, data, request, root }, onEvent);
         } finally {
           signal.removeEventListener("abort", cancel);
+          void calls?.callEnded(id, requestId).catch(() => {});
         }
       },
     });
@@ -122,30 +136,80 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
     return reply.raw;
   };
 
+  const noSession = () => new HttpError(404, "TR_ERR_NOT_FOUND", "no such MCP session (it ended or expired); initialize a new one");
+
+  /** A client's cancel reaches the call's job wherever it runs (the SDK only knows the calls of its own process). */
+  const cancelCalls = async (id: string, body: unknown) => {
+    for (const m of Array.isArray(body) ? body : [body]) {
+      const requestId = (m as { method?: unknown; params?: { requestId?: unknown } } | null)?.method === "notifications/cancelled" ? (m as { params?: { requestId?: unknown } }).params?.requestId : undefined;
+      if (typeof requestId !== "string" && typeof requestId !== "number") continue;
+      const jobId = await registry!.jobOf(id, requestId);
+      if (jobId) await s.transport.scheduler.cancel(jobId);
+    }
+  };
+
+  /**
+   * A request of a session another process opened (or this one no longer holds): served by a transport
+   * and server made for this request alone, on the session's state. Only its own stream is offered: a GET
+   * for server-initiated messages is answered 405, which clients take as "none" (the tools send none).
+   */
+  const serveShared = async (req: FastifyRequest, reply: FastifyReply, id: string) => {
+    if (req.method === "GET") return reply.code(405).header("allow", "POST, DELETE").send({ error: "this process offers no stream of its own for the session; POST requests", code: "TR_ERR_BAD_REQUEST" });
+    if (req.method === "DELETE") return reply.code(200).send();
+    if (isInitializeRequest(req.body)) throw new HttpError(400, "TR_ERR_BAD_REQUEST", "this MCP session is initialized already");
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    const server = open(req, id, true);
+    await server.connect(transport);
+    const raw = hijacked(reply);
+    raw.on("close", () => void server.close().catch(() => {}));
+    return transport.handleRequest(req.raw, raw, req.body);
+  };
+
   // Streamable HTTP: POST carries requests (an initialize opens a session), GET a session's own stream, DELETE ends it.
   const streamable = async (req: FastifyRequest, reply: FastifyReply) => {
-    const id = req.headers["mcp-session-id"];
-    const known = typeof id === "string" ? mine(req, id) : undefined;
+    const header = req.headers["mcp-session-id"];
+    if (header !== undefined && typeof header !== "string") throw new HttpError(400, "TR_ERR_BAD_REQUEST", "one mcp-session-id header only");
+    const id = header;
+    if (id !== undefined && !SESSION_ID.test(id)) throw noSession();
+    if (id !== undefined && registry) {
+      // The registry decides: another process may have ended the session, or opened it.
+      const shared = await registry.lookup(id);
+      if (shared === undefined) {
+        sessions.delete(id);
+        throw noSession();
+      }
+      if (shared.user !== (req.tradioUser ?? null) || shared.via !== undefined) throw noSession();
+      if (req.method === "POST") await cancelCalls(id, req.body);
+      if (req.method === "DELETE") await registry.close(id);
+    }
+    const known = id !== undefined ? mine(req, id) : undefined;
     if (known) {
       if (!("handleRequest" in known.transport)) throw new HttpError(400, "TR_ERR_BAD_REQUEST", "this MCP session uses the SSE transport");
       return known.transport.handleRequest(req.raw, hijacked(reply), req.body);
     }
-    if (id !== undefined) throw new HttpError(404, "TR_ERR_NOT_FOUND", "no such MCP session (it ended or expired); initialize a new one");
+    if (id !== undefined) {
+      if (registry) return serveShared(req, reply, id);
+      throw noSession();
+    }
     if (req.method !== "POST" || !isInitializeRequest(req.body)) {
       throw new HttpError(400, "TR_ERR_BAD_REQUEST", "an MCP session starts with an initialize request (POST, no mcp-session-id header)");
     }
     const release = admit(req);
-    let server!: Server;
+    const sid = randomUUID();
+    const user = req.tradioUser ?? null;
+    const server = open(req, sid, true);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (sid) => void sessions.set(sid, { transport, server, user: req.tradioUser ?? null, release }),
-      onsessionclosed: (sid) => void sessions.delete(sid),
+      sessionIdGenerator: () => sid,
+      onsessioninitialized: async () => {
+        sessions.set(sid, { transport, server, user, release });
+        await registry?.open(sid, { user });
+      },
+      onsessionclosed: () => void sessions.delete(sid),
     });
     // An initialize that opens no session (refused, or the client went away) gives its place back.
     reply.raw.once("close", () => {
       if (transport.sessionId === undefined) release();
     });
-    server = open(req, randomUUID());
     await server.connect(transport);
     return transport.handleRequest(req.raw, hijacked(reply), req.body);
   };
@@ -155,24 +219,44 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
   const schema: McpToolInfo[] = tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema }));
   f.get(MCP_SCHEMA_PATH, async () => schema);
 
-  // The older transport: GET opens the event stream, which names where to POST messages.
+  // The older transport: GET opens the event stream, which names where to POST messages. The stream stays
+  // on this process; with `redis`, a message posted to another process is passed here through Redis.
   f.get(MCP_SSE_PATH, async (req, reply) => {
     const release = admit(req);
     const transport = new SSEServerTransport(`${s.options.prefix}${MCP_MESSAGES_PATH}`, hijacked(reply));
-    const server = open(req, transport.sessionId);
-    sessions.set(transport.sessionId, { transport, server, user: req.tradioUser ?? null, release });
-    transport.onclose = () => void sessions.delete(transport.sessionId);
+    const id = transport.sessionId;
+    const user = req.tradioUser ?? null;
+    const server = open(req, id, false);
+    sessions.set(id, { transport, server, user, release });
+    transport.onclose = () => {
+      sessions.delete(id);
+      relay?.release(id);
+      void registry?.close(id).catch(() => {});
+    };
+    if (registry && relay) {
+      await relay.hold(id, (message) => void transport.handleMessage(message).catch(() => {}));
+      await registry.open(id, { user, via: relay.channel });
+    }
     await server.connect(transport);
   });
   f.post<{ Querystring: { sessionId?: string } }>(MCP_MESSAGES_PATH, async (req, reply) => {
-    const known = typeof req.query.sessionId === "string" ? mine(req, req.query.sessionId) : undefined;
-    if (!known || !("handlePostMessage" in known.transport)) throw new HttpError(404, "TR_ERR_NOT_FOUND", "no such MCP session; open /gradio_api/mcp/sse first");
-    return known.transport.handlePostMessage(req.raw, hijacked(reply), req.body);
+    const id = req.query.sessionId;
+    const known = typeof id === "string" ? mine(req, id) : undefined;
+    if (known && "handlePostMessage" in known.transport) return known.transport.handlePostMessage(req.raw, hijacked(reply), req.body);
+    if (typeof id === "string" && SESSION_ID.test(id) && registry && relay && !known) {
+      const shared = await registry.lookup(id);
+      if (shared?.via !== undefined && shared.user === (req.tradioUser ?? null)) {
+        if (!JSONRPCMessageSchema.safeParse(req.body).success) throw new HttpError(400, "TR_ERR_BAD_REQUEST", "not a JSON-RPC message");
+        if (await relay.pass(shared.via, id, req.body)) return reply.code(202).send("Accepted");
+      }
+    }
+    throw new HttpError(404, "TR_ERR_NOT_FOUND", "no such MCP session; open /gradio_api/mcp/sse first");
   });
 
   // Sessions hold streams open: they end before the server waits for its connections to finish.
   f.addHook("preClose", async () => {
     sessions.clear();
+    await relay?.close();
   });
 
   const auth = s.auth;
