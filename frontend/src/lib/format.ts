@@ -54,3 +54,20 @@ let counter = 0;
 export function uid(prefix = "tr"): string {
   return `${prefix}-${++counter}`;
 }
+
+/** Seconds with one decimal: "1.3s". */
+export const seconds = (ms: number): string => `${Math.max(0, ms / 1000).toFixed(1)}s`;
+
+/** Below this an estimate says nothing on a one-decimal clock ("0.0/0.0s"): only the elapsed time is shown. */
+const SHOWN_ETA = 0.1;
+
+/**
+ * A run's elapsed time against its usual duration (`eta`, seconds): "0.8/3.0s"; past the estimate only
+ * the elapsed time, marked as longer than usual; with no estimate worth showing, the elapsed time alone.
+ */
+export function runTiming(ranMs: number, eta: number | null | undefined): string {
+  const ran = Math.max(0, ranMs);
+  if (typeof eta !== "number" || !(eta > 0)) return seconds(ran);
+  if (ran / 1000 > eta) return `${seconds(ran)} (longer than usual)`;
+  return eta >= SHOWN_ETA ? `${(ran / 1000).toFixed(1)}/${eta.toFixed(1)}s` : seconds(ran);
+}
