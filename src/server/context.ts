@@ -62,13 +62,23 @@ export class Served {
    * Host check has already accepted.
    */
   root(req: FastifyRequest): string {
-    const host = sanitiseHost(req.host || "localhost");
+    const host = req.host || "localhost";
     const proto = req.protocol === "https" ? "https" : "http";
-    return `${proto}://${host}${this.options.prefix}`;
+    // Every call asks; nearly all of an app's requests name the same host.
+    if (host === this.lastHost && proto === this.lastProto) return this.lastRoot;
+    const root = `${proto}://${sanitiseHost(host)}${this.options.prefix}`;
+    this.lastHost = host;
+    this.lastProto = proto;
+    this.lastRoot = root;
+    return root;
   }
+  private lastHost = "";
+  private lastProto = "";
+  private lastRoot = "";
 
   requestInfo(req: FastifyRequest, sessionHash: string | null): RequestInfo {
-    return { username: req.tradioUser ?? null, headers: { ...req.headers }, sessionHash, client: { host: req.ip ?? null } };
+    // The request's own header object (made for it by Node, and read-only to tradio), not a copy.
+    return { username: req.tradioUser ?? null, headers: req.headers, sessionHash, client: { host: req.ip ?? null } };
   }
 
   /**

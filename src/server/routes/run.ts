@@ -19,11 +19,10 @@ export function runRoutes(f: FastifyInstance, s: Served): void {
     if (!Array.isArray(b.data)) throw new HttpError(422, "TR_ERR_BAD_REQUEST", '"data" must be an array with one value per input');
     const hash = sessionHash(b.session_hash, false);
     const id = newId();
-    // A caller that goes away cancels its call.
-    const abandon = () => {
+    // A caller that goes away cancels its call. (Left attached: once the answer is sent it does nothing.)
+    reply.raw.once("close", () => {
       if (!reply.raw.writableFinished) void s.transport.scheduler.cancel(id);
-    };
-    reply.raw.once("close", abandon);
+    });
     const ended = await s.transport.call({
       id,
       eventId: event.id,
@@ -32,7 +31,6 @@ export function runRoutes(f: FastifyInstance, s: Served): void {
       request: s.requestInfo(req, hash),
       root: s.root(req),
     });
-    reply.raw.off("close", abandon);
     if (ended.type === "finished") return successOutput(ended.data, ended.duration, ended.averageDuration);
     if (ended.type === "cancelled") throw new HttpError(499, "TR_ERR_CANCELLED", "Cancelled");
     // A bad input is the caller's to fix (422); a failure of the function is a 500, as in Gradio.
