@@ -90,12 +90,18 @@ export class HttpError extends globalThis.Error implements CodedError {
  */
 export class ValidationError extends globalThis.Error implements CodedError {
   override name = "ValidationError";
-  readonly statusCode = 422;
+  /** 422, unless the refusal is about room or rate rather than the value (507 full, 429 too many). */
+  readonly statusCode: number;
+  /** Seconds after which the same request may succeed (a 429's `retry-after`). */
+  readonly retryAfter: number | undefined;
   constructor(
     message: string,
     readonly code: ErrorCode = "TR_ERR_INVALID_VALUE",
+    opts: { status?: number; retryAfter?: number } = {},
   ) {
     super(message);
+    this.statusCode = opts.status ?? 422;
+    this.retryAfter = opts.retryAfter;
   }
 }
 
@@ -142,6 +148,8 @@ export interface ShownFailure {
   code: ErrorCode;
   /** The HTTP status of a one-shot call that failed this way. */
   status: number;
+  /** Seconds before trying again is worth it (sent as `retry-after` on a one-shot call). */
+  retryAfter?: number;
   /** Shown on the page as an error (a cancelled call is not). */
   visible: boolean;
 }
