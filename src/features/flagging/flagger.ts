@@ -1,5 +1,4 @@
 import { stat } from "node:fs/promises";
-import { LRUCache } from "lru-cache";
 import { type Component } from "../../components/component.js";
 import type { FlaggingCallback } from "./callback.js";
 import { flagKind, isUrl, pathOf, resolveClientFiles } from "./files.js";
@@ -10,6 +9,7 @@ import { describe } from "../../core/options.js";
 import { ValidationError } from "../../core/errors.js";
 import { type FileStore } from "../../core/files.js";
 import type { RequestInfo } from "../../core/context.js";
+import { AttemptCounter } from "../../auth/attempts.js";
 
 /** Flags one client address may send a minute, unless the Interface's `flagsPerMinute` says otherwise. */
 export const DEFAULT_FLAGS_PER_MINUTE = 60;
@@ -28,7 +28,7 @@ export interface FlaggerOptions {
   components: Component<any, any>[];
   /** Most bytes the flagging folder may hold (the built-in loggers' files and rows); null: no bound. */
   maxBytes: number | null;
-  /** Flags one client address may send a minute (a burst of that many, then one every 60/n s); null: no limit. */
+  /** Flags one client address may send a minute (fixed one-minute windows); null: no limit. */
   perMinute: number | null;
 }
 
@@ -53,12 +53,13 @@ export class Flagger {
   private readonly pending = new Set<Promise<void>>();
   /** The folder's bytes, when the callback is one of tradio's loggers (a callback of your own keeps its own bounds). */
   private readonly budget: FlagBudget | undefined;
-  /** Tokens left per client address (a bucket refilled at perMinute a minute); the least recent addresses are forgotten. */
-  private readonly buckets = new LRUCache<string, { tokens: number; at: number }>({ max: 10_000 });
+  /** Flags per client address in the current minute (the counter logins use: bounded in keys). */
+  private readonly perAddress: AttemptCounter | undefined;
 
   constructor(readonly opts: FlaggerOptions) {
     const builtIn = opts.callback instanceof CSVLogger || opts.callback instanceof SQLiteLogger;
     if (builtIn && opts.mode !== "never") this.budget = FlagBudget.of(opts.dir);
+    if (opts.perMinute !== null) this.perAddress = new AttemptCounter(opts.perMinute);
   }
 
   /** The option values a client may send: the options' values, or "" when there are none. */
@@ -133,21 +134,15 @@ export class Flagger {
 
   /** One flag from a client address, or 429 TR_ERR_RATE_LIMITED saying when to try again. Calls from code are not limited. */
   private takeToken(host: string | null): void {
-    const rate = this.opts.perMinute;
-    if (rate === null || host === null) return;
-    const now = Date.now();
-    const b = this.buckets.get(host) ?? { tokens: rate, at: now };
-    b.tokens = Math.min(rate, b.tokens + ((now - b.at) / 60_000) * rate);
-    b.at = now;
-    this.buckets.set(host, b);
-    if (b.tokens < 1) {
-      const seconds = Math.max(1, Math.ceil(((1 - b.tokens) * 60) / rate));
-      throw new ValidationError(`flag: too many flags from this address (at most ${rate} a minute, flagsPerMinute); try again in ${seconds} s`, "TR_ERR_RATE_LIMITED", {
-        status: 429,
-        retryAfter: seconds,
-      });
+    if (!this.perAddress || host === null) return;
+    const seconds = this.perAddress.hit(host);
+    if (seconds > 0) {
+      throw new ValidationError(
+        `flag: too many flags from this address (at most ${this.perAddress.limit} a minute, flagsPerMinute); try again in ${seconds} s`,
+        "TR_ERR_RATE_LIMITED",
+        { status: 429, retryAfter: seconds },
+      );
     }
-    b.tokens -= 1;
   }
 
   /**
