@@ -290,7 +290,7 @@ describe("a bounded flagging folder", () => {
     }
     const rows = readLog(dir).slice(1);
     expect(rows.map((r) => r[1])).toEqual(Array.from({ length: accepted }, (_, i) => `${i} ${"x".repeat(10_000)}`));
-    // A new process measures the folder at launch: it is still full.
+    // A launch measures the folder: it is still full.
     const again = await start(echoFile({ flaggingDir: dir, maxFlaggedBytes: limit }));
     try {
       const r = await post(again.base, "/gradio_api/run/flag", { data: [null, "x".repeat(10_000), "", ""] });
@@ -303,6 +303,20 @@ describe("a bounded flagging folder", () => {
     expect(readLog(dir).slice(1)).toHaveLength(accepted + 1);
     expect(du(dir)).toBeLessThanOrEqual(limit);
   }, 60_000);
+
+  it("counts what the folder held before launch", async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, "old-notes.bin"), Buffer.alloc(100 * 1024));
+    const app = await start(echoFile({ flaggingDir: dir, maxFlaggedBytes: 100 * 1024 + 4096 }));
+    try {
+      const r = await post(app.base, "/gradio_api/run/flag", { data: [null, "x".repeat(2000), "", ""] });
+      expect([r.status, r.json.code]).toEqual([507, "TR_ERR_STORE_FULL"]);
+      expect(r.json.error).toMatch(/holds 100\.0 KiB/);
+      expect(existsSync(path.join(dir, "log.csv"))).toBe(false);
+    } finally {
+      await app.close();
+    }
+  });
 
   it("bounds the SQLite logger's folder too", async () => {
     const dir = tmp();

@@ -5,7 +5,13 @@ import { ValidationError } from "../../core/errors.js";
 /** The flagging folder's default bound (the Interface's `maxFlaggedBytes`). */
 export const DEFAULT_MAX_FLAGGED_BYTES = 1024 ** 3;
 
-const mebibytes = (n: number) => `${(n / 1024 ** 2).toFixed(n < 1024 ** 2 ? 2 : 0)} MiB`;
+/** Bytes as people read them: 512 bytes, 40.0 KiB, 12.3 MiB, 1.00 GiB. */
+function size(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}
 
 /**
  * The bytes one flagging folder holds, as this process knows them: measured once from the disk, then
@@ -16,7 +22,7 @@ const mebibytes = (n: number) => `${(n / 1024 ** 2).toFixed(n < 1024 ** 2 ? 2 : 
 export class FlagBudget {
   private used = 0;
   private reserved = 0;
-  private loading: Promise<void> | undefined;
+  private measuring: Promise<void> | undefined;
 
   private constructor(readonly dir: string) {}
 
@@ -40,12 +46,19 @@ export class FlagBudget {
     return this.used;
   }
 
-  /** Measures the folder once (every regular file under it, links not followed). */
-  load(): Promise<void> {
-    this.loading ??= sizeOf(this.dir).then((n) => {
-      this.used += n;
-    });
-    return this.loading;
+  /**
+   * Measures the folder (every regular file under it, links not followed): at each launch, so files
+   * moved away or added while the app was down are seen. Launches at the same time share one walk.
+   */
+  measure(): Promise<void> {
+    this.measuring ??= sizeOf(this.dir)
+      .then((n) => {
+        this.used = n;
+      })
+      .finally(() => {
+        this.measuring = undefined;
+      });
+    return this.measuring;
   }
 
   /**
@@ -55,8 +68,8 @@ export class FlagBudget {
   reserve(bytes: number, limit: number | null): () => void {
     if (limit !== null && this.used + this.reserved + bytes > limit) {
       throw new ValidationError(
-        `flag: the flagging folder is full: it holds ${mebibytes(this.used)} and this flag could add up to ${mebibytes(bytes)}, ` +
-          `past the ${mebibytes(limit)} it may hold (maxFlaggedBytes); nothing was saved`,
+        `flag: the flagging folder is full: it holds ${size(this.used)} and this flag could add up to ${size(bytes)}, ` +
+          `past the ${size(limit)} it may hold (maxFlaggedBytes); nothing was saved`,
         "TR_ERR_STORE_FULL",
         { status: 507 },
       );

@@ -72,7 +72,7 @@ export class Flagger {
     this.ready ??= (async () => {
       await this.opts.callback.setup(this.opts.components, this.opts.dir);
       // Measured after setup, which may repair the log.
-      await this.budget?.load();
+      await this.budget?.measure();
     })();
     return this.ready;
   }
