@@ -269,7 +269,7 @@ describe("a bounded flagging folder", () => {
       const big = await upload(app.base, Buffer.alloc(limit, 1), "big.bin");
       const r = await post(app.base, "/gradio_api/run/flag", { data: [fileData(big), "big", "big", ""] });
       expect([r.status, r.json.code]).toEqual([507, "TR_ERR_STORE_FULL"]);
-      expect(r.json.error).toMatch(/flagging folder is full.*maxFlaggedBytes.*nothing was saved/);
+      expect(r.json.error).toMatch(/no room in the flagging folder.*maxFlaggedBytes.*nothing was saved/);
       expect(existsSync(path.join(dir, "doc"))).toBe(false);
       // Rows of 10 000 characters until the folder is full.
       const text = (i: number) => `${i} ${"x".repeat(10_000)}`;
@@ -284,7 +284,7 @@ describe("a bounded flagging folder", () => {
       expect(du(dir)).toBeLessThanOrEqual(limit);
       // Through the queue (as the page sends it) the message says why.
       const client = await connect(app.base);
-      await expect(client.predict("/flag", [null, text(1000), "", ""])).rejects.toMatchObject({ message: expect.stringMatching(/flagging folder is full/) });
+      await expect(client.predict("/flag", [null, text(1000), "", ""])).rejects.toMatchObject({ message: expect.stringMatching(/no room in the flagging folder/) });
     } finally {
       await app.close();
     }

@@ -153,7 +153,7 @@ describe("browser: flag buttons", () => {
       await page.getByLabel("s", { exact: true }).press("Enter");
       await expect.poll(() => page.getByLabel("output", { exact: true }).inputValue(), { timeout: 15_000 }).toBe("X".repeat(1500));
       await flag.click();
-      await expect.poll(() => note.innerText(), { timeout: 10_000 }).toMatch(/flagging folder is full.*maxFlaggedBytes.*nothing was saved/);
+      await expect.poll(() => note.innerText(), { timeout: 10_000 }).toMatch(/no room in the flagging folder.*maxFlaggedBytes.*nothing was saved/);
       await screenshots(page, "flag-folder-full", { fullPage: false });
       expect(existsSync(path.join(dir, "log.csv"))).toBe(false);
       // The second click from this address is past flagsPerMinute: 1 (the refused flag counted).

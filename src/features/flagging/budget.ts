@@ -68,8 +68,8 @@ export class FlagBudget {
   reserve(bytes: number, limit: number | null): () => void {
     if (limit !== null && this.used + this.reserved + bytes > limit) {
       throw new ValidationError(
-        `flag: the flagging folder is full: it holds ${size(this.used)} and this flag could add up to ${size(bytes)}, ` +
-          `past the ${size(limit)} it may hold (maxFlaggedBytes); nothing was saved`,
+        `flag: no room in the flagging folder: it holds ${size(this.used)} of the ${size(limit)} it may hold (maxFlaggedBytes), ` +
+          `and this flag could add up to ${size(bytes)}; nothing was saved`,
         "TR_ERR_STORE_FULL",
         { status: 507 },
       );
