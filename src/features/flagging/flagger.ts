@@ -1,4 +1,5 @@
 import { stat } from "node:fs/promises";
+import { LRUCache } from "lru-cache";
 import { type Component } from "../../components/component.js";
 import type { FlaggingCallback } from "./callback.js";
 import { flagKind, isUrl, pathOf, resolveClientFiles } from "./files.js";
@@ -9,7 +10,6 @@ import { describe } from "../../core/options.js";
 import { ValidationError } from "../../core/errors.js";
 import { type FileStore } from "../../core/files.js";
 import type { RequestInfo } from "../../core/context.js";
-import { AttemptCounter } from "../../auth/attempts.js";
 
 /** Flags one client address may send a minute, unless the Interface's `flagsPerMinute` says otherwise. */
 export const DEFAULT_FLAGS_PER_MINUTE = 60;
@@ -53,13 +53,12 @@ export class Flagger {
   private readonly pending = new Set<Promise<void>>();
   /** The folder's bytes, when the callback is one of tradio's loggers (a callback of your own keeps its own bounds). */
   private readonly budget: FlagBudget | undefined;
-  /** Flags per client address in the current minute (the counter logins use: bounded in keys). */
-  private readonly perAddress: AttemptCounter | undefined;
+  /** Flags per client address in its current one-minute window; the least recent addresses are forgotten past 50 000. */
+  private readonly perAddress = new LRUCache<string, { count: number; resetAt: number }>({ max: 50_000, ttl: 60_000, noUpdateTTL: true });
 
   constructor(readonly opts: FlaggerOptions) {
     const builtIn = opts.callback instanceof CSVLogger || opts.callback instanceof SQLiteLogger;
     if (builtIn && opts.mode !== "never") this.budget = FlagBudget.of(opts.dir);
-    if (opts.perMinute !== null) this.perAddress = new AttemptCounter(opts.perMinute);
   }
 
   /** The option values a client may send: the options' values, or "" when there are none. */
@@ -80,7 +79,7 @@ export class Flagger {
   /** A flag sent by a client (the `/flag` event): one wire value per flagged component, then the option. */
   async fromClient(args: unknown[], request: Pick<RequestInfo, "username" | "client">, files: FileStore): Promise<unknown> {
     if (this.opts.mode === "never") throw new ValidationError('flagging is turned off for this app (allowFlagging: "never")');
-    this.takeToken(request.client.host);
+    this.countFlag(request.client.host);
     const username = request.username;
     const n = this.opts.components.length;
     const option = args[n] ?? "";
@@ -133,15 +132,19 @@ export class Flagger {
   }
 
   /** One flag from a client address, or 429 TR_ERR_RATE_LIMITED saying when to try again. Calls from code are not limited. */
-  private takeToken(host: string | null): void {
-    if (!this.perAddress || host === null) return;
-    const seconds = this.perAddress.hit(host);
-    if (seconds > 0) {
-      throw new ValidationError(
-        `flag: too many flags from this address (at most ${this.perAddress.limit} a minute, flagsPerMinute); try again in ${seconds} s`,
-        "TR_ERR_RATE_LIMITED",
-        { status: 429, retryAfter: seconds },
-      );
+  private countFlag(host: string | null): void {
+    const limit = this.opts.perMinute;
+    if (limit === null || host === null) return;
+    const now = Date.now();
+    let w = this.perAddress.get(host);
+    if (!w || w.resetAt <= now) this.perAddress.set(host, (w = { count: 0, resetAt: now + 60_000 }));
+    w.count++;
+    if (w.count > limit) {
+      const seconds = Math.max(1, Math.ceil((w.resetAt - now) / 1000));
+      throw new ValidationError(`flag: too many flags from this address (at most ${limit} a minute, flagsPerMinute); try again in ${seconds} s`, "TR_ERR_RATE_LIMITED", {
+        status: 429,
+        retryAfter: seconds,
+      });
     }
   }
 
