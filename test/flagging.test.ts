@@ -318,6 +318,25 @@ describe("a bounded flagging folder", () => {
     }
   });
 
+  it("automatic flags keep to the bound too: past it the run still answers, and the refusal is logged", async () => {
+    const dir = tmp();
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const iface = new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", allowFlagging: "auto", flaggingDir: dir, maxFlaggedBytes: 4096 });
+    const app = await start(iface);
+    try {
+      for (let i = 0; i < 10; i++) expect((await post(app.base, "/gradio_api/run/predict", { data: ["y".repeat(300), i] })).status).toBe(200);
+      await expect.poll(() => errors.mock.calls.some((c) => /automatic flag could not be saved: flag: no room in the flagging folder/.test(String(c[0])))).toBe(true);
+    } finally {
+      await app.close();
+      errors.mockRestore();
+    }
+    const rows = readLog(dir).slice(1);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThan(10);
+    for (const row of rows) expect(row[0]).toBe("y".repeat(300));
+    expect(statSync(path.join(dir, "log.csv")).size).toBeLessThanOrEqual(4096);
+  });
+
   it("bounds the SQLite logger's folder too", async () => {
     const dir = tmp();
     const logger = new tr.SQLiteLogger();
