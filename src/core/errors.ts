@@ -35,7 +35,7 @@ export const ERROR_CODES = {
   TR_ERR_FILE_PATH: "a file path outside the upload folder",
   TR_ERR_FILE_NOT_ALLOWED: "a file that may not be served",
   TR_ERR_FILE_TOO_LARGE: "a file over the size limit",
-  TR_ERR_STORE_FULL: "the file store is full (maxStoreSize): callers' new files are refused until old ones are deleted",
+  TR_ERR_STORE_FULL: "the file store is full (maxStoreSize): callers' new files are refused until old ones are deleted; or the flagging folder is (maxFlaggedBytes)",
   TR_ERR_FETCH_REFUSED: "a URL input that may not be fetched",
   TR_ERR_FETCH_FAILED: "a URL input that could not be fetched",
   TR_ERR_UNAUTHENTICATED: "no valid login",
