@@ -3,7 +3,8 @@
 // but each fails on the old behaviour: there a queue flood was refused nothing and every unattached
 // session buffered every rank update forever, big state grew without bound, and so on (see each case).
 import { fork, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { Agent, request } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -320,4 +321,39 @@ describe("the other abuse cases, at CI scale", () => {
       await app.close();
     }
   }, 60_000);
+
+  it("flagging fills the disk (the audit's extra finding): one 4 MiB upload flagged 20 times, then 100,000-character rows from one address", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "tradio-adv-flag-"));
+    const iface = new tr.Interface({ fn: (f: string | null, note: string) => note, inputs: ["file", "text"], outputs: "text", flaggingDir: dir });
+    const app = await start(iface, { trustProxy: true, maxStoreSize: 8 * MiB });
+    const flag = (data: unknown[]) => post(app.base, "/gradio_api/run/flag", { data }, { "x-forwarded-for": "203.0.113.40" });
+    try {
+      const form = new FormData();
+      form.append("files", new Blob([new Uint8Array(4 * MiB).fill(9)]), "big.bin");
+      const [stored] = (await (await fetch(`${app.base}/gradio_api/upload`, { method: "POST", body: form })).json()) as string[];
+      const file = { path: stored, meta: { _type: "gradio.FileData" } };
+      for (let i = 0; i < 20; i++) expect((await flag([file, `n${i}`, `n${i}`, ""])).status).toBe(200);
+      // The old server kept 20 copies (80 MiB); now one.
+      expect(du(dir)).toBeLessThan(4 * MiB + 64 * 1024);
+      // Long rows: the address gets its 60 flags a minute, then 429s, so the log cannot be flooded.
+      const long = "y".repeat(99_999);
+      const statuses: number[] = [];
+      for (let i = 0; i < 60; i++) statuses.push((await flag([null, long, long, ""])).status);
+      expect(statuses.slice(0, 40)).toEqual(Array(40).fill(200));
+      expect(statuses.slice(40)).toEqual(Array(20).fill(429));
+      expect(du(dir)).toBeLessThan(4 * MiB + 40 * 210_000);
+      expect((await fetch(`${app.base}/config`)).status).toBe(200);
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
+
+/** Bytes of every file under a folder. */
+function du(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((n, e) => {
+    const p = path.join(dir, e.name);
+    return n + (e.isDirectory() ? du(p) : e.isFile() ? statSync(p).size : 0);
+  }, 0);
+}

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -125,10 +125,10 @@ describe("manual flagging through @gradio/client", () => {
 
     const [header, row] = readLog(dir);
     expect(header).toEqual(["photo", "note", "result", "guess", "flag", "username", "timestamp"]);
-    expect(row[0]).toMatch(/^photo\/[0-9a-f]{24}\.png$/);
+    expect(row[0]).toMatch(/^photo\/[0-9a-f]{64}\.png$/);
     expect(readFileSync(path.join(dir, row[0])).equals(png)).toBe(true);
     expect(row[1]).toBe("'=HYPERLINK(1)");
-    expect(row[2]).toMatch(/^result\/[0-9a-f]{24}\.png$/);
+    expect(row[2]).toMatch(/^result\/[0-9a-f]{64}\.png$/);
     expect(readFileSync(path.join(dir, row[2])).equals(png)).toBe(true);
     expect(JSON.parse(readFileSync(path.join(dir, row[3]), "utf8"))).toEqual(guess);
     expect(row.slice(4, 6)).toEqual(["incorrect", ""]);
@@ -209,6 +209,198 @@ describe("an empty flag", () => {
       expect(readLog(dir)).toHaveLength(2);
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe("a bounded flagging folder", () => {
+  /** Bytes of every file under a folder. */
+  const du = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((n, e) => {
+      const p = path.join(dir, e.name);
+      return n + (e.isDirectory() ? du(p) : e.isFile() ? statSync(p).size : 0);
+    }, 0);
+  const upload = async (base: string, bytes: Buffer, name: string): Promise<string> => {
+    const form = new FormData();
+    form.append("files", new Blob([new Uint8Array(bytes)]), name);
+    const res = await fetch(`${base}/gradio_api/upload`, { method: "POST", body: form });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as string[])[0]!;
+  };
+  const fileData = (p: string) => ({ path: p, meta: { _type: "gradio.FileData" } });
+  const echoFile = (opts: object = {}) =>
+    new tr.Interface({ fn: (f: string | null, note: string) => note, inputs: [new tr.File({ label: "doc" }), new tr.Textbox({ label: "note" })], outputs: "text", ...opts });
+
+  it("stores a file flagged again and again once: 20 flags of one 4 MiB upload (and 5 uploads of the same bytes) take 4 MiB, not 100", async () => {
+    const dir = tmp();
+    const app = await start(echoFile({ flaggingDir: dir }), { maxStoreSize: 64 * 1024 ** 2 });
+    try {
+      const bytes = Buffer.alloc(4 * 1024 ** 2, 7);
+      const stored = await upload(app.base, bytes, "big.bin");
+      for (let i = 0; i < 20; i++) {
+        const r = await post(app.base, "/gradio_api/run/flag", { data: [fileData(stored), `flag ${i}`, `flag ${i}`, ""] });
+        expect(r.status, r.text).toBe(200);
+      }
+      // The same bytes uploaded again (new paths in the store), through @gradio/client as a page would send them.
+      const { handle_file } = await import("@gradio/client");
+      const client = await connect(app.base);
+      for (let i = 0; i < 5; i++) await client.predict("/flag", [handle_file(new File([new Uint8Array(bytes)], "big.bin")), `again ${i}`, `again ${i}`, ""]);
+    } finally {
+      await app.close();
+    }
+    const [header, ...rows] = readLog(dir);
+    expect(header.slice(0, 3)).toEqual(["doc", "note", "output"]);
+    expect(rows).toHaveLength(25);
+    const cells = new Set(rows.map((r) => r[0]));
+    expect(cells.size).toBe(1);
+    expect([...cells][0]).toMatch(/^doc\/[0-9a-f]{64}\.bin$/);
+    expect(readdirSync(path.join(dir, "doc"))).toHaveLength(1);
+    expect(readFileSync(path.join(dir, [...cells][0]!)).equals(Buffer.alloc(4 * 1024 ** 2, 7))).toBe(true);
+    expect(du(dir)).toBeLessThan(4 * 1024 ** 2 + 64 * 1024);
+  }, 60_000);
+
+  it("refuses a flag past maxFlaggedBytes with 507 TR_ERR_STORE_FULL, writing nothing of it; the log stays whole, also after a restart", async () => {
+    const dir = tmp();
+    const limit = 256 * 1024;
+    const app = await start(echoFile({ flaggingDir: dir, maxFlaggedBytes: limit, flagsPerMinute: null }));
+    let accepted = 0;
+    try {
+      // A file bigger than the room left is refused before anything is copied.
+      const big = await upload(app.base, Buffer.alloc(limit, 1), "big.bin");
+      const r = await post(app.base, "/gradio_api/run/flag", { data: [fileData(big), "big", "big", ""] });
+      expect([r.status, r.json.code]).toEqual([507, "TR_ERR_STORE_FULL"]);
+      expect(r.json.error).toMatch(/no room in the flagging folder.*maxFlaggedBytes.*nothing was saved/);
+      expect(existsSync(path.join(dir, "doc"))).toBe(false);
+      // Rows of 10 000 characters until the folder is full.
+      const text = (i: number) => `${i} ${"x".repeat(10_000)}`;
+      let last: Awaited<ReturnType<typeof post>> | undefined;
+      for (let i = 0; i < 100; i++) {
+        last = await post(app.base, "/gradio_api/run/flag", { data: [null, text(i), "", ""] });
+        if (last.status !== 200) break;
+        accepted++;
+      }
+      expect([last!.status, last!.json.code]).toEqual([507, "TR_ERR_STORE_FULL"]);
+      expect(accepted).toBeGreaterThan(5);
+      expect(du(dir)).toBeLessThanOrEqual(limit);
+      // Through the queue (as the page sends it) the message says why.
+      const client = await connect(app.base);
+      await expect(client.predict("/flag", [null, text(1000), "", ""])).rejects.toMatchObject({ message: expect.stringMatching(/no room in the flagging folder/) });
+    } finally {
+      await app.close();
+    }
+    const rows = readLog(dir).slice(1);
+    expect(rows.map((r) => r[1])).toEqual(Array.from({ length: accepted }, (_, i) => `${i} ${"x".repeat(10_000)}`));
+    // A launch measures the folder: it is still full.
+    const again = await start(echoFile({ flaggingDir: dir, maxFlaggedBytes: limit }));
+    try {
+      const r = await post(again.base, "/gradio_api/run/flag", { data: [null, "x".repeat(10_000), "", ""] });
+      expect([r.status, r.json.code]).toEqual([507, "TR_ERR_STORE_FULL"]);
+      // A small flag still fits.
+      expect((await post(again.base, "/gradio_api/run/flag", { data: [null, "short", "", ""] })).status).toBe(200);
+    } finally {
+      await again.close();
+    }
+    expect(readLog(dir).slice(1)).toHaveLength(accepted + 1);
+    expect(du(dir)).toBeLessThanOrEqual(limit);
+  }, 60_000);
+
+  it("counts what the folder held before launch", async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, "old-notes.bin"), Buffer.alloc(100 * 1024));
+    const app = await start(echoFile({ flaggingDir: dir, maxFlaggedBytes: 100 * 1024 + 4096 }));
+    try {
+      const r = await post(app.base, "/gradio_api/run/flag", { data: [null, "x".repeat(2000), "", ""] });
+      expect([r.status, r.json.code]).toEqual([507, "TR_ERR_STORE_FULL"]);
+      expect(r.json.error).toMatch(/holds 100\.0 KiB/);
+      expect(existsSync(path.join(dir, "log.csv"))).toBe(false);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("automatic flags keep to the bound too: past it the run still answers, and the refusal is logged", async () => {
+    const dir = tmp();
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const iface = new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", allowFlagging: "auto", flaggingDir: dir, maxFlaggedBytes: 4096 });
+    const app = await start(iface);
+    try {
+      for (let i = 0; i < 10; i++) expect((await post(app.base, "/gradio_api/run/predict", { data: ["y".repeat(300), i] })).status).toBe(200);
+      await expect.poll(() => errors.mock.calls.some((c) => /automatic flag could not be saved: flag: no room in the flagging folder/.test(String(c[0])))).toBe(true);
+    } finally {
+      await app.close();
+      errors.mockRestore();
+    }
+    const rows = readLog(dir).slice(1);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThan(10);
+    for (const row of rows) expect(row[0]).toBe("y".repeat(300));
+    expect(statSync(path.join(dir, "log.csv")).size).toBeLessThanOrEqual(4096);
+  });
+
+  it("bounds the SQLite logger's folder too", async () => {
+    const dir = tmp();
+    const logger = new tr.SQLiteLogger();
+    const app = await start(echoFile({ flaggingDir: dir, flaggingCallback: logger, maxFlaggedBytes: 64 * 1024, flagsPerMinute: null }));
+    try {
+      const big = await upload(app.base, Buffer.alloc(40 * 1024, 2), "a.bin");
+      expect((await post(app.base, "/gradio_api/run/flag", { data: [fileData(big), "first", "", ""] })).status).toBe(200);
+      const other = await upload(app.base, Buffer.alloc(40 * 1024, 3), "b.bin");
+      const r = await post(app.base, "/gradio_api/run/flag", { data: [fileData(other), "second", "", ""] });
+      expect([r.status, r.json.code]).toEqual([507, "TR_ERR_STORE_FULL"]);
+      expect(readdirSync(path.join(dir, "doc"))).toHaveLength(1);
+    } finally {
+      await app.close();
+      logger.close();
+    }
+  });
+
+  it("limits flags per client address: 60 a minute by default, then 429 TR_ERR_RATE_LIMITED with retry-after; other addresses are not held up", async () => {
+    const dir = tmp();
+    const app = await start(new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", flaggingDir: dir }), { trustProxy: true });
+    const flag = (i: number, from: string) => post(app.base, "/gradio_api/run/flag", { data: [`t${i}`, i, "", ""] }, { "x-forwarded-for": from });
+    try {
+      for (let i = 0; i < 60; i++) expect((await flag(i, "203.0.113.7")).status).toBe(200);
+      const res = await fetch(`${app.base}/gradio_api/run/flag`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-forwarded-for": "203.0.113.7" },
+        body: JSON.stringify({ data: ["one too many", 60, "", ""] }),
+      });
+      expect(res.status).toBe(429);
+      const body = (await res.json()) as any;
+      expect(body.code).toBe("TR_ERR_RATE_LIMITED");
+      expect(body.error).toMatch(/at most 60 a minute, flagsPerMinute/);
+      expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      expect(Number(res.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+      expect((await flag(61, "198.51.100.3")).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+    const rows = readLog(dir).slice(1);
+    expect(rows).toHaveLength(61);
+    expect(rows.some((r) => r[0] === "one too many")).toBe(false);
+  }, 60_000);
+
+  it("flagsPerMinute sets the rate, and the page's queue gets the same refusal", async () => {
+    const dir = tmp();
+    const app = await start(new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", flaggingDir: dir, flagsPerMinute: 3 }));
+    try {
+      const client = await connect(app.base);
+      for (let i = 0; i < 3; i++) await client.predict("/flag", [`t${i}`, i, "", ""]);
+      await expect(client.predict("/flag", ["late", 0, "", ""])).rejects.toMatchObject({ message: expect.stringMatching(/too many flags from this address \(at most 3 a minute, flagsPerMinute\); try again in \d+ s/) });
+      const r = await post(app.base, "/gradio_api/run/flag", { data: ["late", 1, "", ""] });
+      expect([r.status, r.json.code]).toEqual([429, "TR_ERR_RATE_LIMITED"]);
+    } finally {
+      await app.close();
+    }
+    expect(readLog(dir).slice(1).map((r) => r[0])).toEqual(["t0", "t1", "t2"]);
+  });
+
+  it("validates maxFlaggedBytes and flagsPerMinute, naming them", () => {
+    const make = (extra: object) => () => new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", ...extra } as any);
+    for (const name of ["maxFlaggedBytes", "flagsPerMinute"]) {
+      for (const bad of [0, -1, 1.5, "1GB", Infinity, true]) expect(make({ [name]: bad }), `${name}: ${String(bad)}`).toThrowCode("TR_ERR_OPTION_INVALID", new RegExp(`"${name}"`));
+      expect(make({ [name]: null })).not.toThrow();
+      expect(make({ [name]: 1000 })).not.toThrow();
     }
   });
 });
@@ -310,7 +502,8 @@ describe("flags with auth", () => {
 describe("nothing is lost", () => {
   it("200 concurrent flags through the API give 200 intact rows (CSV)", async () => {
     const dir = tmp();
-    const app = await start(new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", flaggingDir: dir }));
+    // One address flags 200 times at once: past the default rate limit.
+    const app = await start(new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", flaggingDir: dir, flagsPerMinute: null }));
     try {
       const client = await connect(app.base);
       const text = (i: number) => `flag ${i}, "quoted"\nline ${i}`;
@@ -333,7 +526,7 @@ describe("nothing is lost", () => {
   it("200 concurrent flags through the API give 200 rows (SQLite)", async () => {
     const dir = tmp();
     const logger = new tr.SQLiteLogger();
-    const app = await start(new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", flaggingDir: dir, flaggingCallback: logger }));
+    const app = await start(new tr.Interface({ fn: greet, inputs: ["text", "number"], outputs: "text", flaggingDir: dir, flaggingCallback: logger, flagsPerMinute: 1000 }));
     try {
       const client = await connect(app.base);
       await Promise.all(Array.from({ length: 200 }, (_, i) => client.predict("/flag", [`t${i}`, i, `t${i}:${i}`, ""])));

@@ -35,7 +35,7 @@ export const ERROR_CODES = {
   TR_ERR_FILE_PATH: "a file path outside the upload folder",
   TR_ERR_FILE_NOT_ALLOWED: "a file that may not be served",
   TR_ERR_FILE_TOO_LARGE: "a file over the size limit",
-  TR_ERR_STORE_FULL: "the file store is full (maxStoreSize): callers' new files are refused until old ones are deleted",
+  TR_ERR_STORE_FULL: "the file store is full (maxStoreSize): callers' new files are refused until old ones are deleted; or the flagging folder is (maxFlaggedBytes)",
   TR_ERR_FETCH_REFUSED: "a URL input that may not be fetched",
   TR_ERR_FETCH_FAILED: "a URL input that could not be fetched",
   TR_ERR_UNAUTHENTICATED: "no valid login",
@@ -90,12 +90,18 @@ export class HttpError extends globalThis.Error implements CodedError {
  */
 export class ValidationError extends globalThis.Error implements CodedError {
   override name = "ValidationError";
-  readonly statusCode = 422;
+  /** 422, unless the refusal is about room or rate rather than the value (507 full, 429 too many). */
+  readonly statusCode: number;
+  /** Seconds after which the same request may succeed (a 429's `retry-after`). */
+  readonly retryAfter: number | undefined;
   constructor(
     message: string,
     readonly code: ErrorCode = "TR_ERR_INVALID_VALUE",
+    opts: { status?: number; retryAfter?: number } = {},
   ) {
     super(message);
+    this.statusCode = opts.status ?? 422;
+    this.retryAfter = opts.retryAfter;
   }
 }
 
@@ -142,6 +148,8 @@ export interface ShownFailure {
   code: ErrorCode;
   /** The HTTP status of a one-shot call that failed this way. */
   status: number;
+  /** Seconds before trying again is worth it (sent as `retry-after` on a one-shot call). */
+  retryAfter?: number;
   /** Shown on the page as an error (a cancelled call is not). */
   visible: boolean;
 }

@@ -210,6 +210,8 @@ export class Interface<const I extends Specs, const O extends Specs, const A ext
       options: options.flaggingOptions,
       dir: options.flaggingDir,
       callback: options.flaggingCallback,
+      maxBytes: options.maxFlaggedBytes,
+      perMinute: options.flagsPerMinute,
     });
     const interpretButton = interpretation ? addInterpretation(builder, predict, interpretation) : null;
     const examplesBlock = examples ? addExamples(builder, predict, examples, { perPage: options.examplesPerPage ?? 10, cache: options.cacheExamples ?? false }) : null;

@@ -42,6 +42,14 @@ export interface CommonOptions {
   flaggingDir?: string;
   /** Default: a CSVLogger writing `<flaggingDir>/log.csv`. A registered name ("csv", "sqlite") also works. */
   flaggingCallback?: FlaggingCallback | string;
+  /**
+   * Most bytes the flagging folder may hold, files and log together (default 1 GiB; null: no bound).
+   * A flag that could take it past is refused whole with 507 TR_ERR_STORE_FULL. Counts what tradio's
+   * loggers write; a `flaggingCallback` of your own keeps its own bounds.
+   */
+  maxFlaggedBytes?: number | null;
+  /** Flags one client address may send a minute (default 60; null: no limit); past it 429 TR_ERR_RATE_LIMITED. */
+  flagsPerMinute?: number | null;
   /** "default" (leave-one-out), "shap", a registered method's name, or a custom function; or one per input. */
   interpretation?: InterpretationMethod | string | InterpretationFn | (InterpretationMethod | string | InterpretationFn | null)[];
   numShap?: number;
@@ -95,6 +103,8 @@ const isAccordion = (v: unknown): boolean => {
   );
 };
 
+const positiveIntOrNull = Object.assign((v: unknown): boolean => v === null || isPositiveInt(v), { expected: "a positive integer or null" });
+
 const nonEmptyText = Object.assign((v: unknown): boolean => typeof v === "string" && v.trim() !== "", { expected: "a non-empty string" });
 
 const isMethod = (v: unknown): boolean =>
@@ -119,6 +129,8 @@ export const COMMON_KINDS: Record<keyof CommonOptions, OptionKind> = {
     Array.isArray(v) && v.every((o) => typeof o === "string" || (Array.isArray(o) && o.length === 2 && o.every((x) => typeof x === "string"))),
   flaggingDir: "string",
   flaggingCallback: (v) => isFlaggingCallback(v) || (typeof v === "string" && flaggingCallbacks.has(v)),
+  maxFlaggedBytes: positiveIntOrNull,
+  flagsPerMinute: positiveIntOrNull,
   interpretation: (v) => isMethod(v) || (Array.isArray(v) && v.every((m) => m === null || isMethod(m))),
   numShap: (v) => typeof v === "number" && Number.isFinite(v) && v > 0,
   interpretationConcurrency: isPositiveInt,

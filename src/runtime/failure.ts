@@ -2,7 +2,7 @@ import { codeOf, TradioError, ValidationError, type CodedError, type ErrorCode, 
 
 /** Where a failure of a run came from: decides what its caller is told. */
 export type RunFailure =
-  | { kind: "input"; code: ErrorCode; message: string } // the caller sent a bad value: 4xx
+  | { kind: "input"; code: ErrorCode; message: string; status?: number; retryAfter?: number } // the caller sent a bad value, or too much: 4xx/507
   | { kind: "user"; code: ErrorCode; message: string; title: string; duration: number | null } // tr.Error: shown as is
   | { kind: "cancelled" } // the caller cancelled or went away
   | { kind: "internal"; code: ErrorCode; message: string; error: unknown }; // anything else: logged; shown with showError
@@ -29,7 +29,10 @@ export function cancelled(): RunError {
 export function toRunError(err: unknown): RunError {
   if (err instanceof RunError) return err;
   if (err instanceof TradioError) return new RunError({ kind: "user", code: err.code, message: err.message, title: err.title, duration: err.duration });
-  if (err instanceof ValidationError) return new RunError({ kind: "input", code: err.code, message: err.message });
+  if (err instanceof ValidationError) {
+    const extra = { ...(err.statusCode !== 422 && { status: err.statusCode }), ...(err.retryAfter !== undefined && { retryAfter: err.retryAfter }) };
+    return new RunError({ kind: "input", code: err.code, message: err.message, ...extra });
+  }
   const message = err instanceof globalThis.Error ? err.message : String(err);
   return new RunError({ kind: "internal", code: codeOf(err) ?? "TR_ERR_FUNCTION", message, error: err });
 }
@@ -43,7 +46,15 @@ export function present(failure: RunFailure, showError: boolean): ShownFailure {
     case "user":
       return { message: failure.message, title: failure.title, duration: failure.duration, code: failure.code, status: 500, visible: true };
     case "input":
-      return { message: failure.message, title: "Error", duration: null, code: failure.code, status: 422, visible: true };
+      return {
+        message: failure.message,
+        title: "Error",
+        duration: null,
+        code: failure.code,
+        status: failure.status ?? 422,
+        ...(failure.retryAfter !== undefined && { retryAfter: failure.retryAfter }),
+        visible: true,
+      };
     case "cancelled":
       return { message: "Cancelled", title: "Cancelled", duration: null, code: "TR_ERR_CANCELLED", status: 499, visible: false };
     case "internal":
@@ -59,6 +70,6 @@ export function thrownToCode(err: RunError): globalThis.Error {
   const f = err.failure;
   if (f.kind === "internal" && f.error instanceof globalThis.Error) return f.error;
   if (f.kind === "user") return new TradioError(f.message, { title: f.title, duration: f.duration, code: f.code });
-  if (f.kind === "input") return new ValidationError(f.message, f.code);
+  if (f.kind === "input") return new ValidationError(f.message, f.code, { status: f.status, retryAfter: f.retryAfter });
   return err;
 }

@@ -133,6 +133,40 @@ describe("browser: flag buttons", () => {
     }
   });
 
+  it("shows why a flag was refused under its button: a full flagging folder, then too many flags", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "tradio-flag-"));
+    const iface = new tr.Interface({
+      fn: (s: string) => s.toUpperCase(),
+      inputs: new tr.Textbox({ label: "s" }),
+      outputs: "text",
+      flaggingDir: dir,
+      maxFlaggedBytes: 2000,
+      flagsPerMinute: 1,
+    });
+    const app = await startApp(iface);
+    const { context, page } = await newPage(browser);
+    try {
+      await openApp(page, app.url);
+      const note = page.locator(".flag-note").first();
+      const flag = page.getByRole("button", { name: "Flag" });
+      await page.getByLabel("s", { exact: true }).fill("x".repeat(1500));
+      await page.getByLabel("s", { exact: true }).press("Enter");
+      await expect.poll(() => page.getByLabel("output", { exact: true }).inputValue(), { timeout: 15_000 }).toBe("X".repeat(1500));
+      await flag.click();
+      await expect.poll(() => note.innerText(), { timeout: 10_000 }).toMatch(/no room in the flagging folder.*maxFlaggedBytes.*nothing was saved/);
+      await screenshots(page, "flag-folder-full", { fullPage: false });
+      expect(existsSync(path.join(dir, "log.csv"))).toBe(false);
+      // The second click from this address is past flagsPerMinute: 1 (the refused flag counted).
+      await flag.click();
+      await expect.poll(() => note.innerText(), { timeout: 10_000 }).toMatch(/too many flags from this address.*try again in \d+ s/);
+      expect(pageErrors(page)).toEqual([]);
+    } finally {
+      await context.close();
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("the flagging demo: Flag as incorrect saves the image, the label and the option", async () => {
     const demo = (await import("../../demo/flagging/app.js")).default;
     const dir = demo.options.flaggingDir as string;

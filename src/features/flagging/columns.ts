@@ -1,9 +1,9 @@
-import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Component } from "../../components/component.js";
 import { OptionError } from "../../core/errors.js";
-import { copyNewFile, flagKind, isUrl, pathOf, writeNewFile } from "./files.js";
+import { countFlagged } from "./budget.js";
+import { copyNewFile, flagKind, hashFile, hashText, isUrl, pathOf, storeOnce, writeNewFile } from "./files.js";
 
 /** One column per flagged component: its label (as the Interface set it), else `component <i>`. */
 export function columnLabels(components: Component<any, any>[]): string[] {
@@ -42,8 +42,6 @@ async function extensionOf(item: unknown, file: string): Promise<string> {
   return sniffed ? `.${sniffed.ext}` : "";
 }
 
-const uniqueName = (ext: string) => `${randomBytes(12).toString("hex")}${ext}`;
-
 export interface CellOptions {
   /** Structured values as JSON text in the cell instead of a .json file (the SQLite logger). */
   inlineJson?: boolean;
@@ -51,8 +49,9 @@ export interface CellOptions {
 
 /**
  * Turns one flagged sample into cell texts, saving what belongs in files first (so a row never names a
- * file that is not on disk): media are copied to `<dir>/<folder>/<random>.<ext>`, structured values
- * saved as `.json`, and the cell holds the path relative to `dir` (forward slashes). Several files
+ * file that is not on disk): media are copied to `<dir>/<folder>/<sha256>.<ext>`, structured values
+ * saved as `<sha256>.json`, and the cell holds the path relative to `dir` (forward slashes). Files are
+ * named by their content, so the same bytes flagged again reuse the stored copy. Several files
  * give a JSON list of paths. Text is kept as is; other values as JSON; null as an empty cell.
  */
 export async function renderCells(
@@ -75,8 +74,8 @@ export async function renderCells(
         if (isUrl(source)) return source;
         const folder = path.join(dir, folders[i]);
         await mkdir(folder, { recursive: true });
-        const name = uniqueName(await extensionOf(item, source));
-        await copyNewFile(source, path.join(folder, name));
+        const name = `${await hashFile(source)}${await extensionOf(item, source)}`;
+        countFlagged(dir, await storeOnce(path.join(folder, name), (tmp) => copyNewFile(source, tmp)));
         return `${folders[i]}/${name}`;
       };
       if (Array.isArray(v)) {
@@ -91,8 +90,8 @@ export async function renderCells(
       } else {
         const folder = path.join(dir, folders[i]);
         await mkdir(folder, { recursive: true });
-        const name = uniqueName(".json");
-        await writeNewFile(path.join(folder, name), text);
+        const name = `${hashText(text)}.json`;
+        countFlagged(dir, await storeOnce(path.join(folder, name), (tmp) => writeNewFile(tmp, text)));
         cells.push(`${folders[i]}/${name}`);
       }
     } else {

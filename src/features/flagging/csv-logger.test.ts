@@ -70,15 +70,15 @@ describe("CSVLogger layout", () => {
     expect(header).toEqual(["text", "n", "ok", "photo", "docs", "label", "data", "chat", "table", "flag", "username", "timestamp"]);
 
     expect(row.slice(0, 3)).toEqual(["two\nlines, \"quoted\"", "3.5", "true"]);
-    expect(row[3]).toMatch(/^photo\/[0-9a-f]{24}\.png$/);
+    expect(row[3]).toMatch(/^photo\/[0-9a-f]{64}\.png$/);
     expect(readFileSync(path.join(dir, row[3]), "utf8")).toBe("fake png bytes");
     const docs = JSON.parse(row[4]) as string[];
     expect(docs).toHaveLength(2);
-    expect(docs[0]).toMatch(/^docs\/[0-9a-f]{24}\.txt$/);
+    expect(docs[0]).toMatch(/^docs\/[0-9a-f]{64}\.txt$/);
     expect(readFileSync(path.join(dir, docs[0]), "utf8")).toBe("hello");
     expect(readFileSync(path.join(dir, docs[1]), "utf8")).toBe("fake png bytes");
     const json = (cell: string) => {
-      expect(cell).toMatch(/^[a-z]+\/[0-9a-f]{24}\.json$/);
+      expect(cell).toMatch(/^[a-z]+\/[0-9a-f]{64}\.json$/);
       return JSON.parse(readFileSync(path.join(dir, cell), "utf8"));
     };
     expect(json(row[5])).toEqual(label);

@@ -6,6 +6,7 @@ import type { FlaggingCallback } from "./callback.js";
 import { columnLabels, folderNames, renderCells } from "./columns.js";
 import { BOM, csvRecord, parseLog, restore } from "./csv-format.js";
 import { writeNewFile } from "./files.js";
+import { countFlagged } from "./budget.js";
 import { checkOptions, describe } from "../../core/options.js";
 import { OptionError, TradioFailure } from "../../core/errors.js";
 
@@ -251,8 +252,10 @@ export class CSVLogger implements FlaggingCallback {
       if (size === 0) this.rows = 0;
       else if (this.knownSize >= 0 && size !== this.knownSize) this.rows += await this.countSince(fh, this.knownSize, size);
       else if (this.knownSize < 0 && size > 0) this.rows = await this.countAll();
-      await writeAll(fh, size === 0 ? Buffer.concat([BOM, csvRecord(this.header), rows]) : rows);
+      const data = size === 0 ? Buffer.concat([BOM, csvRecord(this.header), rows]) : rows;
+      await writeAll(fh, data);
       await fh.datasync();
+      countFlagged(this.dir, data.length);
       this.claimed = true;
       this.knownSize = (await fh.stat()).size;
     } catch (err) {

@@ -1,5 +1,8 @@
-import { constants } from "node:fs";
-import { copyFile, open } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { constants, createReadStream } from "node:fs";
+import { copyFile, lstat, open, rename, rm } from "node:fs/promises";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
 import { type Component } from "../../components/component.js";
 import { ValidationError } from "../../core/errors.js";
 import { type FileStore } from "../../core/files.js";
@@ -81,5 +84,52 @@ export async function copyNewFile(source: string, target: string): Promise<void>
     await fh.datasync();
   } finally {
     await fh.close();
+  }
+}
+
+/** The SHA-256 of a file's bytes, in hex (read as a stream: files may be large). */
+export async function hashFile(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  await pipeline(createReadStream(file), hash);
+  return hash.digest("hex");
+}
+
+export const hashText = (text: string) => createHash("sha256").update(text).digest("hex");
+
+// Stored copies being written by this process, by final path: a flag of the same bytes meanwhile waits for it.
+const storing = new Map<string, Promise<number>>();
+
+/**
+ * Stores content once under a name made from its hash: when `target` is there already, nothing is
+ * written. Otherwise `write` fills a hidden temporary file beside it (flushed), which is renamed into
+ * place, so a stored name always holds whole content. Returns the bytes added (0 for a copy reused).
+ */
+export async function storeOnce(target: string, write: (tmp: string) => Promise<void>): Promise<number> {
+  const pending = storing.get(target);
+  if (pending) {
+    await pending;
+    return 0;
+  }
+  const job = (async () => {
+    const found = await lstat(target).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === "ENOENT") return undefined;
+      throw err;
+    });
+    if (found?.isFile()) return 0;
+    const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
+    try {
+      await write(tmp);
+      await rename(tmp, target);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    return (await lstat(target)).size;
+  })();
+  storing.set(target, job);
+  try {
+    return await job;
+  } finally {
+    storing.delete(target);
   }
 }

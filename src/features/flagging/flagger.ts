@@ -1,9 +1,18 @@
+import { stat } from "node:fs/promises";
+import { LRUCache } from "lru-cache";
 import { type Component } from "../../components/component.js";
 import type { FlaggingCallback } from "./callback.js";
-import { resolveClientFiles } from "./files.js";
+import { flagKind, isUrl, pathOf, resolveClientFiles } from "./files.js";
+import { FlagBudget } from "./budget.js";
+import { CSVLogger } from "./csv-logger.js";
+import { SQLiteLogger } from "./sqlite-logger.js";
 import { describe } from "../../core/options.js";
 import { ValidationError } from "../../core/errors.js";
 import { type FileStore } from "../../core/files.js";
+import type { RequestInfo } from "../../core/context.js";
+
+/** Flags one client address may send a minute, unless the Interface's `flagsPerMinute` says otherwise. */
+export const DEFAULT_FLAGS_PER_MINUTE = 60;
 
 export type FlaggingMode = "manual" | "auto" | "never";
 /** A button label and the value logged in the `flag` column. */
@@ -17,6 +26,10 @@ export interface FlaggerOptions {
   callback: FlaggingCallback;
   /** The flagged components: visible inputs, then visible outputs. */
   components: Component<any, any>[];
+  /** Most bytes the flagging folder may hold (the built-in loggers' files and rows); null: no bound. */
+  maxBytes: number | null;
+  /** Flags one client address may send a minute (fixed one-minute windows); null: no limit. */
+  perMinute: number | null;
 }
 
 /** A value that says nothing: none, an empty string, list or object (numbers and booleans always say something). */
@@ -38,8 +51,15 @@ export function normaliseOptions(options: (string | [string, string])[] | undefi
 export class Flagger {
   private ready: Promise<void> | undefined;
   private readonly pending = new Set<Promise<void>>();
+  /** The folder's bytes, when the callback is one of tradio's loggers (a callback of your own keeps its own bounds). */
+  private readonly budget: FlagBudget | undefined;
+  /** Flags per client address in its current one-minute window; the least recent addresses are forgotten past 50 000. */
+  private readonly perAddress = new LRUCache<string, { count: number; resetAt: number }>({ max: 50_000, ttl: 60_000, noUpdateTTL: true });
 
-  constructor(readonly opts: FlaggerOptions) {}
+  constructor(readonly opts: FlaggerOptions) {
+    const builtIn = opts.callback instanceof CSVLogger || opts.callback instanceof SQLiteLogger;
+    if (builtIn && opts.mode !== "never") this.budget = FlagBudget.of(opts.dir);
+  }
 
   /** The option values a client may send: the options' values, or "" when there are none. */
   get allowed(): string[] {
@@ -50,13 +70,17 @@ export class Flagger {
   setup(): Promise<void> {
     this.ready ??= (async () => {
       await this.opts.callback.setup(this.opts.components, this.opts.dir);
+      // Measured after setup, which may repair the log.
+      await this.budget?.measure();
     })();
     return this.ready;
   }
 
   /** A flag sent by a client (the `/flag` event): one wire value per flagged component, then the option. */
-  async fromClient(args: unknown[], username: string | null, files: FileStore): Promise<unknown> {
+  async fromClient(args: unknown[], request: Pick<RequestInfo, "username" | "client">, files: FileStore): Promise<unknown> {
     if (this.opts.mode === "never") throw new ValidationError('flagging is turned off for this app (allowFlagging: "never")');
+    this.countFlag(request.client.host);
+    const username = request.username;
     const n = this.opts.components.length;
     const option = args[n] ?? "";
     if (typeof option !== "string" || !this.allowed.includes(option)) {
@@ -67,7 +91,61 @@ export class Flagger {
     }
     const values = await resolveClientFiles(this.opts.components, args.slice(0, n), files);
     await this.setup();
-    return this.opts.callback.flag(values, option, username);
+    return this.write(values, option, username);
+  }
+
+  /** Writes a flag within the folder's bound: refused whole (507) when the most it could add does not fit. */
+  private async write(values: unknown[], option: string, username: string | null): Promise<unknown> {
+    if (!this.budget) return this.opts.callback.flag(values, option, username);
+    const release = this.budget.reserve(await this.mostAdded(values, option, username), this.opts.maxBytes);
+    try {
+      return await this.opts.callback.flag(values, option, username);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * The most one flag could add to the folder: each file's full size (a copy stored already costs
+   * nothing, but is counted here), its structured values, and its row with every character escaped.
+   */
+  private async mostAdded(values: unknown[], option: string, username: string | null): Promise<number> {
+    let bytes = 256 + 2 * Buffer.byteLength(JSON.stringify([option, username]));
+    for (const [i, c] of this.opts.components.entries()) {
+      const v = values[i] ?? null;
+      if (v === null) continue;
+      if (flagKind(c) === "file") {
+        for (const item of Array.isArray(v) ? v : [v]) {
+          const p = pathOf(item);
+          bytes += 200;
+          if (p !== undefined && !isUrl(p)) bytes += (await stat(p)).size;
+          else bytes += 2 * Buffer.byteLength(p ?? "");
+        }
+      } else {
+        // The text (or JSON) once in a file or cell, and once more for quotes a CSV cell doubles.
+        bytes += 2 * Buffer.byteLength(typeof v === "string" ? v : JSON.stringify(v)) + 200;
+      }
+    }
+    // A new log's header.
+    if (this.budget && this.budget.bytes === 0) bytes += 2 * this.opts.components.reduce((n, c) => n + Buffer.byteLength(c.label ?? "") + 16, 64);
+    return bytes;
+  }
+
+  /** One flag from a client address, or 429 TR_ERR_RATE_LIMITED saying when to try again. Calls from code are not limited. */
+  private countFlag(host: string | null): void {
+    const limit = this.opts.perMinute;
+    if (limit === null || host === null) return;
+    const now = Date.now();
+    let w = this.perAddress.get(host);
+    if (!w || w.resetAt <= now) this.perAddress.set(host, (w = { count: 0, resetAt: now + 60_000 }));
+    w.count++;
+    if (w.count > limit) {
+      const seconds = Math.max(1, Math.ceil((w.resetAt - now) / 1000));
+      throw new ValidationError(`flag: too many flags from this address (at most ${limit} a minute, flagsPerMinute); try again in ${seconds} s`, "TR_ERR_RATE_LIMITED", {
+        status: 429,
+        retryAfter: seconds,
+      });
+    }
   }
 
   /**
@@ -79,7 +157,7 @@ export class Flagger {
       .then(async () => {
         const resolved = await resolveClientFiles(this.opts.components, values, files);
         await this.setup();
-        await this.opts.callback.flag(resolved, "", username);
+        await this.write(resolved, "", username);
       })
       .catch((err: unknown) => {
         console.error(`tradio: an automatic flag could not be saved: ${err instanceof Error ? err.message : String(err)}`);

@@ -5,7 +5,8 @@ import { Block } from "../../graph/graph.js";
 import type { EventDraft, GraphBuilder } from "../../graph/builder.js";
 import type { FlaggingCallback } from "./callback.js";
 import { CSVLogger } from "./csv-logger.js";
-import { Flagger, normaliseOptions, type FlaggingMode } from "./flagger.js";
+import { DEFAULT_FLAGS_PER_MINUTE, Flagger, normaliseOptions, type FlaggingMode } from "./flagger.js";
+import { DEFAULT_MAX_FLAGGED_BYTES } from "./budget.js";
 import { flaggingCallbacks } from "./registry.js";
 
 export interface FlaggingGraphOptions {
@@ -13,6 +14,10 @@ export interface FlaggingGraphOptions {
   options?: (string | [string, string])[];
   dir?: string;
   callback?: FlaggingCallback | string;
+  /** The folder's bound in bytes (default 1 GiB); null: none. */
+  maxBytes?: number | null;
+  /** Flags per client address a minute (default 60); null: no limit. */
+  perMinute?: number | null;
 }
 
 /**
@@ -27,7 +32,15 @@ export function addFlagging(builder: GraphBuilder, predict: EventDraft, opts: Fl
   const components: Component<any, any>[] = [...visibleIn, ...visibleOut];
   const options = normaliseOptions(opts.options);
   const callback = typeof opts.callback === "string" ? flaggingCallbacks.get(opts.callback)() : (opts.callback ?? new CSVLogger());
-  const flagger = new Flagger({ mode: opts.mode, options, dir: path.resolve(opts.dir ?? "flagged"), callback, components });
+  const flagger = new Flagger({
+    mode: opts.mode,
+    options,
+    dir: path.resolve(opts.dir ?? "flagged"),
+    callback,
+    components,
+    maxBytes: opts.maxBytes === undefined ? DEFAULT_MAX_FLAGGED_BYTES : opts.maxBytes,
+    perMinute: opts.perMinute === undefined ? DEFAULT_FLAGS_PER_MINUTE : opts.perMinute,
+  });
   builder.setConfig("allow_flagging", opts.mode);
   builder.setConfig("flagging_options", options);
   if (opts.mode !== "never") builder.lifecycle({ onLaunch: () => flagger.setup(), onClose: () => flagger.settled() });
@@ -41,7 +54,7 @@ export function addFlagging(builder: GraphBuilder, predict: EventDraft, opts: Fl
             inputs: components,
             outputs: [],
             targets: [[button.id, "click"]],
-            fn: async (args, ctx, scope) => (await flagger.fromClient([...args, value], ctx.request.username, scope.files), []),
+            fn: async (args, ctx, scope) => (await flagger.fromClient([...args, value], ctx.request, scope.files), []),
             preprocess: false,
             concurrencyLimit: null,
             showApi: false,
@@ -57,7 +70,7 @@ export function addFlagging(builder: GraphBuilder, predict: EventDraft, opts: Fl
     inputs: [...components, option],
     outputs: [],
     targets: [],
-    fn: async (args, ctx, scope) => (await flagger.fromClient(args, ctx.request.username, scope.files), []),
+    fn: async (args, ctx, scope) => (await flagger.fromClient(args, ctx.request, scope.files), []),
     preprocess: false,
     concurrencyLimit: null,
     showApi: opts.mode !== "never",

@@ -45,7 +45,7 @@ describe("SQLiteLogger", () => {
     expect(Object.keys(a)).toEqual(["id", "text", "img", "label", "flag", "username", "timestamp"]);
     // A database is not a spreadsheet: text is stored exactly as flagged.
     expect(a.text).toBe("=1+1");
-    expect(a.img).toMatch(/^img\/[0-9a-f]{24}\.png$/);
+    expect(a.img).toMatch(/^img\/[0-9a-f]{64}\.png$/);
     expect(readFileSync(path.join(dir, a.img as string), "utf8")).toBe("png bytes");
     expect(JSON.parse(a.label as string)).toEqual(label);
     expect([a.flag, a.username]).toEqual(["incorrect", "ada"]);

@@ -7,6 +7,7 @@ import type { FlaggingCallback } from "./callback.js";
 import { columnLabels, folderNames, renderCells } from "./columns.js";
 import { checkOptions, describe } from "../../core/options.js";
 import { OptionError, TradioFailure } from "../../core/errors.js";
+import { countFlagged } from "./budget.js";
 
 export interface SQLiteLoggerOptions {
   /** Name of the database inside the flagging dir (default "log.db"). */
@@ -189,7 +190,10 @@ export class SQLiteLogger implements FlaggingCallback {
       await mkdir(this.dir, { recursive: true });
       this.open();
     }
-    const result = this.insert!.run([...cells, option ?? "", username ?? "", timestamp]);
+    const row = [...cells, option ?? "", username ?? "", timestamp];
+    const result = this.insert!.run(row);
+    // What the row takes in the database, about: its text and a little per row.
+    countFlagged(this.dir, row.reduce((n, cell) => n + Buffer.byteLength(cell), 64));
     return Number(result.lastInsertRowid);
   }
 

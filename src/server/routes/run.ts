@@ -35,6 +35,7 @@ export function runRoutes(f: FastifyInstance, s: Served): void {
     if (ended.type === "cancelled") throw new HttpError(499, "TR_ERR_CANCELLED", "Cancelled");
     // A bad input is the caller's to fix (422); a failure of the function is a 500, as in Gradio.
     const shown = ended.error;
+    if (shown.retryAfter !== undefined) reply.header("retry-after", String(shown.retryAfter));
     throw new HttpError(shown.status, shown.code, shown.message ?? "An error occurred while running the function");
   };
   f.post<{ Params: { api: string } }>(`${API_PREFIX}/run/:api`, handler);
