@@ -95,7 +95,12 @@ async function axeBothThemes(page: Page, where: string, shot?: string): Promise<
   for (const theme of ["light", "dark"] as const) {
     // Colours change at once (the page's transitions last 0.01 ms under reduced motion), so axe sees the theme's own.
     await page.emulateMedia({ colorScheme: theme, reducedMotion: "reduce" });
-    await page.waitForTimeout(100);
+    // Settled: the theme's colour transitions have run (a starved renderer can take longer than any fixed wait).
+    await page.evaluate(async () => {
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      // Transitions only: a spinner's or a caret's animation never finishes.
+      await Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished.catch(() => {})));
+    });
     found.push(...(await axe(page)).map((v) => `${where} (${theme}): ${v}`));
     if (shot) await screenshot(page, `${shot}-${theme}`);
   }
