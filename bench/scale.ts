@@ -14,8 +14,12 @@ import { startNginx } from "../test/scale/nginx.js";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tsx = path.join(here, "..", "node_modules", "tsx", "dist", "loader.mjs");
 
+// TRADIO_BENCH_PROF=<folder>: each streaming server writes a CPU profile there (node --cpu-prof) when it exits.
+const prof = process.env.TRADIO_BENCH_PROF;
+
 function start(mode: string, options: object): { child: ChildProcess; port: Promise<number> } {
-  const child = fork(path.join(here, "servers", "scale-app.ts"), [mode, JSON.stringify(options)], { execArgv: ["--import", tsx], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const profiling = prof && mode === "stream" ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [];
+  const child = fork(path.join(here, "servers", "scale-app.ts"), [mode, JSON.stringify(options)], { execArgv: ["--import", tsx, ...profiling], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const port = new Promise<number>((resolve, reject) => {
     child.once("message", (m) => resolve((m as { port: number }).port));
     child.once("exit", (code) => reject(new Error(`a bench process exited (${code})`)));
