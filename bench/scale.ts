@@ -4,7 +4,7 @@
 //  - stream: Gradio's streaming load test (250 clients x 500 tokens at 100/s) through nginx round robin
 //    to 3 processes, against the ideal 5.0 s (goal <= 1.3x).
 import { fork, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -32,6 +32,25 @@ function procCpu(pid: number | undefined): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
     return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 a second)
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of nginx (its master, whose pid is in its folder, and its worker). */
+function nginxCpu(dir: string): number {
+  try {
+    const master = Number(readFileSync(path.join(dir, "nginx.pid"), "utf8"));
+    const workers = readdirSync("/proc")
+      .filter((d) => /^\d+$/.test(d))
+      .filter((d) => {
+        try {
+          return Number(readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1].split(" ")[1]) === master;
+        } catch {
+          return false;
+        }
+      });
+    return procCpu(master) + workers.reduce((sum, d) => sum + procCpu(Number(d)), 0);
   } catch {
     return 0;
   }
@@ -93,6 +112,7 @@ export async function scaleBench(): Promise<void> {
       await next<{ connected: number }>(); // every client connected: the measured part starts now
       const before = await Promise.all(procs.map((p) => cpuOf(p.child)));
       const redisBefore = procCpu(redis.pid);
+      const nginxBefore = nginxCpu(nginx.dir);
       client.send("go");
       const r = await next<{ seconds: number; complete: number; cpu: number }>();
       const after = await Promise.all(procs.map((p) => cpuOf(p.child)));
@@ -101,7 +121,7 @@ export async function scaleBench(): Promise<void> {
       console.log(`scale, streaming load through nginx to 3 processes, 250 clients x 500 tokens at 100/s: ${r.seconds.toFixed(2)} s, ratio to the ideal 5.0 s ${(r.seconds / 5).toFixed(2)} (goal <= 1.3); ${r.complete}/250 complete`);
       // CPU seconds used while measured: steadier than the time when other jobs load the machine.
       console.log(
-        `  CPU s: servers ${servers.map((c) => c.toFixed(2)).join(" + ")} = ${total.toFixed(2)} (${(total / r.seconds).toFixed(2)} cores), redis ${(procCpu(redis.pid) - redisBefore).toFixed(2)}, clients ${r.cpu.toFixed(2)}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`,
+        `  CPU s: servers ${servers.map((c) => c.toFixed(2)).join(" + ")} = ${total.toFixed(2)} (${(total / r.seconds).toFixed(2)} cores), redis ${(procCpu(redis.pid) - redisBefore).toFixed(2)}, nginx ${(nginxCpu(nginx.dir) - nginxBefore).toFixed(2)}, clients ${r.cpu.toFixed(2)}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`,
       );
     } finally {
       client.kill();
