@@ -56,6 +56,16 @@ const KEEP_SECONDS = 3600;
 const CLOSE_GRACE_MS = 2_000;
 
 const bullId = (jobId: string) => `j${jobId}`;
+/** Of a call's streamed values sent to one process, every this many goes whole (see `shorten`). */
+const WHOLE_EVERY = 32;
+
+/** What travels on a process's own channel: events, and streamed values sent as what was appended. */
+type Wire = JobEvent | { type: "appended"; jobId: string; at: number[]; tail: string[] };
+
+/** Whether every value is a string that `before` held the start of. */
+function grewAtEnd(before: unknown[], after: unknown[]): boolean {
+  return before.length === after.length && after.every((v, i) => typeof v === "string" && typeof before[i] === "string" && v.startsWith(before[i] as string));
+}
 /** A stream opened this long after its session's call ended no longer replays it (as one process forgets an unclaimed session). */
 const RECOVER_ENDED_MS = 60_000;
 /** Longest wait for a sync mark to come back. */
@@ -272,6 +282,8 @@ export class RedisScheduler implements Scheduler {
       this.followed.delete(id);
       this.runningAnywhere.delete(id);
       this.unroute(id);
+      this.sent.delete(id);
+      this.received.delete(id);
       if (event.type === "finished" && !this.ranHere.delete(id) && mine) this.record(mine.eventId, event.duration);
       this.ranHere.delete(id);
       if (event.type === "cancelled" && mine && !mine.running) this.pacer.schedule();
@@ -296,8 +308,41 @@ export class RedisScheduler implements Scheduler {
       if (typeof cancel === "string") this.here.get(cancel)?.abort();
       return;
     }
-    if (Array.isArray(message)) for (const event of message as JobEvent[]) this.hear(event);
-    else if (message && typeof message === "object") this.news(message as Record<string, unknown>);
+    if (Array.isArray(message)) {
+      if (channel === this.inbox) for (const event of message as Wire[]) this.hearRouted(event);
+      else for (const event of message as JobEvent[]) this.hear(event);
+    } else if (message && typeof message === "object") this.news(message as Record<string, unknown>);
+  }
+
+  /**
+   * An event sent to this process alone: a streamed value sent as what was appended to the one before
+   * it (see `shorten`) is made whole again. One whose base is not the value held here (a message lost
+   * while reconnecting) is skipped: a whole value follows within WHOLE_EVERY updates, and the end is whole.
+   */
+  private hearRouted(event: Wire): void {
+    if (event.type === "appended") {
+      const held = this.received.get(event.jobId);
+      if (!held || held.length !== event.at.length || !held.every((v, i) => typeof v === "string" && v.length === event.at[i])) return;
+      const data = held.map((v, i) => (v as string) + event.tail[i]);
+      this.received.set(event.jobId, data);
+      return this.hear({ type: "generating", jobId: event.jobId, data });
+    }
+    if (event.type === "generating") this.received.set(event.jobId, event.data);
+    this.hear(event);
+  }
+
+  /**
+   * A streamed value going to one process, which holds the call's previous one: when every output only
+   * grew at its end (text streamed token by token), only what was appended is sent, instead of the whole
+   * text so far each time. Every WHOLE_EVERY-th value of a call on one route goes whole.
+   */
+  private shorten(e: JobEvent, to: string): Wire {
+    if (e.type !== "generating") return e;
+    const last = this.sent.get(e.jobId);
+    const count = last?.to === to ? last.count + 1 : 0;
+    this.sent.set(e.jobId, { to, data: e.data, count });
+    if (!last || count % WHOLE_EVERY === 0 || !grewAtEnd(last.data, e.data)) return e;
+    return { type: "appended", jobId: e.jobId, at: last.data.map((v) => (v as string).length), tail: e.data.map((v, i) => (v as string).slice((last.data[i] as string).length)) };
   }
 
   private news(m: Record<string, unknown>): void {
@@ -341,6 +386,9 @@ export class RedisScheduler implements Scheduler {
 
   private forgetRoutes(): void {
     this.routes.clear();
+    // What the other side holds is no longer known: values go whole until the next is heard whole.
+    this.sent.clear();
+    this.received.clear();
     this.sessionCalls.clear();
     this.callSession.clear();
   }
@@ -397,9 +445,16 @@ export class RedisScheduler implements Scheduler {
   private readonly flush = (): void => {
     if (this.outbox.length === 0 || !this.main) return;
     const main = this.main;
-    for (const [channel, batch] of routeBatches(this.outbox, (e) => this.destination(e))) main.publish(channel, JSON.stringify(batch)).catch(() => {});
+    for (const [channel, batch] of routeBatches(this.outbox, (e) => this.destination(e))) {
+      const to = channel === this.channel ? null : channel;
+      main.publish(channel, JSON.stringify(to === null ? batch : batch.map((e) => this.shorten(e, to)))).catch(() => {});
+    }
     this.outbox = [];
   };
+  /** The last streamed value sent to one process, by call (see `shorten`), and how many went there. */
+  private readonly sent = new Map<string, { to: string; data: unknown[]; count: number }>();
+  /** The last streamed value heard on this process's own channel, by call. */
+  private readonly received = new Map<string, unknown[]>();
   private outbox: JobEvent[] = [];
 
   private record(eventId: number, seconds: number): Durations {

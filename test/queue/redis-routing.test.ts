@@ -2,6 +2,7 @@
 // call's session stream (once it announced it), or the process that pushed a call without a stream.
 // Every process still hears every call's start and end (its own bookkeeping, cancel from anywhere).
 import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RedisScheduler, routeBatches } from "../../src/queue/redis.js";
 import type { JobData, JobEvent, JobOutcome, JobRunner } from "../../src/queue/scheduler.js";
@@ -43,7 +44,10 @@ const settings = { defaultConcurrencyLimit: 10, maxSize: null, statusUpdateRate:
 /** A runner whose calls wait for their gate, then report `updates` streamed values and return. */
 class Gated implements JobRunner {
   readonly gates = new Map<string, () => void>();
-  constructor(private readonly updates: number) {}
+  constructor(
+    private readonly updates: number,
+    private readonly value: (i: number) => unknown = (i) => `v${i}`,
+  ) {}
   policy() {
     return { concurrencyLimit: "default" as const, batch: false, maxBatchSize: 1 };
   }
@@ -52,7 +56,7 @@ class Gated implements JobRunner {
     await new Promise<void>((open) => this.gates.set(j.id, open));
     for (let i = 1; i <= this.updates; i++) {
       io.report({ type: "progress", jobId: j.id, progress: [{ index: i, length: this.updates, unit: "steps", progress: null, desc: null }] });
-      io.report({ type: "generating", jobId: j.id, data: [`v${i}`] });
+      io.report({ type: "generating", jobId: j.id, data: [this.value(i)] });
       await new Promise((r) => setTimeout(r, 2));
     }
     return [{ ok: true, data: [`v${this.updates}`] }];
@@ -72,9 +76,9 @@ describe("redis scheduler: streamed updates go where they are shown", () => {
   });
 
   /** Web processes A and B and a worker W of one app; what each hears, by call. */
-  async function three(updates: number) {
+  async function three(updates: number, value?: (i: number) => unknown) {
     const prefix = `t:${randomUUID()}`;
-    const runner = new Gated(updates);
+    const runner = new Gated(updates, value);
     const make = (role: "web" | "worker") => new RedisScheduler(settings, { url: redis.url, prefix, events: [0], role, lockTimeout: 5 });
     const [a, b, w] = [make("web"), make("web"), make("worker")];
     all = [a, b, w];
@@ -86,7 +90,7 @@ describe("redis scheduler: streamed updates go where they are shown", () => {
     await Promise.all([a.ready(), b.ready(), w.ready()]);
     const types = (k: number, id: string) => (heard[k].get(id) ?? []).map((e) => e.type);
     const count = (k: number, id: string, type: string) => types(k, id).filter((t) => t === type).length;
-    return { a, b, w, runner, heard, types, count };
+    return { a, b, w, runner, heard, types, count, prefix };
   }
 
   it("a streamed call whose stream opened on B: only B hears its updates, in order; everyone hears its start and end", async () => {
@@ -158,6 +162,41 @@ describe("redis scheduler: streamed updates go where they are shown", () => {
     for (const c of [first, second]) {
       expect(count(1, c.id, "generating")).toBe(8);
       expect(count(0, c.id, "generating")).toBe(0);
+    }
+  });
+
+  it("text that grows at its end travels as what was appended, and is heard whole, value by value", async () => {
+    // Tokens, then a value that is not an extension of the one before (sent whole), then tokens again.
+    const text = (i: number) => (i === 40 ? "rewritten" : i > 40 ? `rewritten${" x".repeat(i - 40)}` : Array.from({ length: i }, (_, k) => `token${k}-abcdefghij `).join(""));
+    const { a, b, w, runner, heard, types, prefix } = await three(80, text);
+    // What goes over the processes' own channels, as sent.
+    const spy = new Redis(redis.url);
+    const raw: string[] = [];
+    spy.on("pmessage", (_p, _c, m: string) => raw.push(m));
+    await spy.psubscribe(`${prefix}:p:*`);
+    try {
+      const call = { ...job(0, ["go"]), sessionKey: "s-text", streamed: true };
+      await a.push(call);
+      await until(() => runner.gates.has(call.id), "the call to start");
+      b.sessions.attached("s-text");
+      await b.sessions.sync();
+      await w.sessions.sync();
+      runner.gates.get(call.id)!();
+      await until(() => types(1, call.id).includes("finished"), "B to hear the end");
+      const values = heard[1].get(call.id)!.filter((e) => e.type === "generating").map((e) => (e as { data: unknown[] }).data[0]);
+      expect(values).toEqual(Array.from({ length: 80 }, (_, i) => text(i + 1)));
+      const appended = raw.flatMap((m) => JSON.parse(m) as { type: string }[]).filter((e) => e.type === "appended").length;
+      // All but the first, the rewrite and every 32nd.
+      expect(appended).toBeGreaterThanOrEqual(75);
+      // The text so far is not sent again and again: the values' bytes are a fraction of sending each whole.
+      const sent = raw
+        .flatMap((m) => JSON.parse(m) as { type: string }[])
+        .filter((e) => e.type === "appended" || e.type === "generating")
+        .reduce((n, e) => n + JSON.stringify(e).length, 0);
+      const whole = values.reduce((n: number, v) => n + JSON.stringify({ type: "generating", jobId: call.id, data: [v] }).length, 0);
+      expect(sent).toBeLessThan(whole / 2);
+    } finally {
+      spy.disconnect();
     }
   });
 });
