@@ -4,6 +4,8 @@
 //  - stream: Gradio's streaming load test (250 clients x 500 tokens at 100/s) through nginx round robin
 //    to 3 processes, against the ideal 5.0 s (goal <= 1.3x).
 import { fork, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startRedis } from "../test/redis-server.js";
@@ -12,13 +14,59 @@ import { startNginx } from "../test/scale/nginx.js";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tsx = path.join(here, "..", "node_modules", "tsx", "dist", "loader.mjs");
 
+// TRADIO_BENCH_PROF=<folder>: each streaming server writes a CPU profile there (node --cpu-prof) when it exits.
+const prof = process.env.TRADIO_BENCH_PROF;
+
 function start(mode: string, options: object): { child: ChildProcess; port: Promise<number> } {
-  const child = fork(path.join(here, "servers", "scale-app.ts"), [mode, JSON.stringify(options)], { execArgv: ["--import", tsx], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const profiling = prof && mode === "stream" ? ["--cpu-prof", `--cpu-prof-dir=${prof}`] : [];
+  const child = fork(path.join(here, "servers", "scale-app.ts"), [mode, JSON.stringify(options)], { execArgv: ["--import", tsx, ...profiling], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const port = new Promise<number>((resolve, reject) => {
     child.once("message", (m) => resolve((m as { port: number }).port));
     child.once("exit", (code) => reject(new Error(`a bench process exited (${code})`)));
   });
   return { child, port };
+}
+
+/** CPU seconds a process not of ours (redis-server) has used so far, from /proc (0 where there is none). */
+function procCpu(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 a second)
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of nginx (its master, whose pid is in its folder, and its worker). */
+function nginxCpu(dir: string): number {
+  try {
+    const master = Number(readFileSync(path.join(dir, "nginx.pid"), "utf8"));
+    const workers = readdirSync("/proc")
+      .filter((d) => /^\d+$/.test(d))
+      .filter((d) => {
+        try {
+          return Number(readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1].split(" ")[1]) === master;
+        } catch {
+          return false;
+        }
+      });
+    return procCpu(master) + workers.reduce((sum, d) => sum + procCpu(Number(d)), 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds a bench process has used so far. */
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const heard = (m: unknown) => {
+      if (typeof (m as { cpu?: unknown })?.cpu !== "number") return;
+      child.off("message", heard);
+      resolve((m as { cpu: number }).cpu / 1e6);
+    };
+    child.on("message", heard);
+    child.send("cpu");
+  });
 }
 
 async function slotThroughput(workers: number, redisUrl: string, calls: number): Promise<number> {
@@ -44,9 +92,12 @@ async function slotThroughput(workers: number, redisUrl: string, calls: number):
 export async function scaleBench(): Promise<void> {
   const redis = await startRedis();
   try {
-    const one = await slotThroughput(1, redis.url, 60);
-    const three = await slotThroughput(3, redis.url, 180);
-    console.log(`scale, 100 ms calls on single-slot workers: 1 worker ${one.toFixed(1)} calls/s, 3 workers ${three.toFixed(1)} calls/s, ratio ${(three / one).toFixed(2)} (goal >= 2.7, ideal 3)`);
+    // TRADIO_BENCH_SCALE=stream: the streaming part only (for rounds comparing two builds).
+    if (process.env.TRADIO_BENCH_SCALE !== "stream") {
+      const one = await slotThroughput(1, redis.url, 60);
+      const three = await slotThroughput(3, redis.url, 180);
+      console.log(`scale, 100 ms calls on single-slot workers: 1 worker ${one.toFixed(1)} calls/s, 3 workers ${three.toFixed(1)} calls/s, ratio ${(three / one).toFixed(2)} (goal >= 2.7, ideal 3)`);
+    }
 
     const procs = Array.from({ length: 3 }, () => start("stream", { redis: redis.url }));
     const ports = await Promise.all(procs.map((p) => p.port));
@@ -59,9 +110,19 @@ export async function scaleBench(): Promise<void> {
           client.once("exit", (code) => reject(new Error(`the load client exited (${code})`)));
         });
       await next<{ connected: number }>(); // every client connected: the measured part starts now
+      const before = await Promise.all(procs.map((p) => cpuOf(p.child)));
+      const redisBefore = procCpu(redis.pid);
+      const nginxBefore = nginxCpu(nginx.dir);
       client.send("go");
-      const r = await next<{ seconds: number; complete: number }>();
+      const r = await next<{ seconds: number; complete: number; cpu: number }>();
+      const after = await Promise.all(procs.map((p) => cpuOf(p.child)));
+      const servers = after.map((t, k) => t - before[k]);
+      const total = servers.reduce((a, b) => a + b, 0);
       console.log(`scale, streaming load through nginx to 3 processes, 250 clients x 500 tokens at 100/s: ${r.seconds.toFixed(2)} s, ratio to the ideal 5.0 s ${(r.seconds / 5).toFixed(2)} (goal <= 1.3); ${r.complete}/250 complete`);
+      // CPU seconds used while measured: steadier than the time when other jobs load the machine.
+      console.log(
+        `  CPU s: servers ${servers.map((c) => c.toFixed(2)).join(" + ")} = ${total.toFixed(2)} (${(total / r.seconds).toFixed(2)} cores), redis ${(procCpu(redis.pid) - redisBefore).toFixed(2)}, nginx ${(nginxCpu(nginx.dir) - nginxBefore).toFixed(2)}, clients ${r.cpu.toFixed(2)}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`,
+      );
     } finally {
       client.kill();
       await nginx.stop();

@@ -25,10 +25,12 @@ if (mode === "stream") {
   process.send?.({ connected: clients.length });
   await new Promise((go) => process.once("message", go));
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const results = await Promise.all(clients.map((c) => consume(c.submit("/predict", ["go"]))));
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   const complete = results.filter((r) => typeof (r as string[])?.[0] === "string" && (r as string[])[0].endsWith("t499 ")).length;
-  process.send?.({ seconds, complete });
+  process.send?.({ seconds, complete, cpu: (used.user + used.system) / 1e6 });
 } else if (mode === "drain") {
   const clients = await connectAll(50);
   const overheads: number[] = [];

@@ -24,3 +24,10 @@ if (mode === "slot") {
 
 const app = await iface.launch({ port: 0, quiet: true, ...options });
 process.send?.({ port: app.port });
+// The bench asks how much CPU this process used (user + system, µs), to tell server from client time.
+process.on("message", (m) => {
+  if (m === "cpu") {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ cpu: user + system });
+  }
+});

@@ -32,6 +32,11 @@ export class FrameWriter {
 
   constructor(private readonly eventId: string) {}
 
+  /** The client may not hold what was last sent (its stream was served elsewhere): the next value goes whole. */
+  forget(): void {
+    this.shown = null;
+  }
+
   /** `whole`: send a streamed value whole, not as a diff (its client has received none yet and keeps only the latest). */
   frame(e: JobEvent, whole = false): Frame {
     const event_id = this.eventId;

@@ -41,6 +41,8 @@ export interface RedisSchedulerOptions {
 interface Carried {
   job: JobData;
   extra?: JobData[];
+  /** The process that pushed `job` (its token): a call without a session stream has its updates sent there only. */
+  by?: string;
 }
 
 type Final = Extract<JobEvent, { type: "finished" | "failed" | "cancelled" }>;
@@ -54,6 +56,16 @@ const KEEP_SECONDS = 3600;
 const CLOSE_GRACE_MS = 2_000;
 
 const bullId = (jobId: string) => `j${jobId}`;
+/** Of a call's streamed values sent to one process, every this many goes whole (see `shorten`). */
+const WHOLE_EVERY = 32;
+
+/** What travels on a process's own channel: events, and streamed values sent as what was appended. */
+type Wire = JobEvent | { type: "appended"; jobId: string; at: number[]; tail: string[] };
+
+/** Whether every value is a string that `before` held the start of. */
+function grewAtEnd(before: unknown[], after: unknown[]): boolean {
+  return before.length === after.length && after.every((v, i) => typeof v === "string" && typeof before[i] === "string" && v.startsWith(before[i] as string));
+}
 /** A stream opened this long after its session's call ended no longer replays it (as one process forgets an unclaimed session). */
 const RECOVER_ENDED_MS = 60_000;
 /** Longest wait for a sync mark to come back. */
@@ -71,7 +83,9 @@ interface Scripts {
  *
  * Lifecycle events travel over one Redis pub/sub channel per app, published by whichever process has
  * news (the web process admitting a call publishes `queued`; the worker running it `started`, `progress`,
- * `generating` and its end), and every process hears them all. Pub/sub rather than BullMQ's QueueEvents:
+ * `generating` and its end), and every process hears them, except the streamed ones: a call's `progress`
+ * and `generating` go only to the process that needs them (see `inboxOf`) once the worker knows which.
+ * Pub/sub rather than BullMQ's QueueEvents:
  * one connection per process for every queue, nothing written per streamed token (QueueEvents would
  * store each update in the job and in a stream), and events of our own shape. What pub/sub can lose (a
  * web process reconnecting after Redis restarted) is recovered from the job's outcome, which BullMQ keeps.
@@ -99,6 +113,8 @@ export class RedisScheduler implements Scheduler {
   /** Admissions in flight (see ADMIT in redis-scripts.ts). */
   private readonly admitting: string;
   private readonly control: string;
+  /** This process's own channel: the streamed updates of the calls whose client it serves. */
+  private readonly inbox: string;
   private readonly role: Role;
   private readonly lockMs: number;
   private runner: JobRunner | null = null;
@@ -130,6 +146,16 @@ export class RedisScheduler implements Scheduler {
    */
   private readonly followed = new Map<string, number>();
   private readonly durations = new Map<number, Durations>();
+  /**
+   * Where a call's streamed updates go, as a process token: the process that opened the call's session
+   * stream (heard as `attached` after the call's join), or, for a call without one, the process that
+   * pushed it. A call not in it has its updates published to every process. Every process keeps it, since
+   * any may run the call; dropped when the call ends and when this process stops hearing (a reconnect).
+   */
+  private readonly routes = new Map<string, string>();
+  /** Streamed calls joined and not ended, by session (to route them when the session's stream opens). */
+  private readonly sessionCalls = new Map<string, Set<string>>();
+  private readonly callSession = new Map<string, string>();
   /** Ranks change whenever a call starts or a waiting one leaves; each process tells its own waiting calls. */
   private readonly pacer: BroadcastPacer;
   private closed = false;
@@ -141,6 +167,7 @@ export class RedisScheduler implements Scheduler {
     this.channel = `${opts.prefix}:events`;
     this.admitting = `${opts.prefix}:admitting`;
     this.control = `${opts.prefix}:control`;
+    this.inbox = this.inboxOf(this.token);
     this.role = opts.role ?? "both";
     this.lockMs = Math.round((opts.lockTimeout ?? 30) * 1000);
     this.pacer = new BroadcastPacer(settings.statusUpdateRate, () => this.waiting, this.broadcast);
@@ -186,12 +213,15 @@ export class RedisScheduler implements Scheduler {
     this.sub = sub;
     sub.on("error", () => {});
     sub.on("message", (channel: string, raw: string) => this.heard(channel, raw));
+    // What this process heard of streams may be out of date after it could not hear: updates go to
+    // every process again until a stream is announced anew.
+    sub.on("close", () => this.forgetRoutes());
     let connections = 0;
     sub.on("ready", () => {
       // After Redis restarted: catch up on what was published while this process could not hear.
       if (++connections > 1) void this.recover();
     });
-    await sub.subscribe(this.channel, this.control);
+    await sub.subscribe(this.channel, this.control, this.inbox);
     if (this.closed) return;
 
     const connection = main;
@@ -251,6 +281,9 @@ export class RedisScheduler implements Scheduler {
       this.own.delete(id);
       this.followed.delete(id);
       this.runningAnywhere.delete(id);
+      this.unroute(id);
+      this.sent.delete(id);
+      this.received.delete(id);
       if (event.type === "finished" && !this.ranHere.delete(id) && mine) this.record(mine.eventId, event.duration);
       this.ranHere.delete(id);
       if (event.type === "cancelled" && mine && !mine.running) this.pacer.schedule();
@@ -275,23 +308,94 @@ export class RedisScheduler implements Scheduler {
       if (typeof cancel === "string") this.here.get(cancel)?.abort();
       return;
     }
-    if (Array.isArray(message)) for (const event of message as JobEvent[]) this.hear(event);
-    else if (message && typeof message === "object") this.news(message as Record<string, unknown>);
+    if (Array.isArray(message)) {
+      if (channel === this.inbox) for (const event of message as Wire[]) this.hearRouted(event);
+      else for (const event of message as JobEvent[]) this.hear(event);
+    } else if (message && typeof message === "object") this.news(message as Record<string, unknown>);
+  }
+
+  /**
+   * An event sent to this process alone: a streamed value sent as what was appended to the one before
+   * it (see `shorten`) is made whole again. One whose base is not the value held here (a message lost
+   * while reconnecting) is skipped: a whole value follows within WHOLE_EVERY updates, and the end is whole.
+   */
+  private hearRouted(event: Wire): void {
+    if (event.type === "appended") {
+      const held = this.received.get(event.jobId);
+      if (!held || held.length !== event.at.length || !held.every((v, i) => typeof v === "string" && v.length === event.at[i])) return;
+      const data = held.map((v, i) => (v as string) + event.tail[i]);
+      this.received.set(event.jobId, data);
+      return this.hear({ type: "generating", jobId: event.jobId, data });
+    }
+    if (event.type === "generating") this.received.set(event.jobId, event.data);
+    this.hear(event);
+  }
+
+  /**
+   * A streamed value going to one process, which holds the call's previous one: when every output only
+   * grew at its end (text streamed token by token), only what was appended is sent, instead of the whole
+   * text so far each time. Every WHOLE_EVERY-th value of a call on one route goes whole.
+   */
+  private shorten(e: JobEvent, to: string): Wire {
+    if (e.type !== "generating") return e;
+    const last = this.sent.get(e.jobId);
+    const count = last?.to === to ? last.count + 1 : 0;
+    this.sent.set(e.jobId, { to, data: e.data, count });
+    if (!last || count % WHOLE_EVERY === 0 || !grewAtEnd(last.data, e.data)) return e;
+    return { type: "appended", jobId: e.jobId, at: last.data.map((v) => (v as string).length), tail: e.data.map((v, i) => (v as string).slice((last.data[i] as string).length)) };
   }
 
   private news(m: Record<string, unknown>): void {
     if (typeof m.joined === "string" && typeof m.session === "string") {
       if (this.ended.has(m.joined)) return;
       if (typeof m.event === "number" && !this.own.has(m.joined)) this.follow(m.joined, m.event);
+      this.joined(m.joined, m.session);
       for (const l of this.joinListeners) l(m.joined, m.session);
     } else if (typeof m.dropped === "string") {
       this.followed.delete(m.dropped);
+      this.unroute(m.dropped);
       for (const l of this.dropListeners) l(m.dropped);
-    } else if (typeof m.attached === "string" && m.by !== this.token) {
-      for (const l of this.attachListeners) l(m.attached);
+    } else if (typeof m.attached === "string" && typeof m.by === "string") {
+      // The calls of the session joined so far stream to that process from now on. A call joined after
+      // this is routed only when its stream is announced again (the process holding it does so on join).
+      for (const jobId of this.sessionCalls.get(m.attached) ?? []) this.routes.set(jobId, m.by);
+      if (m.by !== this.token) for (const l of this.attachListeners) l(m.attached);
     } else if (typeof m.sync === "string") {
       this.syncs.get(m.sync)?.();
     }
+  }
+
+  private joined(jobId: string, sessionKey: string): void {
+    this.callSession.set(jobId, sessionKey);
+    let calls = this.sessionCalls.get(sessionKey);
+    if (!calls) this.sessionCalls.set(sessionKey, (calls = new Set()));
+    calls.add(jobId);
+    // Ends lost for good must not pile up (as `followed`).
+    if (this.callSession.size > ENDED_KEPT) this.unroute(this.callSession.keys().next().value!);
+  }
+
+  private unroute(jobId: string): void {
+    this.routes.delete(jobId);
+    const sessionKey = this.callSession.get(jobId);
+    if (sessionKey === undefined) return;
+    this.callSession.delete(jobId);
+    const calls = this.sessionCalls.get(sessionKey);
+    calls?.delete(jobId);
+    if (calls?.size === 0) this.sessionCalls.delete(sessionKey);
+  }
+
+  private forgetRoutes(): void {
+    this.routes.clear();
+    // What the other side holds is no longer known: values go whole until the next is heard whole.
+    this.sent.clear();
+    this.received.clear();
+    this.sessionCalls.clear();
+    this.callSession.clear();
+  }
+
+  /** A process's own channel, named by its token. */
+  private inboxOf(token: string): string {
+    return `${this.opts.prefix}:p:${token}`;
   }
 
   private say(message: object): void {
@@ -322,20 +426,35 @@ export class RedisScheduler implements Scheduler {
 
   /**
    * Events published in one turn of the event loop (the tokens of many streaming calls) leave as one
-   * message, in order: one publish and one parse per process instead of one per event.
+   * message per destination: one publish and one parse per receiving process instead of one per event.
    */
   private publish(events: JobEvent[]): void {
-    if (this.closed || !this.main || events.length === 0) return;
+    // Also while closing: the ends of the calls a closing worker stops still reach their clients.
+    if (!this.main || events.length === 0) return;
     if (this.outbox.length === 0) setImmediate(this.flush);
     for (const e of events) this.outbox.push(e);
   }
 
+  /** Where an event goes: streamed updates to the one process that shows them, when known; the rest to all. */
+  private destination(e: JobEvent): string {
+    if (e.type !== "progress" && e.type !== "generating") return this.channel;
+    const to = this.routes.get(e.jobId);
+    return to === undefined ? this.channel : this.inboxOf(to);
+  }
+
   private readonly flush = (): void => {
-    if (this.outbox.length === 0) return;
-    const batch = this.outbox;
+    if (this.outbox.length === 0 || !this.main) return;
+    const main = this.main;
+    for (const [channel, batch] of routeBatches(this.outbox, (e) => this.destination(e))) {
+      const to = channel === this.channel ? null : channel;
+      main.publish(channel, JSON.stringify(to === null ? batch : batch.map((e) => this.shorten(e, to)))).catch(() => {});
+    }
     this.outbox = [];
-    this.main?.publish(this.channel, JSON.stringify(batch)).catch(() => {});
   };
+  /** The last streamed value sent to one process, by call (see `shorten`), and how many went there. */
+  private readonly sent = new Map<string, { to: string; data: unknown[]; count: number }>();
+  /** The last streamed value heard on this process's own channel, by call. */
+  private readonly received = new Map<string, unknown[]>();
   private outbox: JobEvent[] = [];
 
   private record(eventId: number, seconds: number): Durations {
@@ -377,7 +496,7 @@ export class RedisScheduler implements Scheduler {
       const [admitted, waiting] = await this.main!.tradioAdmit(...this.scriptArgs(job.eventId), this.settings.maxSize ?? -1, job.id, key);
       if (!admitted) throw queueFull(waiting);
       try {
-        await queue.add("call", { job } satisfies Carried, { jobId: bullId(job.id) });
+        await queue.add("call", { job, by: this.token } satisfies Carried, { jobId: bullId(job.id) });
       } finally {
         // Counted in its wait list from now on (or never, if the add failed). No maxSize: nothing was reserved.
         if (this.settings.maxSize !== null) this.main!.zrem(this.admitting, key).catch(() => {});
@@ -458,6 +577,10 @@ export class RedisScheduler implements Scheduler {
       if (final) {
         this.followed.delete(jobId);
         this.emit(final);
+      } else if (bjob.processedOn) {
+        // Running: its client is told it started (as it would have been), and the call's next streamed
+        // value reaches it whole (this process's frames for it start afresh).
+        this.hear({ type: "started", jobId, eta: null });
       }
     }
   }
@@ -513,7 +636,7 @@ export class RedisScheduler implements Scheduler {
       const more = await this.takeWaiting(eventId, bjob.id!, policy.maxBatchSize - jobs.length);
       if (more.length > 0) {
         jobs.push(...more);
-        await bjob.updateData({ job: carried.job, extra: jobs.slice(1) } satisfies Carried);
+        await bjob.updateData({ job: carried.job, extra: jobs.slice(1), by: carried.by } satisfies Carried);
       }
     }
     const group = jobs.map((j) => new Held(j, String(eventId)));
@@ -521,6 +644,8 @@ export class RedisScheduler implements Scheduler {
       this.here.set(h.job.id, h);
       this.ranHere.add(h.job.id);
     }
+    // A call without a session stream: only the process that pushed it (and waits for its answer) hears its updates.
+    if (carried.by !== undefined && !carried.job.streamed) this.routes.set(carried.job.id, carried.by);
     const eta = this.durations.get(eventId)?.average ?? null;
     this.publish(group.map((h) => ({ type: "started", jobId: h.job.id, eta })));
     const marks = await this.main!.mget(...group.map((h) => this.cancelKey(h.job.id)));
@@ -543,6 +668,7 @@ export class RedisScheduler implements Scheduler {
       for (const h of group) {
         this.here.delete(h.job.id);
         this.ranHere.delete(h.job.id);
+        if (!h.job.streamed) this.routes.delete(h.job.id);
       }
       return this.handBack(holding);
     }
@@ -662,6 +788,34 @@ interface Holding {
 
 async function until(done: () => boolean, ms: number): Promise<void> {
   for (const end = Date.now() + ms; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+}
+
+/**
+ * Splits events into one batch per channel, keeping each call's events in order for whoever hears them:
+ * a run in which every call's events go to one channel is sent as one batch per channel (their order
+ * between channels does not matter, being of different calls); a call whose events change channel (its
+ * `started` to all, then its updates to one process) starts a new run. One subscriber connection hears
+ * its channels in the order Redis ran the publishes, so a process gets a call's events in order.
+ */
+export function routeBatches<E extends { jobId: string }>(events: readonly E[], channelOf: (e: E) => string): [string, E[]][] {
+  const out: [string, E[]][] = [];
+  let run = new Map<string, E[]>();
+  let where = new Map<string, string>();
+  for (const e of events) {
+    const channel = channelOf(e);
+    const before = where.get(e.jobId);
+    if (before !== undefined && before !== channel) {
+      out.push(...run);
+      run = new Map();
+      where = new Map();
+    }
+    where.set(e.jobId, channel);
+    const batch = run.get(channel);
+    if (batch) batch.push(e);
+    else run.set(channel, [e]);
+  }
+  out.push(...run);
+  return out;
 }
 
 function lostFailure(mode: "retry" | "fail"): ShownFailure {

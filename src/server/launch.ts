@@ -2,7 +2,7 @@ import { isIP } from "node:net";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Graph } from "../graph/graph.js";
 import type { QueueOptions, RedisOptions, Scheduler } from "../queue/scheduler.js";
-import { isDrainTimeout } from "../queue/drain.js";
+import { drainGraceMs } from "../queue/drain.js";
 import { MOUNT_KINDS, mountApp, type MountOptions } from "./mount.js";
 import { checkOptions, describe, isPositive } from "../core/options.js";
 import { OptionError } from "../core/errors.js";
@@ -131,7 +131,7 @@ async function launchHere(target: Launchable, opts: LaunchOptions): Promise<Laun
   (globalThis as Counter)[LAUNCHES] = launchCount() + 1;
 
   const shared = sharedQueue(opts);
-  const graceMs = shared.redis !== undefined ? drainGraceMs(shared.redis) : 0;
+  const graceMs = shared.redis !== undefined ? drainGraceMs(shared.redis, "launch") : 0;
   const graph = target.graph;
   const timeouts = {
     headers: Math.round((opts.headersTimeout ?? 10) * 1000),
@@ -202,17 +202,6 @@ async function launchHere(target: Launchable, opts: LaunchOptions): Promise<Laun
     }
   }
   return { url, port: actualPort, server, close: () => server.close() };
-}
-
-/** The drain's grace period: `redis.drainTimeout`, else env TRADIO_DRAIN_TIMEOUT, else 30 s. */
-function drainGraceMs(redis: string | RedisOptions): number {
-  const own = typeof redis === "object" ? redis.drainTimeout : undefined;
-  if (own !== undefined) return Math.round(own * 1000); // checked with the other redis options
-  const text = process.env.TRADIO_DRAIN_TIMEOUT || undefined;
-  if (text === undefined) return 30_000;
-  const seconds = Number(text);
-  if (!isDrainTimeout(seconds)) throw new OptionError("TR_ERR_OPTION_INVALID", `launch: env TRADIO_DRAIN_TIMEOUT must be seconds from 0 to 86400, got ${describe(text)}`);
-  return Math.round(seconds * 1000);
 }
 
 /** Past the grace period, how long closing may take before the process exits anyway. */

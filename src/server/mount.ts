@@ -8,6 +8,7 @@ import { MAX_DEPTH, jsonNestedDeeperThan } from "../core/limits.js";
 import { checkOptions, isPositive, isPositiveInt, type OptionKind } from "../core/options.js";
 import { Graph } from "../graph/graph.js";
 import { API_PREFIX } from "../protocol/config.js";
+import { drainGraceMs } from "../queue/drain.js";
 import "../queue/memory.js";
 import { fingerprint } from "../graph/fingerprint.js";
 import { ROLES, schedulers, type QueueOptions, type QueueSettings, type RedisOptions, type Role, type Scheduler, type SchedulerContext } from "../queue/scheduler.js";
@@ -52,6 +53,13 @@ export interface MountOptions extends Partial<ServeOptions> {
   role?: Role;
   /** With `redis`: calls of one event this process runs at once (1 for "one GPU per worker"). Default: the event's concurrencyLimit. */
   workerConcurrency?: number;
+  /**
+   * With `redis`, in a process that runs calls: closing the Fastify instance drains first, as `launch()`
+   * does on SIGTERM (no new call is taken, running calls finish within `redis.drainTimeout` or go back to
+   * the queue for another worker, calls queued here stay queued). Default false: closing cancels this
+   * process's calls. For your own server: `process.on("SIGTERM", () => fastify.close())`.
+   */
+  drainOnClose?: boolean;
   /** A session store, or the name of a registered one (default "memory"). */
   sessionStore?: SessionStore | string;
   /** Most sessions whose state is kept (least recently used evicted first). Default 10 000. */
@@ -181,6 +189,7 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     maxSize: queue.maxSize === undefined ? DEFAULT_MAX_SIZE : queue.maxSize,
     statusUpdateRate: queue.statusUpdateRate ?? "auto",
   };
+  const drainMs = opts.drainOnClose && opts.redis !== undefined && opts.role !== "web" ? drainGraceMs(opts.redis, "mountApp") : null;
   const scheduler = await makeScheduler(graph, settings, opts);
   scheduler.start(new RuntimeJobRunner(runtime));
   try {
@@ -192,6 +201,7 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
   }
   const transport = new Transport(scheduler, { maxPerClient: queue.maxPerClient ?? DEFAULT_MAX_PER_CLIENT, attachMs: (opts.attachTimeout ?? 30) * 1000 });
   f.addHook("onClose", async () => {
+    if (drainMs !== null) await scheduler.drain?.(drainMs).catch(() => {});
     transport.close();
     await scheduler.close();
     for (const hook of graph.lifecycle.onClose) await hook();
@@ -309,6 +319,7 @@ export const MOUNT_KINDS: Record<string, OptionKind> = {
   redis: (v: unknown) => typeof v === "string" || (typeof v === "object" && v !== null && !Array.isArray(v)),
   role: (v: unknown) => typeof v === "string" && (ROLES as readonly string[]).includes(v),
   workerConcurrency: isPositiveInt,
+  drainOnClose: "boolean",
   sessionStore: (v: unknown) => typeof v === "string" || (typeof v === "object" && v !== null),
   stateSessionCapacity: isPositiveInt,
   stateTtl: isPositive,

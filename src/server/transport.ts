@@ -68,8 +68,9 @@ export class Transport {
         ended();
         this.remote.delete(jobId);
       }
-      // Its stream is served by another process: nothing to write here (and no frame to build).
-      if (channel.isElsewhere) return;
+      // Its stream is served by another process: nothing to write here (and no frame to build). Should
+      // the stream open here later, its client holds none of what this writer last built.
+      if (channel.isElsewhere) return writer.forget();
       // Until its stream first opens, a client holds no streamed value: updates go whole, latest only.
       channel.send(writer.frame(e, !channel.everAttached));
     };
@@ -121,6 +122,9 @@ export class Transport {
     channel.expectStream();
     job.streamed = true;
     await this.queue(job, this.sink(job.id, channel, () => {}), () => channel.pending.delete(job.id));
+    // Its stream is already open here: the other processes stop following the call, and the worker
+    // running it sends its updates here only.
+    if (channel.attached && job.sessionKey !== null) this.scheduler.sessions?.attached(job.sessionKey);
   }
 
   /** With a shared queue: the session's stream is served here; the other processes stop following it. */

@@ -141,7 +141,12 @@ it("a stream opened on a process that missed the join replays the call (ended, o
       req.end();
     });
     const second = framesOf(secondBody);
-    expect(second.some((f) => f.msg === "process_generating" && f.event_id === running)).toBe(true);
+    // What the person sees: the call shown as started, then its streamed value whole (not a change to a
+    // value this client never received), then the end.
+    const ofRunning = second.filter((f) => f.event_id === running).map((f) => f.msg);
+    expect(ofRunning[0]).toBe("process_starts");
+    const firstValue = second.find((f) => f.msg === "process_generating" && f.event_id === running);
+    expect(firstValue?.output?.data).toEqual(["gated:2"]);
     const end = second.find((f) => f.msg === "process_completed" && f.event_id === running);
     expect(end?.success).toBe(true);
     expect(end?.output?.data).toEqual(["gated:2"]);
