@@ -95,11 +95,24 @@ async function axeBothThemes(page: Page, where: string, shot?: string): Promise<
   for (const theme of ["light", "dark"] as const) {
     // Colours change at once (the page's transitions last 0.01 ms under reduced motion), so axe sees the theme's own.
     await page.emulateMedia({ colorScheme: theme, reducedMotion: "reduce" });
-    // Settled: the theme's colour transitions have run (a starved renderer can take longer than any fixed wait).
+    // Settled: every element's colours read the same twice, 100 ms apart (a theme's colour transitions
+    // have run; on a starved renderer that can take longer than any fixed wait).
     await page.evaluate(async () => {
-      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      // Transitions only: a spinner's or a caret's animation never finishes.
-      await Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished.catch(() => {})));
+      const colours = () => {
+        let all = "";
+        for (const el of Array.from(document.querySelectorAll("body *"))) {
+          const style = getComputedStyle(el);
+          all += style.color + style.backgroundColor + style.borderColor;
+        }
+        return all;
+      };
+      let before = colours();
+      for (let i = 0; i < 50; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const now = colours();
+        if (now === before) return;
+        before = now;
+      }
     });
     found.push(...(await axe(page)).map((v) => `${where} (${theme}): ${v}`));
     if (shot) await screenshot(page, `${shot}-${theme}`);
