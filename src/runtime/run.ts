@@ -102,10 +102,30 @@ function argument(
 }
 
 /**
- * Preprocessed arguments, one per input; state inputs come from the session (or the override). Returned
- * as they are when no component answered with a promise: most don't, and every await is a turn of the
- * microtask queue and an allocation on the hot path.
+ * `count` values, each from `item(i)`: an array at once when none of them is to be awaited (most
+ * components answer at once, and every await is a turn of the microtask queue and an allocation on the
+ * hot path), else a promise of it. `awaited(i, v)` says whether item i's value is a promise to wait for.
  */
+function collect(count: number, item: (i: number) => unknown, awaited: (i: number, v: unknown) => boolean): unknown[] | Promise<unknown[]> {
+  const values: unknown[] = [];
+  for (let i = 0; i < count; i++) {
+    const value = item(i);
+    if (awaited(i, value)) return collectRest(values, value as Promise<unknown>, count, item, awaited);
+    values.push(value);
+  }
+  return values;
+}
+
+async function collectRest(values: unknown[], pending: Promise<unknown>, count: number, item: (i: number) => unknown, awaited: (i: number, v: unknown) => boolean): Promise<unknown[]> {
+  values.push(await pending);
+  for (let i = values.length; i < count; i++) {
+    const value = item(i);
+    values.push(awaited(i, value) ? await value : value);
+  }
+  return values;
+}
+
+/** Preprocessed arguments, one per input; state inputs come from the session (or the override). */
 export function preprocessInputs(
   event: EventDef,
   data: readonly unknown[],
@@ -113,30 +133,12 @@ export function preprocessInputs(
   session: Map<number, unknown> | undefined,
   override: Map<number, unknown> | undefined,
 ): unknown[] | Promise<unknown[]> {
-  const args: unknown[] = [];
-  for (let i = 0; i < event.inputs.length; i++) {
-    const value = argument(event, i, data, ctx, session, override);
-    if (value instanceof Promise && !event.inputs[i].stateful) return preprocessRest(event, data, ctx, session, override, args, value);
-    args.push(value);
-  }
-  return args;
-}
-
-async function preprocessRest(
-  event: EventDef,
-  data: readonly unknown[],
-  ctx: ComponentContext,
-  session: Map<number, unknown> | undefined,
-  override: Map<number, unknown> | undefined,
-  args: unknown[],
-  pending: Promise<unknown>,
-): Promise<unknown[]> {
-  args.push(await pending);
-  for (let i = args.length; i < event.inputs.length; i++) {
-    const value = argument(event, i, data, ctx, session, override);
-    args.push(value instanceof Promise && !event.inputs[i].stateful ? await value : value);
-  }
-  return args;
+  // A state value is passed as it is, even a promise.
+  return collect(
+    event.inputs.length,
+    (i) => argument(event, i, data, ctx, session, override),
+    (i, v) => v instanceof Promise && !event.inputs[i].stateful,
+  );
 }
 
 /** A value the function returned does not fit its output: the function's fault, not the caller's. */
@@ -144,58 +146,28 @@ function misfit(err: unknown): unknown {
   return err instanceof ValidationError ? returnError(`invalid return value: ${err.message}`, err) : err;
 }
 
-/**
- * Wire values of the outputs; state outputs go into `stateOut` and leave a null on the wire. Like
- * preprocessInputs, returned as they are when no component answered with a promise.
- */
+/** Wire values of the outputs; state outputs go into `stateOut` and leave a null on the wire. */
 export function postprocessAll(
   event: EventDef,
   outputs: readonly unknown[],
   ctx: ComponentContext,
   stateOut: Map<number, unknown> | undefined,
 ): unknown[] | Promise<unknown[]> {
-  const wire: unknown[] = [];
   const list = event.outputs;
-  for (let i = 0; i < list.length; i++) {
+  const wire = (i: number): unknown => {
     const component = list[i];
     if (component.stateful) {
       stateOut?.set(component.id, outputs[i]);
-      wire.push(null);
-      continue;
+      return null;
     }
-    let value: unknown;
     try {
-      value = component.postprocess(outputs[i], ctx);
+      const value = component.postprocess(outputs[i], ctx);
+      return value instanceof Promise ? value.catch((err) => Promise.reject(misfit(err))) : value;
     } catch (err) {
       throw misfit(err);
     }
-    if (value instanceof Promise) return postprocessRest(event, outputs, ctx, stateOut, wire, value);
-    wire.push(value);
-  }
-  return wire;
-}
-
-async function postprocessRest(
-  event: EventDef,
-  outputs: readonly unknown[],
-  ctx: ComponentContext,
-  stateOut: Map<number, unknown> | undefined,
-  wire: unknown[],
-  pending: Promise<unknown>,
-): Promise<unknown[]> {
-  try {
-    wire.push(await pending);
-    for (let i = wire.length; i < event.outputs.length; i++) {
-      const component = event.outputs[i];
-      if (component.stateful) {
-        stateOut?.set(component.id, outputs[i]);
-        wire.push(null);
-      } else wire.push(await component.postprocess(outputs[i], ctx));
-    }
-  } catch (err) {
-    throw misfit(err);
-  }
-  return wire;
+  };
+  return collect(list.length, wire, (_, v) => v instanceof Promise);
 }
 
 /**
