@@ -432,6 +432,17 @@ describe("deeply nested values", () => {
     }
   });
 
+  it("reports a value an asynchronous postprocess refuses (an Image output given a number) as a bad return value", async () => {
+    const app = await start(new tr.Interface({ fn: (_: string) => 42 as never, inputs: "text", outputs: "image" }));
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const r = await post(app.base, "/gradio_api/run/predict", { data: ["x"] });
+      expect([r.status, r.json.code]).toEqual([500, "TR_ERR_RETURN"]);
+    } finally {
+      await app.close();
+    }
+  });
+
   it("reports a function returning a value nested past the limit as a bad return value, not a crash", async () => {
     const app = await start(new tr.Interface({ fn: (_: string) => nest(5000), inputs: "text", outputs: "json" }));
     vi.spyOn(console, "error").mockImplementation(() => {});
