@@ -3,13 +3,12 @@ import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } fr
 import type { FileStore } from "../core/files.js";
 import { HttpError, ValidationError } from "../core/errors.js";
 import type { EventDef } from "../graph/graph.js";
-import type { JobEvent } from "../queue/scheduler.js";
+import type { FinalEvent as Final, JobEvent } from "../queue/scheduler.js";
 import { VERSION } from "../protocol/config.js";
 import { argumentsToData } from "./args.js";
 import { outputNames, toResult, type ToolResult } from "./content.js";
 import type { Tool } from "./tools.js";
 
-type Final = Extract<JobEvent, { type: "finished" | "failed" | "cancelled" }>;
 
 /** What an MCP session needs of the app: its tools, its files, and a way to run an endpoint through the queue. */
 export interface ToolHost {

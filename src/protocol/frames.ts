@@ -1,5 +1,5 @@
 import type { ShownFailure } from "../core/errors.js";
-import type { JobEvent } from "../queue/scheduler.js";
+import type { FinalEvent, JobEvent } from "../queue/scheduler.js";
 import { diff } from "./diff.js";
 import type { CompletedFrame, ErrorOutput, Frame, SuccessOutput } from "./types.js";
 
@@ -70,6 +70,6 @@ export function errorOutput(f: ShownFailure): ErrorOutput {
 }
 
 /** Whether the event ends its job (its frame is the job's last). */
-export function isFinal(e: JobEvent): e is Extract<JobEvent, { type: "finished" | "failed" | "cancelled" }> {
+export function isFinal(e: JobEvent): e is FinalEvent {
   return e.type === "finished" || e.type === "failed" || e.type === "cancelled";
 }

@@ -12,6 +12,7 @@ import {
   endOf,
   queueFull,
   schedulers,
+  type FinalEvent as Final,
   type JobData,
   type JobEvent,
   type JobOutcome,
@@ -45,7 +46,6 @@ interface Carried {
   by?: string;
 }
 
-type Final = Extract<JobEvent, { type: "finished" | "failed" | "cancelled" }>;
 const isFinal = (e: JobEvent): e is Final => e.type === "finished" || e.type === "failed" || e.type === "cancelled";
 
 /** Ids of recently ended jobs remembered, so an end heard twice (from Redis and locally) is reported once. */

@@ -35,16 +35,13 @@ export type JobEvent =
   | { type: "failed"; jobId: string; error: ShownFailure }
   | { type: "cancelled"; jobId: string };
 
+/** A job's last event: it finished, failed or was cancelled. */
+export type FinalEvent = Extract<JobEvent, { type: "finished" | "failed" | "cancelled" }>;
+
 export type JobOutcome = { ok: true; data: unknown[] } | { ok: false; cancelled: boolean; error: ShownFailure };
 
 /** The last event of a job that ran. A cancelled call ends cancelled even if its function returned anyway: what it returned is dropped. */
-export function endOf(
-  jobId: string,
-  aborted: boolean,
-  outcome: JobOutcome,
-  duration: number,
-  averageDuration: number,
-): Extract<JobEvent, { type: "finished" | "failed" | "cancelled" }> {
+export function endOf(jobId: string, aborted: boolean, outcome: JobOutcome, duration: number, averageDuration: number): FinalEvent {
   if (aborted || (!outcome.ok && outcome.cancelled)) return { type: "cancelled", jobId };
   if (outcome.ok) return { type: "finished", jobId, data: outcome.data, duration, averageDuration };
   return { type: "failed", jobId, error: outcome.error };

@@ -1,9 +1,7 @@
 import { HttpError } from "../core/errors.js";
 import { FrameWriter, isFinal } from "../protocol/frames.js";
-import type { JobData, JobEvent, Scheduler } from "../queue/scheduler.js";
+import type { FinalEvent as Final, JobData, JobEvent, Scheduler } from "../queue/scheduler.js";
 import { ATTACH_MS, Channels, type Channel } from "./channels.js";
-
-type Final = Extract<JobEvent, { type: "finished" | "failed" | "cancelled" }>;
 
 /**
  * Between the scheduler and the clients: each job's lifecycle events go to the one place waiting for

@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { LRUCache } from "lru-cache";
 import { HttpError } from "../../core/errors.js";
 import { API_PREFIX } from "../../protocol/config.js";
-import type { JobEvent } from "../../queue/scheduler.js";
+import type { FinalEvent, JobEvent } from "../../queue/scheduler.js";
 import { newId, type Served } from "../context.js";
 import { body, sessionHash } from "../validate.js";
 
@@ -87,7 +87,7 @@ export function callRoutes(f: FastifyInstance, s: Served): void {
       if (e.type === "generating") push(message("generating", e.data));
     };
     calls.set(id, pending);
-    let ended: Promise<Extract<JobEvent, { type: "finished" | "failed" | "cancelled" }>>;
+    let ended: Promise<FinalEvent>;
     try {
       ({ ended } = await s.transport.submit(
         { id, eventId: event.id, sessionKey: hash === null ? null : s.sessionKey(req, hash), data: b.data, request: s.requestInfo(req, hash), root: s.root(req) },
