@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { AttemptCounter, LoginGuard } from "./attempts.js";
+import { WindowCounter } from "../core/counter.js";
+import { LoginGuard } from "./attempts.js";
 
 describe("login attempts", () => {
   it("counts per key in one-minute windows and says how long to wait past the limit", () => {
     let now = 0;
-    const c = new AttemptCounter(2, () => now);
+    const c = new WindowCounter(2, () => now);
     expect([c.hit("a"), c.hit("a"), c.hit("b")]).toEqual([0, 0, 0]);
     now = 15_000;
     expect(c.hit("a")).toBe(45);

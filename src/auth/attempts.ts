@@ -4,63 +4,7 @@
  * themselves; a username that many addresses get wrong is slowed down for everyone instead.
  */
 
-const WINDOW_MS = 60_000;
-/** Keys counted at once per counter; past it the oldest windows are forgotten (memory stays bounded). */
-const MAX_KEYS = 50_000;
-
-/**
- * Counts attempts per key in one-minute windows: in this process (`AttemptCounter`) or, for processes
- * sharing a Redis, there (`RedisAttemptCounter`), so a client cannot multiply its attempts by the number
- * of processes.
- */
-export interface Counter {
-  readonly limit: number;
-  /** Counts one attempt; the seconds to wait when the key is past its limit, else 0. */
-  hit(key: string): number | Promise<number>;
-  /** Attempts counted for the key in its current window. */
-  count(key: string): number | Promise<number>;
-}
-
-export class AttemptCounter implements Counter {
-  private readonly windows = new Map<string, { count: number; resetAt: number }>();
-
-  constructor(
-    readonly limit: number,
-    private readonly now: () => number = Date.now,
-    private readonly windowMs = WINDOW_MS,
-  ) {}
-
-  /** Counts one attempt; returns the seconds to wait when the key is past its limit, else 0. */
-  hit(key: string): number {
-    const w = this.current(key, true)!;
-    w.count++;
-    return w.count > this.limit ? Math.max(1, Math.ceil((w.resetAt - this.now()) / 1000)) : 0;
-  }
-
-  /** Attempts counted for the key in its current window. */
-  count(key: string): number {
-    return this.current(key, false)?.count ?? 0;
-  }
-
-  private current(key: string, create: boolean): { count: number; resetAt: number } | undefined {
-    const now = this.now();
-    let w = this.windows.get(key);
-    if (w && w.resetAt <= now) {
-      this.windows.delete(key);
-      w = undefined;
-    }
-    if (!w && create) {
-      w = { count: 0, resetAt: now + this.windowMs };
-      this.windows.set(key, w);
-      // Map order is insertion order: the first keys are the oldest windows.
-      for (const k of this.windows.keys()) {
-        if (this.windows.size <= MAX_KEYS) break;
-        this.windows.delete(k);
-      }
-    }
-    return w;
-  }
-}
+import { WindowCounter, type Counter, type CounterFactory } from "../core/counter.js";
 
 /** How a login attempt is limited: per address, per (address, username), and a slowdown per username. */
 export interface LoginLimits {
@@ -74,9 +18,6 @@ export interface LoginLimits {
 const DELAY_STEP_MS = 500;
 const MAX_DELAY_MS = 5_000;
 
-/** Makes the counter of one limit (`name`: "address", "pair" or "failures"). */
-export type CounterFactory = (name: string, limit: number) => Counter;
-
 export class LoginGuard {
   private readonly perAddress: Counter;
   private readonly perPair: Counter;
@@ -84,7 +25,7 @@ export class LoginGuard {
 
   /** `counters`: where the counts live; default this process's memory. */
   constructor(limits: LoginLimits, now: () => number = Date.now, counters?: CounterFactory) {
-    const make = counters ?? ((_name: string, limit: number) => new AttemptCounter(limit, now));
+    const make = counters ?? ((_name: string, limit: number) => new WindowCounter(limit, now));
     this.perAddress = make("address", limits.address);
     this.perPair = make("pair", limits.username);
     // A username may fail this often a minute, from all addresses together, before attempts slow down.

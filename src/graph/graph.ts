@@ -1,4 +1,5 @@
 import type { Component } from "../components/component.js";
+import type { Counter } from "../core/counter.js";
 import type { FileStore } from "../core/files.js";
 import type { CallContext, ComponentContext, RequestInfo } from "../core/context.js";
 import type { LayoutNode } from "../protocol/types.js";
@@ -30,6 +31,11 @@ export interface EventRuntime {
   call(event: EventDef, args: unknown[], ctx: CallContext): Promise<unknown[]>;
   /** The same for a `batch: true` event: one column per input in, one column per output back. */
   callBatch(event: EventDef, columns: unknown[][], ctx: CallContext): Promise<unknown[][]>;
+  /**
+   * The app's counter of one limit (say, flags a minute per client address), made on first use: in this
+   * process, or in Redis when the app's processes share one, so the limit holds for the app as a whole.
+   */
+  counter(name: string, limit: number): Counter;
 }
 
 /** What a block's props may depend on when the config is built: the request's root, the files, the runtime. */

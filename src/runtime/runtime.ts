@@ -1,4 +1,5 @@
 import type { CallContext, ComponentContext } from "../core/context.js";
+import { WindowCounter, type Counter, type CounterFactory } from "../core/counter.js";
 import type { FileStore } from "../core/files.js";
 import type { EventDef, EventRuntime, EventScope, Graph, ScopedRun } from "../graph/graph.js";
 import { TradioFailure, ValidationError, type ShownFailure } from "../core/errors.js";
@@ -31,6 +32,8 @@ export interface RuntimeOptions {
   sessionPrefix?: string;
   /** Most bytes of state one session may keep (measured when stored); a call that would keep more fails. Default 16 MiB. */
   stateSessionMaxBytes?: number;
+  /** Where the app's limits count (`counter()`): default this process's memory; Redis for processes sharing one. */
+  counters?: CounterFactory;
 }
 
 export type BatchOutcome = { ok: true; data: unknown[] } | { ok: false; error: RunError };
@@ -58,6 +61,8 @@ export class Runtime implements EventRuntime {
   private readonly prefix: string;
   private readonly trusted: FileStore;
   private readonly children = new Map<Graph, Runtime>();
+  private readonly makeCounter: CounterFactory;
+  private readonly counters = new Map<string, Counter>();
 
   constructor(
     readonly graph: Graph,
@@ -69,6 +74,14 @@ export class Runtime implements EventRuntime {
     this.prefix = opts.sessionPrefix ?? "";
     this.stateSessionMaxBytes = opts.stateSessionMaxBytes ?? DEFAULT_STATE_SESSION_MAX_BYTES;
     this.trusted = new TrustedFiles(this.files);
+    this.makeCounter = opts.counters ?? ((_name, limit) => new WindowCounter(limit));
+  }
+
+  counter(name: string, limit: number): Counter {
+    const key = `${name}:${limit}`;
+    let c = this.counters.get(key);
+    if (!c) this.counters.set(key, (c = this.makeCounter(name, limit)));
+    return c;
   }
 
   /**
@@ -254,6 +267,8 @@ export class Runtime implements EventRuntime {
         showError: this.showError,
         sessionPrefix: `${this.prefix}${graph.key}:`,
         stateSessionMaxBytes: this.stateSessionMaxBytes,
+        // A member's limits are the app's.
+        counters: (name, limit) => this.counter(name, limit),
       });
       this.children.set(graph, child);
     }

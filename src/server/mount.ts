@@ -22,6 +22,7 @@ import { credentialCheck, type AuthSpec } from "../auth/credentials.js";
 import { McpTokenStore } from "../auth/mcp-tokens.js";
 import { TokenStore } from "../auth/tokens.js";
 import { RedisMcpTokenStore, RedisTokenStore } from "../auth/redis-tokens.js";
+import { RedisWindowCounter } from "../auth/redis-counter.js";
 import "../runtime/redis-sessions.js";
 import { connectShared } from "./shared.js";
 import { loginFormRoute, loginRoutes } from "./routes/login.js";
@@ -178,6 +179,8 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     typeof opts.sessionStore === "object" ? opts.sessionStore : sessionStores.get(opts.sessionStore ?? (shared ? "redis" : "memory"))(storeOptions);
   const runtime = new Runtime(graph, {
     sessions,
+    // With Redis, the app's limits (flags a minute per address) count there, for all its processes at once.
+    counters: shared && ((name, limit) => new RedisWindowCounter(limit, shared.client, `${shared.namespace}:limit:${name}:`)),
     files,
     showError: opts.showError ?? false,
     // One session can never hold more than the whole store.

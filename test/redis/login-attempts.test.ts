@@ -2,7 +2,7 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LoginGuard } from "../../src/auth/attempts.js";
-import { RedisAttemptCounter } from "../../src/auth/redis-attempts.js";
+import { RedisWindowCounter } from "../../src/auth/redis-counter.js";
 import { startRedis, type TestRedis } from "../redis-server.js";
 
 describe("LoginGuard with Redis counters", () => {
@@ -18,7 +18,7 @@ describe("LoginGuard with Redis counters", () => {
   });
 
   const guard = (ns: string, windowMs = 60_000) =>
-    new LoginGuard({ address: 4, username: 2 }, Date.now, (name, limit) => new RedisAttemptCounter(limit, client, `${ns}:${name}:`, windowMs));
+    new LoginGuard({ address: 4, username: 2 }, Date.now, (name, limit) => new RedisWindowCounter(limit, client, `${ns}:${name}:`, windowMs));
 
   it("shares the per-address, per-pair and per-username counts between guards, and says how long to wait", async () => {
     const [a, b] = [guard("t1"), guard("t1")];

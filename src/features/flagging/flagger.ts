@@ -1,5 +1,5 @@
 import { stat } from "node:fs/promises";
-import { LRUCache } from "lru-cache";
+import type { EventRuntime } from "../../graph/graph.js";
 import { type Component } from "../../components/component.js";
 import type { FlaggingCallback } from "./callback.js";
 import { flagKind, isUrl, pathOf, resolveClientFiles } from "./files.js";
@@ -53,8 +53,6 @@ export class Flagger {
   private readonly pending = new Set<Promise<void>>();
   /** The folder's bytes, when the callback is one of tradio's loggers (a callback of your own keeps its own bounds). */
   private readonly budget: FlagBudget | undefined;
-  /** Flags per client address in its current one-minute window; the least recent addresses are forgotten past 50 000. */
-  private readonly perAddress = new LRUCache<string, { count: number; resetAt: number }>({ max: 50_000, ttl: 60_000, noUpdateTTL: true });
 
   constructor(readonly opts: FlaggerOptions) {
     const builtIn = opts.callback instanceof CSVLogger || opts.callback instanceof SQLiteLogger;
@@ -76,10 +74,13 @@ export class Flagger {
     return this.ready;
   }
 
-  /** A flag sent by a client (the `/flag` event): one wire value per flagged component, then the option. */
-  async fromClient(args: unknown[], request: Pick<RequestInfo, "username" | "client">, files: FileStore): Promise<unknown> {
+  /**
+   * A flag sent by a client (the `/flag` event): one wire value per flagged component, then the option.
+   * `runtime` holds the app's counters (shared by its processes on Redis), where flags per address count.
+   */
+  async fromClient(args: unknown[], request: Pick<RequestInfo, "username" | "client">, files: FileStore, runtime: Pick<EventRuntime, "counter">): Promise<unknown> {
     if (this.opts.mode === "never") throw new ValidationError('flagging is turned off for this app (allowFlagging: "never")');
-    this.countFlag(request.client.host);
+    await this.countFlag(request.client.host, runtime);
     const username = request.username;
     const n = this.opts.components.length;
     const option = args[n] ?? "";
@@ -132,15 +133,11 @@ export class Flagger {
   }
 
   /** One flag from a client address, or 429 TR_ERR_RATE_LIMITED saying when to try again. Calls from code are not limited. */
-  private countFlag(host: string | null): void {
+  private async countFlag(host: string | null, runtime: Pick<EventRuntime, "counter">): Promise<void> {
     const limit = this.opts.perMinute;
     if (limit === null || host === null) return;
-    const now = Date.now();
-    let w = this.perAddress.get(host);
-    if (!w || w.resetAt <= now) this.perAddress.set(host, (w = { count: 0, resetAt: now + 60_000 }));
-    w.count++;
-    if (w.count > limit) {
-      const seconds = Math.max(1, Math.ceil((w.resetAt - now) / 1000));
+    const seconds = await runtime.counter("flags", limit).hit(host);
+    if (seconds > 0) {
       throw new ValidationError(`flag: too many flags from this address (at most ${limit} a minute, flagsPerMinute); try again in ${seconds} s`, "TR_ERR_RATE_LIMITED", {
         status: 429,
         retryAfter: seconds,

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import type { Counter } from "./attempts.js";
+import type { Counter } from "../core/counter.js";
 
 /** One attempt: the window starts with the key's first attempt and the key expires with it. */
 const HIT = `local n = redis.call('INCR', KEYS[1])
@@ -8,8 +8,8 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {n, ttl}`;
 
-/** Login attempts counted in Redis, shared by every process of one app; each key expires with its window. */
-export class RedisAttemptCounter implements Counter {
+/** Counts in one-minute windows kept in Redis, shared by every process of one app (login attempts, flags); each key expires with its window. */
+export class RedisWindowCounter implements Counter {
   constructor(
     readonly limit: number,
     private readonly redis: Redis,

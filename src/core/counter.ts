@@ -1,0 +1,61 @@
+/**
+ * Counts per key (a client address, a username) in fixed one-minute windows, for limits such as "at most
+ * N a minute from one address": in this process (`WindowCounter`) or, for processes sharing a Redis,
+ * there (`RedisWindowCounter` in auth/), so a client cannot multiply its allowance by the number of processes.
+ */
+
+const WINDOW_MS = 60_000;
+/** Keys counted at once per counter; past it the oldest windows are forgotten (memory stays bounded). */
+const MAX_KEYS = 50_000;
+
+export interface Counter {
+  readonly limit: number;
+  /** Counts one; the seconds to wait when the key is past its limit, else 0. */
+  hit(key: string): number | Promise<number>;
+  /** Counted for the key in its current window. */
+  count(key: string): number | Promise<number>;
+}
+
+export class WindowCounter implements Counter {
+  private readonly windows = new Map<string, { count: number; resetAt: number }>();
+
+  constructor(
+    readonly limit: number,
+    private readonly now: () => number = Date.now,
+    private readonly windowMs = WINDOW_MS,
+  ) {}
+
+  /** Counts one; returns the seconds to wait when the key is past its limit, else 0. */
+  hit(key: string): number {
+    const w = this.current(key, true)!;
+    w.count++;
+    return w.count > this.limit ? Math.max(1, Math.ceil((w.resetAt - this.now()) / 1000)) : 0;
+  }
+
+  /** Counted for the key in its current window. */
+  count(key: string): number {
+    return this.current(key, false)?.count ?? 0;
+  }
+
+  private current(key: string, create: boolean): { count: number; resetAt: number } | undefined {
+    const now = this.now();
+    let w = this.windows.get(key);
+    if (w && w.resetAt <= now) {
+      this.windows.delete(key);
+      w = undefined;
+    }
+    if (!w && create) {
+      w = { count: 0, resetAt: now + this.windowMs };
+      this.windows.set(key, w);
+      // Map order is insertion order: the first keys are the oldest windows.
+      for (const k of this.windows.keys()) {
+        if (this.windows.size <= MAX_KEYS) break;
+        this.windows.delete(k);
+      }
+    }
+    return w;
+  }
+}
+
+/** Makes the counter of one limit, by its name. */
+export type CounterFactory = (name: string, limit: number) => Counter;
