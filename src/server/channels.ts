@@ -17,6 +17,17 @@ export const ATTACH_MS = 30_000;
  */
 const LATEST_ONLY = new Set(["estimation", "process_generating"]);
 const FEW = 16;
+/**
+ * A stream with this much written but not yet taken by its client (past what the kernel holds) is
+ * congested: its streamed values and progress wait (the latest is sent whole once it drains), so a client
+ * that reads slowly, or not at all, costs the server at most this much and one value per call.
+ */
+export const CONGESTED_BYTES = 1024 * 1024;
+/**
+ * What may wait for a client that does not read even its calls' results: past it the stream is cut, and
+ * the session's pending calls are cancelled as if it had gone away.
+ */
+export const MAX_BACKLOG_BYTES = 32 * 1024 * 1024;
 
 /**
  * A frame waiting for its stream. Queue positions (most of a flood's frames, and never changed once
@@ -56,6 +67,17 @@ export class Channel {
 
   get attached(): boolean {
     return this.res !== null;
+  }
+
+  /** The client is not taking what is written (see CONGESTED_BYTES). */
+  get congested(): boolean {
+    return this.res !== null && this.res.writableLength > CONGESTED_BYTES;
+  }
+
+  /** Calls `then` once the congested stream has been taken by its client (never, if it closes first). */
+  whenDrained(then: () => void): void {
+    const res = this.res;
+    res?.once("drain", () => this.res === res && then());
   }
 
   get isAbandoned(): boolean {
@@ -128,6 +150,7 @@ export class Channel {
       process.nextTick(() => res.uncork());
     }
     res.write(text);
+    if (res.writableLength > MAX_BACKLOG_BYTES) res.destroy(); // its "close" cancels the session's calls
   }
 
   attach(res: ServerResponse): void {
@@ -137,7 +160,7 @@ export class Channel {
     this.elsewhere = false;
     if (this.waitTimer) clearTimeout(this.waitTimer);
     this.waitTimer = null;
-    for (const b of this.buffer) res.write(typeof b.frame === "string" ? b.frame : sse(b.frame));
+    for (const b of this.buffer) this.write(res, typeof b.frame === "string" ? b.frame : sse(b.frame));
     this.buffer = [];
     this.heartbeat = setInterval(() => res.write(HEARTBEAT), HEARTBEAT_MS);
     this.heartbeat.unref();

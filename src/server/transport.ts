@@ -61,14 +61,31 @@ export class Transport {
   /** Turns a job's events into frames on the session's stream. */
   private sink(jobId: string, channel: Channel, ended: () => void): (e: JobEvent) => void {
     const writer = new FrameWriter(jobId);
+    /** The latest streamed value held back from a congested stream. */
+    let held: JobEvent | null = null;
     return (e) => {
       if (isFinal(e)) {
         ended();
         this.remote.delete(jobId);
+        held = null; // the result carries the whole value
       }
       // Its stream is served by another process: nothing to write here (and no frame to build). Should
       // the stream open here later, its client holds none of what this writer last built.
       if (channel.isElsewhere) return writer.forget();
+      // A client that is not reading gets no more updates until it catches up; then the latest, whole.
+      if ((e.type === "generating" || e.type === "progress" || e.type === "queued") && channel.congested) {
+        if (e.type !== "generating") return;
+        if (held === null) {
+          channel.whenDrained(() => {
+            const latest = held;
+            held = null;
+            if (latest && !channel.isElsewhere) channel.send(writer.frame(latest, true));
+          });
+        }
+        held = e;
+        return;
+      }
+      if (e.type === "generating") held = null; // sent now: a value held back before it is older
       // Until its stream first opens, a client holds no streamed value: updates go whole, latest only.
       channel.send(writer.frame(e, !channel.everAttached));
     };

@@ -1,0 +1,109 @@
+// A client that does not read its event stream: the server stops sending it streamed values (keeping
+// the latest, sent whole once the client catches up) instead of buffering every one, and cuts a stream
+// whose unread results pass MAX_BACKLOG_BYTES. What the client finally reads is still right.
+import { get, type IncomingMessage } from "node:http";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import * as tr from "../src/index.js";
+import { MAX_BACKLOG_BYTES } from "../src/server/channels.js";
+import { connect, post, start } from "./helpers.js";
+
+const MB = 1_000_000;
+const STEPS = 40;
+// Each value is 1 MB and unlike the one before (one letter repeated), so each update carries it whole.
+const value = (i: number) => String.fromCharCode(97 + (i % 26)).repeat(MB);
+
+let app: Awaited<ReturnType<typeof start>>;
+let finished = 0;
+beforeAll(async () => {
+  const iface = new tr.Interface({
+    fn: async function* (what: string) {
+      if (what === "big") {
+        // One large result per call: nothing to drop, only to cut. Slow enough that every call of the
+        // test is joined while the first is still running (the stream stays open meanwhile).
+        await new Promise((r) => setTimeout(r, 1000));
+        finished++;
+        yield "z".repeat(6 * MB);
+        return;
+      }
+      for (let i = 0; i < STEPS; i++) {
+        await new Promise((r) => setTimeout(r, 60));
+        yield value(i);
+      }
+      finished++;
+    },
+    inputs: "text",
+    outputs: "text",
+    concurrencyLimit: null,
+  });
+  app = await start(iface);
+});
+afterAll(async () => app?.close());
+
+/** Opens the session's stream and reads nothing until told to; then collects every frame. */
+function stalledStream(session: string) {
+  let response!: IncomingMessage;
+  const opened = new Promise<void>((resolve, reject) => {
+    get(`${app.base}/gradio_api/queue/data?session_hash=${session}`, (res) => {
+      response = res;
+      res.pause();
+      resolve();
+    }).on("error", reject);
+  });
+  const read = () =>
+    new Promise<{ frames: { msg: string; output?: { data: unknown[]; is_generating?: boolean }; success?: boolean }[]; cut: boolean }>((resolve) => {
+      let text = "";
+      let cut = false;
+      response.setEncoding("utf8");
+      response.on("data", (d: string) => (text += d));
+      response.on("aborted", () => (cut = true));
+      response.on("error", () => (cut = true));
+      response.on("close", () => {
+        // Whole frames only: a cut stream ends in the middle of one.
+        const blocks = text.split("\n\n").slice(0, -1);
+        const frames = blocks.filter((b) => b.startsWith("data: ")).map((b) => JSON.parse(b.slice(6)));
+        resolve({ frames, cut });
+      });
+      response.resume();
+    });
+  return { opened, read };
+}
+
+it("holds back streamed values from a client that is not reading, and sends it the latest whole when it reads", { timeout: 60_000 }, async () => {
+  const session = "stalled1";
+  const before = finished;
+  const joined = await post(app.base, "/gradio_api/queue/join", { data: ["go"], fn_index: 0, session_hash: session });
+  expect(joined.status).toBe(200);
+  const stream = stalledStream(session);
+  await stream.opened;
+  // The call runs to its end while its client reads nothing: 40 MB of updates were produced.
+  for (let i = 0; i < 400 && finished === before; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(finished).toBe(before + 1);
+  const { frames } = await stream.read();
+  const updates = frames.filter((f) => f.msg === "process_generating");
+  // What the kernel's socket buffers held, then the latest value whole: far fewer than the 40 produced.
+  expect(updates.length).toBeGreaterThan(0);
+  expect(updates.length).toBeLessThan(STEPS / 2);
+  const done = frames.find((f) => f.msg === "process_completed");
+  expect(done?.success).toBe(true);
+  expect(done?.output?.data).toEqual([value(STEPS - 1)]);
+  expect(frames.at(-1)?.msg).toBe("close_stream");
+});
+
+it("cuts the stream of a client whose unread results pass the backlog bound; the server goes on serving others", { timeout: 60_000 }, async () => {
+  const session = "stalled2";
+  const calls = Math.ceil(MAX_BACKLOG_BYTES / (6 * MB)) + 4;
+  const join = async () => expect((await post(app.base, "/gradio_api/queue/join", { data: ["big"], fn_index: 0, session_hash: session })).status).toBe(200);
+  // The stream opens (and is never read) after the first join; the rest come while it is open.
+  await join();
+  const stream = stalledStream(session);
+  await stream.opened;
+  for (let i = 1; i < calls; i++) await join();
+  const { frames } = await stream.read();
+  const results = frames.filter((f) => f.msg === "process_completed");
+  // Not every result reached the client: the stream was cut, at most about MAX_BACKLOG_BYTES behind.
+  expect(results.length).toBeLessThan(calls);
+  expect(frames.at(-1)?.msg).not.toBe("close_stream");
+  // The server is fine and serves the next client.
+  const again = await (await connect(app.base)).predict("/predict", ["big"]);
+  expect((again.data as string[])[0]).toHaveLength(6 * MB);
+});
