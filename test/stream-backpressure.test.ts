@@ -107,3 +107,34 @@ it("cuts the stream of a client whose unread results pass the backlog bound; the
   const again = await (await connect(app.base)).predict("/predict", ["big"]);
   expect((again.data as string[])[0]).toHaveLength(6 * MB);
 });
+
+it("the two-step API's stream too: a reader that is behind gets the latest value once it reads, and the right result", { timeout: 60_000 }, async () => {
+  const before = finished;
+  const posted = await post(app.base, "/gradio_api/call/predict", { data: ["go"] });
+  expect(posted.status).toBe(200);
+  let response!: IncomingMessage;
+  await new Promise<void>((resolve, reject) => {
+    get(`${app.base}/gradio_api/call/predict/${posted.json.event_id}`, (res) => {
+      response = res;
+      res.pause();
+      resolve();
+    }).on("error", reject);
+  });
+  for (let i = 0; i < 400 && finished === before; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(finished).toBe(before + 1);
+  const text = await new Promise<string>((resolve) => {
+    let t = "";
+    response.setEncoding("utf8");
+    response.on("data", (d: string) => (t += d));
+    response.on("end", () => resolve(t));
+    response.resume();
+  });
+  const events = text
+    .split("\n\n")
+    .filter(Boolean)
+    .map((m) => ({ name: /^event: (\w+)/.exec(m)?.[1], data: JSON.parse(m.slice(m.indexOf("data: ") + 6)) }));
+  const generating = events.filter((e) => e.name === "generating");
+  expect(generating.length).toBeGreaterThan(0);
+  expect(generating.length).toBeLessThan(STEPS / 2);
+  expect(events.at(-1)).toEqual({ name: "complete", data: [value(STEPS - 1)] });
+});

@@ -4,6 +4,7 @@ import { LRUCache } from "lru-cache";
 import { HttpError } from "../../core/errors.js";
 import { API_PREFIX } from "../../protocol/config.js";
 import type { FinalEvent, JobEvent } from "../../queue/scheduler.js";
+import { CONGESTED_BYTES, MAX_BACKLOG_BYTES } from "../channels.js";
 import { newId, type Served } from "../context.js";
 import { body, sessionHash } from "../validate.js";
 
@@ -34,6 +35,8 @@ interface Pending {
   /** Cancels the call unless its stream opens in time (`attachTimeout`). */
   attachTimer: NodeJS.Timeout | null;
   heartbeat: NodeJS.Timeout | null;
+  /** The latest streamed value held back while the reader is behind (see CONGESTED_BYTES). */
+  held: string | null;
 }
 
 /**
@@ -71,11 +74,28 @@ export function callRoutes(f: FastifyInstance, s: Served): void {
     if (!Array.isArray(b.data)) throw new HttpError(422, "TR_ERR_BAD_REQUEST", 'body must have a "data" array with one value per input');
     const hash = sessionHash(b.session_hash, false);
     const id = newId();
-    const pending: Pending = { api: req.params.api, user: req.tradioUser ?? null, unread: [], ended: false, out: null, taken: false, attachTimer: null, heartbeat: null };
+    const pending: Pending = { api: req.params.api, user: req.tradioUser ?? null, unread: [], ended: false, out: null, taken: false, attachTimer: null, heartbeat: null, held: null };
     const push = (text: string, last = false) => {
       pending.ended ||= last;
-      if (pending.out) {
-        pending.out.write(text);
+      const out = pending.out;
+      if (out) {
+        const streamed = text.startsWith("event: generating\n");
+        // A reader that is not keeping up gets no more values until it has read what was sent; then the latest.
+        if (streamed && out.writableLength > CONGESTED_BYTES) {
+          if (pending.held === null) {
+            out.once("drain", () => {
+              const latest = pending.held;
+              pending.held = null;
+              if (latest !== null && pending.out === out && !out.writableEnded) out.write(latest);
+            });
+          }
+          pending.held = text;
+          return;
+        }
+        pending.held = null; // what is sent now is newer (a result carries the whole value)
+        out.write(text);
+        // A reader that does not read even the result: cut (its "close" cancels the call if it still runs).
+        if (out.writableLength > MAX_BACKLOG_BYTES) return void out.destroy();
         if (last) finish(pending);
         return;
       }
