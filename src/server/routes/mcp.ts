@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { ServerResponse } from "node:http";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { LRUCache } from "lru-cache";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
@@ -10,6 +11,7 @@ import type { Tool } from "../../mcp/tools.js";
 import { API_PREFIX } from "../../protocol/config.js";
 import type { McpToolInfo } from "../../protocol/types.js";
 import type { JobEvent } from "../../queue/scheduler.js";
+import { CONGESTED_BYTES, MAX_BACKLOG_BYTES } from "../channels.js";
 import { newId, type Served } from "../context.js";
 import { McpMessageRelay, McpSessionRegistry } from "../mcp-sessions.js";
 import { body } from "../validate.js";
@@ -223,7 +225,9 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
   // on this process; with `redis`, a message posted to another process is passed here through Redis.
   f.get(MCP_SSE_PATH, async (req, reply) => {
     const release = admit(req);
-    const transport = new SSEServerTransport(`${s.options.prefix}${MCP_MESSAGES_PATH}`, hijacked(reply));
+    const raw = hijacked(reply);
+    const transport = new SSEServerTransport(`${s.options.prefix}${MCP_MESSAGES_PATH}`, raw);
+    boundBacklog(transport, raw);
     const id = transport.sessionId;
     const user = req.tradioUser ?? null;
     const server = open(req, id, false);
@@ -276,4 +280,18 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
     if (!(await auth.mcpTokens.revoke(user(req), req.params.id))) throw new HttpError(404, "TR_ERR_NOT_FOUND", "no such token");
     return { success: true };
   });
+}
+
+/**
+ * An SSE session's one stream, read slowly or not at all by its client: progress notifications are
+ * dropped while it is congested (a later one supersedes each), and past MAX_BACKLOG_BYTES unread the stream
+ * is cut, which ends the session, so an agent that stops reading cannot make the server hold its results.
+ */
+function boundBacklog(transport: SSEServerTransport, res: ServerResponse): void {
+  const send = transport.send.bind(transport);
+  transport.send = async (message) => {
+    if (res.writableLength > CONGESTED_BYTES && "method" in message && message.method === "notifications/progress") return;
+    await send(message);
+    if (res.writableLength > MAX_BACKLOG_BYTES) res.destroy();
+  };
 }
