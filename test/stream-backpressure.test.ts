@@ -4,7 +4,7 @@
 import { get, type IncomingMessage } from "node:http";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import * as tr from "../src/index.js";
-import { MAX_BACKLOG_BYTES } from "../src/server/channels.js";
+import { MAX_BACKLOG_BYTES, MAX_UNREAD_BYTES } from "../src/server/channels.js";
 import { connect, post, start } from "./helpers.js";
 
 const MB = 1_000_000;
@@ -17,6 +17,10 @@ let finished = 0;
 beforeAll(async () => {
   const iface = new tr.Interface({
     fn: async function* (what: string) {
+      if (what === "huge") {
+        yield "h".repeat(16 * MB);
+        return;
+      }
       if (what === "big") {
         // One large result per call: nothing to drop, only to cut. Slow enough that every call of the
         // test is joined while the first is still running (the stream stays open meanwhile).
@@ -137,4 +141,59 @@ it("the two-step API's stream too: a reader that is behind gets the latest value
   expect(generating.length).toBeGreaterThan(0);
   expect(generating.length).toBeLessThan(STEPS / 2);
   expect(events.at(-1)).toEqual({ name: "complete", data: [value(STEPS - 1)] });
+});
+
+/** Every frame a session's stream gives when opened now (it ends on its own: its calls are done). */
+async function readSession(session: string) {
+  const text = await (await fetch(`${app.base}/gradio_api/queue/data?session_hash=${session}`)).text();
+  return text
+    .split("\n\n")
+    .filter((b) => b.startsWith("data: "))
+    .map((b) => JSON.parse(b.slice(6)) as { msg: string; success?: boolean });
+}
+
+it("abandons a session whose unopened stream would hold more than the backlog bound of results", { timeout: 60_000 }, async () => {
+  const session = "unopened1";
+  // 16 MB each: the third passes 32 MiB. Each joined once the one before has run (its result waits).
+  for (let i = 0; i < 3; i++) {
+    expect((await post(app.base, "/gradio_api/queue/join", { data: ["huge"], fn_index: 0, session_hash: session })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const frames = await readSession(session);
+  expect(frames.filter((f) => f.msg === "process_completed")).toHaveLength(0);
+  expect(frames[0]).toMatchObject({ msg: "unexpected_error", session_not_found: true });
+});
+
+it("bounds what all unopened streams hold together: past it, the session that adds more is abandoned", { timeout: 60_000 }, async () => {
+  // Two results of 16 MB per session (under one session's bound), for more sessions than the total allows.
+  const sessions = Array.from({ length: Math.ceil(MAX_UNREAD_BYTES / (32 * MB)) + 2 }, (_, i) => `many${i}`);
+  for (const session of sessions) {
+    for (let k = 0; k < 2; k++) expect((await post(app.base, "/gradio_api/queue/join", { data: ["huge"], fn_index: 0, session_hash: session })).status).toBe(200);
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  const got = await Promise.all(sessions.map(async (s) => (await readSession(s)).filter((f) => f.msg === "process_completed" && f.success).length));
+  // The first sessions kept their results; the total never passed the bound, so the last ones lost theirs.
+  expect(got[0]).toBe(2);
+  expect(got.filter((n) => n === 2).length).toBeLessThan(sessions.length);
+  expect(got.reduce((a, b) => a + b, 0) * 16 * MB).toBeLessThanOrEqual(MAX_UNREAD_BYTES + 16 * MB);
+  // Read streams give their room back: a new session's results are kept again.
+  expect((await post(app.base, "/gradio_api/queue/join", { data: ["huge"], fn_index: 0, session_hash: "after" })).status).toBe(200);
+  await new Promise((r) => setTimeout(r, 300));
+  expect((await readSession("after")).filter((f) => f.msg === "process_completed" && f.success)).toHaveLength(1);
+});
+
+it("two-step calls not read yet hold at most the same total: past it, the newest is dropped (404 on its read)", { timeout: 60_000 }, async () => {
+  const n = Math.ceil(MAX_UNREAD_BYTES / (16 * MB)) + 3;
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) ids.push((await post(app.base, "/gradio_api/call/predict", { data: ["huge"] })).json.event_id);
+  await new Promise((r) => setTimeout(r, 500));
+  const statuses: number[] = [];
+  for (const id of ids) {
+    const r = await fetch(`${app.base}/gradio_api/call/predict/${id}`);
+    statuses.push(r.status);
+    await r.text();
+  }
+  expect(statuses[0]).toBe(200);
+  expect(statuses.filter((s) => s === 404).length).toBeGreaterThan(0);
+  expect(statuses.filter((s) => s === 200).length * 16 * MB).toBeLessThanOrEqual(MAX_UNREAD_BYTES + 16 * MB);
 });

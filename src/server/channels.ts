@@ -17,6 +17,10 @@ export const ATTACH_MS = 30_000;
  */
 const LATEST_ONLY = new Set(["estimation", "process_generating"]);
 const FEW = 16;
+/** Frames of a call that its result makes moot, for a client that has not read them yet. */
+const SUPERSEDED = new Set(["estimation", "process_generating", "progress"]);
+/** What a buffered queue position is counted as (it is kept as an object, about this long as text). */
+const ESTIMATION_BYTES = 128;
 /**
  * A stream with this much written but not yet taken by its client (past what the kernel holds) is
  * congested: its streamed values and progress wait (the latest is sent whole once it drains), so a client
@@ -28,6 +32,12 @@ export const CONGESTED_BYTES = 1024 * 1024;
  * the session's pending calls are cancelled as if it had gone away.
  */
 export const MAX_BACKLOG_BYTES = 32 * 1024 * 1024;
+/**
+ * Frames waiting in this process for streams not yet opened, all sessions of an app together. Past it, the
+ * session whose frame passes it is abandoned, as one whose stream never opens: calls that each return a
+ * large result cannot make the server hold them for a client that never reads them.
+ */
+export const MAX_UNREAD_BYTES = 256 * 1024 * 1024;
 
 /**
  * A frame waiting for its stream. Queue positions (most of a flood's frames, and never changed once
@@ -38,6 +48,13 @@ interface Buffered {
   eventId: string | null;
   msg: string;
   frame: Frame | string;
+  /** Its size as counted against the bounds (a queue position's object: about its text's length). */
+  bytes: number;
+}
+
+/** Bytes buffered for unopened streams, shared by the channels of one app. */
+interface Unread {
+  bytes: number;
 }
 
 /**
@@ -49,6 +66,7 @@ interface Buffered {
  */
 export class Channel {
   private buffer: Buffered[] = [];
+  private bufferedBytes = 0;
   private res: ServerResponse | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private waitTimer: NodeJS.Timeout | null = null;
@@ -63,7 +81,23 @@ export class Channel {
   constructor(
     private readonly onEmpty: () => void,
     private readonly attachMs = ATTACH_MS,
+    private readonly unread: Unread = { bytes: 0 },
   ) {}
+
+  /** Its frames will not be read (sent, or the session is forgotten): they no longer count. */
+  dropBuffer(): void {
+    this.unread.bytes -= this.bufferedBytes;
+    this.bufferedBytes = 0;
+    this.buffer = [];
+  }
+
+  /** Its client is taken to have gone: its calls are cancelled and its frames dropped. */
+  private abandon(): void {
+    this.abandoned = true;
+    this.dropBuffer();
+    this.onDisconnect?.();
+    this.onEmpty();
+  }
 
   get attached(): boolean {
     return this.res !== null;
@@ -94,10 +128,7 @@ export class Channel {
     this.waitTimer = setTimeout(() => {
       this.waitTimer = null;
       if (this.everAttached) return;
-      this.abandoned = true;
-      this.buffer = [];
-      this.onDisconnect?.();
-      this.onEmpty();
+      this.abandon();
     }, this.attachMs);
     this.waitTimer.unref();
   }
@@ -112,7 +143,7 @@ export class Channel {
     this.everAttached = true;
     if (this.waitTimer) clearTimeout(this.waitTimer);
     this.waitTimer = null;
-    this.buffer = [];
+    this.dropBuffer();
     this.onEmpty();
   }
 
@@ -130,9 +161,21 @@ export class Channel {
       const eventId = frame.event_id ?? null;
       if (LATEST_ONLY.has(frame.msg) || (frame.msg === "progress" && this.buffer.length >= FEW)) {
         const i = this.buffer.findIndex((b) => b.msg === frame.msg && b.eventId === eventId);
-        if (i >= 0) this.buffer.splice(i, 1);
+        if (i >= 0) this.count(-this.buffer.splice(i, 1)[0].bytes);
+      } else if (frame.msg === "process_completed" && this.bufferedBytes > CONGESTED_BYTES) {
+        // Much is waiting: its result carries the whole value, so the call's streamed value, progress and
+        // rank go (a small backlog is kept whole, as the client would have seen it streaming).
+        const kept = this.buffer.filter((b) => b.eventId !== eventId || !SUPERSEDED.has(b.msg));
+        if (kept.length < this.buffer.length) {
+          this.count(-this.buffer.reduce((n, b) => n + b.bytes, 0) + kept.reduce((n, b) => n + b.bytes, 0));
+          this.buffer = kept;
+        }
       }
-      this.buffer.push({ eventId, msg: frame.msg, frame: frame.msg === "estimation" ? frame : sse(frame) });
+      const kept = frame.msg === "estimation" ? frame : sse(frame);
+      const bytes = typeof kept === "string" ? kept.length : ESTIMATION_BYTES;
+      this.buffer.push({ eventId, msg: frame.msg, frame: kept, bytes });
+      this.count(bytes);
+      if (this.bufferedBytes > MAX_BACKLOG_BYTES || this.unread.bytes > MAX_UNREAD_BYTES) return this.abandon();
     }
     if (frame.msg === "process_completed" && typeof frame.event_id === "string") {
       this.pending.delete(frame.event_id);
@@ -141,6 +184,11 @@ export class Channel {
         else setTimeout(() => !this.res && this.pending.size === 0 && this.onEmpty(), UNCLAIMED_MS).unref();
       }
     }
+  }
+
+  private count(bytes: number): void {
+    this.bufferedBytes += bytes;
+    this.unread.bytes += bytes;
   }
 
   /** Frames sent in one tick (a rank broadcast, a burst of updates) leave in one socket write. */
@@ -160,8 +208,9 @@ export class Channel {
     this.elsewhere = false;
     if (this.waitTimer) clearTimeout(this.waitTimer);
     this.waitTimer = null;
-    for (const b of this.buffer) this.write(res, typeof b.frame === "string" ? b.frame : sse(b.frame));
-    this.buffer = [];
+    const buffered = this.buffer;
+    this.dropBuffer();
+    for (const b of buffered) this.write(res, typeof b.frame === "string" ? b.frame : sse(b.frame));
     this.heartbeat = setInterval(() => res.write(HEARTBEAT), HEARTBEAT_MS);
     this.heartbeat.unref();
     res.on("close", () => {
@@ -193,6 +242,7 @@ export class Channel {
 /** The channels of one app, by session key. */
 export class Channels {
   private readonly map = new Map<string, Channel>();
+  private readonly unread: Unread = { bytes: 0 };
 
   constructor(private readonly attachMs = ATTACH_MS) {}
 
@@ -205,8 +255,11 @@ export class Channels {
     if (!ch) {
       const created = new Channel(() => {
         if (this.map.get(key) !== created || created.attached) return;
-        if (created.pending.size === 0 || created.isAbandoned || created.isElsewhere) this.map.delete(key);
-      }, this.attachMs);
+        if (created.pending.size === 0 || created.isAbandoned || created.isElsewhere) {
+          this.map.delete(key);
+          created.dropBuffer();
+        }
+      }, this.attachMs, this.unread);
       this.map.set(key, created);
       ch = created;
     }
@@ -215,5 +268,10 @@ export class Channels {
 
   get size(): number {
     return this.map.size;
+  }
+
+  /** Bytes buffered for streams not yet opened, all sessions together. */
+  get unreadBytes(): number {
+    return this.unread.bytes;
   }
 }

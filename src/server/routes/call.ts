@@ -4,7 +4,7 @@ import { LRUCache } from "lru-cache";
 import { HttpError } from "../../core/errors.js";
 import { API_PREFIX } from "../../protocol/config.js";
 import type { FinalEvent, JobEvent } from "../../queue/scheduler.js";
-import { CONGESTED_BYTES, MAX_BACKLOG_BYTES } from "../channels.js";
+import { CONGESTED_BYTES, MAX_BACKLOG_BYTES, MAX_UNREAD_BYTES } from "../channels.js";
 import { newId, type Served } from "../context.js";
 import { body, sessionHash } from "../validate.js";
 
@@ -27,6 +27,8 @@ interface Pending {
    * call has ended. Until the stream opens, only the latest `generating` value is kept.
    */
   unread: string[];
+  /** Their length, counted in the route's total of unread bytes. */
+  unreadBytes: number;
   ended: boolean;
   /** The stream, once its GET came (it is read once); messages go straight to it. */
   out: ServerResponse | null;
@@ -50,12 +52,20 @@ interface Pending {
  */
 export function callRoutes(f: FastifyInstance, s: Served): void {
   const cancel = (id: string) => void s.transport.scheduler.cancel(id);
+  /** What calls not yet read hold, all together: past MAX_UNREAD_BYTES the call that adds more is dropped. */
+  let unreadBytes = 0;
+  const drop = (pending: Pending) => {
+    unreadBytes -= pending.unreadBytes;
+    pending.unreadBytes = 0;
+    pending.unread = [];
+  };
   const calls = new LRUCache<string, Pending>({
     max: MAX_CALLS,
     // Dropped unread (evicted, or its stream never opened): nobody can read it any more, so it stops.
     dispose: (pending, id) => {
       if (pending.attachTimer) clearTimeout(pending.attachTimer);
       pending.attachTimer = null;
+      if (!pending.taken) drop(pending);
       if (!pending.taken && !pending.ended) cancel(id);
     },
   });
@@ -74,7 +84,7 @@ export function callRoutes(f: FastifyInstance, s: Served): void {
     if (!Array.isArray(b.data)) throw new HttpError(422, "TR_ERR_BAD_REQUEST", 'body must have a "data" array with one value per input');
     const hash = sessionHash(b.session_hash, false);
     const id = newId();
-    const pending: Pending = { api: req.params.api, user: req.tradioUser ?? null, unread: [], ended: false, out: null, taken: false, attachTimer: null, heartbeat: null, held: null };
+    const pending: Pending = { api: req.params.api, user: req.tradioUser ?? null, unread: [], unreadBytes: 0, ended: false, out: null, taken: false, attachTimer: null, heartbeat: null, held: null };
     const push = (text: string, last = false) => {
       pending.ended ||= last;
       const out = pending.out;
@@ -100,8 +110,18 @@ export function callRoutes(f: FastifyInstance, s: Served): void {
         return;
       }
       // Unread: a late reader needs the latest value, not every one.
-      if (text.startsWith("event: generating\n")) pending.unread = pending.unread.filter((m) => !m.startsWith("event: generating\n"));
+      if (pending.taken || calls.peek(id) !== pending) return; // dropped meanwhile: nobody will read it
+      if (text.startsWith("event: generating\n")) {
+        const kept = pending.unread.filter((m) => !m.startsWith("event: generating\n"));
+        const freed = pending.unread.reduce((n, m) => n + m.length, 0) - kept.reduce((n, m) => n + m.length, 0);
+        pending.unread = kept;
+        pending.unreadBytes -= freed;
+        unreadBytes -= freed;
+      }
       pending.unread.push(text);
+      pending.unreadBytes += text.length;
+      unreadBytes += text.length;
+      if (unreadBytes > MAX_UNREAD_BYTES) calls.delete(id); // cancelled if it still runs
     };
     const onEvent = (e: JobEvent) => {
       if (e.type === "generating") push(message("generating", e.data));
@@ -146,7 +166,7 @@ export function callRoutes(f: FastifyInstance, s: Served): void {
     const res = reply.raw;
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" });
     for (const text of pending.unread) res.write(text);
-    pending.unread = [];
+    drop(pending);
     pending.out = res;
     if (pending.ended) return finish(pending);
     // Keeps proxies from closing a stream that waits long in the queue.
