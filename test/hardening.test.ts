@@ -194,6 +194,23 @@ describe("the two-step call route (/gradio_api/call) holds the queue's limits", 
     }
   });
 
+  it("tells a session stream opened after attachTimeout why its calls are gone", async () => {
+    const { count, seen } = counter();
+    const app = await start(new tr.Interface({ fn: count, inputs: "text", outputs: "text", concurrencyLimit: null }), { attachTimeout: 0.5 });
+    try {
+      expect((await post(app.base, "/gradio_api/queue/join", { data: ["x"], fn_index: 0, session_hash: "late1" })).status).toBe(200);
+      await expect.poll(() => seen.stopped, { timeout: 5000 }).toBe(1);
+      const text = await (await fetch(`${app.base}/gradio_api/queue/data?session_hash=late1`)).text();
+      const first = JSON.parse(text.split("\n\n")[0].slice(6));
+      expect(first).toMatchObject({ msg: "unexpected_error", session_not_found: true, message: "Session not found: its event stream did not open within 0.5 s of its first call (attachTimeout), so its calls were cancelled." });
+      // A session never seen gets the plain answer.
+      const unknown = await (await fetch(`${app.base}/gradio_api/queue/data?session_hash=never1`)).text();
+      expect(JSON.parse(unknown.split("\n\n")[0].slice(6)).message).toBe("Session not found.");
+    } finally {
+      await app.close();
+    }
+  });
+
   it("keeps only the latest streamed value of a call nobody reads yet, then the end", async () => {
     async function* count(n: number | null) {
       for (let i = 1; i <= (n ?? 0); i++) {

@@ -149,7 +149,7 @@ async function readSession(session: string) {
   return text
     .split("\n\n")
     .filter((b) => b.startsWith("data: "))
-    .map((b) => JSON.parse(b.slice(6)) as { msg: string; success?: boolean });
+    .map((b) => JSON.parse(b.slice(6)) as { msg: string; success?: boolean; message?: string });
 }
 
 it("abandons a session whose unopened stream would hold more than the backlog bound of results", { timeout: 60_000 }, async () => {
@@ -161,7 +161,8 @@ it("abandons a session whose unopened stream would hold more than the backlog bo
   }
   const frames = await readSession(session);
   expect(frames.filter((f) => f.msg === "process_completed")).toHaveLength(0);
-  expect(frames[0]).toMatchObject({ msg: "unexpected_error", session_not_found: true });
+  // Its client learns why, when it opens the stream after all.
+  expect(frames[0]).toMatchObject({ msg: "unexpected_error", session_not_found: true, message: expect.stringMatching(/more than 32 MiB of results waited for its event stream to open/) });
 });
 
 it("bounds what all unopened streams hold together: past it, the session that adds more is abandoned", { timeout: 60_000 }, async () => {
@@ -171,7 +172,9 @@ it("bounds what all unopened streams hold together: past it, the session that ad
     for (let k = 0; k < 2; k++) expect((await post(app.base, "/gradio_api/queue/join", { data: ["huge"], fn_index: 0, session_hash: session })).status).toBe(200);
   }
   await new Promise((r) => setTimeout(r, 500));
-  const got = await Promise.all(sessions.map(async (s) => (await readSession(s)).filter((f) => f.msg === "process_completed" && f.success).length));
+  const read = await Promise.all(sessions.map((s) => readSession(s)));
+  const got = read.map((frames) => frames.filter((f) => f.msg === "process_completed" && f.success).length);
+  expect(read.at(-1)![0]).toMatchObject({ session_not_found: true, message: expect.stringMatching(/more than 256 MiB of results waiting/) });
   // The first sessions kept their results; the total never passed the bound, so the last ones lost theirs.
   expect(got[0]).toBe(2);
   expect(got.filter((n) => n === 2).length).toBeLessThan(sessions.length);

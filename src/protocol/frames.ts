@@ -10,7 +10,11 @@ export function sse(frame: Frame): string {
 
 export const HEARTBEAT = sse({ msg: "heartbeat", event_id: null });
 export const CLOSE_STREAM = sse({ msg: "close_stream", event_id: null });
-export const SESSION_NOT_FOUND = sse({ msg: "unexpected_error", message: "Session not found.", session_not_found: true, success: false, event_id: null });
+
+/** The answer to a stream opened for no known session; `why` says what became of it, when known. */
+export function sessionNotFound(why?: string): string {
+  return sse({ msg: "unexpected_error", message: why ? `Session not found: ${why}.` : "Session not found.", session_not_found: true, success: false, event_id: null });
+}
 
 /** The body of a success: the final frame's output and the answer of `/run/<api>`. */
 export function successOutput(data: unknown[], duration: number, averageDuration = duration): SuccessOutput {

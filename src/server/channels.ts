@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { LRUCache } from "lru-cache";
 import { CLOSE_STREAM, HEARTBEAT, sse } from "../protocol/frames.js";
 import type { Frame } from "../protocol/types.js";
 
@@ -91,9 +92,13 @@ export class Channel {
     this.buffer = [];
   }
 
+  /** Why it was abandoned, told to a stream that opens for it later. */
+  abandonedFor: string | null = null;
+
   /** Its client is taken to have gone: its calls are cancelled and its frames dropped. */
-  private abandon(): void {
+  private abandon(why: string): void {
     this.abandoned = true;
+    this.abandonedFor = why;
     this.dropBuffer();
     this.onDisconnect?.();
     this.onEmpty();
@@ -128,7 +133,7 @@ export class Channel {
     this.waitTimer = setTimeout(() => {
       this.waitTimer = null;
       if (this.everAttached) return;
-      this.abandon();
+      this.abandon(`its event stream did not open within ${+(this.attachMs / 1000).toFixed(1)} s of its first call (attachTimeout), so its calls were cancelled`);
     }, this.attachMs);
     this.waitTimer.unref();
   }
@@ -175,7 +180,10 @@ export class Channel {
       const bytes = typeof kept === "string" ? kept.length : ESTIMATION_BYTES;
       this.buffer.push({ eventId, msg: frame.msg, frame: kept, bytes });
       this.count(bytes);
-      if (this.bufferedBytes > MAX_BACKLOG_BYTES || this.unread.bytes > MAX_UNREAD_BYTES) return this.abandon();
+      if (this.bufferedBytes > MAX_BACKLOG_BYTES) return this.abandon(`more than ${MAX_BACKLOG_BYTES / 2 ** 20} MiB of results waited for its event stream to open, so its calls were cancelled and their results dropped`);
+      if (this.unread.bytes > MAX_UNREAD_BYTES) {
+        return this.abandon(`the app's sessions had more than ${MAX_UNREAD_BYTES / 2 ** 20} MiB of results waiting for their event streams to open, so this session's calls were cancelled and their results dropped`);
+      }
     }
     if (frame.msg === "process_completed" && typeof frame.event_id === "string") {
       this.pending.delete(frame.event_id);
@@ -243,6 +251,8 @@ export class Channel {
 export class Channels {
   private readonly map = new Map<string, Channel>();
   private readonly unread: Unread = { bytes: 0 };
+  /** Sessions abandoned lately, and why: a stream opened for one says so (a few words each, bounded). */
+  private readonly gone = new LRUCache<string, string>({ max: 10_000, ttl: 10 * 60_000 });
 
   constructor(private readonly attachMs = ATTACH_MS) {}
 
@@ -250,13 +260,20 @@ export class Channels {
     return this.map.get(key);
   }
 
+  /** What became of a session that is no longer known, if it was abandoned lately. */
+  why(key: string): string | undefined {
+    return this.gone.get(key);
+  }
+
   open(key: string): Channel {
     let ch = this.map.get(key);
+    this.gone.delete(key);
     if (!ch) {
       const created = new Channel(() => {
         if (this.map.get(key) !== created || created.attached) return;
         if (created.pending.size === 0 || created.isAbandoned || created.isElsewhere) {
           this.map.delete(key);
+          if (created.abandonedFor) this.gone.set(key, created.abandonedFor);
           created.dropBuffer();
         }
       }, this.attachMs, this.unread);

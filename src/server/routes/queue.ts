@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { HttpError } from "../../core/errors.js";
 import { API_PREFIX } from "../../protocol/config.js";
-import { SESSION_NOT_FOUND, CLOSE_STREAM } from "../../protocol/frames.js";
+import { CLOSE_STREAM, sessionNotFound } from "../../protocol/frames.js";
 import { newId, type Served } from "../context.js";
 import { body, sessionHash } from "../validate.js";
 
@@ -43,7 +43,7 @@ export function queueRoutes(f: FastifyInstance, s: Served): void {
     });
     res.flushHeaders();
     if (!channel) {
-      res.write(SESSION_NOT_FOUND);
+      res.write(sessionNotFound(s.transport.channels.why(key)));
       res.write(CLOSE_STREAM);
       res.end();
       return;
