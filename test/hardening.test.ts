@@ -179,7 +179,9 @@ describe("the two-step call route (/gradio_api/call) holds the queue's limits", 
       // Nobody opened the streams: the generators stop (the old route ran them for ever, keeping every value).
       await expect.poll(() => seen.stopped, { timeout: 5000 }).toBe(5);
       expect(seen.running).toBe(0);
-      expect((await fetch(`${app.base}/gradio_api/call/predict/${ids[0]}`)).status).toBe(404);
+      const late = await fetch(`${app.base}/gradio_api/call/predict/${ids[0]}`);
+      expect(late.status).toBe(404);
+      expect(((await late.json()) as { error: string }).error).toBe("no such call: it was cancelled: its stream did not open within 0.5 s (attachTimeout)");
       // A call read in time is unaffected.
       const made = await post(app.base, "/gradio_api/call/predict", { data: ["y"] });
       const res = await fetch(`${app.base}/gradio_api/call/predict/${made.json.event_id}`);

@@ -191,11 +191,14 @@ it("two-step calls not read yet hold at most the same total: past it, the newest
   for (let i = 0; i < n; i++) ids.push((await post(app.base, "/gradio_api/call/predict", { data: ["huge"] })).json.event_id);
   await new Promise((r) => setTimeout(r, 500));
   const statuses: number[] = [];
+  const reasons = new Set<string>();
   for (const id of ids) {
     const r = await fetch(`${app.base}/gradio_api/call/predict/${id}`);
     statuses.push(r.status);
-    await r.text();
+    const text = await r.text();
+    if (r.status === 404) reasons.add((JSON.parse(text) as { error: string }).error);
   }
+  expect([...reasons]).toEqual(["no such call: it was dropped: the app's calls not yet read held more than 256 MiB of results"]);
   expect(statuses[0]).toBe(200);
   expect(statuses.filter((s) => s === 404).length).toBeGreaterThan(0);
   expect(statuses.filter((s) => s === 200).length * 16 * MB).toBeLessThanOrEqual(MAX_UNREAD_BYTES + 16 * MB);

@@ -54,6 +54,8 @@ export function callRoutes(f: FastifyInstance, s: Served): void {
   const cancel = (id: string) => void s.transport.scheduler.cancel(id);
   /** What calls not yet read hold, all together: past MAX_UNREAD_BYTES the call that adds more is dropped. */
   let unreadBytes = 0;
+  /** Calls dropped unread lately, and why: reading one says so (a few words each, bounded). */
+  const dropped = new LRUCache<string, { why: string; user: string | null }>({ max: 10_000, ttl: 10 * 60_000 });
   const drop = (pending: Pending) => {
     unreadBytes -= pending.unreadBytes;
     pending.unreadBytes = 0;
@@ -121,7 +123,10 @@ export function callRoutes(f: FastifyInstance, s: Served): void {
       pending.unread.push(text);
       pending.unreadBytes += text.length;
       unreadBytes += text.length;
-      if (unreadBytes > MAX_UNREAD_BYTES) calls.delete(id); // cancelled if it still runs
+      if (unreadBytes > MAX_UNREAD_BYTES) {
+        dropped.set(id, { why: `dropped: the app's calls not yet read held more than ${MAX_UNREAD_BYTES / 2 ** 20} MiB of results`, user: pending.user });
+        calls.delete(id); // cancelled if it still runs
+      }
     };
     const onEvent = (e: JobEvent) => {
       if (e.type === "generating") push(message("generating", e.data));
@@ -147,7 +152,9 @@ export function callRoutes(f: FastifyInstance, s: Served): void {
     if (!pending.taken) {
       pending.attachTimer = setTimeout(() => {
         pending.attachTimer = null;
-        if (!pending.taken) calls.delete(id);
+        if (pending.taken) return;
+        dropped.set(id, { why: `cancelled: its stream did not open within ${+(s.transport.attachMs / 1000).toFixed(1)} s (attachTimeout)`, user: pending.user });
+        calls.delete(id);
       }, s.transport.attachMs);
       pending.attachTimer.unref();
     }
@@ -157,7 +164,9 @@ export function callRoutes(f: FastifyInstance, s: Served): void {
   f.get<{ Params: { api: string; id: string } }>(`${CALL_PATH}/:api/:id`, async (req, reply) => {
     const pending = calls.get(req.params.id);
     if (!pending || pending.api !== req.params.api || pending.user !== (req.tradioUser ?? null)) {
-      throw new HttpError(404, "TR_ERR_NOT_FOUND", "no such call (it was read, expired, or belongs to another login)");
+      const gone = pending ? undefined : dropped.get(req.params.id);
+      const why = gone && gone.user === (req.tradioUser ?? null) ? gone.why : undefined;
+      throw new HttpError(404, "TR_ERR_NOT_FOUND", why ? `no such call: it was ${why}` : "no such call (it was read, expired, or belongs to another login)");
     }
     // Read once: the stream is the call's answer, not a record kept for anyone who has its id.
     pending.taken = true;
