@@ -40,6 +40,16 @@ export const MAX_BACKLOG_BYTES = 32 * 1024 * 1024;
  */
 export const MAX_UNREAD_BYTES = 256 * 1024 * 1024;
 
+/** Its client is not taking what is written (see CONGESTED_BYTES). */
+export const congested = (res: ServerResponse): boolean => res.writableLength > CONGESTED_BYTES;
+
+/** Cuts a stream whose client leaves more than MAX_BACKLOG_BYTES unread (its "close" handlers then run); says whether it did. */
+export function cutIfBacklogged(res: ServerResponse): boolean {
+  if (res.writableLength <= MAX_BACKLOG_BYTES) return false;
+  res.destroy();
+  return true;
+}
+
 /**
  * A frame waiting for its stream. Queue positions (most of a flood's frames, and never changed once
  * made) stay objects, written out as text only if the stream opens; every other frame is text at once,
@@ -110,7 +120,7 @@ export class Channel {
 
   /** The client is not taking what is written (see CONGESTED_BYTES). */
   get congested(): boolean {
-    return this.res !== null && this.res.writableLength > CONGESTED_BYTES;
+    return this.res !== null && congested(this.res);
   }
 
   /** Calls `then` once the congested stream has been taken by its client (never, if it closes first). */
@@ -170,11 +180,13 @@ export class Channel {
       } else if (frame.msg === "process_completed" && this.bufferedBytes > CONGESTED_BYTES) {
         // Much is waiting: its result carries the whole value, so the call's streamed value, progress and
         // rank go (a small backlog is kept whole, as the client would have seen it streaming).
-        const kept = this.buffer.filter((b) => b.eventId !== eventId || !SUPERSEDED.has(b.msg));
-        if (kept.length < this.buffer.length) {
-          this.count(-this.buffer.reduce((n, b) => n + b.bytes, 0) + kept.reduce((n, b) => n + b.bytes, 0));
-          this.buffer = kept;
-        }
+        let freed = 0;
+        this.buffer = this.buffer.filter((b) => {
+          const moot = b.eventId === eventId && SUPERSEDED.has(b.msg);
+          if (moot) freed += b.bytes;
+          return !moot;
+        });
+        this.count(-freed);
       }
       const kept = frame.msg === "estimation" ? frame : sse(frame);
       const bytes = typeof kept === "string" ? kept.length : ESTIMATION_BYTES;
@@ -206,7 +218,7 @@ export class Channel {
       process.nextTick(() => res.uncork());
     }
     res.write(text);
-    if (res.writableLength > MAX_BACKLOG_BYTES) res.destroy(); // its "close" cancels the session's calls
+    cutIfBacklogged(res); // its "close" cancels the session's calls
   }
 
   attach(res: ServerResponse): void {

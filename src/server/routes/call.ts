@@ -4,7 +4,7 @@ import { LRUCache } from "lru-cache";
 import { HttpError } from "../../core/errors.js";
 import { API_PREFIX } from "../../protocol/config.js";
 import type { FinalEvent, JobEvent } from "../../queue/scheduler.js";
-import { CONGESTED_BYTES, MAX_BACKLOG_BYTES, MAX_UNREAD_BYTES } from "../channels.js";
+import { congested, cutIfBacklogged, MAX_UNREAD_BYTES } from "../channels.js";
 import { newId, type Served } from "../context.js";
 import { body, sessionHash } from "../validate.js";
 
@@ -37,7 +37,7 @@ interface Pending {
   /** Cancels the call unless its stream opens in time (`attachTimeout`). */
   attachTimer: NodeJS.Timeout | null;
   heartbeat: NodeJS.Timeout | null;
-  /** The latest streamed value held back while the reader is behind (see CONGESTED_BYTES). */
+  /** The latest streamed value held back while the reader is behind (see `congested`). */
   held: string | null;
 }
 
@@ -93,7 +93,7 @@ export function callRoutes(f: FastifyInstance, s: Served): void {
       if (out) {
         const streamed = text.startsWith("event: generating\n");
         // A reader that is not keeping up gets no more values until it has read what was sent; then the latest.
-        if (streamed && out.writableLength > CONGESTED_BYTES) {
+        if (streamed && congested(out)) {
           if (pending.held === null) {
             out.once("drain", () => {
               const latest = pending.held;
@@ -107,18 +107,18 @@ export function callRoutes(f: FastifyInstance, s: Served): void {
         pending.held = null; // what is sent now is newer (a result carries the whole value)
         out.write(text);
         // A reader that does not read even the result: cut (its "close" cancels the call if it still runs).
-        if (out.writableLength > MAX_BACKLOG_BYTES) return void out.destroy();
+        if (cutIfBacklogged(out)) return;
         if (last) finish(pending);
         return;
       }
       // Unread: a late reader needs the latest value, not every one.
       if (pending.taken || calls.peek(id) !== pending) return; // dropped meanwhile: nobody will read it
-      if (text.startsWith("event: generating\n")) {
-        const kept = pending.unread.filter((m) => !m.startsWith("event: generating\n"));
-        const freed = pending.unread.reduce((n, m) => n + m.length, 0) - kept.reduce((n, m) => n + m.length, 0);
-        pending.unread = kept;
-        pending.unreadBytes -= freed;
-        unreadBytes -= freed;
+      // At most one streamed value waits: the one before this is replaced.
+      const older = text.startsWith("event: generating\n") ? pending.unread.findIndex((m) => m.startsWith("event: generating\n")) : -1;
+      if (older >= 0) {
+        const [gone] = pending.unread.splice(older, 1);
+        pending.unreadBytes -= gone.length;
+        unreadBytes -= gone.length;
       }
       pending.unread.push(text);
       pending.unreadBytes += text.length;

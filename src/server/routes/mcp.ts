@@ -11,7 +11,7 @@ import type { Tool } from "../../mcp/tools.js";
 import { API_PREFIX } from "../../protocol/config.js";
 import type { McpToolInfo } from "../../protocol/types.js";
 import type { JobEvent } from "../../queue/scheduler.js";
-import { CONGESTED_BYTES, MAX_BACKLOG_BYTES } from "../channels.js";
+import { congested, cutIfBacklogged } from "../channels.js";
 import { newId, type Served } from "../context.js";
 import { McpMessageRelay, McpSessionRegistry } from "../mcp-sessions.js";
 import { body } from "../validate.js";
@@ -290,8 +290,8 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
 function boundBacklog(transport: SSEServerTransport, res: ServerResponse): void {
   const send = transport.send.bind(transport);
   transport.send = async (message) => {
-    if (res.writableLength > CONGESTED_BYTES && "method" in message && message.method === "notifications/progress") return;
+    if (congested(res) && "method" in message && message.method === "notifications/progress") return;
     await send(message);
-    if (res.writableLength > MAX_BACKLOG_BYTES) res.destroy();
+    cutIfBacklogged(res);
   };
 }
