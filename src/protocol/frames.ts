@@ -1,5 +1,5 @@
 import type { ShownFailure } from "../core/errors.js";
-import type { FinalEvent, JobEvent } from "../queue/scheduler.js";
+import type { JobEvent } from "../queue/scheduler.js";
 import { diff } from "./diff.js";
 import type { CompletedFrame, ErrorOutput, Frame, SuccessOutput } from "./types.js";
 
@@ -73,7 +73,3 @@ export function errorOutput(f: ShownFailure): ErrorOutput {
   return { error: f.message, title: f.title, duration: f.duration, visible: f.visible, code: f.code };
 }
 
-/** Whether the event ends its job (its frame is the job's last). */
-export function isFinal(e: JobEvent): e is FinalEvent {
-  return e.type === "finished" || e.type === "failed" || e.type === "cancelled";
-}

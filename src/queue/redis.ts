@@ -12,6 +12,7 @@ import {
   endOf,
   queueFull,
   schedulers,
+  isFinal,
   type FinalEvent as Final,
   type JobData,
   type JobEvent,
@@ -46,7 +47,6 @@ interface Carried {
   by?: string;
 }
 
-const isFinal = (e: JobEvent): e is Final => e.type === "finished" || e.type === "failed" || e.type === "cancelled";
 
 /** Ids of recently ended jobs remembered, so an end heard twice (from Redis and locally) is reported once. */
 const ENDED_KEPT = 20_000;

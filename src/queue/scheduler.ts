@@ -38,6 +38,11 @@ export type JobEvent =
 /** A job's last event: it finished, failed or was cancelled. */
 export type FinalEvent = Extract<JobEvent, { type: "finished" | "failed" | "cancelled" }>;
 
+/** Whether the event ends its job (it is the job's last). */
+export function isFinal(e: JobEvent): e is FinalEvent {
+  return e.type === "finished" || e.type === "failed" || e.type === "cancelled";
+}
+
 export type JobOutcome = { ok: true; data: unknown[] } | { ok: false; cancelled: boolean; error: ShownFailure };
 
 /** The last event of a job that ran. A cancelled call ends cancelled even if its function returned anyway: what it returned is dropped. */

@@ -1,6 +1,6 @@
 import { HttpError } from "../core/errors.js";
-import { FrameWriter, isFinal } from "../protocol/frames.js";
-import type { FinalEvent as Final, JobData, JobEvent, Scheduler } from "../queue/scheduler.js";
+import { FrameWriter } from "../protocol/frames.js";
+import { isFinal, type FinalEvent as Final, type JobData, type JobEvent, type Scheduler } from "../queue/scheduler.js";
 import { ATTACH_MS, Channels, type Channel } from "./channels.js";
 
 /**
