@@ -59,3 +59,40 @@ export class WindowCounter implements Counter {
 
 /** Makes the counter of one limit, by its name. */
 export type CounterFactory = (name: string, limit: number) => Counter;
+
+/**
+ * Counts what is held at once per key (calls waiting or running from one address, uploads in progress):
+ * taken when it starts, given back when it ends. In this process (`LocalTally`) or, for processes sharing a
+ * Redis, there (`RedisTally` in server/), so a limit holds for the app as a whole.
+ */
+export interface Tally {
+  readonly limit: number;
+  /** Takes one for the key unless it already holds `limit`; says whether it did. */
+  take(key: string): boolean | Promise<boolean>;
+  /** Gives back one taken for the key. */
+  give(key: string): void;
+  /** Stops whatever keeps the tally's share alive (with Redis, this process's share is then dropped at once). */
+  close?(): Promise<void>;
+}
+
+export class LocalTally implements Tally {
+  private readonly held = new Map<string, number>();
+
+  constructor(readonly limit: number) {}
+
+  take(key: string): boolean {
+    const n = this.held.get(key) ?? 0;
+    if (n >= this.limit) return false;
+    this.held.set(key, n + 1);
+    return true;
+  }
+
+  give(key: string): void {
+    const left = (this.held.get(key) ?? 1) - 1;
+    if (left > 0) this.held.set(key, left);
+    else this.held.delete(key);
+  }
+}
+
+/** Makes the tally of one limit, by its name. */
+export type TallyFactory = (name: string, limit: number) => Tally;

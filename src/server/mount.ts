@@ -23,6 +23,8 @@ import { McpTokenStore } from "../auth/mcp-tokens.js";
 import { TokenStore } from "../auth/tokens.js";
 import { RedisMcpTokenStore, RedisTokenStore } from "../auth/redis-tokens.js";
 import { RedisWindowCounter } from "../auth/redis-counter.js";
+import { LocalTally, type TallyFactory } from "../core/counter.js";
+import { RedisTally } from "./redis-tally.js";
 import "../runtime/redis-sessions.js";
 import { connectShared } from "./shared.js";
 import { loginFormRoute, loginRoutes } from "./routes/login.js";
@@ -202,11 +204,19 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     await own?.close();
     throw err;
   }
-  const transport = new Transport(scheduler, { maxPerClient: queue.maxPerClient ?? DEFAULT_MAX_PER_CLIENT, attachMs: (opts.attachTimeout ?? 30) * 1000 });
+  // What a client address holds at once (calls, uploads): with Redis, counted there for all the app's processes.
+  const tally: TallyFactory = shared
+    ? (name, limit) => new RedisTally(limit, shared.client, `${shared.namespace}:held:${name}:`, `${shared.namespace}:alive`)
+    : (_name, limit) => new LocalTally(limit);
+  const callsPerClient = tally("calls", queue.maxPerClient ?? DEFAULT_MAX_PER_CLIENT);
+  const uploadsPerClient = tally("uploads", opts.maxUploadsPerClient ?? DEFAULT_MAX_UPLOADS_PER_CLIENT);
+  const transport = new Transport(scheduler, { attachMs: (opts.attachTimeout ?? 30) * 1000 }, callsPerClient);
   f.addHook("onClose", async () => {
     if (drainMs !== null) await scheduler.drain?.(drainMs).catch(() => {});
     transport.close();
     await scheduler.close();
+    await callsPerClient.close?.();
+    await uploadsPerClient.close?.();
     for (const hook of graph.lifecycle.onClose) await hook();
     await own?.close();
     await shared?.close();
@@ -257,9 +267,8 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
   });
   await f.register(staticFiles, { root: tmpdir(), serve: false });
   if (auth) await loginRoutes(f, served, auth);
-  const maxUploads = opts.maxUploadsPerClient ?? DEFAULT_MAX_UPLOADS_PER_CLIENT;
   await multipartRoutes(f, fileSize, (scope) => {
-    uploadRoute(scope, served, maxUploads);
+    uploadRoute(scope, served, uploadsPerClient);
     if (auth) loginFormRoute(scope, served, auth);
   });
   configRoutes(f, served);

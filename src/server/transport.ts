@@ -1,3 +1,4 @@
+import type { Tally } from "../core/counter.js";
 import { HttpError } from "../core/errors.js";
 import { FrameWriter } from "../protocol/frames.js";
 import { isFinal, type FinalEvent as Final, type JobData, type JobEvent, type Scheduler } from "../queue/scheduler.js";
@@ -13,12 +14,13 @@ export class Transport {
   /** How long a call's stream may take to open before the call is cancelled (`attachTimeout`). */
   readonly attachMs: number;
   private readonly sinks = new Map<string, (e: JobEvent) => void>();
-  private readonly perClient = new Map<string, number>();
   private readonly unsubscribe: () => void;
 
   constructor(
     readonly scheduler: Scheduler,
-    private readonly limits: { maxPerClient: number; attachMs?: number },
+    limits: { attachMs?: number },
+    /** Calls waiting or running per client address (`maxPerClient`). */
+    private readonly perClient: Tally,
   ) {
     this.attachMs = limits.attachMs ?? ATTACH_MS;
     this.channels = new Channels(this.attachMs);
@@ -91,41 +93,37 @@ export class Transport {
     };
   }
 
-  /** Counts a job against its client address's bound; returns the address, to give the slot back by. */
-  private admit(job: JobData): string {
-    const client = job.request.client.host ?? "";
-    const held = this.perClient.get(client) ?? 0;
-    if (held >= this.limits.maxPerClient) {
-      throw new HttpError(429, "TR_ERR_RATE_LIMITED", `too many calls waiting or running from this address (at most ${this.limits.maxPerClient}); try again when some have finished`);
-    }
-    this.perClient.set(client, held + 1);
-    return client;
-  }
-
-  private release(client: string): void {
-    const left = (this.perClient.get(client) ?? 1) - 1;
-    if (left > 0) this.perClient.set(client, left);
-    else this.perClient.delete(client);
-  }
-
   /**
    * Queues a job and hands each of its events to `sink`; a refused push leaves no trace. The slot is
    * given back exactly once: on the job's last event (its sink is then removed) or when the push fails.
    */
   private async queue(job: JobData, sink: (e: JobEvent) => void, undo: () => void): Promise<void> {
-    const client = this.admit(job);
+    // Counted against its client address's bound (with Redis, the app's across processes).
+    const client = job.request.client.host ?? "";
+    let taken: boolean;
+    try {
+      const t = this.perClient.take(client);
+      taken = typeof t === "boolean" ? t : await t;
+    } catch (err) {
+      undo();
+      throw err;
+    }
+    if (!taken) {
+      undo();
+      throw new HttpError(429, "TR_ERR_RATE_LIMITED", `too many calls waiting or running from this address (at most ${this.perClient.limit}); try again when some have finished`);
+    }
     const id = job.id;
     this.sinks.set(id, (e) => {
       if (isFinal(e)) {
         this.sinks.delete(id);
-        this.release(client);
+        this.perClient.give(client);
       }
       sink(e);
     });
     try {
       await this.scheduler.push(job);
     } catch (err) {
-      if (this.sinks.delete(id)) this.release(client);
+      if (this.sinks.delete(id)) this.perClient.give(client);
       undo();
       throw err;
     }

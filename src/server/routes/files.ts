@@ -2,6 +2,7 @@ import { basename, dirname } from "node:path";
 import { create as contentDisposition } from "content-disposition";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { API_PREFIX } from "../../protocol/config.js";
+import type { Tally } from "../../core/counter.js";
 import { codeOf, HttpError } from "../../core/errors.js";
 import type { Served } from "../context.js";
 import { multipartFailure } from "../validate.js";
@@ -11,15 +12,22 @@ import { mimeOf, safeName } from "../../core/files.js";
 const INLINE = /^(image\/(png|jpeg|gif|webp|avif|bmp)|audio\/|video\/|text\/plain|text\/csv|application\/pdf|application\/json)/;
 
 /**
- * `POST /gradio_api/upload`, in the multipart scope (see multipartRoutes). At most `maxPerClient` uploads
- * from one client address are in progress at once, so a slow client cannot hold many connections open.
+ * `POST /gradio_api/upload`, in the multipart scope (see multipartRoutes). At most `uploading.limit` uploads
+ * from one client address are in progress at once (with Redis, across the app's processes), so a slow
+ * client cannot hold many connections open.
  */
-export function uploadRoute(f: FastifyInstance, s: Served, maxPerClient: number): void {
-  const uploading = new Map<string, number>();
+export function uploadRoute(f: FastifyInstance, s: Served, uploading: Tally): void {
   const admit = async (req: FastifyRequest, reply: FastifyReply) => {
     const client = req.ip ?? "";
-    const held = uploading.get(client) ?? 0;
-    if (held >= maxPerClient) {
+    // Given back when the answer is sent or the connection goes (a timeout, a client that gives up),
+    // even if that happens while the tally (in Redis) is being asked.
+    let held = false;
+    let closed = false;
+    reply.raw.once("close", () => {
+      closed = true;
+      if (held) uploading.give(client);
+    });
+    if (!(await uploading.take(client))) {
       // The refused body is not read: the connection ends with the answer, so it holds nothing. Node
       // would keep reading the body of a half-closed connection, so the socket is ended once the answer
       // is out, and destroyed shortly after whether or not the client ends its side.
@@ -29,15 +37,10 @@ export function uploadRoute(f: FastifyInstance, s: Served, maxPerClient: number)
         socket.end();
         setTimeout(() => socket.destroy(), 1000).unref();
       });
-      throw new HttpError(429, "TR_ERR_RATE_LIMITED", `too many uploads in progress from this address (at most ${maxPerClient}); try again when one has finished`);
+      throw new HttpError(429, "TR_ERR_RATE_LIMITED", `too many uploads in progress from this address (at most ${uploading.limit}); try again when one has finished`);
     }
-    uploading.set(client, held + 1);
-    // Given back when the answer is sent or the connection goes (a timeout, a client that gives up).
-    reply.raw.once("close", () => {
-      const left = (uploading.get(client) ?? 1) - 1;
-      if (left > 0) uploading.set(client, left);
-      else uploading.delete(client);
-    });
+    held = true;
+    if (closed) uploading.give(client);
   };
   f.post(`${API_PREFIX}/upload`, { onRequest: admit }, async (req) => {
     if (!req.isMultipart()) throw new HttpError(400, "TR_ERR_BAD_REQUEST", "upload must be multipart/form-data with one or more `files` parts");

@@ -1,0 +1,74 @@
+import { randomBytes } from "node:crypto";
+import type { Redis } from "ioredis";
+import type { Tally } from "../core/counter.js";
+
+// What each process holds is a field of its own in the key's hash, so a process that dies cannot leave
+// its share counted for good: processes mark themselves alive in a sorted set (scored with when that
+// lapses), and a share whose process has lapsed is dropped the next time the key is counted.
+
+/** Takes one: KEYS[1] the key's hash, KEYS[2] the alive set; ARGV limit, owner, alive ms, hash ttl ms. */
+const TAKE = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[2])
+local total = 0
+local fields = redis.call('HGETALL', KEYS[1])
+for i = 1, #fields, 2 do
+  local lapses = redis.call('ZSCORE', KEYS[2], fields[i])
+  if lapses and tonumber(lapses) > now then total = total + tonumber(fields[i + 1])
+  else redis.call('HDEL', KEYS[1], fields[i]) end
+end
+if total >= tonumber(ARGV[1]) then return 0 end
+redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1`;
+
+/** Gives one back: KEYS[1] the key's hash; ARGV[1] owner. A share taken before its process lapsed is gone already. */
+const GIVE = `local n = redis.call('HINCRBY', KEYS[1], ARGV[1], -1)
+if n <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
+return n`;
+
+/** Marks the owner alive: KEYS[1] the alive set; ARGV owner, alive ms. Owners long lapsed leave the set. */
+const ALIVE = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 86400000)
+return 1`;
+
+/** A process that has not marked itself alive for this long is taken for dead and its shares dropped. */
+const ALIVE_MS = 30_000;
+/** A key nobody has taken from for a day is forgotten, whatever it still counts. */
+const KEY_TTL_MS = 86_400_000;
+
+/** A `Tally` kept in Redis: one limit for all the processes of an app (e.g. calls from one address). */
+export class RedisTally implements Tally {
+  private readonly owner = randomBytes(8).toString("hex");
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    readonly limit: number,
+    private readonly redis: Redis,
+    /** Key prefix: the app's namespace and the limit's name. */
+    private readonly prefix: string,
+    /** The app's set of live processes. */
+    private readonly aliveKey: string,
+    private readonly aliveMs = ALIVE_MS,
+  ) {
+    this.timer = setInterval(() => {
+      this.redis.eval(ALIVE, 1, this.aliveKey, this.owner, this.aliveMs).catch(() => {});
+    }, this.aliveMs / 3);
+    this.timer.unref();
+  }
+
+  async take(key: string): Promise<boolean> {
+    return (await this.redis.eval(TAKE, 2, this.prefix + key, this.aliveKey, this.limit, this.owner, this.aliveMs, KEY_TTL_MS)) === 1;
+  }
+
+  give(key: string): void {
+    this.redis.eval(GIVE, 1, this.prefix + key, this.owner).catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.redis.zrem(this.aliveKey, this.owner).catch(() => {});
+  }
+}

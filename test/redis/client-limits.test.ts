@@ -1,0 +1,153 @@
+// maxPerClient and maxUploadsPerClient with several processes: two launches of one app on one Redis count
+// what an address holds at once together, so running more processes behind a balancer does not multiply
+// what one client may hold; a process that dies leaves no share behind.
+import { connect as connectTcp } from "node:net";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import * as tr from "../../src/index.js";
+import { RedisTally } from "../../src/server/redis-tally.js";
+import { start } from "../helpers.js";
+import { startRedis, type TestRedis } from "../redis-server.js";
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+it("holds maxPerClient for the app as a whole: calls held on one process count on the other", { timeout: 60_000 }, async () => {
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  let started = 0;
+  const app = () =>
+    new tr.Interface({
+      fn: async (s: string) => {
+        started++;
+        await gate;
+        return s;
+      },
+      inputs: "text",
+      outputs: "text",
+      concurrencyLimit: null,
+    });
+  const opts = { trustProxy: true, redis: { url: redis.url, prefix: "t:calls" }, queue: { maxPerClient: 3 } };
+  const [a, b] = await Promise.all([start(app(), opts), start(app(), opts)]);
+  const call = (to: { base: string }, text: string, from = "203.0.113.7") =>
+    fetch(`${to.base}/gradio_api/run/predict`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": from },
+      body: JSON.stringify({ data: [text] }),
+    }).then(async (r) => ({ status: r.status, json: await r.json() }));
+  const client = new Redis(redis.url);
+  try {
+    // Three calls held (running), two taken by a and one by b.
+    const held = [call(a, "one"), call(b, "two"), call(a, "three")];
+    await expect.poll(() => started, { timeout: 10_000 }).toBe(3);
+    // A fourth from the same address is refused by either process.
+    for (const to of [b, a]) {
+      const refused = await call(to, "four");
+      expect(refused.status).toBe(429);
+      expect(refused.json).toMatchObject({ code: "TR_ERR_RATE_LIMITED" });
+      expect(refused.json.error).toContain("at most 3");
+    }
+    // Another address has its own allowance.
+    const other = call(b, "other", "198.51.100.9");
+    await expect.poll(() => started, { timeout: 10_000 }).toBe(4);
+    // The shares are in Redis, one field per process.
+    const shares = await client.hgetall("t:calls:held:calls:203.0.113.7");
+    expect(Object.values(shares).map(Number).sort()).toEqual([1, 2]);
+    open();
+    expect((await Promise.all([...held, other])).map((r) => r.json.data?.[0])).toEqual(["one", "two", "three", "other"]);
+    // Given back once answered, wherever they ran: the address may call again and Redis holds nothing for it.
+    await expect.poll(() => client.exists("t:calls:held:calls:203.0.113.7")).toBe(0);
+    expect((await call(b, "five")).json.data).toEqual(["five"]);
+  } finally {
+    open();
+    client.disconnect();
+    await Promise.all([a.close(), b.close()]);
+  }
+});
+
+it("holds maxUploadsPerClient for the app as a whole: slow uploads on one process count on the other", { timeout: 60_000 }, async () => {
+  const app = () => new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text" });
+  const opts = { redis: { url: redis.url, prefix: "t:uploads" }, maxUploadsPerClient: 2 };
+  const [a, b] = await Promise.all([start(app(), opts), start(app(), opts)]);
+  const boundary = "----slowupload";
+  const part = `--${boundary}\r\ncontent-disposition: form-data; name="files"; filename="a.txt"\r\ncontent-type: text/plain\r\n\r\n`;
+  const head = `POST /gradio_api/upload HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: multipart/form-data; boundary=${boundary}\r\ncontent-length: 100000\r\n\r\n`;
+  const slow = (to: { base: string }) => {
+    const socket = connectTcp(Number(new URL(to.base).port), "127.0.0.1");
+    socket.on("error", () => {});
+    socket.write(head + part + "a");
+    return socket;
+  };
+  const upload = (to: { base: string }) => {
+    const form = new FormData();
+    form.append("files", new Blob(["hello"]), "b.txt");
+    return fetch(`${to.base}/gradio_api/upload`, { method: "POST", body: form });
+  };
+  const sockets = [slow(a), slow(b)];
+  try {
+    // One slow upload on each process holds both of the address's slots: a third is refused by either.
+    // (Their headers must reach the servers before anything else asks: a third upload sent meanwhile could take a slot first.)
+    const client = new Redis(redis.url);
+    const held = async () => Object.values(await client.hgetall("t:uploads:held:uploads:127.0.0.1")).map(Number);
+    await expect.poll(held, { timeout: 10_000 }).toEqual([1, 1]);
+    client.disconnect();
+    expect((await upload(a)).status).toBe(429);
+    const refused = await upload(b);
+    expect([refused.status, (await refused.json()).code]).toEqual([429, "TR_ERR_RATE_LIMITED"]);
+    // One ends (its client gives up): its slot is given back in Redis, and the other process takes uploads again.
+    sockets[0].destroy();
+    await expect.poll(async () => (await upload(b)).status, { timeout: 10_000 }).toBe(200);
+  } finally {
+    for (const s of sockets) s.destroy();
+    await Promise.all([a.close(), b.close()]);
+  }
+});
+
+it("drops the share of a process that stops marking itself alive (it died, or lost Redis), so its address is not refused for good", { timeout: 30_000 }, async () => {
+  const dying = new Redis(redis.url);
+  const living = new Redis(redis.url);
+  const aliveMs = 600;
+  const a = new RedisTally(2, dying, "t:tally:held:x:", "t:tally:alive", aliveMs);
+  const b = new RedisTally(2, living, "t:tally:held:x:", "t:tally:alive", aliveMs);
+  try {
+    expect([await a.take("k"), await a.take("k"), await b.take("k")]).toEqual([true, true, false]);
+    // a's process dies holding both: until its mark lapses its share counts...
+    dying.disconnect();
+    expect(await b.take("k")).toBe(false);
+    // ...and after, it is dropped.
+    await new Promise((r) => setTimeout(r, aliveMs + 200));
+    expect([await b.take("k"), await b.take("k"), await b.take("k")]).toEqual([true, true, false]);
+    expect(await living.hkeys("t:tally:held:x:k")).toHaveLength(1);
+    // Given back, the key goes.
+    b.give("k");
+    b.give("k");
+    await expect.poll(() => living.exists("t:tally:held:x:k")).toBe(0);
+  } finally {
+    await a.close();
+    await b.close();
+    living.disconnect();
+  }
+});
+
+it("keeps a living process's share while it holds it, however long: its mark is renewed", { timeout: 30_000 }, async () => {
+  const client = new Redis(redis.url);
+  const aliveMs = 300;
+  const a = new RedisTally(1, client, "t:renew:held:x:", "t:renew:alive", aliveMs);
+  const b = new RedisTally(1, client, "t:renew:held:x:", "t:renew:alive", aliveMs);
+  try {
+    expect(await a.take("k")).toBe(true);
+    await new Promise((r) => setTimeout(r, aliveMs * 4));
+    expect(await b.take("k")).toBe(false);
+    a.give("k");
+    await expect.poll(() => b.take("k")).toBe(true);
+  } finally {
+    await a.close();
+    await b.close();
+    client.disconnect();
+  }
+});
