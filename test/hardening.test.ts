@@ -169,6 +169,26 @@ describe("the two-step call route (/gradio_api/call) holds the queue's limits", 
     }
   });
 
+  it("a join refused at maxPerClient leaves nothing pending: the session's stream still closes once its other call ends", async () => {
+    const g = gate();
+    const app = await start(new tr.Interface({ fn: async (s: string) => (await g.opened, s), inputs: "text", outputs: "text" }).queue({ maxPerClient: 1 }));
+    try {
+      const join = (s: string) => post(app.base, "/gradio_api/queue/join", { data: [s], fn_index: 0, session_hash: "refused-join" });
+      expect((await join("a")).status).toBe(200);
+      const refused = await join("b");
+      expect([refused.status, refused.json.code]).toEqual([429, "TR_ERR_RATE_LIMITED"]);
+      const res = await fetch(`${app.base}/gradio_api/queue/data?session_hash=refused-join`);
+      g.open();
+      // The stream ends after the one call that was queued (the refused one is not waited for).
+      const text = await Promise.race([res.text(), new Promise<string>((r) => setTimeout(() => r("(still open after 5 s)"), 5000))]);
+      expect(text).toContain('"msg":"process_completed"');
+      expect(text).toContain('"msg":"close_stream"');
+    } finally {
+      g.open();
+      await app.close();
+    }
+  });
+
   it("cancels and forgets a call whose stream is not opened within attachTimeout", async () => {
     const { count, seen } = counter();
     const app = await start(new tr.Interface({ fn: count, inputs: "text", outputs: "text", concurrencyLimit: null }), { attachTimeout: 0.5 });
