@@ -96,3 +96,28 @@ export class LocalTally implements Tally {
 
 /** Makes the tally of one limit, by its name. */
 export type TallyFactory = (name: string, limit: number) => Tally;
+
+/**
+ * A running total that writers add to (the bytes a folder holds), read at once without waiting: in this
+ * process (`LocalTotal`) or, for processes writing to one shared folder, in Redis (`RedisTotal` in
+ * server/), where each process sees the others' additions within about a second.
+ */
+export interface Total {
+  readonly value: number;
+  add(n: number): void;
+  /** The total measured afresh (a folder walked). */
+  set(n: number): void;
+  close?(): void;
+}
+
+export class LocalTotal implements Total {
+  value = 0;
+
+  add(n: number): void {
+    this.value += n;
+  }
+
+  set(n: number): void {
+    this.value = n;
+  }
+}

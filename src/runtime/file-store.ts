@@ -4,6 +4,7 @@ import { lstat, mkdir, open, readdir, realpath, rename, rm, rmdir, stat, unlink,
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
+import { LocalTotal, type Total } from "../core/counter.js";
 import { OptionError, TradioFailure, ValidationError } from "../core/errors.js";
 import { extensionFor, fileUrlPath, mimeOf, safeName, type FileData, type FileStore } from "../core/files.js";
 import { DEFAULT_FETCH_POLICY, openUrl, type FetchPolicy } from "./fetch-url.js";
@@ -58,6 +59,11 @@ export interface DiskFileStoreOptions {
    * closes; the sweep still deletes callers' files unused for `deleteCache`'s age.
    */
   sharedName?: string;
+  /**
+   * Where the bytes the store holds are counted (for `maxStoreSize`): default this process; a store
+   * several processes share counts in Redis, so the bound holds for all of them (see `RedisTotal`).
+   */
+  total?: Total;
 }
 
 /** The folder of the author's own files (examples, outputs of calls from code): readable by every caller, never swept. */
@@ -192,7 +198,7 @@ class StoreCore {
   private closed = false;
   private readonly sharedName: string | undefined;
   /** Bytes of the files in the store (recounted at every sweep). */
-  used = 0;
+  private readonly total: Total;
   /** Bytes of callers' writes under way. */
   pending = 0;
 
@@ -213,6 +219,17 @@ class StoreCore {
       throw new OptionError("TR_ERR_OPTION_INVALID", `sharedName must be letters, digits, "-" or "_", got ${JSON.stringify(opts.sharedName)}`);
     }
     this.sharedName = opts.sharedName;
+    this.total = opts.total ?? new LocalTotal();
+  }
+
+  /** Bytes of the files in the store, as last counted. */
+  get used(): number {
+    return this.total.value;
+  }
+
+  /** Counts bytes written to the store. */
+  wrote(bytes: number): void {
+    this.total.add(bytes);
   }
 
   /** This store's own folder (`<base>/app-<pid>-<random>`), made on first use inside the checked base. */
@@ -289,7 +306,7 @@ class StoreCore {
         await rmdir(dir).catch(() => undefined); // only when empty
       }
     }
-    this.used = used;
+    this.total.set(used);
   }
 
   /**
@@ -312,6 +329,7 @@ class StoreCore {
   async close(): Promise<void> {
     this.closed = true;
     if (this.sweeper) clearInterval(this.sweeper);
+    this.total.close?.();
     const dir = this.folder;
     if (!dir || this.sharedName) return; // the other processes still use a shared folder
     openStores.delete(dir);
@@ -404,7 +422,7 @@ export class DiskFileStore implements FileStore {
     try {
       const hash = createHash("sha256").update(data).digest("hex");
       const file = path.join(await this.contentFolder(hash), safeName(name));
-      if (await place(file, () => writeNew(file, data))) this.core.used += data.byteLength;
+      if (await place(file, () => writeNew(file, data))) this.core.wrote(data.byteLength);
       return file;
     } finally {
       if (this.capped) this.core.pending -= data.byteLength;
@@ -442,7 +460,7 @@ export class DiskFileStore implements FileStore {
       );
       verify?.();
       const file = path.join(await this.contentFolder(hash.digest("hex")), safeName(name));
-      if (await place(file, () => rename(temp, file))) core.used += size;
+      if (await place(file, () => rename(temp, file))) core.wrote(size);
       return file;
     } finally {
       if (capped) core.pending -= size;

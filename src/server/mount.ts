@@ -25,6 +25,7 @@ import { RedisMcpTokenStore, RedisTokenStore } from "../auth/redis-tokens.js";
 import { RedisWindowCounter } from "../auth/redis-counter.js";
 import { LocalTally, type TallyFactory } from "../core/counter.js";
 import { RedisTally } from "./redis-tally.js";
+import { RedisTotal } from "./redis-total.js";
 import "../runtime/redis-sessions.js";
 import { connectShared } from "./shared.js";
 import { loginFormRoute, loginRoutes } from "./routes/login.js";
@@ -166,6 +167,8 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
         deleteCache: opts.deleteCache,
         dir: opts.filesDir,
         sharedName: shared ? `app-shared-${shared.appKey}` : undefined,
+        // The shared folder's bytes are counted in Redis, so maxStoreSize holds for all the app's processes.
+        total: shared ? new RedisTotal(shared.client, `${shared.namespace}:store-bytes`) : undefined,
       });
   const files = opts.files ?? own!;
   if (files instanceof DiskFileStore) await files.folder();
