@@ -1,6 +1,6 @@
 import { Component } from "../components/component.js";
 import { OptionError } from "../core/errors.js";
-import { Block, Graph, type AppMeta, type BackendFn, type EventDef, type FnOrigin, type LayoutNode, type SuccessHook } from "./graph.js";
+import { Block, Graph, type AppMeta, type BackendFn, type EventDef, type EventRuntime, type FnOrigin, type LayoutNode, type SuccessHook } from "./graph.js";
 
 /** An event as a builder adds it; the omitted fields take their defaults. */
 export interface EventInput {
@@ -38,7 +38,7 @@ export class GraphBuilder {
   private readonly blocks: Block[] = [];
   private readonly events: EventDraft[] = [];
   private readonly config: Record<string, unknown> = {};
-  private readonly onLaunch: (() => Promise<void>)[] = [];
+  private readonly onLaunch: ((runtime: EventRuntime) => Promise<void>)[] = [];
   private readonly onClose: (() => Promise<void>)[] = [];
   private layout: LayoutNode = { id: 0, children: [] };
   private nextId = 1;
@@ -116,7 +116,7 @@ export class GraphBuilder {
   }
 
   /** Work to do when an app of this graph is launched (before it listens) and when it is closed. */
-  lifecycle(hooks: { onLaunch?: () => Promise<void>; onClose?: () => Promise<void> }): void {
+  lifecycle(hooks: { onLaunch?: (runtime: EventRuntime) => Promise<void>; onClose?: () => Promise<void> }): void {
     this.open();
     if (hooks.onLaunch) this.onLaunch.push(hooks.onLaunch);
     if (hooks.onClose) this.onClose.push(hooks.onClose);

@@ -1,5 +1,5 @@
 import type { Component } from "../components/component.js";
-import type { Counter } from "../core/counter.js";
+import type { Counter, Total } from "../core/counter.js";
 import type { FileStore } from "../core/files.js";
 import type { CallContext, ComponentContext, RequestInfo } from "../core/context.js";
 import type { LayoutNode } from "../protocol/types.js";
@@ -36,6 +36,11 @@ export interface EventRuntime {
    * process, or in Redis when the app's processes share one, so the limit holds for the app as a whole.
    */
   counter(name: string, limit: number): Counter;
+  /**
+   * The app's running total of one name (say, the bytes of its flagging folder), made on first use: in
+   * this process, or in Redis when the app's processes share one, so each sees what the others added.
+   */
+  total(name: string): Total;
 }
 
 /** What a block's props may depend on when the config is built: the request's root, the files, the runtime. */
@@ -87,7 +92,7 @@ export interface FnOrigin {
 }
 
 /** Called after each successful run for a client (not for calls from the author's code); must not throw. */
-export type SuccessHook = (inputs: readonly unknown[], outputs: readonly unknown[], ctx: CallContext, files: FileStore) => void;
+export type SuccessHook = (inputs: readonly unknown[], outputs: readonly unknown[], ctx: CallContext, files: FileStore, runtime: EventRuntime) => void;
 
 export interface EventDef {
   readonly id: number;
@@ -139,7 +144,7 @@ export interface AppMeta {
 
 /** What features of the graph need done when an app is launched or closed (flagging opens its log). */
 export interface Lifecycle {
-  readonly onLaunch: readonly (() => Promise<void>)[];
+  readonly onLaunch: readonly ((runtime: EventRuntime) => Promise<void>)[];
   readonly onClose: readonly (() => Promise<void>)[];
 }
 

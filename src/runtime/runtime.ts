@@ -1,5 +1,5 @@
 import type { CallContext, ComponentContext } from "../core/context.js";
-import { WindowCounter, type Counter, type CounterFactory } from "../core/counter.js";
+import { LocalTotal, WindowCounter, type Counter, type CounterFactory, type Total } from "../core/counter.js";
 import type { FileStore } from "../core/files.js";
 import type { EventDef, EventRuntime, EventScope, Graph, ScopedRun } from "../graph/graph.js";
 import { TradioFailure, ValidationError, type ShownFailure } from "../core/errors.js";
@@ -34,6 +34,8 @@ export interface RuntimeOptions {
   stateSessionMaxBytes?: number;
   /** Where the app's limits count (`counter()`): default this process's memory; Redis for processes sharing one. */
   counters?: CounterFactory;
+  /** Where the app's running totals are kept (`total()`): likewise. */
+  totals?: (name: string) => Total;
 }
 
 export type BatchOutcome = { ok: true; data: unknown[] } | { ok: false; error: RunError };
@@ -63,6 +65,8 @@ export class Runtime implements EventRuntime {
   private readonly children = new Map<Graph, Runtime>();
   private readonly makeCounter: CounterFactory;
   private readonly counters = new Map<string, Counter>();
+  private readonly makeTotal: (name: string) => Total;
+  private readonly totals = new Map<string, Total>();
 
   constructor(
     readonly graph: Graph,
@@ -75,6 +79,19 @@ export class Runtime implements EventRuntime {
     this.stateSessionMaxBytes = opts.stateSessionMaxBytes ?? DEFAULT_STATE_SESSION_MAX_BYTES;
     this.trusted = new TrustedFiles(this.files);
     this.makeCounter = opts.counters ?? ((_name, limit) => new WindowCounter(limit));
+    this.makeTotal = opts.totals ?? (() => new LocalTotal());
+  }
+
+  total(name: string): Total {
+    let t = this.totals.get(name);
+    if (!t) this.totals.set(name, (t = this.makeTotal(name)));
+    return t;
+  }
+
+  /** Stops what keeps the app's totals up to date (with Redis, a refresh timer each). */
+  close(): void {
+    for (const t of this.totals.values()) t.close?.();
+    this.totals.clear();
   }
 
   counter(name: string, limit: number): Counter {
@@ -198,7 +215,7 @@ export class Runtime implements EventRuntime {
       const wire = processed instanceof Promise ? await processed : processed;
       if (stateful && stateOut && stateOutputs) await this.storeState(event, this.key(opts.sessionKey!), stateOut);
       if (opts.stateOverride) for (const [id, v] of stateOut!) opts.stateOverride.set(id, v);
-      if (!opts.trusted) for (const hook of event.onSuccess) hook(values, wire, callContext, ctx.files);
+      if (!opts.trusted) for (const hook of event.onSuccess) hook(values, wire, callContext, ctx.files, this);
       return wire;
     } catch (err) {
       throw toRunError(err);
@@ -230,7 +247,7 @@ export class Runtime implements EventRuntime {
           const data = await postprocessAll(event, lists.map((l) => l[k]), r.ctx, undefined);
           outcomes[r.index] = { ok: true, data };
           const call = calls[r.index];
-          if (!call.opts.trusted) for (const hook of event.onSuccess) hook(call.data as unknown[], data, new LazyContext(call.opts), r.ctx.files);
+          if (!call.opts.trusted) for (const hook of event.onSuccess) hook(call.data as unknown[], data, new LazyContext(call.opts), r.ctx.files, this);
         } catch (err) {
           outcomes[r.index] = { ok: false, error: toRunError(err) };
         }
@@ -267,8 +284,9 @@ export class Runtime implements EventRuntime {
         showError: this.showError,
         sessionPrefix: `${this.prefix}${graph.key}:`,
         stateSessionMaxBytes: this.stateSessionMaxBytes,
-        // A member's limits are the app's.
+        // A member's limits and totals are the app's.
         counters: (name, limit) => this.counter(name, limit),
+        totals: (name) => this.total(name),
       });
       this.children.set(graph, child);
     }

@@ -180,7 +180,7 @@ async function launchHere(target: Launchable, opts: LaunchOptions): Promise<Laun
     allowedHosts: [...(opts.allowedHosts ?? []), ...(isIP(host) || host === "localhost" ? [] : [host])],
   });
   // Features of the graph get ready first (a flagging log that cannot be appended to is reported now).
-  for (const hook of graph.lifecycle.onLaunch) await hook();
+  for (const hook of graph.lifecycle.onLaunch) await hook(served.runtime);
   if (shared.redis !== undefined && shared.role !== "web") drainOnSignal(server, served.transport.scheduler, graceMs, opts.quiet ?? false);
   if (shared.role === "worker") {
     // A worker serves no HTTP: it takes calls from Redis. (Listening would also put it in a node:cluster

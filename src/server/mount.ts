@@ -186,6 +186,8 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     sessions,
     // With Redis, the app's limits (flags a minute per address) count there, for all its processes at once.
     counters: shared && ((name, limit) => new RedisWindowCounter(limit, shared.client, `${shared.namespace}:limit:${name}:`)),
+    // And its running totals (the flagging folder's bytes), so each process sees what the others wrote.
+    totals: shared && ((name) => new RedisTotal(shared.client, `${shared.namespace}:total:${name}`)),
     files,
     showError: opts.showError ?? false,
     // One session can never hold more than the whole store.
@@ -221,6 +223,7 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     await callsPerClient.close?.();
     await uploadsPerClient.close?.();
     for (const hook of graph.lifecycle.onClose) await hook();
+    runtime.close();
     await own?.close();
     await shared?.close();
   });

@@ -1,12 +1,14 @@
-// flagsPerMinute with several processes: two launches of one app on one Redis count an address's flags
-// together, so running more processes does not multiply what one client may write to the log.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+// flagsPerMinute and maxFlaggedBytes with several processes: two launches of one app on one Redis count an
+// address's flags, and the flagging folder's bytes, together, so running more processes does not multiply
+// what one client may write to the log, nor what the folder may hold.
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import * as tr from "../../src/index.js";
 import { start } from "../helpers.js";
+import { runApp, stopAll } from "./processes.js";
 import { startRedis, type TestRedis } from "../redis-server.js";
 
 let redis: TestRedis;
@@ -63,5 +65,33 @@ it("counts one address's flags across processes sharing a Redis: the limit holds
     expect(log).not.toContain("four");
   } finally {
     await Promise.all([a.close(), b.close()]);
+  }
+});
+
+it("bounds the shared flagging folder for the app as a whole (maxFlaggedBytes): a process sees the others' rows", { timeout: 120_000 }, async () => {
+  // Two processes (in one, launches share the folder's count anyway).
+  const folder = mkdtempSync(path.join(tmpdir(), "tradio-flag-bytes-"));
+  const args = ["--redis", redis.url];
+  const [a, b] = await Promise.all([runApp("test/fixtures/flag-bytes-app.ts", args, { TRADIO_TEST_FLAG_DIR: folder }), runApp("test/fixtures/flag-bytes-app.ts", args, { TRADIO_TEST_FLAG_DIR: folder })]);
+  const flag = async (to: { url: string }, text: string) => {
+    const r = await fetch(`${to.url}/gradio_api/run/flag`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ data: [text, text, ""] }) });
+    return { status: r.status, json: await r.json() };
+  };
+  try {
+    // A flag of 2 x 1000 characters may add up to about 4.7 KB (every character quoted): it fits in an empty folder.
+    expect((await flag(a, "a".repeat(1_000))).status).toBe(200);
+    const written = statSync(path.join(folder, "log.csv")).size;
+    expect(written).toBeGreaterThan(2_000);
+    // b learns of a's row (within a second): the same flag would now pass the bound, so b refuses it whole.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const refused = await flag(b, "b".repeat(1_000));
+    expect([refused.status, refused.json.code]).toEqual([507, "TR_ERR_STORE_FULL"]);
+    expect(refused.json.error).toContain("maxFlaggedBytes");
+    expect(statSync(path.join(folder, "log.csv")).size).toBe(written);
+    // A small one still fits, on either.
+    expect((await flag(b, "small")).status).toBe(200);
+  } finally {
+    await stopAll();
+    rmSync(folder, { recursive: true, force: true });
   }
 });

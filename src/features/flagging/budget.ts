@@ -1,5 +1,6 @@
 import { lstat, readdir } from "node:fs/promises";
 import path from "node:path";
+import { LocalTotal, type Total } from "../../core/counter.js";
 import { ValidationError } from "../../core/errors.js";
 
 /** The flagging folder's default bound (the Interface's `maxFlaggedBytes`). */
@@ -14,13 +15,14 @@ function size(n: number): string {
 }
 
 /**
- * The bytes one flagging folder holds, as this process knows them: measured once from the disk, then
- * counted as the built-in loggers write files and rows. A flag reserves the most it could add before
- * anything is written, so a flag past the bound is refused whole, and flags written at once cannot
- * together pass it. One per folder in a process, shared by the Interfaces that flag there.
+ * The bytes one flagging folder holds: measured from the disk at launch, then counted as the built-in
+ * loggers write files and rows, in this process or (for processes sharing a Redis, `count()`) there, so
+ * each sees what the others wrote. A flag reserves the most it could add before anything is written, so
+ * a flag past the bound is refused whole, and flags written at once cannot together pass it. One per
+ * folder in a process, shared by the Interfaces that flag there.
  */
 export class FlagBudget {
-  private used = 0;
+  private used: Total = new LocalTotal();
   private reserved = 0;
   private measuring: Promise<void> | undefined;
 
@@ -43,7 +45,15 @@ export class FlagBudget {
 
   /** Bytes on disk (as last measured and counted since). */
   get bytes(): number {
-    return this.used;
+    return this.used.value;
+  }
+
+  /**
+   * Counts in `total` from now on when it is shared (the app's processes on one Redis), before the folder
+   * is measured; a total of this process's alone changes nothing. The first shared one stays.
+   */
+  count(total: Total): void {
+    if (!(total instanceof LocalTotal) && this.used instanceof LocalTotal) this.used = total;
   }
 
   /**
@@ -53,7 +63,7 @@ export class FlagBudget {
   measure(): Promise<void> {
     this.measuring ??= sizeOf(this.dir)
       .then((n) => {
-        this.used = n;
+        this.used.set(n);
       })
       .finally(() => {
         this.measuring = undefined;
@@ -66,9 +76,9 @@ export class FlagBudget {
    * `limit`. Returns the release, called once the flag is written or has failed.
    */
   reserve(bytes: number, limit: number | null): () => void {
-    if (limit !== null && this.used + this.reserved + bytes > limit) {
+    if (limit !== null && this.used.value + this.reserved + bytes > limit) {
       throw new ValidationError(
-        `flag: no room in the flagging folder: it holds ${size(this.used)} of the ${size(limit)} it may hold (maxFlaggedBytes), ` +
+        `flag: no room in the flagging folder: it holds ${size(this.used.value)} of the ${size(limit)} it may hold (maxFlaggedBytes), ` +
           `and this flag could add up to ${size(bytes)}; nothing was saved`,
         "TR_ERR_STORE_FULL",
         { status: 507 },
@@ -85,7 +95,7 @@ export class FlagBudget {
 
   /** Counts bytes written to the folder. */
   add(bytes: number): void {
-    this.used += bytes;
+    this.used.add(bytes);
   }
 }
 

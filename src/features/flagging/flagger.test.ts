@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Textbox } from "../../components/textbox.js";
-import { WindowCounter, type Counter } from "../../core/counter.js";
+import { LocalTotal, WindowCounter, type Counter } from "../../core/counter.js";
 import type { FileStore } from "../../core/files.js";
 import { Flagger } from "./flagger.js";
 
@@ -20,7 +20,7 @@ describe("Flagger: flags per client address", () => {
     });
     // The app's counters, as a Runtime keeps them: one per limit, made on first use.
     const counters = new Map<string, Counter>();
-    const runtime = { counter: (name: string, limit: number) => counters.get(name) ?? counters.set(name, new WindowCounter(limit)).get(name)! };
+    const runtime = { counter: (name: string, limit: number) => counters.get(name) ?? counters.set(name, new WindowCounter(limit)).get(name)!, total: () => new LocalTotal() };
     const from = (host: string | null) => (text: string) => flagger.fromClient([text, ""], { username: null, client: { host } }, {} as FileStore, runtime);
     return { rows, from };
   };

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { stat } from "node:fs/promises";
 import type { EventRuntime } from "../../graph/graph.js";
 import { type Component } from "../../components/component.js";
@@ -64,9 +65,13 @@ export class Flagger {
     return this.opts.options.length ? this.opts.options.map((o) => o[1]) : [""];
   }
 
-  /** Runs the callback's setup once; if it fails, every flag reports the same error. */
-  setup(): Promise<void> {
+  /**
+   * Runs the callback's setup once; if it fails, every flag reports the same error. The folder's bytes
+   * count in the app's total for it (`runtime`: shared by the app's processes on Redis).
+   */
+  setup(runtime: Pick<EventRuntime, "total">): Promise<void> {
     this.ready ??= (async () => {
+      this.budget?.count(runtime.total(`flagged-bytes:${createHash("sha256").update(this.opts.dir).digest("hex").slice(0, 16)}`));
       await this.opts.callback.setup(this.opts.components, this.opts.dir);
       // Measured after setup, which may repair the log.
       await this.budget?.measure();
@@ -78,7 +83,7 @@ export class Flagger {
    * A flag sent by a client (the `/flag` event): one wire value per flagged component, then the option.
    * `runtime` holds the app's counters (shared by its processes on Redis), where flags per address count.
    */
-  async fromClient(args: unknown[], request: Pick<RequestInfo, "username" | "client">, files: FileStore, runtime: Pick<EventRuntime, "counter">): Promise<unknown> {
+  async fromClient(args: unknown[], request: Pick<RequestInfo, "username" | "client">, files: FileStore, runtime: Pick<EventRuntime, "counter" | "total">): Promise<unknown> {
     if (this.opts.mode === "never") throw new ValidationError('flagging is turned off for this app (allowFlagging: "never")');
     await this.countFlag(request.client.host, runtime);
     const username = request.username;
@@ -91,7 +96,7 @@ export class Flagger {
       throw new ValidationError("flag: there is nothing to flag: every input and output is empty", "TR_ERR_FLAG_EMPTY");
     }
     const values = await resolveClientFiles(this.opts.components, args.slice(0, n), files);
-    await this.setup();
+    await this.setup(runtime);
     return this.write(values, option, username);
   }
 
@@ -149,11 +154,11 @@ export class Flagger {
    * An automatic flag of a successful run: returns at once and writes the row once the response is on
    * its way. A failure is logged; `settled()` waits for rows still being written.
    */
-  auto(values: unknown[], username: string | null, files: FileStore): void {
+  auto(values: unknown[], username: string | null, files: FileStore, runtime: Pick<EventRuntime, "total">): void {
     const job: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
       .then(async () => {
         const resolved = await resolveClientFiles(this.opts.components, values, files);
-        await this.setup();
+        await this.setup(runtime);
         await this.write(resolved, "", username);
       })
       .catch((err: unknown) => {

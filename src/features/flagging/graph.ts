@@ -43,7 +43,7 @@ export function addFlagging(builder: GraphBuilder, predict: EventDraft, opts: Fl
   });
   builder.setConfig("allow_flagging", opts.mode);
   builder.setConfig("flagging_options", options);
-  if (opts.mode !== "never") builder.lifecycle({ onLaunch: () => flagger.setup(), onClose: () => flagger.settled() });
+  if (opts.mode !== "never") builder.lifecycle({ onLaunch: (runtime) => flagger.setup(runtime), onClose: () => flagger.settled() });
 
   const buttons =
     opts.mode === "manual"
@@ -79,12 +79,12 @@ export function addFlagging(builder: GraphBuilder, predict: EventDraft, opts: Fl
 
   if (opts.mode === "auto") {
     // Flags each successful run of a client once its answer is on its way.
-    predict.onSuccess.push((data, wire, ctx, files) => {
+    predict.onSuccess.push((data, wire, ctx, files, runtime) => {
       const values = [
         ...visibleIn.map((c) => data[predict.inputs.indexOf(c)] ?? null),
         ...visibleOut.map((c) => wire[predict.outputs.indexOf(c)] ?? null),
       ];
-      flagger.auto(values, ctx.request.username, files);
+      flagger.auto(values, ctx.request.username, files, runtime);
     });
   }
   return buttons;
