@@ -34,6 +34,22 @@ redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 86400000)
 return 1`;
 
+interface Scripts {
+  tradioTake(hash: string, alive: string, limit: number, owner: string, aliveMs: number, ttlMs: number): Promise<number>;
+  tradioGive(hash: string, owner: string): Promise<number>;
+  tradioAlive(alive: string, owner: string, aliveMs: number): Promise<number>;
+}
+
+/** The client with the scripts defined (sent once, then called by their SHA: a flood of joins does not resend them). */
+function withScripts(redis: Redis): Redis & Scripts {
+  if (!("tradioTake" in redis)) {
+    redis.defineCommand("tradioTake", { numberOfKeys: 2, lua: TAKE });
+    redis.defineCommand("tradioGive", { numberOfKeys: 1, lua: GIVE });
+    redis.defineCommand("tradioAlive", { numberOfKeys: 1, lua: ALIVE });
+  }
+  return redis as Redis & Scripts;
+}
+
 /** A process that has not marked itself alive for this long is taken for dead and its shares dropped. */
 const ALIVE_MS = 30_000;
 /** A key nobody has taken from for a day is forgotten, whatever it still counts. */
@@ -43,28 +59,30 @@ const KEY_TTL_MS = 86_400_000;
 export class RedisTally implements Tally {
   private readonly owner = randomBytes(8).toString("hex");
   private readonly timer: NodeJS.Timeout;
+  private readonly redis: Redis & Scripts;
 
   constructor(
     readonly limit: number,
-    private readonly redis: Redis,
+    redis: Redis,
     /** Key prefix: the app's namespace and the limit's name. */
     private readonly prefix: string,
     /** The app's set of live processes. */
     private readonly aliveKey: string,
     private readonly aliveMs = ALIVE_MS,
   ) {
+    this.redis = withScripts(redis);
     this.timer = setInterval(() => {
-      this.redis.eval(ALIVE, 1, this.aliveKey, this.owner, this.aliveMs).catch(() => {});
+      this.redis.tradioAlive(this.aliveKey, this.owner, this.aliveMs).catch(() => {});
     }, this.aliveMs / 3);
     this.timer.unref();
   }
 
   async take(key: string): Promise<boolean> {
-    return (await this.redis.eval(TAKE, 2, this.prefix + key, this.aliveKey, this.limit, this.owner, this.aliveMs, KEY_TTL_MS)) === 1;
+    return (await this.redis.tradioTake(this.prefix + key, this.aliveKey, this.limit, this.owner, this.aliveMs, KEY_TTL_MS)) === 1;
   }
 
   give(key: string): void {
-    this.redis.eval(GIVE, 1, this.prefix + key, this.owner).catch(() => {});
+    this.redis.tradioGive(this.prefix + key, this.owner).catch(() => {});
   }
 
   async close(): Promise<void> {

@@ -70,6 +70,51 @@ it("holds maxPerClient for the app as a whole: calls held on one process count o
   }
 });
 
+it("admits exactly maxPerClient of 400 calls sent at once from one address to two processes", { timeout: 60_000 }, async () => {
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  let started = 0;
+  const app = () =>
+    new tr.Interface({
+      fn: async (s: string) => {
+        started++;
+        await gate;
+        return s;
+      },
+      inputs: "text",
+      outputs: "text",
+      concurrencyLimit: null,
+    });
+  const opts = { trustProxy: true, redis: { url: redis.url, prefix: "t:burst" }, queue: { maxPerClient: 50 } };
+  const [a, b] = await Promise.all([start(app(), opts), start(app(), opts)]);
+  const client = new Redis(redis.url);
+  try {
+    const answers = Array.from({ length: 400 }, (_, i) =>
+      fetch(`${(i % 2 ? a : b).base}/gradio_api/run/predict`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-forwarded-for": "192.0.2.77" },
+        body: JSON.stringify({ data: [`c${i}`] }),
+      }).then(async (r) => ({ status: r.status, json: await r.json() })),
+    );
+    // The refused answer at once; the admitted wait at the gate.
+    const settled = new Set<number>();
+    answers.forEach((p, i) => void p.then(() => settled.add(i)));
+    await expect.poll(() => settled.size, { timeout: 30_000 }).toBe(350);
+    await expect.poll(() => started, { timeout: 10_000 }).toBe(50);
+    const held = Object.values(await client.hgetall("t:burst:held:calls:192.0.2.77")).map(Number);
+    expect(held.reduce((x, y) => x + y, 0)).toBe(50);
+    open();
+    const all = await Promise.all(answers);
+    expect(all.filter((r) => r.status === 429)).toHaveLength(350);
+    expect(all.filter((r) => r.status === 200).every((r) => typeof r.json.data?.[0] === "string")).toBe(true);
+    await expect.poll(() => client.exists("t:burst:held:calls:192.0.2.77")).toBe(0);
+  } finally {
+    open();
+    client.disconnect();
+    await Promise.all([a.close(), b.close()]);
+  }
+});
+
 it("holds maxUploadsPerClient for the app as a whole: slow uploads on one process count on the other", { timeout: 60_000 }, async () => {
   const app = () => new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text" });
   const opts = { redis: { url: redis.url, prefix: "t:uploads" }, maxUploadsPerClient: 2 };
