@@ -49,11 +49,11 @@ export class FlagBudget {
   }
 
   /**
-   * Counts in `total` from now on when it is shared (the app's processes on one Redis), before the folder
-   * is measured; a total of this process's alone changes nothing. The first shared one stays.
+   * Counts in `total` from now on when it is shared (the app's processes on one Redis); called as an app
+   * that flags here sets up, before it measures the folder. A total of this process's alone changes nothing.
    */
   count(total: Total): void {
-    if (!(total instanceof LocalTotal) && this.used instanceof LocalTotal) this.used = total;
+    if (!(total instanceof LocalTotal)) this.used = total;
   }
 
   /**
