@@ -90,7 +90,7 @@ async function slotThroughput(workers: number, redisUrl: string, calls: number):
 }
 
 export async function scaleBench(): Promise<void> {
-  const redis = await startRedis();
+  const redis = await startRedis({ fsync: "everysec" });
   try {
     // TRADIO_BENCH_SCALE=stream: the streaming part only (for rounds comparing two builds).
     if (process.env.TRADIO_BENCH_SCALE !== "stream") {

@@ -49,8 +49,13 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once("exit", () => resolve()));
 }
 
-/** Starts a redis-server; rejects (naming its output) if it is not ready within `timeoutMs`. */
-export async function startRedis(opts: { timeoutMs?: number } = {}): Promise<TestRedis> {
+/**
+ * Starts a redis-server; rejects (naming its output) if it is not ready within `timeoutMs`. `fsync`: when
+ * its append-only file reaches the disk: "always" (tests: a restart or kill loses nothing), or "everysec"
+ * (Redis's own default with the file on, what a team runs: benchmarks, where every write waiting for the
+ * disk would be measured).
+ */
+export async function startRedis(opts: { timeoutMs?: number; fsync?: "always" | "everysec" } = {}): Promise<TestRedis> {
   const dir = mkdtempSync(path.join(tmpdir(), "tradio-redis-"));
   const timeoutMs = opts.timeoutMs ?? 10_000;
   let port = await freePort();
@@ -63,7 +68,7 @@ export async function startRedis(opts: { timeoutMs?: number } = {}): Promise<Tes
       "--dir", dir,
       "--save", "",
       "--appendonly", "yes",
-      "--appendfsync", "always",
+      "--appendfsync", opts.fsync ?? "always",
       "--protected-mode", "yes",
       "--daemonize", "no",
       "--logfile", "",
