@@ -63,20 +63,25 @@ export class McpSessionRegistry {
 export class McpMessageRelay {
   /** This process's channel. */
   readonly channel: string;
+  /** Where a process that ends a session says so, for the process that opened it. */
+  private readonly endedChannel: string;
   private sub: Redis | null = null;
+  private subscribed: Promise<unknown> | null = null;
   private readonly held = new Map<string, (message: unknown) => void>();
+  private onEnded: (sessionId: string) => void = () => {};
 
   constructor(private readonly redis: Redis, ns: string) {
     this.channel = `${ns}:mcp:m:${randomUUID()}`;
+    this.endedChannel = `${ns}:mcp:ended`;
   }
 
-  /** Messages for this session, posted to other processes, reach `deliver` here. */
-  async hold(sessionId: string, deliver: (message: unknown) => void): Promise<void> {
-    this.held.set(sessionId, deliver);
-    if (this.sub) return;
-    this.sub = this.redis.duplicate();
-    this.sub.on("error", () => undefined); // reconnects on its own
-    this.sub.on("message", (_channel: string, raw: string) => {
+  /** The subscriber connection, made on first use: this process's channel and the ended sessions'. */
+  private listen(): Promise<unknown> {
+    if (this.subscribed) return this.subscribed;
+    const sub = (this.sub = this.redis.duplicate());
+    sub.on("error", () => undefined); // reconnects on its own
+    sub.on("message", (channel: string, raw: string) => {
+      if (channel === this.endedChannel) return this.onEnded(raw);
       try {
         const { sessionId: id, message } = JSON.parse(raw) as { sessionId: string; message: unknown };
         this.held.get(id)?.(message);
@@ -84,7 +89,24 @@ export class McpMessageRelay {
         // not ours to answer: the sender checked the message before publishing it
       }
     });
-    await this.sub.subscribe(this.channel);
+    return (this.subscribed = sub.subscribe(this.channel, this.endedChannel));
+  }
+
+  /** Messages for this session, posted to other processes, reach `deliver` here. */
+  async hold(sessionId: string, deliver: (message: unknown) => void): Promise<void> {
+    this.held.set(sessionId, deliver);
+    await this.listen();
+  }
+
+  /** Sessions ended through any process (a DELETE) are passed to `ended` here, so the one that opened them lets them go. */
+  async whenEnded(ended: (sessionId: string) => void): Promise<void> {
+    this.onEnded = ended;
+    await this.listen();
+  }
+
+  /** Says that a session ended, to every process. */
+  async ended(sessionId: string): Promise<void> {
+    await this.redis.publish(this.endedChannel, sessionId);
   }
 
   release(sessionId: string): void {

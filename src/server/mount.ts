@@ -36,7 +36,7 @@ import { pageRoutes } from "./routes/page.js";
 import { queueRoutes } from "./routes/queue.js";
 import { runRoutes } from "./routes/run.js";
 import { CALL_PATH, callRoutes } from "./routes/call.js";
-import { MCP_PATH, MCP_SSE_PATH, mcpRoutes } from "./routes/mcp.js";
+import { MAX_SESSIONS_PER_CLIENT, MCP_PATH, MCP_SSE_PATH, mcpRoutes } from "./routes/mcp.js";
 import { viewRoutes } from "./routes/views.js";
 import { checkFrameAncestors, checkHosts, checkOrigins, registerSecurity } from "./security.js";
 import { Transport } from "./transport.js";
@@ -283,7 +283,11 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
   queueRoutes(f, served);
   fileRoutes(f, served);
   viewRoutes(f, served);
-  if (opts.mcpServer) await mcpRoutes(f, served);
+  if (opts.mcpServer) {
+    const sessionsPerClient = tally("mcp-sessions", MAX_SESSIONS_PER_CLIENT);
+    f.addHook("onClose", async () => sessionsPerClient.close?.());
+    await mcpRoutes(f, served, sessionsPerClient);
+  }
   await pageRoutes(f, served);
   return served;
 }

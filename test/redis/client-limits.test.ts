@@ -6,6 +6,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import * as tr from "../../src/index.js";
 import { RedisTally } from "../../src/server/redis-tally.js";
+import { MAX_SESSIONS_PER_CLIENT } from "../../src/server/routes/mcp.js";
 import { start } from "../helpers.js";
 import { startRedis, type TestRedis } from "../redis-server.js";
 
@@ -194,5 +195,36 @@ it("keeps a living process's share while it holds it, however long: its mark is 
     await a.close();
     await b.close();
     client.disconnect();
+  }
+});
+
+it("holds the MCP sessions per address for the app as a whole; a session ended through another process gives its place back", { timeout: 120_000 }, async () => {
+  const app = () => new tr.Interface({ fn: (s: string) => `hi ${s}`, inputs: "text", outputs: "text", allowFlagging: "never" });
+  const opts = { mcpServer: true, trustProxy: true, redis: { url: redis.url, prefix: "t:mcp-held" } };
+  const [a, b] = await Promise.all([start(app(), opts), start(app(), opts)]);
+  const initialize = (to: { base: string }, from = "203.0.113.9") =>
+    fetch(`${to.base}/gradio_api/mcp/`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "x-forwarded-for": from },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-03-26", capabilities: {}, clientInfo: { name: "flood", version: "1" } } }),
+    }).then(async (r) => (await r.text(), { status: r.status, id: r.headers.get("mcp-session-id") }));
+  try {
+    const onA: string[] = [];
+    for (let i = 0; i < MAX_SESSIONS_PER_CLIENT; i++) {
+      const r = await initialize(i % 2 ? b : a);
+      expect(r.status).toBe(200);
+      if (!(i % 2)) onA.push(r.id!);
+    }
+    // Half opened on each: the next is refused by either process, on either transport.
+    for (const to of [a, b]) expect((await initialize(to)).status).toBe(429);
+    expect((await fetch(`${b.base}/gradio_api/mcp/sse`, { headers: { "x-forwarded-for": "203.0.113.9" } })).status).toBe(429);
+    // Another address is not affected.
+    expect((await initialize(b, "198.51.100.77")).status).toBe(200);
+    // A session opened on a, ended through b: its place comes back (a closes it on hearing).
+    const ended = await fetch(`${b.base}/gradio_api/mcp/`, { method: "DELETE", headers: { "mcp-session-id": onA[0], "x-forwarded-for": "203.0.113.9" } });
+    expect(ended.status).toBe(200);
+    await expect.poll(async () => (await initialize(b)).status, { timeout: 10_000 }).toBe(200);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
   }
 });

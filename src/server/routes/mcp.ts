@@ -5,6 +5,7 @@ import { LRUCache } from "lru-cache";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
 import type { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import type { Tally } from "../../core/counter.js";
 import { HttpError } from "../../core/errors.js";
 import type { EventDef } from "../../graph/graph.js";
 import type { Tool } from "../../mcp/tools.js";
@@ -52,7 +53,8 @@ interface Session {
  * state (keyed by the session, and by the login when the app has one). With `auth`, the endpoint takes a
  * login cookie or a bearer token that a logged-in person creates at /gradio_api/mcp/tokens.
  */
-export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
+/** `perClient`: the sessions open per client address (MAX_SESSIONS_PER_CLIENT; with Redis, counted there for the app). */
+export async function mcpRoutes(f: FastifyInstance, s: Served, perClient: Tally): Promise<void> {
   const [{ mcpServer }, { buildTools }, { StreamableHTTPServerTransport }, { SSEServerTransport }, { isInitializeRequest, JSONRPCMessageSchema }] = await Promise.all([
     import("../../mcp/server.js"),
     import("../../mcp/tools.js"),
@@ -74,30 +76,41 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
     },
   });
 
-  /** Open sessions by client address; a new one past MAX_SESSIONS_PER_CLIENT is refused. */
-  const perClient = new Map<string, number>();
-  const admit = (req: FastifyRequest): (() => void) => {
+  // Idle sessions past their time are dropped only when looked at: looked at every minute, so that what
+  // an address holds (counted for all processes, with Redis) does not include them for long.
+  const purge = setInterval(() => sessions.purgeStale(), 60_000);
+  purge.unref();
+  /** A place among the client address's open sessions, or 429; returns its release. */
+  const admit = async (req: FastifyRequest): Promise<() => void> => {
     const client = req.ip ?? "";
-    // Idle sessions past their time are dropped only when looked at: look before refusing.
-    if ((perClient.get(client) ?? 0) >= MAX_SESSIONS_PER_CLIENT) sessions.purgeStale();
-    const held = perClient.get(client) ?? 0;
-    if (held >= MAX_SESSIONS_PER_CLIENT) {
-      throw new HttpError(429, "TR_ERR_RATE_LIMITED", `too many MCP sessions open from this address (at most ${MAX_SESSIONS_PER_CLIENT}); close some (DELETE with their mcp-session-id) or let them expire`);
+    let taken = await perClient.take(client);
+    if (!taken) {
+      // Its own expired sessions give their places back first (a place given back is counted before the next take).
+      sessions.purgeStale();
+      taken = await perClient.take(client);
     }
-    perClient.set(client, held + 1);
+    if (!taken) {
+      throw new HttpError(429, "TR_ERR_RATE_LIMITED", `too many MCP sessions open from this address (at most ${perClient.limit}); close some (DELETE with their mcp-session-id) or let them expire`);
+    }
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const left = (perClient.get(client) ?? 1) - 1;
-      if (left > 0) perClient.set(client, left);
-      else perClient.delete(client);
+      perClient.give(client);
     };
+  };
+  /** The client went away while its place was being taken (in Redis): the place goes back at once. */
+  const gone = (req: FastifyRequest, release: () => void): boolean => {
+    if (!req.raw.socket?.destroyed) return false;
+    release();
+    return true;
   };
 
   // With `redis`, Streamable HTTP sessions are recorded there, so any process serves any session.
   const registry = s.shared ? new McpSessionRegistry(s.shared.redis, s.shared.namespace, IDLE_MS) : null;
   const relay = s.shared ? new McpMessageRelay(s.shared.redis, s.shared.namespace) : null;
+  // A session ended through another process: the one that opened it lets it go (its transport, its place).
+  await relay?.whenEnded((id) => void sessions.delete(id));
 
   /**
    * A session's server: its state lives under the session's own key, bound to the login when there is one.
@@ -182,7 +195,10 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
       }
       if (shared.user !== (req.tradioUser ?? null) || shared.via !== undefined) throw noSession();
       if (req.method === "POST") await cancelCalls(id, req.body);
-      if (req.method === "DELETE") await registry.close(id);
+      if (req.method === "DELETE") {
+        await registry.close(id);
+        await relay?.ended(id);
+      }
     }
     const known = id !== undefined ? mine(req, id) : undefined;
     if (known) {
@@ -196,7 +212,8 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
     if (req.method !== "POST" || !isInitializeRequest(req.body)) {
       throw new HttpError(400, "TR_ERR_BAD_REQUEST", "an MCP session starts with an initialize request (POST, no mcp-session-id header)");
     }
-    const release = admit(req);
+    const release = await admit(req);
+    if (gone(req, release)) return reply;
     const sid = randomUUID();
     const user = req.tradioUser ?? null;
     const server = open(req, sid, true);
@@ -224,7 +241,8 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
   // The older transport: GET opens the event stream, which names where to POST messages. The stream stays
   // on this process; with `redis`, a message posted to another process is passed here through Redis.
   f.get(MCP_SSE_PATH, async (req, reply) => {
-    const release = admit(req);
+    const release = await admit(req);
+    if (gone(req, release)) return reply;
     const raw = hijacked(reply);
     const transport = new SSEServerTransport(`${s.options.prefix}${MCP_MESSAGES_PATH}`, raw);
     boundBacklog(transport, raw);
@@ -259,6 +277,7 @@ export async function mcpRoutes(f: FastifyInstance, s: Served): Promise<void> {
 
   // Sessions hold streams open: they end before the server waits for its connections to finish.
   f.addHook("preClose", async () => {
+    clearInterval(purge);
     sessions.clear();
     await relay?.close();
   });
