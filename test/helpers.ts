@@ -66,3 +66,14 @@ export function gate(): { open: () => void; opened: Promise<void> } {
   const opened = new Promise<void>((r) => (open = r));
   return { open, opened };
 }
+
+/** An MCP `initialize` over Streamable HTTP from `from` (X-Forwarded-For): its status and the session it opened. */
+export async function mcpInitialize(base: string, from: string): Promise<{ status: number; id: string | null }> {
+  const r = await fetch(`${base}/gradio_api/mcp/`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "x-forwarded-for": from },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-03-26", capabilities: {}, clientInfo: { name: "flood", version: "1" } } }),
+  });
+  await r.text();
+  return { status: r.status, id: r.headers.get("mcp-session-id") };
+}

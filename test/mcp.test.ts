@@ -9,7 +9,7 @@ import * as tr from "../src/index.js";
 import hello from "../demo/hello/app.js";
 import { MAX_SESSIONS_PER_CLIENT } from "../src/server/routes/mcp.js";
 import imageClassifier from "../demo/image_classifier/app.js";
-import { gate, post, start } from "./helpers.js";
+import { gate, mcpInitialize, post, start } from "./helpers.js";
 
 type App = Awaited<ReturnType<typeof start>>;
 type Kind = "streamable" | "sse";
@@ -251,12 +251,7 @@ describe("MCP tools of other apps", () => {
 describe("MCP sessions per client address", () => {
   it("refuses a new session past MAX_SESSIONS_PER_CLIENT from one address (429), so it cannot push out others' sessions; closing one gives its place back", async () => {
     const app = await start(new tr.Interface({ fn: (s: string) => `hi ${s}`, inputs: "text", outputs: "text", allowFlagging: "never" }), { mcpServer: true, trustProxy: true });
-    const initialize = (from: string) =>
-      fetch(`${app.base}/gradio_api/mcp/`, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "x-forwarded-for": from },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-03-26", capabilities: {}, clientInfo: { name: "flood", version: "1" } } }),
-      }).then(async (r) => (await r.text(), { status: r.status, id: r.headers.get("mcp-session-id") }));
+    const initialize = (from: string) => mcpInitialize(app.base, from);
     try {
       const opened: string[] = [];
       for (let i = 0; i < MAX_SESSIONS_PER_CLIENT; i++) {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import * as tr from "../../src/index.js";
 import { RedisTally } from "../../src/server/redis-tally.js";
 import { MAX_SESSIONS_PER_CLIENT } from "../../src/server/routes/mcp.js";
-import { start } from "../helpers.js";
+import { mcpInitialize, start } from "../helpers.js";
 import { startRedis, type TestRedis } from "../redis-server.js";
 
 let redis: TestRedis;
@@ -18,14 +18,15 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-it("holds maxPerClient for the app as a whole: calls held on one process count on the other", { timeout: 60_000 }, async () => {
+/** Two launches' worth of an echo that waits at a gate: `started` counts calls that began, `open()` lets them all finish. */
+function gated() {
   let open!: () => void;
   const gate = new Promise<void>((r) => (open = r));
-  let started = 0;
+  const state = { started: 0, open: () => open() };
   const app = () =>
     new tr.Interface({
       fn: async (s: string) => {
-        started++;
+        state.started++;
         await gate;
         return s;
       },
@@ -33,8 +34,13 @@ it("holds maxPerClient for the app as a whole: calls held on one process count o
       outputs: "text",
       concurrencyLimit: null,
     });
+  return Object.assign(state, { app });
+}
+
+it("holds maxPerClient for the app as a whole: calls held on one process count on the other", { timeout: 60_000 }, async () => {
+  const g = gated();
   const opts = { trustProxy: true, redis: { url: redis.url, prefix: "t:calls" }, queue: { maxPerClient: 3 } };
-  const [a, b] = await Promise.all([start(app(), opts), start(app(), opts)]);
+  const [a, b] = await Promise.all([start(g.app(), opts), start(g.app(), opts)]);
   const call = (to: { base: string }, text: string, from = "203.0.113.7") =>
     fetch(`${to.base}/gradio_api/run/predict`, {
       method: "POST",
@@ -45,7 +51,7 @@ it("holds maxPerClient for the app as a whole: calls held on one process count o
   try {
     // Three calls held (running), two taken by a and one by b.
     const held = [call(a, "one"), call(b, "two"), call(a, "three")];
-    await expect.poll(() => started, { timeout: 10_000 }).toBe(3);
+    await expect.poll(() => g.started, { timeout: 10_000 }).toBe(3);
     // A fourth from the same address is refused by either process.
     for (const to of [b, a]) {
       const refused = await call(to, "four");
@@ -55,39 +61,26 @@ it("holds maxPerClient for the app as a whole: calls held on one process count o
     }
     // Another address has its own allowance.
     const other = call(b, "other", "198.51.100.9");
-    await expect.poll(() => started, { timeout: 10_000 }).toBe(4);
+    await expect.poll(() => g.started, { timeout: 10_000 }).toBe(4);
     // The shares are in Redis, one field per process.
     const shares = await client.hgetall("t:calls:held:calls:203.0.113.7");
     expect(Object.values(shares).map(Number).sort()).toEqual([1, 2]);
-    open();
+    g.open();
     expect((await Promise.all([...held, other])).map((r) => r.json.data?.[0])).toEqual(["one", "two", "three", "other"]);
     // Given back once answered, wherever they ran: the address may call again and Redis holds nothing for it.
     await expect.poll(() => client.exists("t:calls:held:calls:203.0.113.7")).toBe(0);
     expect((await call(b, "five")).json.data).toEqual(["five"]);
   } finally {
-    open();
+    g.open();
     client.disconnect();
     await Promise.all([a.close(), b.close()]);
   }
 });
 
 it("admits exactly maxPerClient of 400 calls sent at once from one address to two processes", { timeout: 60_000 }, async () => {
-  let open!: () => void;
-  const gate = new Promise<void>((r) => (open = r));
-  let started = 0;
-  const app = () =>
-    new tr.Interface({
-      fn: async (s: string) => {
-        started++;
-        await gate;
-        return s;
-      },
-      inputs: "text",
-      outputs: "text",
-      concurrencyLimit: null,
-    });
+  const g = gated();
   const opts = { trustProxy: true, redis: { url: redis.url, prefix: "t:burst" }, queue: { maxPerClient: 50 } };
-  const [a, b] = await Promise.all([start(app(), opts), start(app(), opts)]);
+  const [a, b] = await Promise.all([start(g.app(), opts), start(g.app(), opts)]);
   const client = new Redis(redis.url);
   try {
     const answers = Array.from({ length: 400 }, (_, i) =>
@@ -101,16 +94,16 @@ it("admits exactly maxPerClient of 400 calls sent at once from one address to tw
     const settled = new Set<number>();
     answers.forEach((p, i) => void p.then(() => settled.add(i)));
     await expect.poll(() => settled.size, { timeout: 30_000 }).toBe(350);
-    await expect.poll(() => started, { timeout: 10_000 }).toBe(50);
+    await expect.poll(() => g.started, { timeout: 10_000 }).toBe(50);
     const held = Object.values(await client.hgetall("t:burst:held:calls:192.0.2.77")).map(Number);
     expect(held.reduce((x, y) => x + y, 0)).toBe(50);
-    open();
+    g.open();
     const all = await Promise.all(answers);
     expect(all.filter((r) => r.status === 429)).toHaveLength(350);
     expect(all.filter((r) => r.status === 200).every((r) => typeof r.json.data?.[0] === "string")).toBe(true);
     await expect.poll(() => client.exists("t:burst:held:calls:192.0.2.77")).toBe(0);
   } finally {
-    open();
+    g.open();
     client.disconnect();
     await Promise.all([a.close(), b.close()]);
   }
@@ -202,12 +195,7 @@ it("holds the MCP sessions per address for the app as a whole; a session ended t
   const app = () => new tr.Interface({ fn: (s: string) => `hi ${s}`, inputs: "text", outputs: "text", allowFlagging: "never" });
   const opts = { mcpServer: true, trustProxy: true, redis: { url: redis.url, prefix: "t:mcp-held" } };
   const [a, b] = await Promise.all([start(app(), opts), start(app(), opts)]);
-  const initialize = (to: { base: string }, from = "203.0.113.9") =>
-    fetch(`${to.base}/gradio_api/mcp/`, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "x-forwarded-for": from },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-03-26", capabilities: {}, clientInfo: { name: "flood", version: "1" } } }),
-    }).then(async (r) => (await r.text(), { status: r.status, id: r.headers.get("mcp-session-id") }));
+  const initialize = (to: { base: string }, from = "203.0.113.9") => mcpInitialize(to.base, from);
   try {
     const onA: string[] = [];
     for (let i = 0; i < MAX_SESSIONS_PER_CLIENT; i++) {
