@@ -287,9 +287,10 @@ class StoreCore {
    * files), removes emptied folders and recounts the bytes the store holds.
    */
   async sweep(now = Date.now()): Promise<void> {
-    if (!this.folder || !this.deleteCache) return;
+    if (!this.folder) return;
     await this.sweepOrphans(path.dirname(this.folder), now);
-    const cutoff = now - this.deleteCache[1] * 1000;
+    // Without deleteCache nothing is deleted, but the bytes are still counted (a shared folder, at launch).
+    const cutoff = this.deleteCache ? now - this.deleteCache[1] * 1000 : -Infinity;
     let used = 0;
     for (const area of await readdir(this.folder).catch(() => [] as string[])) {
       if (area.startsWith(".")) continue;
@@ -303,7 +304,7 @@ class StoreCore {
           if (area !== SHARED && info.mtimeMs < cutoff) await rm(file, { force: true, recursive: true });
           else used += info.size;
         }
-        await rmdir(dir).catch(() => undefined); // only when empty
+        if (this.deleteCache) await rmdir(dir).catch(() => undefined); // only when empty
       }
     }
     this.total.set(used);

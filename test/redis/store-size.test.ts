@@ -70,3 +70,32 @@ it("counts every process's additions once, sees the others' within its refresh, 
     two.disconnect();
   }
 });
+
+it("measures the shared folder when a process launches, deleteCache or not: files written before Redis held a count are counted", { timeout: 60_000 }, async () => {
+  const folder = mkdtempSync(path.join(tmpdir(), "tradio-store-measured-"));
+  const app = () => new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text" });
+  const opts = { redis: { url: redis.url, prefix: "t:measured" }, filesDir: folder, maxStoreSize: 10_000, deleteCache: null };
+  const client = new Redis(redis.url);
+  try {
+    const a = await start(app(), opts);
+    const form = new FormData();
+    form.append("files", new Blob(["a".repeat(6_000)]), "a.txt");
+    expect((await fetch(`${a.base}/gradio_api/upload`, { method: "POST", body: form })).status).toBe(200);
+    await a.close();
+    // Redis forgets its count (a new Redis, say); the files are still in the folder.
+    await client.del("t:measured:store-bytes");
+    const b = await start(app(), opts);
+    try {
+      expect(Number(await client.get("t:measured:store-bytes"))).toBe(6_000);
+      const more = new FormData();
+      more.append("files", new Blob(["b".repeat(6_000)]), "b.txt");
+      const refused = await fetch(`${b.base}/gradio_api/upload`, { method: "POST", body: more });
+      expect([refused.status, ((await refused.json()) as { code: string }).code]).toEqual([507, "TR_ERR_STORE_FULL"]);
+    } finally {
+      await b.close();
+    }
+  } finally {
+    client.disconnect();
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
