@@ -51,9 +51,9 @@ interface Session {
  * The app as an MCP server (`launch({ mcpServer: true })`): one tool per API endpoint, called through the
  * same queue and run path as every other caller. Each MCP session gets its own SDK Server and its own
  * state (keyed by the session, and by the login when the app has one). With `auth`, the endpoint takes a
- * login cookie or a bearer token that a logged-in person creates at /gradio_api/mcp/tokens.
+ * login cookie or a bearer token that a logged-in person creates at /gradio_api/mcp/tokens. `perClient`
+ * counts the sessions open per client address (MAX_SESSIONS_PER_CLIENT; with Redis, for the whole app).
  */
-/** `perClient`: the sessions open per client address (MAX_SESSIONS_PER_CLIENT; with Redis, counted there for the app). */
 export async function mcpRoutes(f: FastifyInstance, s: Served, perClient: Tally): Promise<void> {
   const [{ mcpServer }, { buildTools }, { StreamableHTTPServerTransport }, { SSEServerTransport }, { isInitializeRequest, JSONRPCMessageSchema }] = await Promise.all([
     import("../../mcp/server.js"),
