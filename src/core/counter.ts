@@ -94,9 +94,6 @@ export class LocalTally implements Tally {
   }
 }
 
-/** Makes the tally of one limit, by its name. */
-export type TallyFactory = (name: string, limit: number) => Tally;
-
 /**
  * A running total that writers add to (the bytes a folder holds), read at once without waiting: in this
  * process (`LocalTotal`) or, for processes writing to one shared folder, in Redis (`RedisTotal` in

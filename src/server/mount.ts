@@ -23,7 +23,7 @@ import { McpTokenStore } from "../auth/mcp-tokens.js";
 import { TokenStore } from "../auth/tokens.js";
 import { RedisMcpTokenStore, RedisTokenStore } from "../auth/redis-tokens.js";
 import { RedisWindowCounter } from "../auth/redis-counter.js";
-import { LocalTally, type TallyFactory } from "../core/counter.js";
+import { LocalTally, type Tally } from "../core/counter.js";
 import { RedisTally } from "./redis-tally.js";
 import { RedisTotal } from "./redis-total.js";
 import "../runtime/redis-sessions.js";
@@ -209,10 +209,14 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     await own?.close();
     throw err;
   }
-  // What a client address holds at once (calls, uploads): with Redis, counted there for all the app's processes.
-  const tally: TallyFactory = shared
-    ? (name, limit) => new RedisTally(limit, shared.client, `${shared.namespace}:held:${name}:`, `${shared.namespace}:alive`)
-    : (_name, limit) => new LocalTally(limit);
+  // What a client address holds at once (calls, uploads, MCP sessions): with Redis, counted there for all
+  // the app's processes. Each is closed with the app (with Redis, its process's share is then dropped at once).
+  const tallies: Tally[] = [];
+  const tally = (name: string, limit: number): Tally => {
+    const t = shared ? new RedisTally(limit, shared.client, `${shared.namespace}:held:${name}:`, `${shared.namespace}:alive`) : new LocalTally(limit);
+    tallies.push(t);
+    return t;
+  };
   const callsPerClient = tally("calls", queue.maxPerClient ?? DEFAULT_MAX_PER_CLIENT);
   const uploadsPerClient = tally("uploads", opts.maxUploadsPerClient ?? DEFAULT_MAX_UPLOADS_PER_CLIENT);
   const transport = new Transport(scheduler, { attachMs: (opts.attachTimeout ?? 30) * 1000 }, callsPerClient);
@@ -220,8 +224,7 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     if (drainMs !== null) await scheduler.drain?.(drainMs).catch(() => {});
     transport.close();
     await scheduler.close();
-    await callsPerClient.close?.();
-    await uploadsPerClient.close?.();
+    for (const t of tallies) await t.close?.();
     for (const hook of graph.lifecycle.onClose) await hook();
     runtime.close();
     await own?.close();
@@ -284,9 +287,7 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
   fileRoutes(f, served);
   viewRoutes(f, served);
   if (opts.mcpServer) {
-    const sessionsPerClient = tally("mcp-sessions", MAX_SESSIONS_PER_CLIENT);
-    f.addHook("onClose", async () => sessionsPerClient.close?.());
-    await mcpRoutes(f, served, sessionsPerClient);
+    await mcpRoutes(f, served, tally("mcp-sessions", MAX_SESSIONS_PER_CLIENT));
   }
   await pageRoutes(f, served);
   return served;
