@@ -71,8 +71,6 @@ export interface Tally {
   take(key: string): boolean | Promise<boolean>;
   /** Gives back one taken for the key. */
   give(key: string): void;
-  /** Stops whatever keeps the tally's share alive (with Redis, this process's share is then dropped at once). */
-  close?(): Promise<void>;
 }
 
 export class LocalTally implements Tally {

@@ -3,7 +3,7 @@ import type { FastifyRequest } from "fastify";
 import type { RequestInfo } from "../core/context.js";
 import type { Graph } from "../graph/graph.js";
 import type { Runtime } from "../runtime/runtime.js";
-import type { Redis } from "ioredis";
+import type { SharedRedis } from "./shared.js";
 import type { LoginTokens, McpTokens } from "../auth/tokens.js";
 import type { Transport } from "./transport.js";
 
@@ -31,7 +31,7 @@ export interface AuthSettings {
   /** Bearer tokens for the MCP endpoint, made by logged-in people. */
   mcpTokens: McpTokens;
   /** With `redis`: where the login rate limits are counted, for every process alike. */
-  shared?: { redis: Redis; namespace: string };
+  shared?: SharedRedis;
 }
 
 /** Everything the routes of one mounted app share. */
@@ -43,7 +43,7 @@ export class Served {
     readonly options: ServeOptions,
     readonly auth: AuthSettings | null = null,
     /** With `redis`: the connection and key prefix the app's processes share (MCP sessions are recorded there). */
-    readonly shared: { redis: Redis; namespace: string } | null = null,
+    readonly shared: SharedRedis | null = null,
   ) {
     this.graph = runtime.graph;
   }

@@ -22,10 +22,7 @@ import { credentialCheck, type AuthSpec } from "../auth/credentials.js";
 import { McpTokenStore } from "../auth/mcp-tokens.js";
 import { TokenStore } from "../auth/tokens.js";
 import { RedisMcpTokenStore, RedisTokenStore } from "../auth/redis-tokens.js";
-import { RedisWindowCounter } from "../auth/redis-counter.js";
 import { LocalTally, type Tally } from "../core/counter.js";
-import { RedisTally } from "./redis-tally.js";
-import { RedisTotal } from "./redis-total.js";
 import "../runtime/redis-sessions.js";
 import { connectShared } from "./shared.js";
 import { loginFormRoute, loginRoutes } from "./routes/login.js";
@@ -168,7 +165,7 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
         dir: opts.filesDir,
         sharedName: shared ? `app-shared-${shared.appKey}` : undefined,
         // The shared folder's bytes are counted in Redis, so maxStoreSize holds for all the app's processes.
-        total: shared ? new RedisTotal(shared.client, `${shared.namespace}:store-bytes`) : undefined,
+        total: shared?.total("store-bytes"),
       });
   const files = opts.files ?? own!;
   if (files instanceof DiskFileStore) await files.folder();
@@ -185,9 +182,9 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
   const runtime = new Runtime(graph, {
     sessions,
     // With Redis, the app's limits (flags a minute per address) count there, for all its processes at once.
-    counters: shared && ((name, limit) => new RedisWindowCounter(limit, shared.client, `${shared.namespace}:limit:${name}:`)),
+    counters: shared && ((name, limit) => shared.windowCounter(`limit:${name}`, limit)),
     // And its running totals (the flagging folder's bytes), so each process sees what the others wrote.
-    totals: shared && ((name) => new RedisTotal(shared.client, `${shared.namespace}:total:${name}`)),
+    totals: shared && ((name) => shared.total(name)),
     files,
     showError: opts.showError ?? false,
     // One session can never hold more than the whole store.
@@ -210,13 +207,8 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     throw err;
   }
   // What a client address holds at once (calls, uploads, MCP sessions): with Redis, counted there for all
-  // the app's processes. Each is closed with the app (with Redis, its process's share is then dropped at once).
-  const tallies: Tally[] = [];
-  const tally = (name: string, limit: number): Tally => {
-    const t = shared ? new RedisTally(limit, shared.client, `${shared.namespace}:held:${name}:`, `${shared.namespace}:alive`) : new LocalTally(limit);
-    tallies.push(t);
-    return t;
-  };
+  // the app's processes (a process closing leaves them at once; see SharedRedis.close).
+  const tally = (name: string, limit: number): Tally => (shared ? shared.tally(name, limit) : new LocalTally(limit));
   const callsPerClient = tally("calls", queue.maxPerClient ?? DEFAULT_MAX_PER_CLIENT);
   const uploadsPerClient = tally("uploads", opts.maxUploadsPerClient ?? DEFAULT_MAX_UPLOADS_PER_CLIENT);
   const transport = new Transport(scheduler, { attachMs: (opts.attachTimeout ?? 30) * 1000 }, callsPerClient);
@@ -224,7 +216,6 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
     if (drainMs !== null) await scheduler.drain?.(drainMs).catch(() => {});
     transport.close();
     await scheduler.close();
-    for (const t of tallies) await t.close?.();
     for (const hook of graph.lifecycle.onClose) await hook();
     runtime.close();
     await own?.close();
@@ -243,9 +234,9 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
           cookieName: `access-token-${shared ? shared.appKey : randomBytes(6).toString("hex")}`,
           attemptsPerMinute: { address: opts.loginAttemptsPerMinute?.address ?? 30, username: opts.loginAttemptsPerMinute?.username ?? 10 },
           mcpTokens: shared ? new RedisMcpTokenStore(shared.client, shared.namespace) : new McpTokenStore(),
-          shared: shared && { redis: shared.client, namespace: shared.namespace },
+          shared,
         };
-  const served = new Served(runtime, transport, options, auth, shared ? { redis: shared.client, namespace: shared.namespace } : null);
+  const served = new Served(runtime, transport, options, auth, shared ?? null);
 
   f.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
     const status = typeof err.statusCode === "number" && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;

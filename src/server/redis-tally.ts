@@ -55,38 +55,58 @@ const ALIVE_MS = 30_000;
 /** A key nobody has taken from for a day is forgotten, whatever it still counts. */
 const KEY_TTL_MS = 86_400_000;
 
-/** A `Tally` kept in Redis: one limit for all the processes of an app (e.g. calls from one address). */
-export class RedisTally implements Tally {
-  private readonly owner = randomBytes(8).toString("hex");
-  private readonly timer: NodeJS.Timeout;
-  private readonly redis: Redis & Scripts;
+/**
+ * One process's mark in its app's set of live processes, renewed every third of its span while the
+ * process has tallies; every tally of the process counts under its owner name.
+ */
+export class Liveness {
+  readonly owner = randomBytes(8).toString("hex");
+  private timer: NodeJS.Timeout | undefined;
+  readonly redis: Redis & Scripts;
 
   constructor(
-    readonly limit: number,
     redis: Redis,
-    /** Key prefix: the app's namespace and the limit's name. */
-    private readonly prefix: string,
     /** The app's set of live processes. */
-    private readonly aliveKey: string,
-    private readonly aliveMs = ALIVE_MS,
+    readonly key: string,
+    readonly ms = ALIVE_MS,
   ) {
     this.redis = withScripts(redis);
+  }
+
+  /** Starts renewing the mark (a take marks it too, so a share counts from the first). */
+  renew(): void {
+    if (this.timer) return;
     this.timer = setInterval(() => {
-      this.redis.tradioAlive(this.aliveKey, this.owner, this.aliveMs).catch(() => {});
-    }, this.aliveMs / 3);
+      this.redis.tradioAlive(this.key, this.owner, this.ms).catch(() => {});
+    }, this.ms / 3);
     this.timer.unref();
   }
 
+  /** Leaves the set: the other processes drop this one's shares at once. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.redis.zrem(this.key, this.owner).catch(() => {});
+  }
+}
+
+/** A `Tally` kept in Redis: one limit for all the processes of an app (e.g. calls from one address). */
+export class RedisTally implements Tally {
+  constructor(
+    readonly limit: number,
+    /** Key prefix: the app's namespace and the limit's name. */
+    private readonly prefix: string,
+    private readonly alive: Liveness,
+  ) {
+    alive.renew();
+  }
+
   async take(key: string): Promise<boolean> {
-    return (await this.redis.tradioTake(this.prefix + key, this.aliveKey, this.limit, this.owner, this.aliveMs, KEY_TTL_MS)) === 1;
+    const { redis, key: aliveKey, owner, ms } = this.alive;
+    return (await redis.tradioTake(this.prefix + key, aliveKey, this.limit, owner, ms, KEY_TTL_MS)) === 1;
   }
 
   give(key: string): void {
-    this.redis.tradioGive(this.prefix + key, this.owner).catch(() => {});
-  }
-
-  async close(): Promise<void> {
-    clearInterval(this.timer);
-    await this.redis.zrem(this.aliveKey, this.owner).catch(() => {});
+    this.alive.redis.tradioGive(this.prefix + key, this.alive.owner).catch(() => {});
   }
 }

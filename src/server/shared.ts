@@ -1,6 +1,10 @@
 import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
 import { TradioFailure } from "../core/errors.js";
+import type { Counter, Tally, Total } from "../core/counter.js";
+import { RedisWindowCounter } from "../auth/redis-counter.js";
+import { Liveness, RedisTally } from "./redis-tally.js";
+import { RedisTotal } from "./redis-total.js";
 
 /** One app's connection to the Redis its processes share, and the prefix of every key it writes there. */
 export interface SharedRedis {
@@ -10,6 +14,13 @@ export interface SharedRedis {
   readonly namespace: string;
   /** Twelve hex digits naming the app, the same in every process that serves it. */
   readonly appKey: string;
+  /** A per-key count in one-minute windows for all the app's processes, under `<namespace>:<name>:`. */
+  windowCounter(name: string, limit: number): Counter;
+  /** What keys hold at once, for all the app's processes, under `<namespace>:held:<name>:`. */
+  tally(name: string, limit: number): Tally;
+  /** A running total for all the app's processes, at `<namespace>:total:<name>`. */
+  total(name: string): Total;
+  /** Leaves the live processes (the others drop this one's tallied shares at once) and disconnects. */
   close(): Promise<void>;
 }
 
@@ -44,12 +55,18 @@ export async function connectShared(url: string, namespace: string, timeoutMs = 
     client.disconnect();
     throw new TradioFailure("TR_ERR_REDIS_UNREACHABLE", `redis: cannot connect to Redis at ${safeUrl(url)} (${(err as Error).message}); start it (redis-server) or check the URL`);
   }
+  // One mark per process and app, whatever number of tallies count under it.
+  const alive = new Liveness(client, `${namespace}:alive`);
   return {
     url,
     client,
     namespace,
     appKey: createHash("sha256").update(namespace).digest("hex").slice(0, 12),
+    windowCounter: (name, limit) => new RedisWindowCounter(limit, client, `${namespace}:${name}:`),
+    tally: (name, limit) => new RedisTally(limit, `${namespace}:held:${name}:`, alive),
+    total: (name) => new RedisTotal(client, `${namespace}:total:${name}`),
     async close() {
+      await alive.close();
       await client.quit().catch(() => client.disconnect());
     },
   };

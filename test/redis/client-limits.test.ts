@@ -5,7 +5,7 @@ import { connect as connectTcp } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import * as tr from "../../src/index.js";
-import { RedisTally } from "../../src/server/redis-tally.js";
+import { Liveness, RedisTally } from "../../src/server/redis-tally.js";
 import { MAX_SESSIONS_PER_CLIENT } from "../../src/server/routes/mcp.js";
 import { mcpInitialize, start } from "../helpers.js";
 import { startRedis, type TestRedis } from "../redis-server.js";
@@ -151,8 +151,9 @@ it("drops the share of a process that stops marking itself alive (it died, or lo
   const dying = new Redis(redis.url);
   const living = new Redis(redis.url);
   const aliveMs = 600;
-  const a = new RedisTally(2, dying, "t:tally:held:x:", "t:tally:alive", aliveMs);
-  const b = new RedisTally(2, living, "t:tally:held:x:", "t:tally:alive", aliveMs);
+  const [aliveA, aliveB] = [new Liveness(dying, "t:tally:alive", aliveMs), new Liveness(living, "t:tally:alive", aliveMs)];
+  const a = new RedisTally(2, "t:tally:held:x:", aliveA);
+  const b = new RedisTally(2, "t:tally:held:x:", aliveB);
   try {
     expect([await a.take("k"), await a.take("k"), await b.take("k")]).toEqual([true, true, false]);
     // a's process dies holding both: until its mark lapses its share counts...
@@ -167,8 +168,8 @@ it("drops the share of a process that stops marking itself alive (it died, or lo
     b.give("k");
     await expect.poll(() => living.exists("t:tally:held:x:k")).toBe(0);
   } finally {
-    await a.close();
-    await b.close();
+    await aliveA.close();
+    await aliveB.close();
     living.disconnect();
   }
 });
@@ -176,8 +177,9 @@ it("drops the share of a process that stops marking itself alive (it died, or lo
 it("keeps a living process's share while it holds it, however long: its mark is renewed", { timeout: 30_000 }, async () => {
   const client = new Redis(redis.url);
   const aliveMs = 300;
-  const a = new RedisTally(1, client, "t:renew:held:x:", "t:renew:alive", aliveMs);
-  const b = new RedisTally(1, client, "t:renew:held:x:", "t:renew:alive", aliveMs);
+  const [aliveA, aliveB] = [new Liveness(client, "t:renew:alive", aliveMs), new Liveness(client, "t:renew:alive", aliveMs)];
+  const a = new RedisTally(1, "t:renew:held:x:", aliveA);
+  const b = new RedisTally(1, "t:renew:held:x:", aliveB);
   try {
     expect(await a.take("k")).toBe(true);
     await new Promise((r) => setTimeout(r, aliveMs * 4));
@@ -185,8 +187,28 @@ it("keeps a living process's share while it holds it, however long: its mark is 
     a.give("k");
     await expect.poll(() => b.take("k")).toBe(true);
   } finally {
-    await a.close();
-    await b.close();
+    await aliveA.close();
+    await aliveB.close();
+    client.disconnect();
+  }
+});
+
+it("lets go of a closing process's share at once (it leaves the live processes), and marks each process once whatever its tallies", { timeout: 30_000 }, async () => {
+  const client = new Redis(redis.url);
+  const [aliveA, aliveB] = [new Liveness(client, "t:leave:alive"), new Liveness(client, "t:leave:alive")];
+  // Two tallies of process A count under its one mark.
+  const calls = new RedisTally(2, "t:leave:held:calls:", aliveA);
+  const uploads = new RedisTally(1, "t:leave:held:uploads:", aliveA);
+  const other = new RedisTally(2, "t:leave:held:calls:", aliveB);
+  try {
+    expect([await calls.take("k"), await calls.take("k"), await uploads.take("k"), await other.take("k")]).toEqual([true, true, true, false]);
+    expect(await client.zcard("t:leave:alive")).toBe(2);
+    await aliveA.close();
+    // Without waiting for the 30 s mark to lapse.
+    expect([await other.take("k"), await other.take("k"), await other.take("k")]).toEqual([true, true, false]);
+    expect(await client.zcard("t:leave:alive")).toBe(1);
+  } finally {
+    await aliveB.close();
     client.disconnect();
   }
 });

@@ -39,7 +39,7 @@ it("refuses an upload on one process once uploads on another filled the shared s
     expect([refused.status, refused.json.code]).toEqual([507, "TR_ERR_STORE_FULL"]);
     const client = new Redis(redis.url);
     try {
-      expect(Number(await client.get("t:store:store-bytes"))).toBe(6_000);
+      expect(Number(await client.get("t:store:total:store-bytes"))).toBe(6_000);
     } finally {
       client.disconnect();
     }
@@ -83,10 +83,10 @@ it("measures the shared folder when a process launches, deleteCache or not: file
     expect((await fetch(`${a.base}/gradio_api/upload`, { method: "POST", body: form })).status).toBe(200);
     await a.close();
     // Redis forgets its count (a new Redis, say); the files are still in the folder.
-    await client.del("t:measured:store-bytes");
+    await client.del("t:measured:total:store-bytes");
     const b = await start(app(), opts);
     try {
-      expect(Number(await client.get("t:measured:store-bytes"))).toBe(6_000);
+      expect(Number(await client.get("t:measured:total:store-bytes"))).toBe(6_000);
       const more = new FormData();
       more.append("files", new Blob(["b".repeat(6_000)]), "b.txt");
       const refused = await fetch(`${b.base}/gradio_api/upload`, { method: "POST", body: more });

@@ -3,7 +3,6 @@ import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import { HttpError } from "../../core/errors.js";
 import { LoginGuard } from "../../auth/attempts.js";
-import { RedisWindowCounter } from "../../auth/redis-counter.js";
 import { API_PREFIX } from "../../protocol/config.js";
 import type { AuthSettings, Served } from "../context.js";
 import { multipartFailure } from "../validate.js";
@@ -82,7 +81,7 @@ export function loginFormRoute(f: FastifyInstance, s: Served, auth: AuthSettings
   const guard = new LoginGuard(
     auth.attemptsPerMinute,
     Date.now,
-    shared && ((name, limit) => new RedisWindowCounter(limit, shared.redis, `${shared.namespace}:login:${name}:`)),
+    shared && ((name, limit) => shared.windowCounter(`login:${name}`, limit)),
   );
   const tooMany = (reply: FastifyReply, seconds: number) =>
     reply

@@ -107,8 +107,8 @@ export async function mcpRoutes(f: FastifyInstance, s: Served, perClient: Tally)
   };
 
   // With `redis`, Streamable HTTP sessions are recorded there, so any process serves any session.
-  const registry = s.shared ? new McpSessionRegistry(s.shared.redis, s.shared.namespace, IDLE_MS) : null;
-  const relay = s.shared ? new McpMessageRelay(s.shared.redis, s.shared.namespace) : null;
+  const registry = s.shared ? new McpSessionRegistry(s.shared.client, s.shared.namespace, IDLE_MS) : null;
+  const relay = s.shared ? new McpMessageRelay(s.shared.client, s.shared.namespace) : null;
   // A session ended through another process: the one that opened it lets it go (its transport, its place).
   await relay?.whenEnded((id) => void sessions.delete(id));
 
