@@ -170,8 +170,8 @@ async function startup() {
   );
 }
 
-function forkClient(args: string[]) {
-  return fork(path.join(here, "clients", "load.ts"), args, { execArgv: ["--import", tsx], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+function forkClient(args: string[], file = "load.ts") {
+  return fork(path.join(here, "clients", file), args, { execArgv: ["--import", tsx], stdio: ["ignore", "inherit", "inherit", "ipc"] });
 }
 
 function nextMessage<T>(child: import("node:child_process").ChildProcess): Promise<T> {
@@ -190,11 +190,14 @@ function startQueueApp(mode: string) {
   return { child, ready: nextMessage<{ port: number; rss: number }>(child) };
 }
 
-/** Gradio's load test: every client streams 500 tokens at 100 tokens/s; ideal 5.0 s. */
-async function streamLoad(clients: number, target: number) {
+/**
+ * Gradio's load test: every client streams 500 tokens at 100 tokens/s; ideal 5.0 s. The clients are
+ * @gradio/client instances, or (`lean`) sse_v3 spoken over node:http, whose process costs a fifth as much.
+ */
+async function streamLoad(clients: number, target: number, lean = false) {
   const server = startQueueApp("stream");
   const { port } = await server.ready;
-  const client = forkClient(["stream", `http://127.0.0.1:${port}`, String(clients)]);
+  const client = forkClient(["stream", `http://127.0.0.1:${port}`, String(clients)], lean ? "sse.ts" : "load.ts");
   try {
     // CPU of each side over the measured part, so a slow run shows whether the server or the clients were short of CPU.
     const connected = await nextMessage<{ connected: number }>(client);
@@ -203,7 +206,7 @@ async function streamLoad(clients: number, target: number) {
     const r = await nextMessage<{ seconds: number; complete: number }>(client);
     const [serverCpu, clientCpu] = [cpuSeconds(server.child.pid!) - cpu0[0], cpuSeconds(client.pid!) - cpu0[1]];
     console.log(
-      `streaming load, ${connected.connected} clients x 500 tokens at 100/s: ${r.seconds.toFixed(2)} s, ratio to the ideal 5.0 s ${(r.seconds / 5).toFixed(2)} (target <= ${target}); ${r.complete}/${clients} complete; ` +
+      `streaming load, ${connected.connected} ${lean ? "lean sse_v3 clients" : "@gradio/client clients"} x 500 tokens at 100/s: ${r.seconds.toFixed(2)} s, ratio to the ideal 5.0 s ${(r.seconds / 5).toFixed(2)} (target <= ${target}); ${r.complete}/${clients} complete; ` +
         `CPU busy: server ${((100 * serverCpu) / r.seconds).toFixed(0)}%, clients ${((100 * clientCpu) / r.seconds).toFixed(0)}% of one core`,
     );
   } finally {
@@ -336,6 +339,7 @@ if (want("page")) await import("./page.js");
 if (want("queue") || which.has("stream")) {
   await streamLoad(250, 1.2);
   await streamLoad(1000, 1.3);
+  await streamLoad(1000, 1.3, true);
 }
 if (want("queue") || which.has("drain")) await drain();
 if (want("queue") || which.has("memory")) await idleMemory(1000);

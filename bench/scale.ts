@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startRedis } from "../test/redis-server.js";
+import { startRedis, type TestRedis } from "../test/redis-server.js";
 import { startNginx } from "../test/scale/nginx.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -99,36 +99,43 @@ export async function scaleBench(): Promise<void> {
       console.log(`scale, 100 ms calls on single-slot workers: 1 worker ${one.toFixed(1)} calls/s, 3 workers ${three.toFixed(1)} calls/s, ratio ${(three / one).toFixed(2)} (goal >= 2.7, ideal 3)`);
     }
 
-    const procs = Array.from({ length: 3 }, () => start("stream", { redis: redis.url }));
-    const ports = await Promise.all(procs.map((p) => p.port));
-    const nginx = await startNginx(ports);
-    const client = fork(path.join(here, "clients", "load.ts"), ["stream", nginx.url, "250"], { execArgv: ["--import", tsx], stdio: ["ignore", "inherit", "inherit", "ipc"] });
-    try {
-      const next = <T>() =>
-        new Promise<T>((resolve, reject) => {
-          client.once("message", (m) => resolve(m as T));
-          client.once("exit", (code) => reject(new Error(`the load client exited (${code})`)));
-        });
-      await next<{ connected: number }>(); // every client connected: the measured part starts now
-      const before = await Promise.all(procs.map((p) => cpuOf(p.child)));
-      const redisBefore = procCpu(redis.pid);
-      const nginxBefore = nginxCpu(nginx.dir);
-      client.send("go");
-      const r = await next<{ seconds: number; complete: number; cpu: number }>();
-      const after = await Promise.all(procs.map((p) => cpuOf(p.child)));
-      const servers = after.map((t, k) => t - before[k]);
-      const total = servers.reduce((a, b) => a + b, 0);
-      console.log(`scale, streaming load through nginx to 3 processes, 250 clients x 500 tokens at 100/s: ${r.seconds.toFixed(2)} s, ratio to the ideal 5.0 s ${(r.seconds / 5).toFixed(2)} (goal <= 1.3); ${r.complete}/250 complete`);
-      // CPU seconds used while measured: steadier than the time when other jobs load the machine.
-      console.log(
-        `  CPU s: servers ${servers.map((c) => c.toFixed(2)).join(" + ")} = ${total.toFixed(2)} (${(total / r.seconds).toFixed(2)} cores), redis ${(procCpu(redis.pid) - redisBefore).toFixed(2)}, nginx ${(nginxCpu(nginx.dir) - nginxBefore).toFixed(2)}, clients ${r.cpu.toFixed(2)}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`,
-      );
-    } finally {
-      client.kill();
-      await nginx.stop();
-      for (const p of procs) p.child.kill();
-    }
+    await streamThroughNginx(redis, "load.ts");
+    await streamThroughNginx(redis, "sse.ts");
   } finally {
     await redis.stop();
+  }
+}
+
+/** 250 streaming clients (`load.ts`: @gradio/client; `sse.ts`: lean sse_v3 over node:http) through nginx to 3 processes. */
+async function streamThroughNginx(redis: TestRedis, clients: "load.ts" | "sse.ts"): Promise<void> {
+  const procs = Array.from({ length: 3 }, () => start("stream", { redis: redis.url }));
+  const ports = await Promise.all(procs.map((p) => p.port));
+  const nginx = await startNginx(ports);
+  const client = fork(path.join(here, "clients", clients), ["stream", nginx.url, "250"], { execArgv: ["--import", tsx], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  try {
+    const next = <T>() =>
+      new Promise<T>((resolve, reject) => {
+        client.once("message", (m) => resolve(m as T));
+        client.once("exit", (code) => reject(new Error(`the load client exited (${code})`)));
+      });
+    await next<{ connected: number }>(); // every client connected: the measured part starts now
+    const before = await Promise.all(procs.map((p) => cpuOf(p.child)));
+    const redisBefore = procCpu(redis.pid);
+    const nginxBefore = nginxCpu(nginx.dir);
+    client.send("go");
+    const r = await next<{ seconds: number; complete: number; cpu: number }>();
+    const after = await Promise.all(procs.map((p) => cpuOf(p.child)));
+    const servers = after.map((t, k) => t - before[k]);
+    const total = servers.reduce((a, b) => a + b, 0);
+    const who = clients === "sse.ts" ? "lean sse_v3 clients" : "@gradio/client clients";
+    console.log(`scale, streaming load through nginx to 3 processes, 250 ${who} x 500 tokens at 100/s: ${r.seconds.toFixed(2)} s, ratio to the ideal 5.0 s ${(r.seconds / 5).toFixed(2)} (goal <= 1.3); ${r.complete}/250 complete`);
+    // CPU seconds used while measured: steadier than the time when other jobs load the machine.
+    console.log(
+      `  CPU s: servers ${servers.map((c) => c.toFixed(2)).join(" + ")} = ${total.toFixed(2)} (${(total / r.seconds).toFixed(2)} cores), redis ${(procCpu(redis.pid) - redisBefore).toFixed(2)}, nginx ${(nginxCpu(nginx.dir) - nginxBefore).toFixed(2)}, clients ${r.cpu.toFixed(2)}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`,
+    );
+  } finally {
+    client.kill();
+    await nginx.stop();
+    for (const p of procs) p.child.kill();
   }
 }
