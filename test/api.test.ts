@@ -168,3 +168,31 @@ describe("calling an interface from code", () => {
     });
   });
 });
+
+it("answers each of many one-shot calls sent at once with its own result (replies batched per turn of the loop)", async () => {
+  const app = await start(
+    new tr.Interface({
+      fn: (s: string, n: number) => {
+        if (n < 0) throw new tr.Error(`negative ${n}`);
+        return `${s}:${n * 2}`;
+      },
+      inputs: ["text", "number"],
+      outputs: "text",
+      concurrencyLimit: null,
+      allowFlagging: "never",
+    }),
+  );
+  try {
+    // 400 at once over keep-alive connections: a third fail in the function, a third are refused for a bad value.
+    const answers = await Promise.all(
+      Array.from({ length: 400 }, (_, i) => post(app.base, "/gradio_api/run/predict", { data: [`c${i}`, i % 3 === 1 ? -i : i % 3 === 2 ? "x" : i] })),
+    );
+    answers.forEach((a, i) => {
+      if (i % 3 === 0) expect([a.status, (a.json as { data: string[] }).data]).toEqual([200, [`c${i}:${i * 2}`]]);
+      else if (i % 3 === 1) expect([a.status, (a.json as { error: string }).error]).toEqual([500, `negative ${-i}`]);
+      else expect(a.status).toBe(422);
+    });
+  } finally {
+    await app.close();
+  }
+});

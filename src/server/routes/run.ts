@@ -3,6 +3,7 @@ import { HttpError } from "../../core/errors.js";
 import { API_PREFIX } from "../../protocol/config.js";
 import { successOutput } from "../../protocol/frames.js";
 import { newId, type Served } from "../context.js";
+import { arrived, busy, endOfTurn } from "../turn.js";
 import { body, sessionHash } from "../validate.js";
 
 /**
@@ -23,6 +24,7 @@ export function runRoutes(f: FastifyInstance, s: Served): void {
     reply.raw.once("close", () => {
       if (!reply.raw.writableFinished) void s.transport.scheduler.cancel(id);
     });
+    arrived();
     const ended = await s.transport.call({
       id,
       eventId: event.id,
@@ -31,6 +33,8 @@ export function runRoutes(f: FastifyInstance, s: Served): void {
       request: s.requestInfo(req, hash),
       root: s.root(req),
     });
+    // Under load, answered with the turn's other replies (server/turn.ts).
+    if (busy()) await endOfTurn();
     if (ended.type === "finished") return successOutput(ended.data, ended.duration, ended.averageDuration);
     if (ended.type === "cancelled") throw new HttpError(499, "TR_ERR_CANCELLED", "Cancelled");
     // A bad input is the caller's to fix (422); a failure of the function is a 500, as in Gradio.
