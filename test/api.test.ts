@@ -172,8 +172,8 @@ describe("calling an interface from code", () => {
 it("answers each of many one-shot calls sent at once with its own result (replies batched per turn of the loop)", async () => {
   const app = await start(
     new tr.Interface({
-      fn: (s: string, n: number) => {
-        if (n < 0) throw new tr.Error(`negative ${n}`);
+      fn: (s: string, n: number | null) => {
+        if (n === null || n < 0) throw new tr.Error(`negative ${n}`);
         return `${s}:${n * 2}`;
       },
       inputs: ["text", "number"],
