@@ -10,6 +10,13 @@ import { isClusterChild, launchCluster, reportToPrimary } from "./cluster.js";
 import { ROLES, type Role } from "../queue/scheduler.js";
 import { shownUrl } from "../queue/redis-url.js";
 
+/**
+ * Connections the kernel holds for the server before it accepts them (capped by net.core.somaxconn).
+ * Node's default, 511, overflows when a thousand people connect at once: the rest of their SYNs are
+ * dropped and retried a second later. 2048 is uvicorn's default, what Gradio's server listens with.
+ */
+const LISTEN_BACKLOG = 2048;
+
 /** `launch()`'s options: where to listen, and everything `mountApp()` takes (one list, checked once). */
 export interface LaunchOptions extends Omit<MountOptions, "prefix"> {
   /** Default 7860, or env TRADIO_SERVER_PORT; 0 picks any free port. */
@@ -189,7 +196,7 @@ async function launchHere(target: Launchable, opts: LaunchOptions): Promise<Laun
     if (!opts.quiet) console.log(`Worker taking calls from Redis at ${shownUrl(typeof shared.redis === "string" ? shared.redis : shared.redis!.url)}`);
     return { url: "", port: 0, server, close: () => server.close() };
   }
-  await server.listen({ port, host });
+  await server.listen({ port, host, backlog: LISTEN_BACKLOG });
   const address = server.server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;
   const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
