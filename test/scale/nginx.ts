@@ -37,7 +37,7 @@ ${upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`)
     keepalive 64;
   }
   server {
-    listen 127.0.0.1:${port};
+    listen 127.0.0.1:${port} backlog=2048;
     location / {
       proxy_pass http://tradio;
       proxy_http_version 1.1;
