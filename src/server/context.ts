@@ -30,8 +30,6 @@ export interface AuthSettings {
   attemptsPerMinute: { address: number; username: number };
   /** Bearer tokens for the MCP endpoint, made by logged-in people. */
   mcpTokens: McpTokens;
-  /** With `redis`: where the login rate limits are counted, for every process alike. */
-  shared?: SharedRedis;
 }
 
 /** Everything the routes of one mounted app share. */

@@ -234,7 +234,6 @@ export async function mountApp(f: FastifyInstance, target: Mountable, opts: Moun
           cookieName: `access-token-${shared ? shared.appKey : randomBytes(6).toString("hex")}`,
           attemptsPerMinute: { address: opts.loginAttemptsPerMinute?.address ?? 30, username: opts.loginAttemptsPerMinute?.username ?? 10 },
           mcpTokens: shared ? new RedisMcpTokenStore(shared.client, shared.namespace) : new McpTokenStore(),
-          shared,
         };
   const served = new Served(runtime, transport, options, auth, shared ?? null);
 

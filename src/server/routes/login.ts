@@ -77,11 +77,11 @@ export function loginFormRoute(f: FastifyInstance, s: Served, auth: AuthSettings
   // Per username from everywhere: a slowdown, never a lock, so nobody can lock a real user out. No
   // rate-limit headers: every answer looks the same whatever the name, but a 429's retry-after.
   // With Redis the counts are shared, so a client cannot multiply its attempts by the number of processes.
-  const shared = auth.shared;
+  const shared = s.shared;
   const guard = new LoginGuard(
     auth.attemptsPerMinute,
     Date.now,
-    shared && ((name, limit) => shared.windowCounter(`login:${name}`, limit)),
+    shared ? (name, limit) => shared.windowCounter(`login:${name}`, limit) : undefined,
   );
   const tooMany = (reply: FastifyReply, seconds: number) =>
     reply
