@@ -17,6 +17,15 @@ const base = await server.listen({ port: 0, host: "127.0.0.1" });
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] });
 
 const READY = () => Array.from(document.querySelectorAll("button")).some((b) => b.textContent!.trim() === "Submit" && !b.disabled && b.offsetParent !== null);
+// The traced visit is watched from inside the page, which says when it is ready with a console message:
+// Playwright's waitForFunction would compile its own script in the page's main thread, inside the trace.
+const WATCH = `new MutationObserver((ms, o) => {
+  if ([...document.querySelectorAll("button")].some((b) => b.textContent.trim() === "Submit" && !b.disabled && b.offsetParent !== null)) {
+    o.disconnect();
+    window.__ready = performance.now();
+    console.debug("tradio-trace:ready");
+  }
+}).observe(document, { subtree: true, childList: true, attributes: true });`;
 
 try {
   // Warm the server and the browser once.
@@ -29,6 +38,7 @@ try {
   }
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
+  await page.addInitScript(WATCH);
   const cdp = await ctx.newCDPSession(page);
   await cdp.send("Network.enable");
   if (slow) await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 150, downloadThroughput: 200_000, uploadThroughput: 93_750 });
@@ -43,9 +53,10 @@ try {
     categories: "devtools.timeline,disabled-by-default-devtools.timeline,v8,v8.execute,blink,loading,toplevel,netlog,blink.user_timing",
     transferMode: "ReturnAsStream",
   } as any);
+  const ready = page.waitForEvent("console", { predicate: (m) => m.text() === "tradio-trace:ready" });
   await page.goto(`${base}/chatbot/`, { waitUntil: "commit" });
-  await page.waitForFunction(READY, null, { polling: "raf" });
-  const marks = await page.evaluate(() => ({ ready: performance.now(), fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime, origin: performance.timeOrigin }));
+  await ready;
+  const marks = await page.evaluate(() => ({ ready: (window as any).__ready as number, fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime, origin: performance.timeOrigin }));
   const { result } = await cdp.send("Profiler.takePreciseCoverage");
   const { profile } = await cdp.send("Profiler.stop");
   await cdp.send("Tracing.end");
