@@ -14,23 +14,12 @@
 // after the static page was already done). The static page is sent with the same document headers as the
 // app's page: Cross-Origin-Opener-Policy in particular makes Chromium put the page in a new browsing
 // context group (a new renderer process when the tab comes from about:blank), a cost of the header, not of
-// the page; a third page, static without those headers, shows what it costs.
-import Fastify from "fastify";
+// the page; a third page, static without those headers, shows what it costs. The server runs in its own
+// process, as in a deployment (servers/page-app.ts); the app's milestones (its performance marks) show
+// where its load spends its time.
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { Interface, mountApp } from "../dist/index.js";
-
-function chat(message: string, history: [string, string][] = []) {
-  history.push([message, message.startsWith("How") ? "Good" : "I don't know"]);
-  return [history, history];
-}
-
-// The same interaction without a framework: a field, a Submit button, and a reply drawn by the page.
-const STATIC = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>static</title></head>
-<body><main class="app"><label>message <input></label><button type="button">Submit</button><div id="log"></div></main>
-<script>document.querySelector("button").onclick = function () {
-  var m = document.querySelector("input").value;
-  document.getElementById("log").textContent = m + " → " + (m.indexOf("How") === 0 ? "Good" : "I don't know");
-};</script></body></html>`;
 
 /** Installed before the page's own scripts; records `__tr.interactive` and `__tr.answered` (ms since navigation start). */
 const PROBE = `(() => {
@@ -64,6 +53,8 @@ interface Visit {
   answered: number;
   /** To the first paint with content (the app's skeleton, or the static page). */
   painted: number;
+  /** Milestones of the load in the page's clock (the app's marks, see frontend/src/main.ts; NaN on the static page). */
+  phases: Record<string, number>;
   /** From the benchmark's goto() call to an enabled Submit: what the first version of this benchmark timed. */
   wall: number;
   /** Bytes received for the page's own requests (not the call's), as sent, headers included; and decoded body bytes. */
@@ -89,11 +80,24 @@ async function visit(context: BrowserContext, page: Page, url: string, slow = fa
   const answered = page.waitForEvent("console", { predicate: (m) => m.text() === "tradio-bench:answered", timeout: 30_000 });
   await page.goto(url, { waitUntil: "commit" });
   await answered;
-  const t = await page.evaluate(() => ({
-    ...(window as any).__tr,
-    origin: performance.timeOrigin,
-    painted: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN,
-  }));
+  const t = await page.evaluate(() => {
+    const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+    // (No named functions in here: tsx would wrap them in a helper the page does not have.)
+    const marks: Record<string, number> = Object.fromEntries(performance.getEntriesByType("mark").map((m) => [m.name, m.startTime]));
+    return {
+      ...(window as any).__tr,
+      origin: performance.timeOrigin,
+      painted: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN,
+      phases: {
+        "HTML received": nav?.responseEnd ?? NaN,
+        "HTML parsed": nav?.domInteractive ?? NaN,
+        "script ran": marks["tradio:script"] ?? NaN,
+        "stylesheet loaded": marks["tradio:styles"] ?? NaN,
+        "views loaded": marks["tradio:views"] ?? NaN,
+        "app drawn": marks["tradio:drawn"] ?? NaN,
+      },
+    };
+  });
   await cdp.detach();
   // The page's own requests: the call's (queue join and its event stream) are what the click did.
   const own = [...urls].filter(([, u]) => !u.includes("/queue/"));
@@ -101,6 +105,7 @@ async function visit(context: BrowserContext, page: Page, url: string, slow = fa
     interactive: t.interactive,
     answered: t.answered,
     painted: t.painted,
+    phases: t.phases,
     wall: t.origin + t.interactive - started,
     sent: own.reduce((n, [id]) => n + (sentBy.get(id) ?? 0), 0),
     decoded: own.reduce((n, [id]) => n + (decodedBy.get(id) ?? 0), 0),
@@ -136,23 +141,15 @@ async function repeatVisit(browser: Browser, url: string): Promise<Visit> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
-const server = Fastify({ logger: false });
-const demo = new Interface({ fn: chat, inputs: ["text", "state"], outputs: ["chatbot", "state"], allowFlagging: "never" });
-await server.register(async (f) => void (await mountApp(f, demo, { prefix: "/chatbot" })), { prefix: "/chatbot" });
-/** The headers of the app's page that are the server's policy for documents, not the page's content. */
-const DOCUMENT_HEADERS = ["cross-origin-opener-policy", "content-security-policy", "referrer-policy", "x-content-type-options", "cache-control"];
-let documentHeaders: Record<string, string> = {};
-server.get("/static.html", async (_req, reply) => reply.headers(documentHeaders).type("text/html; charset=utf-8").send(STATIC));
-server.get("/bare.html", async (_req, reply) => reply.type("text/html; charset=utf-8").send(STATIC));
-const base = await server.listen({ port: 0, host: "127.0.0.1" });
+// The server runs in its own process (see servers/page-app.ts).
+const child = fork(fileURLToPath(new URL("servers/page-app.ts", import.meta.url)), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+const { base } = await new Promise<{ base: string }>((resolve, reject) => {
+  child.once("message", (m) => resolve(m as { base: string }));
+  child.once("exit", (code) => reject(new Error(`the page benchmark's server exited with ${code}`)));
+});
 const appUrl = `${base}/chatbot/`;
 const staticUrl = `${base}/static.html`;
 const bareUrl = `${base}/bare.html`;
-{
-  const page = await fetch(appUrl);
-  documentHeaders = Object.fromEntries(DOCUMENT_HEADERS.flatMap((h) => (page.headers.has(h) ? [[h, page.headers.get(h)!]] : [])));
-  if (!documentHeaders["cross-origin-opener-policy"]) throw new Error("the app's page sent no Cross-Origin-Opener-Policy: update this benchmark");
-}
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -193,8 +190,10 @@ try {
         `first paint with content: chatbot ${ms(app, (v) => v.painted)}, static ${ms(plain, (v) => v.painted)}; ` +
         `the static page without the app's document headers (no Cross-Origin-Opener-Policy): ${ms(bare, (v) => v.wall)} from the goto() call, ${ms(bare, (v) => v.interactive)} in the page's clock`,
     );
+    // Where the app's load spends its time: the median of each milestone, in the page's clock.
+    console.log(`  the app's milestones, ${name}: ${Object.keys(app[0].phases).map((k) => `${k} ${ms(app, (v) => v.phases[k])}`).join(", ")}, interactive ${ms(app, (v) => v.interactive)}`);
   }
 } finally {
   await browser.close();
-  await server.close();
+  child.disconnect();
 }
