@@ -1,6 +1,6 @@
 // `npm run bench`: each figure is a ratio against a baseline measured in the same run, because these
 // machines are noisy. Servers run in child processes; the load generator runs here, over loopback.
-import { execFileSync, fork, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
@@ -195,7 +195,16 @@ function startQueueApp(mode: string) {
  * @gradio/client instances, or (`lean`) sse_v3 spoken over node:http, whose process costs a fifth as much.
  */
 async function streamLoad(clients: number, target: number, lean = false) {
-  const server = startQueueApp("stream");
+  const r = await streamRun(startQueueApp("stream"), clients, lean);
+  console.log(
+    `streaming load, ${r.connected} ${lean ? "lean sse_v3 clients" : "@gradio/client clients"} x 500 tokens at 100/s: ${r.seconds.toFixed(2)} s, ratio to the ideal 5.0 s ${(r.seconds / 5).toFixed(2)} (target <= ${target}); ${r.complete}/${clients} complete; ` +
+      `CPU busy: server ${r.serverBusy}%, clients ${r.clientBusy}% of one core`,
+  );
+  return r;
+}
+
+/** One streaming run: the clients connect, then all start at once; the time until the last completes. */
+async function streamRun(server: { child: ChildProcess; ready: Promise<{ port: number }> }, clients: number, lean: boolean) {
   const { port } = await server.ready;
   const client = forkClient(["stream", `http://127.0.0.1:${port}`, String(clients)], lean ? "sse.ts" : "load.ts");
   try {
@@ -205,14 +214,35 @@ async function streamLoad(clients: number, target: number, lean = false) {
     client.send("go");
     const r = await nextMessage<{ seconds: number; complete: number }>(client);
     const [serverCpu, clientCpu] = [cpuSeconds(server.child.pid!) - cpu0[0], cpuSeconds(client.pid!) - cpu0[1]];
-    console.log(
-      `streaming load, ${connected.connected} ${lean ? "lean sse_v3 clients" : "@gradio/client clients"} x 500 tokens at 100/s: ${r.seconds.toFixed(2)} s, ratio to the ideal 5.0 s ${(r.seconds / 5).toFixed(2)} (target <= ${target}); ${r.complete}/${clients} complete; ` +
-        `CPU busy: server ${((100 * serverCpu) / r.seconds).toFixed(0)}%, clients ${((100 * clientCpu) / r.seconds).toFixed(0)}% of one core`,
-    );
+    const busy = (cpu: number) => ((100 * cpu) / r.seconds).toFixed(0);
+    return { connected: connected.connected, seconds: r.seconds, complete: r.complete, serverBusy: busy(serverCpu), clientBusy: busy(clientCpu) };
   } finally {
     client.kill();
     server.child.kill();
   }
+}
+
+/**
+ * The lean 1000-stream run against a bare node:http server running the same generators with the same
+ * update budget (servers/bare-stream.ts), alternating with tradio: what tradio's queue, checks and
+ * protocol cost, as a ratio measured in the same run, whatever the machine's speed that day.
+ */
+async function streamVsBare(clients: number, rounds: number) {
+  const ratios: string[] = [];
+  const times: string[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const app = await streamRun(startQueueApp("stream"), clients, true);
+    const bare = await streamRun(startBareStream(), clients, true);
+    if (app.complete !== clients || bare.complete !== clients) throw new Error(`incomplete streams: tradio ${app.complete}, bare ${bare.complete} of ${clients}`);
+    ratios.push((app.seconds / bare.seconds).toFixed(2));
+    times.push(`${app.seconds.toFixed(2)}/${bare.seconds.toFixed(2)} s (servers ${app.serverBusy}%/${bare.serverBusy}%)`);
+  }
+  console.log(`streaming load, ${clients} lean sse_v3 clients, tradio vs a bare node:http sse_v3 server with the same generators and update budget: ratio ${ratios.join(", ")} (${times.join("; ")})`);
+}
+
+function startBareStream() {
+  const child = fork(path.join(here, "servers", "bare-stream.ts"), [], { execArgv: ["--import", tsx], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  return { child, ready: nextMessage<{ port: number }>(child) };
 }
 
 /** 1000 jobs of 20 ms at concurrency 4: ideal 5.0 s. */
@@ -340,6 +370,7 @@ if (want("queue") || which.has("stream")) {
   await streamLoad(250, 1.2);
   await streamLoad(1000, 1.3);
   await streamLoad(1000, 1.3, true);
+  await streamVsBare(1000, 2);
 }
 if (want("queue") || which.has("drain")) await drain();
 if (want("queue") || which.has("memory")) await idleMemory(1000);

@@ -1,20 +1,12 @@
 // Apps for the queue benchmarks, launched in their own process; prints its port to the parent.
 import { Interface } from "../../dist/index.js";
+import { tokens } from "./tokens.js";
 
 const mode = process.argv[2];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let iface;
 if (mode === "stream") {
-  // Gradio's load test (pull request 7670): 500 tokens at 100 tokens a second, so 5.0 s at best.
-  async function* tokens(_: string) {
-    let text = "";
-    for (let i = 0; i < 500; i++) {
-      await sleep(10);
-      text += `t${i} `;
-      yield text;
-    }
-  }
   iface = new Interface({ fn: tokens, inputs: "text", outputs: "text", concurrencyLimit: null });
 } else if (mode === "drain") {
   iface = new Interface({ fn: async (s: string) => (await sleep(20), s), inputs: "text", outputs: "text", concurrencyLimit: 4 });
