@@ -59,15 +59,6 @@ describe("the page route", () => {
     expect(skeleton).not.toContain("<script");
   });
 
-  it("preloads its stylesheet in <head> and links none: no stylesheet holds back the first paint or the parser", async () => {
-    const html = await (await fetch(`${app.base}/`)).text();
-    expect(html).not.toMatch(/<link rel="stylesheet"/);
-    const head = html.slice(0, html.indexOf("</head>"));
-    const styles = [...head.matchAll(/<link rel="preload" as="style" crossorigin href="([^"]+\.css)">/g)].map((m) => m[1]);
-    expect(styles.length).toBeGreaterThan(0);
-    for (const href of styles) expect((await fetch(new URL(href, `${app.base}/`))).headers.get("content-type")).toMatch(/^text\/css/);
-  });
-
   it("sends the page compressed with brotli or gzip, as the browser accepts", async () => {
     const plain = await raw(app.base, { path: "/", headers: { "accept-encoding": "identity" } });
     expect(plain.headers["content-encoding"]).toBeUndefined();

@@ -19,40 +19,16 @@ function embeddedPage(): EmbeddedPage | null {
   }
 }
 
-/** Settles when `link` has loaded or failed. */
-function loaded(link: HTMLLinkElement): Promise<unknown> {
-  return new Promise((done) => {
-    link.addEventListener("load", done);
-    link.addEventListener("error", done);
-  });
-}
-
-/**
- * The page's stylesheets, applied: those it preloads (`<link rel="preload" as="style">`, see
- * vite.config.ts) become stylesheets here unless they already are. The skeleton is drawn without them,
- * the app once they have loaded (or failed to).
- */
-function applyStyles(): Promise<unknown> {
-  const sheets = [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')];
-  const applied = new Set(sheets.map((link) => link.href));
-  const pending = sheets.filter((link) => !link.sheet).map(loaded);
-  for (const preload of document.querySelectorAll<HTMLLinkElement>('link[rel="preload"][as="style"]')) {
-    if (applied.has(preload.href)) continue;
-    applied.add(preload.href);
-    const sheet = document.createElement("link");
-    sheet.rel = "stylesheet";
-    sheet.crossOrigin = "anonymous";
-    sheet.href = preload.href;
-    pending.push(loaded(sheet));
-    document.head.appendChild(sheet);
-  }
-  return Promise.all(pending);
+/** The page's stylesheets sit after the skeleton (so it paints early); the app is drawn once they have loaded. */
+function stylesLoaded(): Promise<unknown> {
+  const pending = [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')].filter((link) => !link.sheet);
+  return Promise.all(pending.map((link) => new Promise((done) => (link.addEventListener("load", done), link.addEventListener("error", done)))));
 }
 
 const embedded = embeddedPage();
 const target = document.getElementById("app")!;
 const skeleton = target.querySelector<HTMLElement>(".tr-skeleton");
-void applyStyles().then(() => {
+void stylesLoaded().then(() => {
   performance.mark("tradio:styles");
   mount(App, { target, props: { embedded, skeleton } });
 });
