@@ -1,19 +1,13 @@
 // Where the chatbot demo's page spends its time until it is interactive: a Chromium performance trace
 // (main-thread work by kind, the longest tasks, the network waterfall) and JavaScript coverage (how much
 // of each script ran before the first click). `npx tsx bench/page-trace.ts [--slow]` after `npm run build`.
-import Fastify from "fastify";
 import { chromium } from "playwright-core";
-import { Interface, mountApp } from "../dist/index.js";
+import { startPageServer } from "./page-server.js";
 
 const slow = process.argv.includes("--slow");
-function chat(message: string, history: [string, string][] = []) {
-  history.push([message, "Good"]);
-  return [history, history];
-}
-const server = Fastify({ logger: false });
-const demo = new Interface({ fn: chat, inputs: ["text", "state"], outputs: ["chatbot", "state"], allowFlagging: "never" });
-await server.register(async (f) => void (await mountApp(f, demo, { prefix: "/chatbot" })), { prefix: "/chatbot" });
-const base = await server.listen({ port: 0, host: "127.0.0.1" });
+// The page benchmark's server, in its own process.
+const server = await startPageServer();
+const base = server.base;
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] });
 
 const READY = () => Array.from(document.querySelectorAll("button")).some((b) => b.textContent!.trim() === "Submit" && !b.disabled && b.offsetParent !== null);
@@ -45,7 +39,7 @@ try {
   await cdp.send("Profiler.enable");
   await cdp.send("Debugger.enable");
   await cdp.send("Profiler.startPreciseCoverage", { callCount: false, detailed: true });
-  // The trace stays in the browser until the end (streamed after), so the server in this process is not slowed by it.
+  // The trace stays in the browser until the end (streamed after).
   const done = new Promise<string>((r) => cdp.once("Tracing.tracingComplete", (e: any) => r(e.stream)));
   await cdp.send("Profiler.setSamplingInterval", { interval: 1000 });
   await cdp.send("Profiler.start");
@@ -132,5 +126,5 @@ try {
   await ctx.close();
 } finally {
   await browser.close();
-  await server.close();
+  server.close();
 }

@@ -17,9 +17,8 @@
 // the page; a third page, static without those headers, shows what it costs. The server runs in its own
 // process, as in a deployment (servers/page-app.ts); the app's milestones (its performance marks) show
 // where its load spends its time.
-import { fork } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { startPageServer } from "./page-server.js";
 
 /** Installed before the page's own scripts; records `__tr.interactive` and `__tr.answered` (ms since navigation start). */
 const PROBE = `(() => {
@@ -141,12 +140,8 @@ async function repeatVisit(browser: Browser, url: string): Promise<Visit> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
-// The server runs in its own process (see servers/page-app.ts).
-const child = fork(fileURLToPath(new URL("servers/page-app.ts", import.meta.url)), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
-const { base } = await new Promise<{ base: string }>((resolve, reject) => {
-  child.once("message", (m) => resolve(m as { base: string }));
-  child.once("exit", (code) => reject(new Error(`the page benchmark's server exited with ${code}`)));
-});
+const server = await startPageServer();
+const base = server.base;
 const appUrl = `${base}/chatbot/`;
 const staticUrl = `${base}/static.html`;
 const bareUrl = `${base}/bare.html`;
@@ -195,5 +190,5 @@ try {
   }
 } finally {
   await browser.close();
-  child.disconnect();
+  server.close();
 }

@@ -200,7 +200,6 @@ async function streamLoad(clients: number, target: number, lean = false) {
     `streaming load, ${r.connected} ${lean ? "lean sse_v3 clients" : "@gradio/client clients"} x 500 tokens at 100/s: ${r.seconds.toFixed(2)} s, ratio to the ideal 5.0 s ${(r.seconds / 5).toFixed(2)} (target <= ${target}); ${r.complete}/${clients} complete; ` +
       `CPU busy: server ${r.serverBusy}%, clients ${r.clientBusy}% of one core`,
   );
-  return r;
 }
 
 /** One streaming run: the clients connect, then all start at once; the time until the last completes. */

@@ -6,11 +6,11 @@
 // no limits. Sends { port } to the parent.
 import { randomUUID } from "node:crypto";
 import http from "node:http";
+// tradio's update budget itself (a pure function of how many streams are generating), so both servers pace alike.
+import { updateInterval } from "../../dist/runtime/job-runner.js";
 import { tokens } from "./tokens.js";
 
-const PROCESS_UPDATES_PER_SECOND = 10_000;
 let generating = 0;
-const interval = () => Math.min(250, Math.max(50, (generating * 1000) / PROCESS_UPDATES_PER_SECOND));
 
 interface Session {
   res: http.ServerResponse | null;
@@ -44,7 +44,7 @@ async function run(hash: string, s: Session, eventId: string, input: string) {
   for await (const text of tokens(input)) {
     latest = text;
     if (timer) continue;
-    const wait = lastSent + interval() - performance.now();
+    const wait = lastSent + updateInterval(generating) - performance.now();
     if (wait <= 0) flush();
     else timer = setTimeout(flush, wait);
   }
