@@ -14,7 +14,10 @@
 // after the static page was already done). The static page is sent with the same document headers as the
 // app's page: Cross-Origin-Opener-Policy in particular makes Chromium put the page in a new browsing
 // context group (a new renderer process when the tab comes from about:blank), a cost of the header, not of
-// the page; a third page, static without those headers, shows what it costs. The server runs in its own
+// the page; a third page, static without those headers, shows what it costs. A fourth, the floor, is the
+// app's own document (skeleton, embedded config, stylesheet) with a few lines of script in place of the
+// app's: no page drawn by script can be ready sooner with that document, so the app's distance from the
+// floor is what its own script costs, and the floor's from the static page what the document costs. The server runs in its own
 // process, as in a deployment (servers/page-app.ts); the app's milestones (its performance marks) show
 // where its load spends its time.
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -145,6 +148,7 @@ const base = server.base;
 const appUrl = `${base}/chatbot/`;
 const staticUrl = `${base}/static.html`;
 const bareUrl = `${base}/bare.html`;
+const floorUrl = `${base}/floor/`;
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -170,12 +174,15 @@ try {
     const app: Visit[] = [];
     const plain: Visit[] = [];
     const bare: Visit[] = [];
+    const floor: Visit[] = [];
     for (let i = 0; i < rounds; i++) {
       app.push(await run(browser, appUrl));
       plain.push(await run(browser, staticUrl));
       bare.push(await run(browser, bareUrl));
+      floor.push(await run(browser, floorUrl));
     }
-    const ratio = (pick: (v: Visit) => number) => median(app.map((a, i) => pick(a) / pick(plain[i]))).toFixed(2);
+    const ratioOf = (vs: Visit[], pick: (v: Visit) => number) => median(vs.map((a, i) => pick(a) / pick(plain[i]))).toFixed(2);
+    const ratio = (pick: (v: Visit) => number) => ratioOf(app, pick);
     const ms = (vs: Visit[], pick: (v: Visit) => number) => `${median(vs.map(pick)).toFixed(0)} ms`;
     console.log(
       `time to interactive, ${name}: navigation to an enabled Submit whose click is answered: chatbot ${ms(app, (v) => v.wall)}, static ${ms(plain, (v) => v.wall)}, ` +
@@ -184,6 +191,11 @@ try {
         `to the click's answer: chatbot ${ms(app, (v) => v.answered)}, static ${ms(plain, (v) => v.answered)}; ` +
         `first paint with content: chatbot ${ms(app, (v) => v.painted)}, static ${ms(plain, (v) => v.painted)}; ` +
         `the static page without the app's document headers (no Cross-Origin-Opener-Policy): ${ms(bare, (v) => v.wall)} from the goto() call, ${ms(bare, (v) => v.interactive)} in the page's clock`,
+    );
+    console.log(
+      `  the floor, ${name}: the app's document with a few lines of script in place of the app's: ${ms(floor, (v) => v.wall)} from the goto() call, ratio ${ratioOf(floor, (v) => v.wall)} to the static page; ` +
+        `in the page's clock ${ms(floor, (v) => v.interactive)}, ratio ${ratioOf(floor, (v) => v.interactive)}; HTML parsed at ${ms(floor, (v) => v.phases["HTML parsed"])}; ` +
+        `the app takes ${median(app.map((a, i) => a.wall / floor[i].wall)).toFixed(2)} times the floor`,
     );
     // Where the app's load spends its time: the median of each milestone, in the page's clock.
     console.log(`  the app's milestones, ${name}: ${Object.keys(app[0].phases).map((k) => `${k} ${ms(app, (v) => v.phases[k])}`).join(", ")}, interactive ${ms(app, (v) => v.interactive)}`);
