@@ -227,4 +227,29 @@ describe("browser: every component", () => {
       await app.close();
     }
   });
+  it("puts a slider's handle at its value when the step is a fraction", async () => {
+    const iface = new tr.Interface({
+      fn: (x: number) => x * 2,
+      inputs: new tr.Slider({ label: "Noise", minimum: 0, maximum: 2, step: 0.1, value: 0.4 }),
+      outputs: new tr.Number({ label: "Scaled" }),
+    });
+    const app = await startApp(iface);
+    const { context, page } = await newPage(browser);
+    try {
+      await openApp(page, app.url);
+      const range = page.locator(".comp-slider input[type=range]");
+      // A range input given its value before its step rounds 0.4 to the default step of 1: the handle sat at 0.
+      expect(await range.inputValue()).toBe("0.4");
+      const box = page.getByLabel("Noise (number)", { exact: true });
+      expect(await box.inputValue()).toBe("0.4");
+      await box.fill("1.3");
+      await box.press("Tab");
+      await expect.poll(() => range.inputValue()).toBe("1.3");
+      await page.getByRole("button", { name: "Submit" }).click();
+      await expect.poll(() => page.getByLabel("Scaled", { exact: true }).inputValue(), { timeout: 10_000 }).toBe("2.6");
+    } finally {
+      await context.close();
+      await app.close();
+    }
+  });
 });

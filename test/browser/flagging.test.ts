@@ -59,6 +59,8 @@ describe("browser: flag buttons", () => {
           for (const c of boxes.slice(i + 1)) {
             const apart = b.right <= c.x + 0.5 || c.right <= b.x + 0.5 || b.bottom <= c.y + 0.5 || c.bottom <= b.y + 0.5;
             expect(apart, `buttons overlap at ${width}px: ${JSON.stringify([b, c])}`).toBe(true);
+            // Buttons side by side are as tall as one another, however their labels wrap.
+            if (Math.abs(b.y - c.y) < 1) expect(Math.abs(b.bottom - c.bottom), `buttons of one line differ in height at ${width}px: ${JSON.stringify([b, c])}`).toBeLessThan(1);
           }
         }
       }
@@ -67,9 +69,13 @@ describe("browser: flag buttons", () => {
       // An empty form is refused on the page, under the button that was clicked, and nothing is sent.
       const first = page.getByRole("button", { name: `Flag as ${options[0]}` });
       await first.click();
+      const heightOf = async (n: number) => (await buttons.nth(n).boundingBox())!.height;
+      const before = [await heightOf(0), await heightOf(1)];
       const note = page.locator(".flag-note").first();
       await expect.poll(() => note.innerText()).toMatch(/Nothing to flag yet/);
       expect(await note.getAttribute("aria-live")).toBe("polite");
+      // The note goes under its button, which keeps its height, as does its neighbour.
+      expect([await heightOf(0), await heightOf(1)]).toEqual(before);
       expect(await page.locator(".flag-note").nth(1).innerText()).toBe("");
       await screenshots(page, "flag-refused", { fullPage: false });
       await new Promise((r) => setTimeout(r, 300));

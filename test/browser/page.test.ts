@@ -167,6 +167,40 @@ describe("browser: the page", () => {
     });
   });
 
+  it("(d2) shows an error's words once, however many outputs the job had, and reads them out once", async () => {
+    const iface = new tr.Interface({
+      fn: (text: string): [number, string, boolean] => {
+        if (text === "bad") throw new tr.Error("Bad input!");
+        return [text.length, text.toUpperCase(), true];
+      },
+      inputs: "text",
+      outputs: ["number", "text", "checkbox"],
+      title: "Errors",
+    });
+    await withApp(iface, async (page) => {
+      const box = page.getByLabel("text", { exact: true });
+      await box.fill("bad");
+      await box.press("Enter");
+      const toast = page.locator(".toast.error");
+      await toast.waitFor({ timeout: 15_000 });
+      expect(await toast.getAttribute("role")).toBe("alert");
+      expect(await toast.innerText()).toContain("Bad input!");
+      // The whole message on the first output, not announced again; the other two say only "Error".
+      const whole = page.locator(".error-box");
+      expect(await whole.count()).toBe(1);
+      expect(await page.locator(".comp-number.output .error-box").innerText()).toContain("Bad input!");
+      expect(await whole.getAttribute("role")).toBeNull();
+      expect(await page.locator(".error-tag").allInnerTexts()).toEqual(["Error", "Error"]);
+      expect(await page.getByText("Bad input!").count()).toBe(2);
+      expect(await page.getByRole("alert").count()).toBe(1);
+      await screenshot(page, "error-three-outputs");
+      await box.fill("four");
+      await page.getByRole("button", { name: "Submit" }).click();
+      await expect.poll(() => page.getByLabel("output 1", { exact: true }).inputValue(), { timeout: 15_000 }).toBe("FOUR");
+      expect(await page.locator(".error-box, .error-tag").count()).toBe(0);
+    });
+  });
+
   it("(e) applies the author's css (root class .gradio-container) and sets the title", async () => {
     const iface = new tr.Interface({
       fn: (s: string) => s,

@@ -154,7 +154,7 @@ export class Dispatch {
           if (slot.status?.stage === "uploading") slot.status = null;
           return Array.isArray(value) ? sent : sent[0];
         } catch (err) {
-          if (err instanceof UploadRefused && !signal.aborted) slot.status = { stage: "error", start, title: err.title, message: err.message };
+          if (err instanceof UploadRefused && !signal.aborted) slot.status = { stage: "error", start, title: err.title, message: err.message, toasted: true };
           else if (slot.status?.stage === "uploading") slot.status = null;
           throw err;
         } finally {
@@ -317,7 +317,7 @@ export class Dispatch {
     const named = label ? inputs.find((s) => s.props.label === label) : undefined;
     if (named && failed) {
       failed = { ...failed, title: "Input refused" };
-      named.status = { stage: "error", start: performance.now(), title: failed.title, message: failed.message };
+      named.status = { stage: "error", start: performance.now(), title: failed.title, message: failed.message, toasted: failed.visible !== false };
     }
     status.settle(refusedInput || named ? null : failed);
     if (failed && failed.visible !== false) {
@@ -343,7 +343,7 @@ export class Dispatch {
     if (empty.length === 0) return false;
     const start = performance.now();
     const scrollY = window.scrollY;
-    for (const s of empty) s.status = { stage: "error", start, title: "Input refused", message: requiredMessage(s) };
+    for (const s of empty) s.status = { stage: "error", start, title: "Input refused", message: requiredMessage(s), toasted: true };
     const names = empty.map((s) => (s.props.label ? `“${s.props.label}”` : s.type)).join(", ");
     this.toasts.show("error", "Input refused", empty.length === 1 ? requiredMessage(empty[0]!) : `${empty.length} required inputs are empty: ${names}.`, 10);
     if (!dep.targets.some(([, e]) => e === "change" || e === "stream")) void tick().then(() => reveal(empty[0]!.id, scrollY));

@@ -112,7 +112,8 @@ export class JobStatus {
   /** The outputs show the failure, or nothing once the job succeeded or was stopped. */
   settle(failure: Failure | null): void {
     const shown = failure && failure.visible !== false ? failure : null;
-    for (const s of this.outputs) s.status = shown ? { stage: "error", start: this.start, title: shown.title, message: shown.message } : null;
+    // The message once, on the first output (and in the toast); the others say only that they failed.
+    this.outputs.forEach((s, i) => (s.status = shown ? { stage: "error", start: this.start, title: shown.title, message: shown.message, brief: i > 0, toasted: true } : null));
   }
 }
 

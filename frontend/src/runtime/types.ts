@@ -25,6 +25,10 @@ export interface RunStatus {
   progress?: ProgressUnit[];
   title?: string;
   message?: string;
+  /** An error the first output of the same job shows whole: this one only says that it failed. */
+  brief?: boolean;
+  /** An error a toast also shows (and reads out): the component's copy is not announced again. */
+  toasted?: boolean;
 }
 
 export interface Toast {
