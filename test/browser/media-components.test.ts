@@ -2,7 +2,8 @@
 // the notice for videos the browser cannot play; plots through vega-embed and plotly.js, loaded only where a
 // plot is shown; gallery upload, preview and download; Model3D in three.js; colour, code and date inputs.
 // Each is photographed at 1280 and 390 px, light and dark (test-output/screenshots/new-*.png).
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
@@ -247,6 +248,46 @@ describe("browser: new components", () => {
     }
   }, 240_000);
 
+  it("Gallery examples show as thumbnails, and their table keeps words whole at phone width", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "tradio-gallery-examples-"));
+    const files = await Promise.all(
+      ["#ef4444", "#3b82f6", "#22c55e", "#eab308", "#a855f7"].map(async (background, i) => {
+        const file = path.join(dir, `sample-${i + 1}.png`);
+        await sharp({ create: { width: 32, height: 24, channels: 3, background } }).png().toFile(file);
+        return file;
+      }),
+    );
+    const iface = new tr.Interface({
+      fn: (items: [string, string | null][] | null, effect: string) => `${items?.length ?? 0} ${effect}`,
+      inputs: [new tr.Gallery({ label: "Pictures" }), new tr.Radio({ label: "Effect", choices: ["grayscale", "mirror"] })],
+      outputs: "text",
+      examples: [[files, "grayscale"]],
+      allowFlagging: "never",
+    });
+    const app = await startApp(iface);
+    const { context, page } = await newPage(browser, { width: 390, height: 844 });
+    try {
+      await openApp(page, app.url);
+      const row = page.locator(".dataset tbody tr").first();
+      // Four thumbnails and a count of the rest; the file names stay for screen readers.
+      await expect.poll(() => row.locator("img.sample-image").evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0).length), { timeout: 10_000 }).toBe(4);
+      expect(await row.locator(".sample-more").innerText()).toBe("+1");
+      expect(await row.locator(".sr-only").allInnerTexts()).toContain("5 items: sample-1.png, sample-2.png, sample-3.png, sample-4.png, sample-5.png");
+      // "grayscale" on one line: its column is at least as wide as the word.
+      const effect = row.locator(".sample-text", { hasText: "grayscale" });
+      const lineHeight = await effect.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));
+      expect((await effect.boundingBox())!.height).toBeLessThan(lineHeight * 1.5);
+      await screenshot(page, "gallery-examples-phone");
+      await row.click();
+      await expect.poll(() => page.locator(".comp-gallery.input .thumb img").count(), { timeout: 10_000 }).toBe(5);
+      expect(pageErrors(page)).toEqual([]);
+    } finally {
+      await context.close();
+      await app.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("Model3D: shows OBJ, STL and glTF in three.js (solid, wireframe, point cloud), and takes an upload", async () => {
     const obj = "v -1 -1 0\nv 1 -1 0\nv 1 1 0\nv -1 1 0\nv 0 0 1.5\nf 1 2 5\nf 2 3 5\nf 3 4 5\nf 4 1 5\nf 1 3 2\nf 1 4 3\n";
     const stl = "solid p\nfacet normal 0 0 0\nouter loop\nvertex 0 0 0\nvertex 1 0 0\nvertex 0 1 0\nendloop\nendfacet\nendsolid p\n";
@@ -294,9 +335,11 @@ describe("browser: new components", () => {
             const px = ctx.getImageData(0, 0, c.width, c.height).data;
             let differing = 0;
             for (let i = 0; i < px.length; i += 4) if (Math.abs(px[i] - 242) + Math.abs(px[i + 1] - 242) + Math.abs(px[i + 2] - 230) > 30) differing++;
-            return differing;
+            return { differing, corner: [px[0], px[1], px[2]] };
           });
-          expect(drawn).toBeGreaterThan(100);
+          expect(drawn.differing).toBeGreaterThan(100);
+          // The background is clearColor as given (0.95, 0.95, 0.9 of 255), not taken as linear and brightened.
+          for (const [got, want] of drawn.corner.map((v, i) => [v, [242, 242, 230][i]!])) expect(Math.abs(got! - want!)).toBeLessThanOrEqual(2);
           await page.getByRole("button", { name: "Reset view" }).first().click();
         },
         [VARIANTS[0], VARIANTS[1]],

@@ -14,6 +14,7 @@ import {
   Points,
   PointsMaterial,
   Scene,
+  SRGBColorSpace,
   Vector3,
   WebGLRenderer,
 } from "three";
@@ -114,7 +115,8 @@ export async function mountViewer(container: HTMLElement, opts: ViewerOptions): 
   const renderer = new WebGLRenderer({ antialias: true, alpha: true, preserveDrawingBuffer: true });
   renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
   const [r, g, b, a] = opts.clearColor;
-  renderer.setClearColor(new Color(r, g, b), a);
+  // Gradio's clear_color is the colour as shown (sRGB); three.js would take bare numbers as linear.
+  renderer.setClearColor(new Color().setRGB(r, g, b, SRGBColorSpace), a);
   const canvas = renderer.domElement;
   canvas.setAttribute("role", "img");
   canvas.setAttribute("aria-label", opts.label);
