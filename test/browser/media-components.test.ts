@@ -144,7 +144,16 @@ describe("browser: new components", () => {
         rows,
         rows,
         { headers: ["kind", "n"], data: [["even", 10], ["odd", 10]] },
-        { $schema: "https://vega.github.io/schema/vega-lite/v6.json", title, data: { values: rows }, mark: "area", encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } }, width: "container" },
+        // A composite spec whose views take the container's width: wider than the container by its axes.
+        {
+          $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+          title,
+          data: { values: rows },
+          vconcat: [
+            { mark: "area", encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } }, width: "container", height: 120 },
+            { mark: "line", encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } }, width: "container", height: 40 },
+          ],
+        },
         { data: [{ type: "bar", x: ["a", "b", "c"], y: [3, 1, 2] }], layout: { title: { text: title }, height: 300 } },
         png,
       ],
@@ -185,6 +194,17 @@ describe("browser: new components", () => {
         expect(chunks).toContain("vega");
         expect(chunks.some((c) => c.startsWith("plotly-cartesian"))).toBe(true);
         expect(chunks.some((c) => c.startsWith("plotly.min"))).toBe(false); // 2-D figures need only the cartesian build
+        // Nothing of a chart shows past its block or under vega-embed's actions button (a composite chart
+        // scrolls inside its block); plotly's toolbar is left out on a phone, where it would cover the title.
+        const spill = await page.locator(".comp-plot .vega-embed").evaluate((el) => {
+          const wrapper = el.querySelector(".chart-wrapper")!.getBoundingClientRect();
+          const summary = el.querySelector("summary")!.getBoundingClientRect();
+          return { past: wrapper.right - el.getBoundingClientRect().right, underButton: wrapper.right - summary.left };
+        });
+        expect(spill.past).toBeLessThanOrEqual(0);
+        expect(spill.underButton).toBeLessThanOrEqual(0);
+        const phone = page.viewportSize()!.width < 640;
+        expect(await page.locator(".comp-plot .js-plotly-plot .modebar-group").count()).toBe(phone ? 0 : 3);
         if (!first) return;
         // Tooltips on hover (vega-tooltip) and Plotly's own hover labels.
         const line = page.locator(".comp-lineplot .vega-embed");

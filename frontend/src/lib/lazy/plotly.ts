@@ -21,6 +21,9 @@ async function plotlyFor(figure: Figure): Promise<PlotlyModule> {
   return ((mod as { default?: PlotlyModule }).default ?? mod) as PlotlyModule;
 }
 
+/** Figures narrower than this (CSS pixels) are drawn without plotly's toolbar. */
+const NARROW = 480;
+
 /** The page's colours where the figure does not set its own: transparent paper, the theme's text and grid. */
 function themed(layout: Record<string, any>, text: string, grid: string, dark: boolean): Record<string, any> {
   const out: Record<string, any> = { ...layout };
@@ -40,7 +43,11 @@ export async function drawPlotly(target: HTMLElement, figure: Figure, colors: { 
   const Plotly = await plotlyFor(figure);
   const layout = themed(figure.layout ?? {}, colors.text, colors.grid, colors.dark);
   layout.autosize ??= true;
-  await Plotly.newPlot(target, figure.data as PlotlyTypes.Data[], layout, { responsive: true, displaylogo: false, ...(figure.config ?? {}) });
+  // On a phone-sized figure plotly's toolbar would sit over the title (and, on touch screens, stay there):
+  // it is left out unless the figure's own config asks for it. Touch still zooms and pans.
+  const narrow = target.clientWidth > 0 && target.clientWidth < NARROW;
+  const config = { responsive: true, displaylogo: false, ...(narrow ? { displayModeBar: false } : {}), ...(figure.config ?? {}) };
+  await Plotly.newPlot(target, figure.data as PlotlyTypes.Data[], layout, config);
   if (figure.frames?.length) await Plotly.addFrames(target, figure.frames as PlotlyTypes.Frame[]);
   return { destroy: () => Plotly.purge(target) };
 }
