@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import Fastify from "fastify";
 import { mountApp } from "tradio";
-import { galleryIndex, type GalleryEntry } from "./gallery-index.js";
+import { galleryIndex, type GalleryEntry, type SkippedDemo } from "./gallery-index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const names = readdirSync(here, { withFileTypes: true })
@@ -14,6 +14,7 @@ const names = readdirSync(here, { withFileTypes: true })
 
 const server = Fastify({ logger: { level: "warn" } });
 const entries: GalleryEntry[] = [];
+const skipped: SkippedDemo[] = [];
 for (const name of names) {
   let mod;
   try {
@@ -21,6 +22,7 @@ for (const name of names) {
   } catch (err) {
     // Demos that load Hub models need the network; offline they are left out rather than stopping the gallery.
     console.warn(`demo/${name}/app.ts could not be loaded; skipped (${err instanceof Error ? err.message : String(err)})`);
+    skipped.push({ name, why: "it could not be loaded here; the server log says why (demos that load Hub models need the network)" });
     continue;
   }
   const demo = mod.default;
@@ -35,7 +37,7 @@ for (const name of names) {
   entries.push({ name, title: demo.graph.meta.title ?? name, description: demo.graph.meta.description ?? "" });
 }
 
-const index = galleryIndex(entries);
+const index = galleryIndex(entries, skipped);
 server.get("/", async (_req, reply) => reply.type("text/html; charset=utf-8").send(index));
 
 const port = Number(process.env.TRADIO_SERVER_PORT ?? 7860);

@@ -39,7 +39,7 @@ const demo = new tr.Interface({
   fn: classifyImage,
   inputs: new tr.Image({ shape: [64, 64], label: "image", required: true }),
   outputs: new tr.Label({ numTopClasses: 3, label: "colour" }),
-  title: "Login",
+  title: "Colour classifier (members only)",
   description: "An image classifier behind a login page: log in as admin / pass1234.",
   allowFlagging: "never",
 });

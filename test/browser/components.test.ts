@@ -93,6 +93,8 @@ describe("browser: every component", () => {
       const json = await page.locator(".comp-json").innerText();
       for (const part of ['"Alice likes wonderful pizza"', "3", '"olives"', '"large"', '"blue"', "8000", '"notes.txt"']) expect(json).toContain(part);
       expect(await page.locator(".comp-json .json-key", { hasText: "rows" }).locator("..").innerText()).toContain("3");
+      // The disclosure triangles sit inside their summaries: outside, the root's fell left of the scrolling box and was cut in half.
+      expect(await page.locator(".comp-json summary").first().evaluate((e) => getComputedStyle(e).listStylePosition)).toBe("inside");
       expect(await page.locator(".legend-item").allInnerTexts()).toEqual(["NAME", "LONG"]);
       expect(await page.locator(".comp-markdown h2").innerText()).toBe("large pizza");
       expect(await page.locator(".comp-html b").innerText()).toBe("21");

@@ -93,6 +93,13 @@ describe("browser: interpretation", () => {
       expect(await page.locator(".interp-text").textContent()).toMatch(/wonderful \(\+0\.\d+\)/);
       await page.mouse.move(0, 0);
       await screenshot(page, "interpret-text");
+      // The key at phone width: each swatch stays with its words, the hint goes whole to its own line.
+      await page.setViewportSize({ width: 390, height: 844 });
+      const lineOf = (sel: string) => page.locator(sel).evaluateAll((els) => els.map((e) => e.getClientRects().length === 1 && e.getBoundingClientRect().height < 1.6 * parseFloat(getComputedStyle(e).lineHeight || "16")));
+      expect(await lineOf(".interp-legend .interp-item")).toEqual([true, true]);
+      expect(await page.locator(".interp-legend .interp-hint").innerText()).toBe("click the text to edit it");
+      await screenshot(page, "interpret-text-phone");
+      await page.setViewportSize({ width: 1100, height: 800 });
 
       // Clicking the words opens the field; an edit removes the colours.
       await page.locator(".interp-token", { hasText: "food" }).click();

@@ -182,7 +182,7 @@ describe("browser: text", () => {
       { name: "chatbot", title: chatbot.graph.meta.title ?? "chatbot", description: chatbot.graph.meta.description ?? "" },
       { name: "streaming", title: streaming.graph.meta.title ?? "streaming", description: streaming.graph.meta.description ?? "" },
       { name: "tricky", title: "Tricky <b>title</b>", description: 'A [link](javascript:alert(1)) and <img src=x onerror="window.__xss=1"> then:\n\n- **one**\n- `two`' },
-    ]);
+    ], [{ name: "parallel", why: "it needs the <network>" }]);
     const { context, page } = await newPage(browser, { width: 1280 });
     try {
       await page.setContent(html);
@@ -199,6 +199,16 @@ describe("browser: text", () => {
       expect(await tricky.innerText()).toContain('<img src=x onerror="window.__xss=1">');
       expect(await page.locator("img, a a, [onerror]").count()).toBe(0);
       expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+      // `?__theme=dark` darkens it in a light browser, as on a demo's page; no request for a favicon.
+      const asked: string[] = [];
+      await page.route("http://gallery.test/**", (route) => (asked.push(new URL(route.request().url()).pathname), route.fulfill({ contentType: "text/html", body: html })));
+      await page.goto("http://gallery.test/?__theme=dark");
+      expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe("rgb(11, 15, 25)");
+      await page.goto("http://gallery.test/");
+      expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe("rgb(255, 255, 255)");
+      expect(asked).toEqual(["/", "/"]);
+      // The demos it could not load are named, with why.
+      expect(await page.locator(".skipped").innerText()).toBe("Not shown here: parallel (it needs the <network>).");
       await screenshots(page, "gallery-index");
     } finally {
       await context.close();
