@@ -269,6 +269,15 @@ describe("browser: the footer's Use via API panel", () => {
         return d.scrollWidth - d.clientWidth;
       });
       expect(overflow).toBeLessThanOrEqual(0);
+      // No copy button covers code: on a phone it sits above its code box.
+      const covered = await page.locator(".code-block").evaluateAll((blocks) =>
+        blocks.filter((b) => {
+          const pre = b.querySelector("pre")!.getBoundingClientRect();
+          const button = b.querySelector(".copy-at")!.getBoundingClientRect();
+          return button.bottom > pre.top + 1 && button.top < pre.bottom - 1;
+        }).length,
+      );
+      expect(covered).toBe(0);
       await screenshots(page, "api-panel", { fullPage: false });
       await page.getByRole("tab", { name: "MCP" }).click();
       await page.locator('[data-tool="predict"]').waitFor();
