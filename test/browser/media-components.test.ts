@@ -278,7 +278,7 @@ describe("browser: new components", () => {
       }),
     );
     const iface = new tr.Interface({
-      fn: (items: [string, string | null][] | null, effect: string) => `${items?.length ?? 0} ${effect}`,
+      fn: (items: [string, string | null][] | null, effect: string | null) => `${items?.length ?? 0} ${effect}`,
       inputs: [new tr.Gallery({ label: "Pictures" }), new tr.Radio({ label: "Effect", choices: ["grayscale", "mirror"] })],
       outputs: "text",
       examples: [[files, "grayscale"]],

@@ -18,6 +18,9 @@ export async function drawVega(target: HTMLElement, spec: VisualizationSpec, dar
   });
   // vega-embed's actions menu is a <summary> showing only "…"; name it for screen readers.
   target.querySelector(".vega-embed > details > summary")?.setAttribute("aria-label", "Plot actions: export as an image");
+  // A composite chart may scroll sideways in its block (Plot.svelte): a keyboard can then focus and scroll it.
+  const wrapper = target.querySelector<HTMLElement>(":scope > .chart-wrapper");
+  if (wrapper && !target.classList.contains("fit-x")) wrapper.tabIndex = 0;
   return { destroy: () => result.finalize() };
 }
 
