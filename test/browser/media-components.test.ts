@@ -371,20 +371,28 @@ describe("browser: new components", () => {
 
   it("ColorPicker, Code and DateTime: edited on the page, sent as Gradio's strings, shown as results", async () => {
     const iface = new tr.Interface({
-      fn: (color: string | null, code: string, when: string | null) => [color!.replace("#", "#0"), `# ${when}\n${code}\nprint("done")`, when],
+      fn: (color: string | null, code: string, when: string | null) => [color!.replace("#", "#0"), `# ${when}\n${code}\nprint("done")`, when, color],
       inputs: [
         new tr.ColorPicker({ label: "Colour", value: "#22c55e" }),
         new tr.Code({ label: "Script", language: "python", value: "x = 1" }),
         new tr.DateTime({ label: "When", type: "string", timezone: "UTC", value: "2024-05-01 09:00:00" }),
       ],
-      outputs: [new tr.Textbox({ label: "Colour out" }), new tr.Code({ label: "Result", language: "python" }), new tr.DateTime({ label: "When out", timezone: "UTC" })],
+      outputs: [new tr.Textbox({ label: "Colour out" }), new tr.Code({ label: "Result", language: "python" }), new tr.DateTime({ label: "When out", timezone: "UTC" }), new tr.ColorPicker({ label: "Colour shown" })],
       allowFlagging: "never",
     });
     const app = await startApp(iface);
     try {
       await everyVariant(app, "pickers", async (page, first) => {
         await page.locator(".comp-code.input .cm-content").waitFor({ timeout: 15_000 });
+        // A colour picker with no colour shows a struck-through swatch, not the black <input type=color> holds.
+        const shown = page.locator(".comp-colorpicker.output input[type=color]");
+        const centre = async () => {
+          const { data, info } = await sharp(await shown.screenshot()).raw().toBuffer({ resolveWithObject: true });
+          const at = (Math.floor(info.height * 0.3) * info.width + Math.floor(info.width * 0.3)) * info.channels;
+          return [data[at]!, data[at + 1]!, data[at + 2]!];
+        };
         if (first) {
+          expect(Math.max(...(await centre()))).toBeGreaterThan(200);
           const hex = page.getByLabel("Colour (hex)");
           await hex.fill("#F97316");
           await page.locator(".comp-code.input .cm-content").click();
@@ -397,6 +405,7 @@ describe("browser: new components", () => {
         await expect.poll(() => result.innerText(), { timeout: 15_000 }).toMatch(/print\("done"\)/);
         if (first) {
           expect(await page.getByLabel("Colour out").inputValue()).toBe("#0f97316");
+          expect(await centre()).toEqual([0xf9, 0x73, 0x16]);
           expect(await result.innerText()).toContain("y = x + 1");
           expect(await page.getByLabel("When out").inputValue()).toBe("2024-06-02 10:30:00");
           // Highlighting: Python keywords and strings carry token classes; the output is read-only.
