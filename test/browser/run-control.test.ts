@@ -135,6 +135,16 @@ describe("browser: Stop and Clear", () => {
       expect(finished).toBe(0);
       expect(await a.locator(".error-box, .status-overlay").count()).toBe(0);
 
+      // From the keyboard: Submit becomes Stop and back without losing the focus (it is one button).
+      const focusedText = () => a.evaluate(() => (document.activeElement?.tagName === "BUTTON" ? document.activeElement.textContent!.trim() : document.activeElement?.tagName));
+      await a.getByRole("button", { name: "Submit" }).focus();
+      await a.keyboard.press("Enter");
+      await expect.poll(focusedText, { timeout: 10_000 }).toBe("Stop");
+      await expect.poll(() => aborted + started, { timeout: 5_000 }).toBe(3);
+      await a.keyboard.press("Enter");
+      await expect.poll(() => aborted, { timeout: 5_000 }).toBe(2);
+      await expect.poll(focusedText, { timeout: 5_000 }).toBe("Submit");
+
       // Clear cancels a running job: the one waiting behind it (another person) starts at once.
       const b = await context.newPage();
       await openApp(b, app.url);
@@ -146,7 +156,7 @@ describe("browser: Stop and Clear", () => {
       await a.getByRole("button", { name: "Clear" }).click();
       await expect.poll(() => b.getByLabel("output", { exact: true }).inputValue(), { timeout: 5_000 }).toContain("y1 ");
       expect(Date.now() - cleared).toBeLessThan(3000);
-      expect(aborted).toBe(2);
+      expect(aborted).toBe(3);
       expect(await out.inputValue()).toBe("");
       expect(await a.getByRole("button", { name: "Submit" }).count()).toBe(1);
       // And a's next Submit runs normally (a new session).
