@@ -259,6 +259,8 @@ describe("browser: new components", () => {
         await screenshot(page, "new-gallery-preview");
         await page.keyboard.press("Escape");
         await expect.poll(() => preview.count()).toBe(0);
+        // The focus goes back to the thumbnail of the item that was shown (the third), not to <body>.
+        await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Open item 3: a clip");
         // Removing an uploaded item.
         await page.getByRole("button", { name: "Remove item 1" }).click();
         await expect.poll(() => page.locator(".comp-gallery.input .thumb").count()).toBe(1);
