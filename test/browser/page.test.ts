@@ -194,6 +194,17 @@ describe("browser: the page", () => {
       expect(await page.getByText("Bad input!").count()).toBe(2);
       expect(await page.getByRole("alert").count()).toBe(1);
       await screenshot(page, "error-three-outputs");
+      // Dismissed from the keyboard, the error and the toast leave the focus somewhere useful, not on <body>.
+      const focused = () => page.evaluate(() => (document.activeElement === document.body ? "BODY" : document.activeElement!.closest(".block, .toast, main")?.className ?? ""));
+      await page.getByRole("button", { name: "Dismiss error" }).focus();
+      await page.keyboard.press("Enter");
+      await expect.poll(() => whole.count()).toBe(0);
+      expect(await focused()).toMatch(/comp-number/);
+      await toast.getByRole("button", { name: "Dismiss" }).focus();
+      await page.keyboard.press("Enter");
+      await expect.poll(() => toast.count()).toBe(0);
+      // (to the app's first control, with no other toast left)
+      expect(await page.evaluate(() => document.activeElement !== document.body && !!document.activeElement!.closest("main"))).toBe(true);
       await box.fill("four");
       await page.getByRole("button", { name: "Submit" }).click();
       await expect.poll(() => page.getByLabel("output 1", { exact: true }).inputValue(), { timeout: 15_000 }).toBe("FOUR");
