@@ -162,6 +162,8 @@ export async function mountViewer(container: HTMLElement, opts: ViewerOptions): 
   camera.lookAt(0, 0, 0);
 
   const controls = new OrbitControls(camera, canvas);
+  // OrbitControls sets `none`, which keeps a phone's vertical swipe from scrolling the page.
+  canvas.style.touchAction = "pan-y";
   controls.zoomSpeed = opts.zoomSpeed;
   controls.panSpeed = opts.panSpeed;
   controls.target.set(0, 0, 0);
