@@ -55,6 +55,8 @@ export interface EditorOptions {
   lines: number;
   maxLines: number | null;
   label: string;
+  /** The id of what describes the editor to screen readers. */
+  describedby?: string;
   onChange?: (text: string) => void;
   onSubmit?: () => void;
 }
@@ -94,7 +96,7 @@ export async function mountEditor(parent: HTMLElement, opts: EditorOptions): Pro
     theme(opts.lines, opts.maxLines),
     syntaxHighlighting(classHighlighter),
     language.of([]),
-    EditorView.contentAttributes.of({ "aria-label": opts.label }),
+    EditorView.contentAttributes.of({ "aria-label": opts.label, ...(opts.describedby ? { "aria-describedby": opts.describedby } : {}) }),
   ];
   if (opts.lineNumbers) extensions.push(lineNumbers());
   if (opts.wrap) extensions.push(EditorView.lineWrapping);
