@@ -10,11 +10,12 @@ const server = await startPageServer();
 const base = server.base;
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] });
 
-const READY = () => Array.from(document.querySelectorAll("button")).some((b) => b.textContent!.trim() === "Submit" && !b.disabled && b.offsetParent !== null);
+// Ready: the app's own Submit, drawn by its script (the skeleton's early Submit comes long before).
+const READY = () => Array.from(document.querySelectorAll("button")).some((b) => b.textContent!.trim() === "Submit" && !b.disabled && b.offsetParent !== null && !b.closest(".tr-skeleton"));
 // The traced visit is watched from inside the page, which says when it is ready with a console message:
 // Playwright's waitForFunction would compile its own script in the page's main thread, inside the trace.
 const WATCH = `new MutationObserver((ms, o) => {
-  if ([...document.querySelectorAll("button")].some((b) => b.textContent.trim() === "Submit" && !b.disabled && b.offsetParent !== null)) {
+  if ([...document.querySelectorAll("button")].some((b) => b.textContent.trim() === "Submit" && !b.disabled && b.offsetParent !== null && !b.closest(".tr-skeleton"))) {
     o.disconnect();
     window.__ready = performance.now();
     console.debug("tradio-trace:ready");

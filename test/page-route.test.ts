@@ -37,7 +37,7 @@ describe("the page route", () => {
     const res = await fetch(`${app.base}/`, { headers: { "accept-encoding": "identity" } });
     const html = await res.text();
     // One script element of JSON, and nothing of the hostile text outside it as markup.
-    expect(html.match(/<script/g)?.length).toBe(3); // the theme script, the page's module, the JSON
+    expect(html.match(/<script/g)?.length).toBe(4); // the theme script, the early controls' script, the page's module, the JSON
     expect(html).not.toContain("<script>alert(1)");
     const page = embedded(html);
     const config = await (await fetch(`${app.base}/config`)).json();
@@ -48,15 +48,36 @@ describe("the page route", () => {
     expect(scriptJson({ s: "</script><!--\u2028" })).toBe('{"s":"\\u003c/script>\\u003c!--\\u2028"}');
   });
 
-  it("draws a skeleton of the layout, hidden from assistive technology, with no text of its own", async () => {
+  it("draws a skeleton of the layout: grey shapes hidden from assistive technology, text inputs and buttons as real controls", async () => {
     const html = await (await fetch(`${app.base}/`)).text();
     const skeleton = html.match(/<div id="app">(.*?)<\/div>\s*<noscript>/s)![1];
-    expect(skeleton).toContain('class="tr-skeleton" aria-busy="true"');
-    expect(skeleton).toContain('aria-hidden="true"');
-    expect(skeleton).toContain('data-t="Submit"');
-    // Labels are attributes (drawn by CSS), escaped; the only text is the screen-reader "Loading".
-    expect(skeleton.replace(/<[^>]*>/g, "")).toBe("Loading");
-    expect(skeleton).not.toContain("<script");
+    expect(skeleton).toContain('<main class="sk-col"><span class="sk-sr">Loading</span>');
+    // The input: a real field with its (escaped) label; the output: a grey shape, its label drawn by CSS.
+    const label = "&#60;/script&#62;&#60;script&#62;alert(1)&#60;/script&#62;&#60;!-- \u2028";
+    const id = /<label class="sk-label" for="tr-early-(\d+)">/.exec(skeleton)![1];
+    expect(skeleton).toContain(`<label class="sk-label" for="tr-early-${id}">${label}</label><input type="text" id="tr-early-${id}" class="sk-input" data-tr-early="${id}"`);
+    expect(skeleton).toMatch(/<div class="sk-block" aria-hidden="true"><div class="sk-label" data-t="output"><\/div><div class="sk-field"/);
+    // Buttons are buttons; Clear is marked as the reset the early script does itself.
+    expect(skeleton).toMatch(/<button type="button" class="sk-btn sk-secondary" data-tr-early="\d+" data-tr-reset>Clear<\/button>/);
+    expect(skeleton).toMatch(/<button type="button" class="sk-btn sk-primary" data-tr-early="\d+">Submit<\/button>/);
+    expect(skeleton).not.toMatch(/<script|alert\(1\)<\/script/);
+    // The early script is in the head, before the page's own.
+    expect(html.indexOf("window.__tradioEarly")).toBeGreaterThan(0);
+    expect(html.indexOf("window.__tradioEarly")).toBeLessThan(html.indexOf('<script type="module"'));
+  });
+
+  it("writes a text area's value as text that cannot end it, and a number's bounds", async () => {
+    const area = await start(
+      new tr.Interface({ fn: (s: string, n: number | null) => `${s}${n}`, inputs: [new tr.Textbox({ lines: 3, value: "</textarea><script>alert(1)</script>" }), new tr.Number({ value: 2, minimum: 0, maximum: 9 })], outputs: "text" }),
+    );
+    try {
+      const html = await (await fetch(`${area.base}/`)).text();
+      expect(html).toContain('rows="3"');
+      expect(html).toContain("&#60;/textarea&#62;&#60;script&#62;alert(1)&#60;/script&#62;</textarea>");
+      expect(html).toMatch(/<input type="number" id="tr-early-2" class="sk-input" data-tr-early="2" style="height:\d+px" step="1" min="0" max="9" value="2">/);
+    } finally {
+      await area.close();
+    }
   });
 
   it("sends the page compressed with brotli or gzip, as the browser accepts", async () => {

@@ -19,16 +19,21 @@ const STATIC = `<!doctype html><html lang="en"><head><meta charset="utf-8"><titl
 
 // The app's own document (its skeleton, embedded config and stylesheet) with a script of a few lines in place
 // of the app's: it waits for the stylesheet as the app does, draws a field and a Submit in place of the
-// skeleton, and answers the click through the server. No page drawn by script can be ready sooner with this
+// skeleton (taking what was typed and clicked in its early controls), and answers the click through the server. No page drawn by script can be ready sooner with this
 // document: what separates the app from it is the app's own script.
 const FLOOR_SCRIPT = `const app = document.getElementById("app");
 const config = JSON.parse(document.getElementById("tradio-page").textContent).config;
 await Promise.all([...document.querySelectorAll('link[rel="stylesheet"]')].filter((l) => !l.sheet).map((l) => new Promise((done) => { l.onload = l.onerror = done; })));
+// What was typed and clicked in the skeleton's early controls carries over, as in the app.
+const typed = app.querySelector(".sk-input")?.value ?? "";
+const clicked = (window.__tradioEarly ?? []).length > 0;
 app.innerHTML = '<main class="app"><label>message <textarea></textarea></label><button type="button">Submit</button><p></p></main>';
+app.querySelector("textarea").value = typed;
 app.querySelector("button").onclick = async () => {
   const res = await fetch(config.root + config.api_prefix + "/run/predict", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ data: [app.querySelector("textarea").value] }) });
   app.querySelector("p").textContent = (await res.json()).data[0].at(-1).join(" → ");
-};`;
+};
+if (clicked) app.querySelector("button").click();`;
 
 /** The headers of the app's page that are the server's policy for documents, not the page's content. */
 const DOCUMENT_HEADERS = ["cross-origin-opener-policy", "content-security-policy", "referrer-policy", "x-content-type-options", "cache-control"];

@@ -1,13 +1,17 @@
 import type { AppConfig, ComponentConfig, LayoutNode } from "../protocol/types.js";
 
 /**
- * The app's layout as grey shapes, written into the page's HTML so that a slow connection shows where
- * everything will be while the script loads (the script replaces it). Labels and button texts are drawn
- * by CSS from `data-t`, so the skeleton holds no text that tests or assistive technology could take for
- * the app's own; the whole of it is `aria-hidden`, with one "Loading" for screen readers beside it.
+ * The app's layout, written into the page's HTML so that a slow connection shows where everything will be
+ * while the script loads (the script replaces it). Text and number inputs and buttons are real controls a
+ * person can use at once (the early controls: what they type is kept, and what they click or submit runs
+ * when the app is drawn, see EARLY_SCRIPT and frontend/src/lib/early.ts); everything else is grey shapes,
+ * hidden from assistive technology, whose labels CSS draws from `data-t` so that no stand-in text can be
+ * taken for the app's own.
  */
 export function renderSkeleton(config: AppConfig): string {
   const byId = new Map<number, ComponentConfig>(config.components.map((c) => [c.id, c]));
+  // Buttons whose click only resets the form (Clear): the early script resets the early fields itself.
+  const resets = new Set(config.dependencies.filter((d) => d.frontend_action === "reset").flatMap((d) => d.targets.filter(([, e]) => e === "click").map(([id]) => id)));
   const draw = (node: LayoutNode): string => {
     const c = byId.get(node.id);
     const inner = () => (node.children ?? []).map(draw).join("");
@@ -26,23 +30,55 @@ export function renderSkeleton(config: AppConfig): string {
       case "form":
         return `<div class="sk-col${p.variant === "panel" ? " sk-panel" : ""}">${inner()}</div>`;
       case "button":
-        return `<div class="sk-btn${p.variant === "primary" ? " sk-primary" : ""}" data-t="${attr(p.value)}"></div>`;
+        if (p.interactive === false) return `<div class="sk-btn" aria-hidden="true" data-t="${attr(p.value)}"></div>`;
+        return `<button type="button" class="sk-btn sk-${p.variant === "primary" ? "primary" : p.variant === "stop" ? "stop" : "secondary"}" data-tr-early="${c.id}"${resets.has(c.id) ? " data-tr-reset" : ""}>${text(p.value)}</button>`;
       case "state":
       case "interpretation":
         return "";
       case "html":
       case "markdown":
-        if (classes.includes("title")) return `<div class="sk-title" data-t="${attr(config.title)}"></div>`;
-        return `<div class="sk-text${classes.includes("description") ? " sk-center" : ""}">${"<i></i>".repeat(textLines(p.value))}</div>`;
+        if (classes.includes("title")) return `<div class="sk-title" aria-hidden="true" data-t="${attr(config.title)}"></div>`;
+        return `<div class="sk-text${classes.includes("description") ? " sk-center" : ""}" aria-hidden="true">${"<i></i>".repeat(textLines(p.value))}</div>`;
       default: {
+        const control = earlyControl(c);
+        if (control) return control;
         // A checkbox's label is beside it, not above.
         const labelled = p.show_label !== false && typeof p.label === "string" && c.type !== "checkbox";
         const label = labelled ? `<div class="sk-label" data-t="${attr(p.label)}"></div>` : "";
-        return `<div class="sk-block">${label}<div class="sk-field" style="height:${height(c)}px"></div></div>`;
+        return `<div class="sk-block" aria-hidden="true">${label}<div class="sk-field" style="height:${height(c)}px"></div></div>`;
       }
     }
   };
-  return `<div class="tr-skeleton" aria-busy="true"><span class="sk-sr">Loading</span><div class="sk-col" aria-hidden="true">${draw(config.layout)}</div></div>`;
+  // Not aria-busy: that would hide the early controls from screen readers until the app is drawn.
+  return `<div class="tr-skeleton"><main class="sk-col"><span class="sk-sr">Loading</span>${draw(config.layout)}</main></div>`;
+}
+
+/** A text or number input as a real field, labelled as the app labels it, holding the config's value. */
+function earlyControl(c: ComponentConfig): string | null {
+  const p = c.props ?? {};
+  if (p.interactive !== true || (c.type !== "textbox" && c.type !== "number")) return null;
+  const id = `tr-early-${c.id}`;
+  const shown = p.show_label !== false && typeof p.label === "string";
+  const label = shown ? `<label class="sk-label" for="${id}">${text(p.label)}</label>` : "";
+  const named = shown ? "" : ` aria-label="${attr(p.label ?? c.type)}"`;
+  const common = `id="${id}" class="sk-input" data-tr-early="${c.id}"${named}${p.placeholder ? ` placeholder="${attr(p.placeholder)}"` : ""}`;
+  // The app's label is 3 px shorter than the grey one and its field 3 px taller.
+  const style = ` style="height:${height(c) + 3}px"`;
+  let field: string;
+  if (c.type === "number") {
+    const bound = (name: string, v: unknown) => (typeof v === "number" ? ` ${name}="${v}"` : "");
+    field = `<input type="number" ${common}${style} step="${typeof p.step === "number" ? p.step : "any"}"${bound("min", p.minimum)}${bound("max", p.maximum)} value="${typeof p.value === "number" ? p.value : ""}">`;
+  } else {
+    const value = p.value == null ? "" : String(p.value);
+    const max = typeof p.max_length === "number" ? ` maxlength="${p.max_length}"` : "";
+    const lines = Math.max(1, Number(p.lines) || 1);
+    const type = p.type === "password" || p.type === "email" ? p.type : "text";
+    field =
+      lines > 1
+        ? `<textarea ${common} rows="${Math.min(lines, 20)}"${max}${style}>${text(value)}</textarea>`
+        : `<input type="${type}" ${common}${max}${style} autocomplete="off" value="${attr(value)}">`;
+  }
+  return `<div class="sk-block">${label}${field}</div>`;
 }
 
 /** The lines a Markdown text takes at about 110 characters a line (a description, an article), at most four. */
@@ -85,6 +121,9 @@ function attr(v: unknown): string {
   return String(v ?? "").replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
+/** Text content: the same escaping (a textarea's content is text too, so `</textarea>` cannot end it). */
+const text = attr;
+
 /**
  * The skeleton's look, inline in the page's head so it is drawn before any stylesheet arrives; colours
  * follow the theme like the page's own (`light-dark()`, and the `dark`/`light` class `?__theme=` sets).
@@ -109,10 +148,54 @@ body{margin:0;background:light-dark(#fff,#0b0f19);font-family:ui-sans-serif,syst
 .sk-text{display:flex;flex-direction:column}.sk-center{align-items:center}
 .sk-text i{display:block;height:14px;margin:5px 0;width:min(560px,90%);border-radius:7px;background:var(--sk)}.sk-text i:last-child:not(:first-child){width:min(360px,60%)}
 .sk-login{max-width:400px;margin:15vh auto 0}
+label.sk-label{display:block;height:21px;font-size:14px;font-weight:600;line-height:21px;color:var(--sk-text)}
+.sk-input{display:block;box-sizing:border-box;width:100%;margin:0;padding:10px 12px;font:inherit;color:light-dark(#1f2937,#e5e7eb);background:light-dark(#fff,#111827);border:1px solid light-dark(#d1d5db,#4b5563);border-radius:8px;outline:none}
+textarea.sk-input{resize:vertical;line-height:1.5}
+.sk-input:focus{border-color:light-dark(#ea580c,#f97316);box-shadow:0 0 0 3px rgba(249,115,22,.45)}
+button.sk-btn{width:100%;margin:0;border:1px solid transparent;font:inherit;font-weight:600;cursor:pointer}
+button.sk-primary{background:#c2410c;color:#fff}
+button.sk-secondary{background:light-dark(#f3f4f6,#374151);color:light-dark(#374151,#f3f4f6);border-color:var(--sk)}
+button.sk-stop{background:#b91c1c;color:#fff}
+button.sk-btn:focus-visible{outline:2px solid light-dark(#ea580c,#f97316);outline-offset:2px}
+button.sk-btn[aria-disabled=true]{opacity:.6;cursor:progress}
+button.sk-btn[aria-disabled=true]::after{content:"";width:12px;height:12px;margin-left:8px;border:2px solid currentColor;border-right-color:transparent;border-radius:50%;animation:sk-spin .8s linear infinite}
+@keyframes sk-spin{to{transform:rotate(360deg)}}
+@media (prefers-reduced-motion:reduce){button.sk-btn[aria-disabled=true]::after{animation:none}}
 @media (max-width:640px){.tr-skeleton{padding:12px 8px 4px}.sk-row{flex-direction:column;align-items:stretch}.sk-buttons{flex-direction:row}}
 `
   .trim()
   .replace(/\n/g, "");
+
+/**
+ * What a person does with the early controls before the app is drawn: a click on a button, or Enter in a
+ * field (Shift/Ctrl/Cmd+Enter in a text area, as in the app), is queued in `window.__tradioEarly` as the
+ * app's (component id, event), and the button dims until the app runs it; a reset button (Clear) empties
+ * the fields and the queue itself. Typed values stay in the fields; the app takes both when it is drawn
+ * (frontend/src/lib/early.ts).
+ */
+export const EARLY_SCRIPT = `(function () {
+  var queue = (window.__tradioEarly = []);
+  document.addEventListener("click", function (e) {
+    var b = e.target instanceof Element && e.target.closest("#app button[data-tr-early]");
+    if (!b || b.getAttribute("aria-disabled") === "true") return;
+    if (b.hasAttribute("data-tr-reset")) {
+      queue.length = 0;
+      document.querySelectorAll("#app .sk-input").forEach(function (f) { f.value = f.defaultValue; });
+      document.querySelectorAll("#app button[aria-disabled]").forEach(function (x) { x.removeAttribute("aria-disabled"); });
+      return;
+    }
+    queue.push({ id: Number(b.dataset.trEarly), event: "click" });
+    b.setAttribute("aria-disabled", "true");
+  });
+  document.addEventListener("keydown", function (e) {
+    var f = e.target;
+    if (e.key !== "Enter" || e.isComposing || !(f instanceof Element) || !f.matches("#app .sk-input")) return;
+    if (f.tagName === "TEXTAREA" && !(e.shiftKey || e.ctrlKey || e.metaKey)) return;
+    e.preventDefault();
+    queue.push({ id: Number(f.dataset.trEarly), event: "submit" });
+  });
+})();`
+  .replace(/\n\s*/g, "");
 
 /** The login form's outline, for an app with a login that the request has not passed. */
 export function renderLoginSkeleton(): string {

@@ -1,7 +1,7 @@
 // Accessibility: axe-core (injected into the page with playwright) finds no serious or critical
 // violation on any demo the gallery mounts (demo/gallery.ts), in the light and the dark theme, before
 // and after one use (inputs filled, Submit once, the result shown); nor on the login page and the
-// gallery's index; nor in the footer's "Use via API" dialog, on each of its tabs. A failure lists every
+// gallery's index; nor on each demo's skeleton before its script runs; nor in the footer's "Use via API" dialog, on each of its tabs. A failure lists every
 // violation by rule and target.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -151,6 +151,23 @@ describe("accessibility (axe-core: no serious or critical violations, light and 
       await context.close();
     }
   });
+
+  it("every demo's skeleton, with its early controls, before the page's script has run", async () => {
+    const found: string[] = [];
+    for (const name of demos.filter((d) => d !== "auth")) {
+      const { context, page } = await newPage(browser);
+      try {
+        // The page's own scripts never arrive: what axe sees is the server's HTML alone.
+        await page.route(/\/assets\/.*\.js$/, (route) => route.abort());
+        await page.goto(`${gallery.base}/${name}/`, { waitUntil: "commit" });
+        await page.waitForSelector(".tr-skeleton main");
+        found.push(...(await axeBothThemes(page, `${name}, skeleton`, name === "hello" ? "a11y-skeleton-hello" : undefined)));
+      } finally {
+        await context.close();
+      }
+    }
+    expect(found, found.join("\n")).toEqual([]);
+  }, 300_000);
 
   it("every demo of the gallery, before, during (while a run shows its status) and after one use", async () => {
     expect(demos.length).toBeGreaterThan(process.env.A11Y_DEMOS ? 0 : 5);

@@ -1,4 +1,4 @@
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tr from "../../src/index.js";
 import { launchBrowser, newPage, openApp, pageErrors, screenshot, startApp } from "./helpers.js";
@@ -87,4 +87,128 @@ describe("browser: the skeleton", () => {
       await app.close();
     }
   });
+
+  it("takes typing and clicks before the script has run: the text, the caret and the click carry over to the app", async () => {
+    const chat = (m: string, h: [string, string][] = []) => [[...h, [m, `Good: ${m}`]], [...h, [m, `Good: ${m}`]]];
+    const app = await startApp(new tr.Interface({ fn: chat, inputs: ["text", "state"], outputs: ["chatbot", "state"], title: "Chat" }));
+    try {
+      // A click: typed, then Submit, while the page's script is held back.
+      {
+        await withHeldScripts(app.url, async (page, release) => {
+          const field = page.getByRole("textbox").first();
+          await field.click();
+          await page.keyboard.type("How are you?");
+          const submit = page.getByRole("button", { name: "Submit", exact: true });
+          await submit.click();
+          // Still the skeleton: the button says it is waiting, nothing is lost.
+          expect(await page.evaluate(() => document.querySelector("main.app") === null)).toBe(true);
+          expect(await submit.getAttribute("aria-disabled")).toBe("true");
+          await screenshot(page, "skeleton-early-click");
+          release();
+          await expect.poll(() => lastReply(page), { timeout: 20_000 }).toBe("Good: How are you?");
+          expect((await page.locator(".message.user").allTextContents()).map((t) => t.trim())).toEqual([expect.stringMatching(/How are you\?$/)]);
+          // The focus is on the app's own Submit, where the click left it.
+          expect(await page.evaluate(() => document.activeElement?.closest("main.app") !== null && document.activeElement?.textContent?.trim())).toBe("Submit");
+          expect(pageErrors(page)).toEqual([]);
+        });
+      }
+      // Typing across the switch: half the text before, the rest after, then Enter; the caret stays put.
+      {
+        await withHeldScripts(app.url, async (page, release) => {
+          await page.getByRole("textbox").first().click();
+          await page.keyboard.type("are you?");
+          await page.keyboard.press("Home");
+          await page.keyboard.type("How ");
+          release();
+          await page.waitForSelector("main.app .block");
+          await expect.poll(() => page.evaluate(() => {
+            const f = document.activeElement as HTMLInputElement | null;
+            return f?.closest("main.app") ? [f.value, f.selectionStart] : null;
+          })).toEqual(["How are you?", 4]);
+          await page.keyboard.press("End");
+          await page.keyboard.type(" Fine?");
+          await page.keyboard.press("Enter");
+          await expect.poll(() => lastReply(page), { timeout: 20_000 }).toBe("Good: How are you? Fine?");
+          expect(pageErrors(page)).toEqual([]);
+        });
+      }
+      // Clear before the script: the field empties and the queued click is dropped; then an early Flag.
+      {
+        await withHeldScripts(app.url, async (page, release) => {
+          await page.getByRole("textbox").first().fill("Never mind");
+          await page.getByRole("button", { name: "Submit", exact: true }).click();
+          await page.getByRole("button", { name: "Clear", exact: true }).click();
+          expect(await page.getByRole("textbox").first().inputValue()).toBe("");
+          expect(await page.getByRole("button", { name: "Submit", exact: true }).getAttribute("aria-disabled")).toBeNull();
+          // A flag clicked early goes through the app's own Flag button, which refuses an empty form.
+          await page.getByRole("button", { name: "Flag", exact: true }).click();
+          release();
+          await page.waitForSelector("main.app .block");
+          await expect.poll(() => page.locator(".flag-note").textContent()).toContain("Nothing to flag yet");
+          await page.waitForTimeout(500);
+          expect(await page.locator(".message").count()).toBe(0);
+          expect(await page.locator("main.app input, main.app textarea").first().inputValue()).toBe("");
+        });
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("takes a number and Enter before the script has run, and a live app runs on what was typed", async () => {
+    const double = await startApp(new tr.Interface({ fn: (n: number | null) => (n ?? 0) * 2, inputs: "number", outputs: "number", allowFlagging: "never" }));
+    const live = await startApp(new tr.Interface({ fn: (s: string) => s.toUpperCase(), inputs: "text", outputs: "text", live: true }));
+    try {
+      const { context, page } = await newPage(browser, { width: 1000 });
+      try {
+        let release = await holdScripts(page);
+        await page.goto(double.url, { waitUntil: "commit" });
+        await page.getByRole("spinbutton").fill("21");
+        await page.getByRole("spinbutton").press("Enter");
+        release();
+        await expect.poll(() => page.locator("main.app .block.output input").inputValue(), { timeout: 20_000 }).toBe("42");
+
+        release = await holdScripts(page);
+        await page.goto(live.url, { waitUntil: "commit" });
+        await page.getByRole("textbox").first().fill("quiet");
+        release();
+        await expect.poll(() => page.locator("main.app .block.output textarea").inputValue(), { timeout: 20_000 }).toBe("QUIET");
+        expect(pageErrors(page)).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    } finally {
+      await double.close();
+      await live.close();
+    }
+  });
 });
+
+/** A fresh page at `url` with its scripts held back until `release` is called; the page closes after `body`. */
+async function withHeldScripts(url: string, body: (page: Page, release: () => void) => Promise<void>): Promise<void> {
+  const { context, page } = await newPage(browser, { width: 1000 });
+  try {
+    const release = await holdScripts(page);
+    await page.goto(url, { waitUntil: "commit" });
+    await body(page, release);
+  } finally {
+    await context.close();
+  }
+}
+
+/** The chat's last reply, without the "Bot:" its screen-reader prefix adds. */
+async function lastReply(page: Page): Promise<string | undefined> {
+  return (await page.locator(".message.bot").last().textContent())?.replace(/^Bot:\s*/, "").trim();
+}
+
+/** Holds the page's scripts back until the returned function is called: the skeleton is all there is till then. */
+async function holdScripts(page: Page): Promise<() => void> {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  await page.unrouteAll();
+  await page.route(/\/assets\/.*\.js$/, async (route) => {
+    await gate;
+    await route.continue();
+  });
+  return open;
+}

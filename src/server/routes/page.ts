@@ -8,7 +8,7 @@ import staticFiles from "@fastify/static";
 import { buildInfo } from "../../protocol/config.js";
 import type { AppConfig, EmbeddedPage } from "../../protocol/types.js";
 import type { Served } from "../context.js";
-import { renderLoginSkeleton, renderSkeleton, SKELETON_CSS } from "../page-skeleton.js";
+import { EARLY_SCRIPT, renderLoginSkeleton, renderSkeleton, SKELETON_CSS } from "../page-skeleton.js";
 import { configFor } from "./config.js";
 
 /** The prebuilt page lives in `dist/frontend` of the package, whether tradio runs from `dist` or `src`. */
@@ -150,6 +150,7 @@ export async function pageRoutes(f: FastifyInstance, s: Served): Promise<void> {
 
     let embedded: EmbeddedPage | null = null;
     let skeleton = "";
+    let early = "";
     let title = "tradio";
     let preload = { head: "", body: "" };
     const user = s.auth ? await s.auth.tokens.user(req.cookies?.[s.auth.cookieName]) : null;
@@ -164,6 +165,7 @@ export async function pageRoutes(f: FastifyInstance, s: Served): Promise<void> {
         const config = await configFor(s, req, user);
         embedded = { config, info };
         skeleton = renderSkeleton(config);
+        if (skeleton.includes("data-tr-early")) early = `<script>${EARLY_SCRIPT}</script>`;
         title = config.title || title;
         if (manifest) preload = preloadLinks(config, manifest, base);
       } catch (err) {
@@ -173,7 +175,7 @@ export async function pageRoutes(f: FastifyInstance, s: Served): Promise<void> {
     }
     const html = template
       .replace("<title>tradio</title>", () => `<title>${escapeText(title)}</title>`)
-      .replace("<!--tradio:head-->", () => `<style id="tradio-skeleton-style">${SKELETON_CSS}</style>${preload.head}`)
+      .replace("<!--tradio:head-->", () => `<style id="tradio-skeleton-style">${SKELETON_CSS}</style>${early}${preload.head}`)
       .replace("<!--tradio:skeleton-->", () => skeleton)
       .replace("<!--tradio:page-->", () => (embedded ? `<script type="application/json" id="tradio-page">${scriptJson(embedded)}</script>` : ""))
       .replace("</body>", () => `${preload.body}</body>`);
