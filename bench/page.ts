@@ -40,10 +40,11 @@ const PROBE = `(() => {
       if (!button) return;
       t.interactive = performance.now();
       setTimeout(() => {
+        // The page may have swapped its skeleton for its own controls meanwhile: a person clicks what is there.
         const field = document.querySelector("main textarea, main input");
         field.value = "How are you?";
         field.dispatchEvent(new Event("input", { bubbles: true }));
-        button.click();
+        (button.isConnected ? button : submit(false)).click();
         t.clicked = performance.now();
       }, 0);
     }
@@ -92,7 +93,11 @@ async function visit(context: BrowserContext, page: Page, url: string, slow = fa
   const started = Date.now();
   const answered = page.waitForEvent("console", { predicate: (m) => m.text() === "tradio-bench:answered", timeout: 30_000 });
   await page.goto(url, { waitUntil: "commit" });
-  await answered;
+  await answered.catch(async (e: Error) => {
+    // Say where the page stood, so that a lost click is told from a slow one.
+    const state = await page.evaluate(() => ({ probe: (window as any).__tr, skeleton: !!document.querySelector(".tr-skeleton"), text: document.body.textContent?.trim().slice(0, 200) }));
+    throw new Error(`${url}: no answer in 30 s (${JSON.stringify(state)})`, { cause: e });
+  });
   const t = await page.evaluate(() => {
     const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
     // (No named functions in here: tsx would wrap them in a helper the page does not have.)

@@ -126,7 +126,13 @@ describe("the page route", () => {
         [app.base, ["textbox", "markdown"], ["chatbot", "image", "plot"]],
         [chat.base, ["textbox", "chatbot"], ["markdown", "image", "plot"]],
       ] as const) {
-        const links = preloaded(await (await fetch(`${base}/`)).text());
+        const html = await (await fetch(`${base}/`)).text();
+        const links = preloaded(html);
+        // Every script and stylesheet comes after the skeleton, so none holds back its parsing or first paint.
+        const skeletonEnd = html.indexOf("<noscript>");
+        expect(skeletonEnd).toBeGreaterThan(html.indexOf('<div class="tr-skeleton">'));
+        for (const tag of html.matchAll(/<link rel="(?:modulepreload|stylesheet)"|<script type="module"/g)) expect(tag.index).toBeGreaterThan(skeletonEnd);
+        expect(html.match(/<script type="module"/g)).toHaveLength(1);
         for (const type of has) for (const f of views.types[type].filter((f) => f.endsWith(".js"))) expect(links).toContain(f);
         for (const type of hasNot) expect(links).not.toContain(views.types[type][0]);
         // @gradio/client is loaded once the page is drawn, not before.

@@ -53,7 +53,7 @@ documentHeaders = Object.fromEntries(DOCUMENT_HEADERS.flatMap((h) => (page.heade
 const appScripts = /<script type="module"[^>]*><\/script>|<link rel="modulepreload"[^>]*>/g;
 const html = await page.text();
 if (!appScripts.test(html)) throw new Error("the app's page has no module script: update this benchmark");
-floor = html.replace(appScripts, "").replace("</head>", '<script type="module" src="/floor.js"></script></head>').replaceAll('"./assets/', '"/chatbot/assets/');
+floor = html.replace(appScripts, "").replace("</body>", '<script type="module" src="/floor.js"></script></body>').replaceAll('"./assets/', '"/chatbot/assets/');
 if (!documentHeaders["cross-origin-opener-policy"]) throw new Error("the app's page sent no Cross-Origin-Opener-Policy: update this benchmark");
 process.send!({ base });
 process.on("disconnect", () => void server.close().then(() => process.exit(0)));

@@ -62,19 +62,19 @@ function readViewManifest(): ViewManifest | null {
 
 /**
  * The links that fetch, in parallel with the main script, what this app's page will load: the views of
- * the component types in its config (scripts as modulepreload, their stylesheets). The @gradio/client chunk
- * is not among them: the page loads it once it is drawn, so it does not compete with what draws it.
- * Stylesheets go at the end of <body>, beside the main one, so they do not hold back the skeleton.
+ * the component types in its config (their stylesheets, their scripts as modulepreload). The @gradio/client
+ * chunk is not among them: the page loads it once it is drawn, so it does not compete with what draws it.
+ * They go at the end of <body>, beside the main script and stylesheet, so they do not hold back the skeleton.
  */
-export function preloadLinks(config: AppConfig, manifest: ViewManifest, base: string): { head: string; body: string } {
+export function preloadLinks(config: AppConfig, manifest: ViewManifest, base: string): string {
   const files = new Set<string>();
   for (const c of config.components) for (const f of (c.view ? manifest.external : manifest.types[c.type]) ?? []) files.add(f);
   const href = (f: string) => escapeText(base + f);
   const all = [...files];
-  return {
-    head: all.filter((f) => f.endsWith(".js")).map((f) => `<link rel="modulepreload" crossorigin href="${href(f)}">`).join(""),
-    body: all.filter((f) => f.endsWith(".css")).map((f) => `<link rel="stylesheet" crossorigin href="${href(f)}">`).join(""),
-  };
+  return [
+    ...all.filter((f) => f.endsWith(".css")).map((f) => `<link rel="stylesheet" crossorigin href="${href(f)}">`),
+    ...all.filter((f) => f.endsWith(".js")).map((f) => `<link rel="modulepreload" crossorigin href="${href(f)}">`),
+  ].join("");
 }
 
 const escapeText = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -152,7 +152,7 @@ export async function pageRoutes(f: FastifyInstance, s: Served): Promise<void> {
     let skeleton = "";
     let early = "";
     let title = "tradio";
-    let preload = { head: "", body: "" };
+    let preload = "";
     const user = s.auth ? await s.auth.tokens.user(req.cookies?.[s.auth.cookieName]) : null;
     if (s.auth && user === null) {
       // Nothing of the app before a login: the page shows the login form at once.
@@ -175,10 +175,10 @@ export async function pageRoutes(f: FastifyInstance, s: Served): Promise<void> {
     }
     const html = template
       .replace("<title>tradio</title>", () => `<title>${escapeText(title)}</title>`)
-      .replace("<!--tradio:head-->", () => `<style id="tradio-skeleton-style">${SKELETON_CSS}</style>${early}${preload.head}`)
+      .replace("<!--tradio:head-->", () => `<style id="tradio-skeleton-style">${SKELETON_CSS}</style>${early}`)
       .replace("<!--tradio:skeleton-->", () => skeleton)
       .replace("<!--tradio:page-->", () => (embedded ? `<script type="application/json" id="tradio-page">${scriptJson(embedded)}</script>` : ""))
-      .replace("</body>", () => `${preload.body}</body>`);
+      .replace("</body>", () => `${preload}</body>`);
     return sendHtml(req, reply, html);
   });
 }
