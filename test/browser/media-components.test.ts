@@ -116,10 +116,15 @@ describe("browser: new components", () => {
       await openApp(page, app.url);
       const record = page.getByRole("button", { name: "Record" });
       await expect.poll(() => record.isEnabled(), { timeout: 10_000 }).toBe(true);
-      await record.click();
+      // From the keyboard: the focus goes from Record to Stop, then to the recorded video's player.
+      await record.focus();
+      await page.keyboard.press("Enter");
+      await page.getByRole("button", { name: "Stop recording" }).waitFor();
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Stop recording");
       await page.waitForTimeout(1500);
-      await page.getByRole("button", { name: "Stop recording" }).click();
+      await page.keyboard.press("Enter");
       await page.locator(".comp-video.input video.player").waitFor({ timeout: 10_000 });
+      await expect.poll(() => page.evaluate(() => document.activeElement !== document.body && !!document.activeElement?.closest(".comp-video.input"))).toBe(true);
       await submit(page);
       await page.locator(".comp-video.output video").waitFor({ timeout: 15_000 });
       await expect.poll(() => page.getByLabel("Bytes").inputValue(), { timeout: 15_000 }).toMatch(/^[1-9]\d+$/);

@@ -26,11 +26,15 @@ describe("browser: microphone and webcam", () => {
     try {
       await context.grantPermissions(["microphone"]);
       await openApp(page, app.url);
-      await page.getByRole("button", { name: "Record from microphone" }).click();
+      // From the keyboard: the focus goes from Record to Stop, then stays in the block for the recording.
+      await page.getByRole("button", { name: "Record from microphone" }).focus();
+      await page.keyboard.press("Enter");
       await page.getByRole("button", { name: "Stop recording" }).waitFor();
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Stop recording");
       await page.waitForTimeout(1200);
-      await page.getByRole("button", { name: "Stop recording" }).click();
+      await page.keyboard.press("Enter");
       await page.locator(".comp-audio.input audio").waitFor({ timeout: 10_000 });
+      expect(await page.evaluate(() => document.activeElement !== document.body && !!document.activeElement?.closest(".comp-audio.input"))).toBe(true);
       await page.getByRole("button", { name: "Submit" }).click();
       await page.locator(".comp-json .json-key", { hasText: "sampleRate" }).waitFor({ timeout: 15_000 });
       const info = await page.locator(".comp-json").innerText();
