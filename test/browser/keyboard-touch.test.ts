@@ -233,6 +233,18 @@ describe("browser: keyboard and touch", () => {
     }
   }, 60_000);
 
+  it("the footer's links are targets a finger can hit (at least 24 px tall) on a phone", async () => {
+    const { context, page } = await newPage(browser, { width: 390 });
+    try {
+      await openApp(page, app.url);
+      const heights = await page.locator("footer :is(a, button)").evaluateAll((els) => els.map((el) => el.getBoundingClientRect().height));
+      expect(heights.length).toBeGreaterThan(0);
+      for (const h of heights) expect(h).toBeGreaterThanOrEqual(24);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("the code editor tells a screen reader how to leave it (Escape, then Tab), and that works", async () => {
     const { context, page } = await newPage(browser);
     try {
