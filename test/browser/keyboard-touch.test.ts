@@ -233,6 +233,45 @@ describe("browser: keyboard and touch", () => {
     }
   }, 60_000);
 
+  it("on a phone, a sideways swipe over the gallery's large picture shows the next or previous item; a vertical one does not", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    try {
+      await openApp(page, app.url);
+      await page.setInputFiles(".comp-gallery.input input[type=file]", [1, 2, 3].map((i) => ({ name: `p${i}.png`, mimeType: "image/png", buffer: png })));
+      await page.locator(".comp-gallery.input .thumb").first().click();
+      const preview = page.locator(".comp-gallery.input .preview");
+      const shown = () => preview.getAttribute("aria-label");
+      await expect.poll(shown).toBe("Preview of item 1 of 3");
+      const picture = page.locator(".comp-gallery.input .preview-media img");
+      await picture.evaluate((el) => el.scrollIntoView({ block: "center" }));
+      const cdp = await context.newCDPSession(page);
+      const drag = async (dx: number, dy: number) => {
+        const r = (await page.locator(".comp-gallery.input .preview-media").boundingBox())!;
+        const [x, y] = [r.x + r.width / 2 - dx / 2, r.y + r.height / 2 - dy / 2];
+        await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x, y }] });
+        for (let i = 1; i <= 8; i++) await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x: x + (dx * i) / 8, y: y + (dy * i) / 8 }] });
+        await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+      };
+      await drag(-150, 10);
+      await expect.poll(shown).toBe("Preview of item 2 of 3");
+      await drag(-150, -5);
+      await expect.poll(shown).toBe("Preview of item 3 of 3");
+      await drag(150, 0);
+      await expect.poll(shown).toBe("Preview of item 2 of 3");
+      // Mostly vertical: the page scrolls, the item stays.
+      const before = await page.evaluate(() => scrollY);
+      await drag(30, 160);
+      await expect.poll(() => page.evaluate(() => scrollY)).not.toBe(before);
+      expect(await shown()).toBe("Preview of item 2 of 3");
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
   it("the footer's links are targets a finger can hit (at least 24 px tall) on a phone", async () => {
     const { context, page } = await newPage(browser, { width: 390 });
     try {
