@@ -1,7 +1,8 @@
 // Keyboard and touch details a QA pass found: the focus after a file is picked from a drop zone (and after
 // it is removed), focus rings not cut by a scroller (the API dialog's tabs, the gallery's thumbnail strip),
-// the API dialog keeping its size across tabs, a vertical swipe over a 3D model scrolling the page, and the
-// code editor saying how to leave it. Screenshots `keys-*.png`.
+// the API dialog keeping its size across tabs, a vertical swipe over a 3D model scrolling the page, the
+// code editor saying how to leave it; on a phone, a swipe through a gallery's large view, a plot's tooltip on
+// a tap, and footer links big enough for a finger. Screenshots `keys-*.png`, `touch-plot-tooltip.png`.
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
@@ -269,6 +270,53 @@ describe("browser: keyboard and touch", () => {
       expect(errors).toEqual([]);
     } finally {
       await context.close();
+    }
+  }, 60_000);
+
+  it("on a phone, a tap on a plot's bar shows its tooltip (there is no hover), a tap elsewhere hides it", async () => {
+    const plot = await startApp(
+      new tr.Interface({
+        fn: () => [{ x: "a", y: 3 }, { x: "b", y: 5 }, { x: "c", y: 2 }],
+        inputs: [],
+        outputs: new tr.BarPlot({ x: "x", y: "y", label: "Bars", tooltip: ["x", "y"] }),
+        allowFlagging: "never",
+      }),
+    );
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    try {
+      await openApp(page, plot.url);
+      await page.getByRole("button", { name: "Generate" }).tap();
+      const bars = page.locator(".comp-barplot .marks path[aria-roledescription='bar']");
+      await expect.poll(() => bars.count(), { timeout: 20_000 }).toBe(3);
+      const tip = () => page.evaluate(() => {
+        const el = document.querySelector<HTMLElement>(".vg-tooltip.visible");
+        return el ? el.innerText.replace(/\s+/g, " ").trim() : null;
+      });
+      const tapOn = async (i: number) => {
+        const r = (await bars.nth(i).boundingBox())!;
+        await page.touchscreen.tap(r.x + r.width / 2, r.y + r.height * 0.6);
+      };
+      expect(await tip()).toBeNull();
+      await tapOn(1);
+      await expect.poll(tip).toBe("x b y 5");
+      await tapOn(0);
+      await expect.poll(tip).toBe("x a y 3");
+      await page.locator(".comp-barplot").screenshot({ path: path.join(SCREENSHOTS, "touch-plot-tooltip.png") });
+      // Above the shortest bar: the chart's background.
+      const c = (await bars.nth(2).boundingBox())!;
+      await page.touchscreen.tap(c.x + c.width / 2, c.y - 40);
+      await expect.poll(tip).toBeNull();
+      await tapOn(2);
+      await expect.poll(tip).toBe("x c y 2");
+      await page.touchscreen.tap(200, 800);
+      await expect.poll(tip).toBeNull();
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await plot.close();
     }
   }, 60_000);
 

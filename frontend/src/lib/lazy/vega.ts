@@ -21,7 +21,40 @@ export async function drawVega(target: HTMLElement, spec: VisualizationSpec, dar
   // A composite chart may scroll sideways in its block (Plot.svelte): a keyboard can then focus and scroll it.
   const wrapper = target.querySelector<HTMLElement>(":scope > .chart-wrapper");
   if (wrapper && !target.classList.contains("fit-x")) wrapper.tabIndex = 0;
-  return { destroy: () => result.finalize() };
+  const untap = tooltipsOnTap(target);
+  return {
+    destroy: () => {
+      untap();
+      result.finalize();
+    },
+  };
+}
+
+/**
+ * A touch screen has no hover, so Vega's tooltips never showed there: a tap on a mark shows its tooltip, as
+ * a mouse resting on it would, and a tap on the chart's background or outside it hides it. The tap's click
+ * comes after the touch pointer has left (its pointerout hides a tooltip), so the tooltip follows the click.
+ * Returns what removes the listeners.
+ */
+function tooltipsOnTap(target: HTMLElement): () => void {
+  let touched = false;
+  const pointer = (type: string, e: MouseEvent) => new PointerEvent(type, { clientX: e.clientX, clientY: e.clientY, bubbles: true, composed: true, pointerType: "mouse" });
+  const ondown = (e: PointerEvent) => {
+    touched = e.pointerType === "touch";
+    // A tap elsewhere on the page: the "mouse" has left the chart.
+    if (touched && !target.contains(e.target as Node)) target.querySelector(".marks")?.dispatchEvent(pointer("pointerout", e));
+  };
+  const onclick = (e: MouseEvent) => {
+    if (!touched || !target.contains(e.target as Node)) return;
+    const at = document.elementFromPoint(e.clientX, e.clientY);
+    if (at && target.contains(at)) at.dispatchEvent(pointer("pointermove", e));
+  };
+  document.addEventListener("pointerdown", ondown, true);
+  target.addEventListener("click", onclick);
+  return () => {
+    document.removeEventListener("pointerdown", ondown, true);
+    target.removeEventListener("click", onclick);
+  };
 }
 
 /**
