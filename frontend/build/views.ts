@@ -5,7 +5,8 @@
 // - `views.json` beside index.html: for each type, the files of its view's chunk (its script, the chunks it
 //   imports, their stylesheets), which the server names in the page (modulepreload and stylesheet links)
 //   for the types in the app's config, so they load in parallel with the main script. A view in the entry's
-//   own chunks (the layout views every page has) needs nothing more.
+//   own chunks (the layout views every page has) needs nothing more. Also the client's chunk, which the
+//   skeleton's early controls fetch when a person clicks before the page is drawn.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Plugin } from "vite";
@@ -34,6 +35,8 @@ export function viewTypes(dir: string): Record<string, string> {
 export interface ViewManifest {
   types: Record<string, string[]>;
   external: string[];
+  /** runtime/client.ts's chunk (@gradio/client): the skeleton's early controls fetch it on a first click. */
+  client: string[];
 }
 
 /** `viewsDir`: src/views. */
@@ -79,6 +82,7 @@ export function viewChunks(viewsDir: string): Plugin {
       const manifest: ViewManifest = {
         types: Object.fromEntries(Object.entries(types).map(([type, file]) => [type, filesOf(path.join(viewsDir, file))])),
         external: filesOf(path.join(viewsDir, "External.svelte")),
+        client: filesOf(path.join(viewsDir, "..", "runtime", "client.ts")),
       };
       this.emitFile({ type: "asset", fileName: "views.json", source: JSON.stringify(manifest) });
     },

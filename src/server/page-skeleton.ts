@@ -171,10 +171,27 @@ button.sk-btn[aria-disabled=true]::after{content:"";width:12px;height:12px;margi
  * field (Shift/Ctrl/Cmd+Enter in a text area, as in the app), is queued in `window.__tradioEarly` as the
  * app's (component id, event), and the button dims until the app runs it; a reset button (Clear) empties
  * the fields and the queue itself. Typed values stay in the fields; the app takes both when it is drawn
- * (frontend/src/lib/early.ts).
+ * (frontend/src/lib/early.ts). The first queued action also starts fetching `preload` (the chunk that
+ * makes the call, which the page otherwise loads only once it is drawn), so the answer comes sooner.
  */
-export const EARLY_SCRIPT = `(function () {
+export function earlyScript(preload: string[]): string {
+  // JSON without "<", so no URL can end the script.
+  return `<script>${EARLY_SCRIPT}(${JSON.stringify(preload).replace(/</g, "\\u003c")})</script>`;
+}
+
+const EARLY_SCRIPT = `(function (preload) {
   var queue = (window.__tradioEarly = []);
+  function queued(action) {
+    queue.push(action);
+    (preload || []).forEach(function (href) {
+      var link = document.createElement("link");
+      link.rel = "modulepreload";
+      link.crossOrigin = "";
+      link.href = href;
+      document.head.appendChild(link);
+    });
+    preload = null;
+  }
   document.addEventListener("click", function (e) {
     var b = e.target instanceof Element && e.target.closest("#app button[data-tr-early]");
     if (!b || b.getAttribute("aria-disabled") === "true") return;
@@ -184,7 +201,7 @@ export const EARLY_SCRIPT = `(function () {
       document.querySelectorAll("#app button[aria-disabled]").forEach(function (x) { x.removeAttribute("aria-disabled"); });
       return;
     }
-    queue.push({ id: Number(b.dataset.trEarly), event: "click" });
+    queued({ id: Number(b.dataset.trEarly), event: "click" });
     b.setAttribute("aria-disabled", "true");
   });
   document.addEventListener("keydown", function (e) {
@@ -192,9 +209,9 @@ export const EARLY_SCRIPT = `(function () {
     if (e.key !== "Enter" || e.isComposing || !(f instanceof Element) || !f.matches("#app .sk-input")) return;
     if (f.tagName === "TEXTAREA" && !(e.shiftKey || e.ctrlKey || e.metaKey)) return;
     e.preventDefault();
-    queue.push({ id: Number(f.dataset.trEarly), event: "submit" });
+    queued({ id: Number(f.dataset.trEarly), event: "submit" });
   });
-})();`
+})`
   .replace(/\n\s*/g, "");
 
 /** The login form's outline, for an app with a login that the request has not passed. */

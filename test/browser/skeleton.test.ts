@@ -99,7 +99,11 @@ describe("browser: the skeleton", () => {
           await field.click();
           await page.keyboard.type("How are you?");
           const submit = page.getByRole("button", { name: "Submit", exact: true });
+          const clientPreloaded = () => page.evaluate(() => [...document.querySelectorAll<HTMLLinkElement>("link[rel=modulepreload]")].some((l) => /\/client-[^/]+\.js$/.test(l.href)));
+          expect(await clientPreloaded()).toBe(false);
           await submit.click();
+          // The click also starts fetching the chunk that will make the call.
+          expect(await clientPreloaded()).toBe(true);
           // Still the skeleton: the button says it is waiting, nothing is lost.
           expect(await page.evaluate(() => document.querySelector("main.app") === null)).toBe(true);
           expect(await submit.getAttribute("aria-disabled")).toBe("true");

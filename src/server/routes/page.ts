@@ -8,7 +8,7 @@ import staticFiles from "@fastify/static";
 import { buildInfo } from "../../protocol/config.js";
 import type { AppConfig, EmbeddedPage } from "../../protocol/types.js";
 import type { Served } from "../context.js";
-import { EARLY_SCRIPT, renderLoginSkeleton, renderSkeleton, SKELETON_CSS } from "../page-skeleton.js";
+import { earlyScript, renderLoginSkeleton, renderSkeleton, SKELETON_CSS } from "../page-skeleton.js";
 import { configFor } from "./config.js";
 
 /** The prebuilt page lives in `dist/frontend` of the package, whether tradio runs from `dist` or `src`. */
@@ -49,6 +49,8 @@ export function scriptJson(value: unknown): string {
 interface ViewManifest {
   types: Record<string, string[]>;
   external: string[];
+  /** The chunk that connects and makes calls (@gradio/client), loaded once the page is drawn. */
+  client?: string[];
 }
 
 function readViewManifest(): ViewManifest | null {
@@ -165,7 +167,7 @@ export async function pageRoutes(f: FastifyInstance, s: Served): Promise<void> {
         const config = await configFor(s, req, user);
         embedded = { config, info };
         skeleton = renderSkeleton(config);
-        if (skeleton.includes("data-tr-early")) early = `<script>${EARLY_SCRIPT}</script>`;
+        if (skeleton.includes("data-tr-early")) early = earlyScript((manifest?.client ?? []).map((f) => base + f));
         title = config.title || title;
         if (manifest) preload = preloadLinks(config, manifest, base);
       } catch (err) {
