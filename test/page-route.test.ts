@@ -64,6 +64,12 @@ describe("the page route", () => {
     // The early script is in the head, before the page's own.
     expect(html.indexOf("window.__tradioEarly")).toBeGreaterThan(0);
     expect(html.indexOf("window.__tradioEarly")).toBeLessThan(html.indexOf('<script type="module"'));
+    // Every inline script parses (they are joined into one line, where a stray `//` would end them), and
+    // the early one is handed the client's chunk to fetch on a first click.
+    const inline = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+    expect(inline.length).toBeGreaterThanOrEqual(2);
+    for (const code of inline) expect(() => new Function(code)).not.toThrow();
+    expect(inline.find((c) => c.startsWith("(function (preload)"))).toMatch(/\(\["[^"]*\/assets\/client-[^"]+\.js"\]\)$/);
   });
 
   it("writes a text area's value as text that cannot end it, and a number's bounds", async () => {

@@ -158,8 +158,12 @@ button.sk-secondary{background:light-dark(#f3f4f6,#374151);color:light-dark(#374
 button.sk-stop{background:#b91c1c;color:#fff}
 button.sk-btn:focus-visible{outline:2px solid light-dark(#ea580c,#f97316);outline-offset:2px}
 button.sk-btn[aria-disabled=true]{opacity:.6;cursor:progress}
+button.sk-btn:disabled{opacity:.5;cursor:not-allowed}
 button.sk-btn[aria-disabled=true]::after{content:"";width:12px;height:12px;margin-left:8px;border:2px solid currentColor;border-right-color:transparent;border-radius:50%;animation:sk-spin .8s linear infinite}
 @keyframes sk-spin{to{transform:rotate(360deg)}}
+.sk-failed{padding:12px 16px;border:1px solid light-dark(#fca5a5,#7f1d1d);border-radius:12px;background:light-dark(#fef2f2,#2a1215);color:light-dark(#991b1b,#fecaca)}
+.sk-failed p{margin:4px 0 10px}
+.sk-failed button{font:inherit;font-weight:600;padding:6px 14px;border-radius:8px;border:1px solid currentColor;background:transparent;color:inherit;cursor:pointer}
 @media (prefers-reduced-motion:reduce){button.sk-btn[aria-disabled=true]::after{animation:none}}
 @media (max-width:640px){.tr-skeleton{padding:12px 8px 4px}.sk-row{flex-direction:column;align-items:stretch}.sk-buttons{flex-direction:row}}
 `
@@ -173,6 +177,8 @@ button.sk-btn[aria-disabled=true]::after{content:"";width:12px;height:12px;margi
  * the fields and the queue itself. Typed values stay in the fields; the app takes both when it is drawn
  * (frontend/src/lib/early.ts). The first queued action also starts fetching `preload` (the chunk that
  * makes the call, which the page otherwise loads only once it is drawn), so the answer comes sooner.
+ * Once the page's script has failed to load (index.html then writes `.sk-failed` into the skeleton),
+ * nothing would run a click, so none is queued. (No `//` comments inside: the script is joined into one line.)
  */
 export function earlyScript(preload: string[]): string {
   // JSON without "<", so no URL can end the script.
@@ -182,6 +188,7 @@ export function earlyScript(preload: string[]): string {
 const EARLY_SCRIPT = `(function (preload) {
   var queue = (window.__tradioEarly = []);
   function queued(action) {
+    if (document.querySelector("#app .sk-failed")) return false;
     queue.push(action);
     (preload || []).forEach(function (href) {
       var link = document.createElement("link");
@@ -191,6 +198,7 @@ const EARLY_SCRIPT = `(function (preload) {
       document.head.appendChild(link);
     });
     preload = null;
+    return true;
   }
   document.addEventListener("click", function (e) {
     var b = e.target instanceof Element && e.target.closest("#app button[data-tr-early]");
@@ -201,8 +209,7 @@ const EARLY_SCRIPT = `(function (preload) {
       document.querySelectorAll("#app button[aria-disabled]").forEach(function (x) { x.removeAttribute("aria-disabled"); });
       return;
     }
-    queued({ id: Number(b.dataset.trEarly), event: "click" });
-    b.setAttribute("aria-disabled", "true");
+    if (queued({ id: Number(b.dataset.trEarly), event: "click" })) b.setAttribute("aria-disabled", "true");
   });
   document.addEventListener("keydown", function (e) {
     var f = e.target;

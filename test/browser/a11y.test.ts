@@ -157,14 +157,24 @@ describe("accessibility (axe-core: no serious or critical violations, light and 
     for (const name of demos.filter((d) => d !== "auth")) {
       const { context, page } = await newPage(browser);
       try {
-        // The page's own scripts never arrive: what axe sees is the server's HTML alone.
-        await page.route(/\/assets\/.*\.js$/, (route) => route.abort());
+        // The page's own scripts are held back (never answered): what axe sees is the server's HTML alone.
+        await page.route(/\/assets\/.*\.js$/, () => {});
         await page.goto(`${gallery.base}/${name}/`, { waitUntil: "commit" });
         await page.waitForSelector(".tr-skeleton main");
         found.push(...(await axeBothThemes(page, `${name}, skeleton`, name === "hello" ? "a11y-skeleton-hello" : undefined)));
       } finally {
         await context.close();
       }
+    }
+    // And when they fail to arrive: the skeleton says so.
+    const { context, page } = await newPage(browser);
+    try {
+      await page.route(/\/assets\/.*\.js$/, (route) => route.abort());
+      await page.goto(`${gallery.base}/hello/`, { waitUntil: "commit" });
+      await page.waitForSelector(".tr-skeleton .sk-failed");
+      found.push(...(await axeBothThemes(page, "hello, skeleton, script failed", "a11y-skeleton-failed")));
+    } finally {
+      await context.close();
     }
     expect(found, found.join("\n")).toEqual([]);
   }, 300_000);

@@ -60,16 +60,20 @@ export async function startApp(iface: { launch(o: object): Promise<Launched> }, 
   return iface.launch({ port: 0, quiet: true, host: "127.0.0.1", ...opts });
 }
 
-/** A new browser context (its own cookies and storage, like a separate user) and a page in it. */
+/**
+ * A new browser context (its own cookies and storage, like a separate user) and a page in it. `touch`: a
+ * phone's touch screen (touch events, no hover, mobile viewport).
+ */
 export async function newPage(
   browser: Browser,
-  opts: { width?: number; height?: number; dark?: boolean; javaScript?: boolean } = {},
+  opts: { width?: number; height?: number; dark?: boolean; javaScript?: boolean; touch?: boolean } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     viewport: { width: opts.width ?? 1100, height: opts.height ?? 800 },
     colorScheme: opts.dark ? "dark" : "light",
     deviceScaleFactor: 1,
     javaScriptEnabled: opts.javaScript ?? true,
+    ...(opts.touch ? { hasTouch: true, isMobile: true } : {}),
   });
   const page = await context.newPage();
   const errors: string[] = [];

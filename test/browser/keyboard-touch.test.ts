@@ -179,10 +179,7 @@ describe("browser: keyboard and touch", () => {
   }
 
   it("on a phone, a vertical swipe over a 3D model scrolls the page (touch-action pan-y), a sideways one turns it", async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 1 });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
+    const { context, page } = await newPage(browser, { width: 390, height: 844, touch: true });
     try {
       await openApp(page, app.url);
       await page.setInputFiles(".comp-model3d.input input[type=file]", { name: "pyramid.obj", mimeType: "model/obj", buffer: Buffer.from(OBJ) });
@@ -228,17 +225,14 @@ describe("browser: keyboard and touch", () => {
       });
       expect(actions[0]).toBe("pan-y");
       for (const a of actions) expect(a === "auto" || a === "manipulation" || a.includes("pan-y")).toBe(true);
-      expect(errors).toEqual([]);
+      expect(pageErrors(page)).toEqual([]);
     } finally {
       await context.close();
     }
   }, 60_000);
 
   it("on a phone, a sideways swipe over the gallery's large picture shows the next or previous item; a vertical one does not", async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 1 });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
+    const { context, page } = await newPage(browser, { width: 390, height: 844, touch: true });
     try {
       await openApp(page, app.url);
       await page.setInputFiles(".comp-gallery.input input[type=file]", [1, 2, 3].map((i) => ({ name: `p${i}.png`, mimeType: "image/png", buffer: png })));
@@ -267,7 +261,7 @@ describe("browser: keyboard and touch", () => {
       await drag(30, 160);
       await expect.poll(() => page.evaluate(() => scrollY)).not.toBe(before);
       expect(await shown()).toBe("Preview of item 2 of 3");
-      expect(errors).toEqual([]);
+      expect(pageErrors(page)).toEqual([]);
     } finally {
       await context.close();
     }
@@ -282,10 +276,7 @@ describe("browser: keyboard and touch", () => {
         allowFlagging: "never",
       }),
     );
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 1 });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
+    const { context, page } = await newPage(browser, { width: 390, height: 844, touch: true });
     try {
       await openApp(page, plot.url);
       await page.getByRole("button", { name: "Generate" }).tap();
@@ -313,7 +304,7 @@ describe("browser: keyboard and touch", () => {
       await expect.poll(tip).toBe("x c y 2");
       await page.touchscreen.tap(200, 800);
       await expect.poll(tip).toBeNull();
-      expect(errors).toEqual([]);
+      expect(pageErrors(page)).toEqual([]);
     } finally {
       await context.close();
       await plot.close();

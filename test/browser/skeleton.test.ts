@@ -1,4 +1,4 @@
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as tr from "../../src/index.js";
 import { launchBrowser, newPage, openApp, pageErrors, screenshot, startApp } from "./helpers.js";
@@ -99,7 +99,7 @@ describe("browser: the skeleton", () => {
           await field.click();
           await page.keyboard.type("How are you?");
           const submit = page.getByRole("button", { name: "Submit", exact: true });
-          const clientPreloaded = () => page.evaluate(() => [...document.querySelectorAll<HTMLLinkElement>("link[rel=modulepreload]")].some((l) => /\/client-[^/]+\.js$/.test(l.href)));
+          const clientPreloaded = () => page.evaluate(() => Array.from(document.querySelectorAll<HTMLLinkElement>("link[rel=modulepreload]")).some((l) => /\/client-[^/]+\.js$/.test(l.href)));
           expect(await clientPreloaded()).toBe(false);
           await submit.click();
           // The click also starts fetching the chunk that will make the call.
@@ -184,6 +184,54 @@ describe("browser: the skeleton", () => {
     } finally {
       await double.close();
       await live.close();
+    }
+  });
+});
+
+describe("browser: the skeleton when the page's script does not arrive", () => {
+  it("says so in the skeleton, drops what was queued, and Try again loads the app", async () => {
+    const chat = (m: string, h: [string, string][] = []) => [[...h, [m, `Good: ${m}`]], [...h, [m, `Good: ${m}`]]];
+    const app = await startApp(new tr.Interface({ fn: chat, inputs: ["text", "state"], outputs: ["chatbot", "state"], title: "Chat" }));
+    const login = await startApp(new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text", title: "Vault" }), { auth: ["ada", "pw"] });
+    try {
+      const { context, page } = await newPage(browser, { width: 1000 });
+      try {
+        const fail = (route: Route) => route.abort("connectionreset");
+        // The script is held while a click is queued, then its request fails.
+        let drop!: () => void;
+        const dropped = new Promise<void>((resolve) => (drop = resolve));
+        await page.route(/\/assets\/index-[^/]*\.js$/, async (route) => {
+          await dropped;
+          await route.abort("connectionreset");
+        });
+        await page.goto(app.url, { waitUntil: "commit" });
+        await page.getByRole("textbox").first().fill("Hello?");
+        const submit = page.getByRole("button", { name: "Submit", exact: true });
+        await submit.click();
+        expect(await submit.getAttribute("aria-disabled")).toBe("true");
+        drop();
+        const alert = page.getByRole("alert");
+        await expect.poll(() => alert.textContent(), { timeout: 10_000 }).toContain("Could not load this app.");
+        // Nothing pretends to be on its way any more: the queue is dropped and the buttons are disabled.
+        expect(await submit.getAttribute("aria-disabled")).toBeNull();
+        expect(await submit.isDisabled()).toBe(true);
+        expect(await page.evaluate(() => (window as unknown as { __tradioEarly: unknown[] }).__tradioEarly.length)).toBe(0);
+        await screenshot(page, "skeleton-failed");
+        await page.unrouteAll();
+        await page.getByRole("button", { name: "Try again" }).click();
+        await page.waitForSelector("main.app .block", { timeout: 20_000 });
+        expect(await page.locator(".sk-failed").count()).toBe(0);
+        // The login page's skeleton says it too.
+        await page.route(/\/assets\/index-[^/]*\.js$/, fail);
+        await page.goto(login.url, { waitUntil: "commit" });
+        await expect.poll(() => page.getByRole("alert").textContent(), { timeout: 10_000 }).toContain("Could not load this app.");
+        expect(await page.locator(".tr-skeleton[aria-busy]").count()).toBe(0);
+      } finally {
+        await context.close();
+      }
+    } finally {
+      await app.close();
+      await login.close();
     }
   });
 });
