@@ -159,6 +159,10 @@ describe("the page route", () => {
       const html = await (await fetch(`${locked.base}/`)).text();
       expect(embedded(html)).toEqual({ login: { message: "Staff only", title: "Secret title" } });
       expect(html).not.toContain("\"components\""); // the title is shown on the login form; the app itself is not
+      // The login form is in the HTML, with real fields (the page's own form takes them over).
+      expect(html).toContain('<h1 class="sk-h1">Log in to Secret title</h1><p class="sk-login-message">Staff only</p>');
+      expect(html).toMatch(/<input id="tr-early-username"[^>]*name="username" required autocomplete="username">/);
+      expect(html).toMatch(/<input id="tr-early-password"[^>]*name="password" required type="password" autocomplete="current-password">/);
       const login = await fetch(`${locked.base}/login`, { method: "POST", body: new URLSearchParams({ username: "ada", password: "lovelace" }) });
       const cookie = login.headers.get("set-cookie")!.split(";")[0];
       const page = embedded(await (await fetch(`${locked.base}/`, { headers: { cookie } })).text());
@@ -166,6 +170,15 @@ describe("the page route", () => {
       expect(page.config.username).toBe("ada");
     } finally {
       await locked.close();
+    }
+    // An author's title and message are text in the login form, never markup.
+    const hostileLogin = await start(new tr.Interface({ fn: greet, inputs: "text", outputs: "text", title: hostile }), { auth: ["ada", "lovelace"], authMessage: hostile });
+    try {
+      const html = await (await fetch(`${hostileLogin.base}/`)).text();
+      expect(html).not.toContain("<script>alert(1)");
+      expect(html).toContain("Log in to &#60;/script&#62;&#60;script&#62;alert(1)&#60;/script&#62;");
+    } finally {
+      await hostileLogin.close();
     }
   });
 });

@@ -147,7 +147,7 @@ body{margin:0;background:light-dark(#fff,#0b0f19);font-family:ui-sans-serif,syst
 .sk-title{text-align:center;font-size:2rem;font-weight:700;color:light-dark(#1f2937,#e5e7eb);min-height:52px}
 .sk-text{display:flex;flex-direction:column}.sk-center{align-items:center}
 .sk-text i{display:block;height:14px;margin:5px 0;width:min(560px,90%);border-radius:7px;background:var(--sk)}.sk-text i:last-child:not(:first-child){width:min(360px,60%)}
-.sk-login{max-width:400px;margin:15vh auto 0}
+.sk-login{box-sizing:border-box;width:100%;max-width:420px;margin:12vh auto 0;padding:24px;display:flex;flex-direction:column}.sk-h1{margin:0 0 12px;font-size:1.5rem;color:light-dark(#1f2937,#e5e7eb)}.sk-login-message{margin:16px 0 14px;color:var(--sk-text)}input.sk-login-field{height:46px;margin-bottom:14px}
 label.sk-label{display:block;height:21px;font-size:14px;font-weight:600;line-height:21px;color:var(--sk-text)}
 .sk-input{display:block;box-sizing:border-box;width:100%;margin:0;padding:10px 12px;font:inherit;color:light-dark(#1f2937,#e5e7eb);background:light-dark(#fff,#111827);border:1px solid light-dark(#d1d5db,#4b5563);border-radius:8px;outline:none}
 textarea.sk-input{resize:vertical;line-height:1.5}
@@ -213,16 +213,36 @@ const EARLY_SCRIPT = `(function (preload) {
   });
   document.addEventListener("keydown", function (e) {
     var f = e.target;
-    if (e.key !== "Enter" || e.isComposing || !(f instanceof Element) || !f.matches("#app .sk-input")) return;
+    if (e.key !== "Enter" || e.isComposing || !(f instanceof Element) || !f.matches("#app .sk-input[data-tr-early]")) return;
     if (f.tagName === "TEXTAREA" && !(e.shiftKey || e.ctrlKey || e.metaKey)) return;
     e.preventDefault();
     queued({ id: Number(f.dataset.trEarly), event: "submit" });
   });
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!(form instanceof HTMLFormElement) || !form.matches("#app form[data-tr-early-login]")) return;
+    e.preventDefault();
+    if (queued({ id: 0, event: "login" })) form.querySelector("button").setAttribute("aria-disabled", "true");
+  });
 })`
   .replace(/\n\s*/g, "");
 
-/** The login form's outline, for an app with a login that the request has not passed. */
-export function renderLoginSkeleton(): string {
-  const field = `<div class="sk-field" style="height:42px"></div>`;
-  return `<div class="tr-skeleton" aria-busy="true"><span class="sk-sr">Loading</span><div class="sk-col sk-login" aria-hidden="true"><div class="sk-block sk-col">${field}${field}<div class="sk-btn sk-primary"></div></div></div></div>`;
+/**
+ * The login form, for an app with a login that the request has not passed: its title, the author's
+ * message and real fields, so a person (or a password manager) can fill them in and press Enter before the
+ * page's script has run; the login form the page then draws takes what was typed and sends it
+ * (frontend/src/lib/early.ts). The form is sent nowhere by itself: EARLY_SCRIPT holds its submission.
+ */
+export function renderLoginSkeleton(title: string | null, message: string | null): string {
+  const field = (name: string, label: string, more: string) =>
+    `<label class="sk-label" for="tr-early-${name}">${label}</label><input id="tr-early-${name}" class="sk-input sk-login-field" name="${name}" required ${more}>`;
+  return (
+    `<div class="tr-skeleton"><main class="sk-col"><span class="sk-sr">Loading</span>` +
+    `<form class="sk-block sk-login" data-tr-early-login>` +
+    `<h1 class="sk-h1">${text(title ? `Log in to ${title}` : "Login")}</h1>` +
+    (message ? `<p class="sk-login-message">${text(message)}</p>` : "") +
+    field("username", "Username", 'autocomplete="username"') +
+    field("password", "Password", 'type="password" autocomplete="current-password"') +
+    `<button type="submit" class="sk-btn sk-primary">Login</button></form></main></div>`
+  );
 }

@@ -154,7 +154,7 @@ describe("accessibility (axe-core: no serious or critical violations, light and 
 
   it("every demo's skeleton, with its early controls, before the page's script has run", async () => {
     const found: string[] = [];
-    for (const name of demos.filter((d) => d !== "auth")) {
+    for (const name of demos) {
       const { context, page } = await newPage(browser);
       try {
         // The page's own scripts are held back (never answered): what axe sees is the server's HTML alone.

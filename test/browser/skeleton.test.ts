@@ -188,6 +188,66 @@ describe("browser: the skeleton", () => {
   });
 });
 
+describe("browser: the login form before the page's script", () => {
+  it("is where the page then draws its own, takes what is typed (or filled in) and an Enter, and logs in", async () => {
+    const vault = await startApp(new tr.Interface({ fn: (s: string) => s, inputs: "text", outputs: "text", title: "Vault" }), { auth: ["ada", "pw"], authMessage: "Staff only" });
+    try {
+      for (const width of [1280, 400]) {
+        const boxes = async (js: boolean) => {
+          const { context, page } = await newPage(browser, { width, javaScript: js });
+          try {
+            await page.goto(vault.url);
+            const form = js ? "form.login" : "form[data-tr-early-login]";
+            await page.waitForSelector(form);
+            return await page.locator(`${form} :is(h1, input, button)`).evaluateAll((els) =>
+              els.map((e) => {
+                const b = e.getBoundingClientRect();
+                return `${e.tagName} ${[b.x, b.y, b.width, b.height].map(Math.round).join(",")}`;
+              }),
+            );
+          } finally {
+            await context.close();
+          }
+        };
+        const early = await boxes(false);
+        expect(early).toHaveLength(4);
+        expect(early).toEqual(await boxes(true));
+      }
+      // Sent before the script has run: the page's form sends it once drawn.
+      await withHeldScripts(vault.url, async (page, release) => {
+        expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Log in to Vault");
+        expect(await page.getByText("Staff only").count()).toBe(1);
+        await page.getByLabel("Username").fill("ada");
+        await page.getByLabel("Password").fill("pw");
+        await page.getByLabel("Password").press("Enter");
+        expect(await page.getByRole("button", { name: "Login" }).getAttribute("aria-disabled")).toBe("true");
+        await screenshot(page, "skeleton-login-early");
+        release();
+        await page.waitForSelector("main.app .block.input", { timeout: 20_000 });
+        expect(await page.locator("form.login").count()).toBe(0);
+        expect(pageErrors(page)).toEqual([]);
+      });
+      // Typed, not sent: the page's form takes the values, the focus stays in the password, Enter logs in.
+      await withHeldScripts(vault.url, async (page, release) => {
+        await page.getByLabel("Username").fill("ada");
+        await page.getByLabel("Password").click();
+        await page.keyboard.type("p");
+        release();
+        await page.waitForSelector("form.login");
+        await expect
+          .poll(() => page.evaluate(() => [document.activeElement?.id, (document.activeElement as HTMLInputElement | null)?.value, (document.getElementById("login-username") as HTMLInputElement | null)?.value]))
+          .toEqual(["login-password", "p", "ada"]);
+        await page.keyboard.type("w");
+        await page.keyboard.press("Enter");
+        await page.waitForSelector("main.app .block.input", { timeout: 20_000 });
+        expect(pageErrors(page)).toEqual([]);
+      });
+    } finally {
+      await vault.close();
+    }
+  });
+});
+
 describe("browser: the skeleton when the page's script does not arrive", () => {
   it("says so in the skeleton, drops what was queued, and Try again loads the app", async () => {
     const chat = (m: string, h: [string, string][] = []) => [[...h, [m, `Good: ${m}`]], [...h, [m, `Good: ${m}`]]];

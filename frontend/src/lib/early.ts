@@ -38,6 +38,28 @@ export function takeEarly(skeleton: HTMLElement): Early {
   return { values, focus, actions };
 }
 
+/** What was typed into the server's login form before the page's own was drawn, and whether it was sent. */
+export interface EarlyLogin {
+  username: string;
+  password: string;
+  /** The field that had the focus. */
+  focus: "username" | "password" | null;
+  submit: boolean;
+}
+
+/** Reads the skeleton's login form (null if it has none); call it just before the skeleton is removed. */
+export function takeEarlyLogin(skeleton: HTMLElement): EarlyLogin | null {
+  const form = skeleton.querySelector<HTMLFormElement>("form[data-tr-early-login]");
+  if (!form) return null;
+  const value = (name: string) => form.querySelector<HTMLInputElement>(`input[name="${name}"]`)?.value ?? "";
+  const active = document.activeElement;
+  const focus = active instanceof HTMLInputElement && form.contains(active) && (active.name === "username" || active.name === "password") ? active.name : null;
+  const queued = (window as unknown as { __tradioEarly?: { event: unknown }[] }).__tradioEarly ?? [];
+  const submit = queued.some((a) => a.event === "login");
+  if (submit) queued.length = 0;
+  return { username: value("username"), password: value("password"), focus, submit };
+}
+
 /**
  * Gives the app what was done before it was drawn, as if done in it: the typed values as edits (so a live
  * app runs on them), the focus and caret on the same control, then the queued clicks and Enters in order.

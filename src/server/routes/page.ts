@@ -159,7 +159,8 @@ export async function pageRoutes(f: FastifyInstance, s: Served): Promise<void> {
     if (s.auth && user === null) {
       // Nothing of the app before a login: the page shows the login form at once.
       embedded = { login: { message: s.auth.message, title: s.graph.meta.title ?? null } };
-      skeleton = renderLoginSkeleton();
+      skeleton = renderLoginSkeleton(s.graph.meta.title ?? null, s.auth.message);
+      early = earlyScript((manifest?.client ?? []).map((f) => base + f));
       // The tab names the app, as the login card does.
       title = s.graph.meta.title ?? title;
     } else {
