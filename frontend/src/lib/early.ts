@@ -13,6 +13,11 @@ export interface Early {
 
 type Field = HTMLInputElement | HTMLTextAreaElement;
 
+/** The actions the early script queued (`window.__tradioEarly`), as it wrote them: read, not trusted. */
+function earlyQueue(): { id: unknown; event: unknown }[] {
+  return (window as unknown as { __tradioEarly?: { id: unknown; event: unknown }[] }).__tradioEarly ?? [];
+}
+
 /** Reads the skeleton's early controls; call it just before the skeleton is removed. */
 export function takeEarly(skeleton: HTMLElement): Early {
   const fields = [...skeleton.querySelectorAll<Field>(".sk-input[data-tr-early]")];
@@ -32,7 +37,7 @@ export function takeEarly(skeleton: HTMLElement): Early {
     };
     focus = { id: idOf(active), start: field && caret(() => field.selectionStart), end: field && caret(() => field.selectionEnd) };
   }
-  const queued = (window as unknown as { __tradioEarly?: { id: unknown; event: unknown }[] }).__tradioEarly ?? [];
+  const queued = earlyQueue();
   const actions = queued.filter((a): a is { id: number; event: string } => typeof a.id === "number" && typeof a.event === "string");
   queued.length = 0;
   return { values, focus, actions };
@@ -54,7 +59,7 @@ export function takeEarlyLogin(skeleton: HTMLElement): EarlyLogin | null {
   const value = (name: string) => form.querySelector<HTMLInputElement>(`input[name="${name}"]`)?.value ?? "";
   const active = document.activeElement;
   const focus = active instanceof HTMLInputElement && form.contains(active) && (active.name === "username" || active.name === "password") ? active.name : null;
-  const queued = (window as unknown as { __tradioEarly?: { event: unknown }[] }).__tradioEarly ?? [];
+  const queued = earlyQueue();
   const submit = queued.some((a) => a.event === "login");
   if (submit) queued.length = 0;
   return { username: value("username"), password: value("password"), focus, submit };
